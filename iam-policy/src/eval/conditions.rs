@@ -1,0 +1,171 @@
+//! The condition rules shared by both evaluators: missing keys, `IfExists`, `Null`, negated
+//! operators and the `ForAnyValue` / `ForAllValues` set operators.
+//!
+//! IAM User Guide, "Condition operators" and "Set operators for multivalued context keys":
+//! - a key absent from the request makes a condition false, except for negated operators
+//!   (`StringNotEquals`, `NotIpAddress`, ...) where it is true; `...IfExists` makes it true;
+//! - several policy values for one key are ORed (NORed for negated operators);
+//! - `ForAllValues` is true when the key is absent or empty, and otherwise needs every request
+//!   value to match; `ForAnyValue` is false when the key is absent or empty, and otherwise
+//!   needs one request value to match;
+//! - `Null: true` is true when the key is absent, `Null: false` when it is present.
+
+use crate::{OperatorKind, SetQualifier};
+
+use super::values::PreparedValue;
+
+/// A three-valued condition result: `Unknown` carries why it could not be evaluated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Tri {
+    True,
+    False,
+    Unknown { path: String, reason: String },
+}
+
+/// Conditions AND together: one false entry settles it; otherwise an unknown one leaves it
+/// unknown.
+pub(crate) fn combine_entries(results: impl IntoIterator<Item = Tri>) -> Tri {
+    let mut unknown = None;
+    for result in results {
+        match result {
+            Tri::False => return Tri::False,
+            Tri::Unknown { .. } if unknown.is_none() => unknown = Some(result),
+            _ => {}
+        }
+    }
+    unknown.unwrap_or(Tri::True)
+}
+
+/// Evaluates one key of a known, non-`Null` operator.
+///
+/// `request` is the key's values in the request (`None` when absent); `matches_any` tells
+/// whether one request value satisfies the base comparison with any of the policy values.
+pub(crate) fn evaluate_entry(
+    kind: OperatorKind,
+    qualifier: Option<SetQualifier>,
+    if_exists: bool,
+    request: Option<&[String]>,
+    matches_any: impl Fn(&str) -> bool,
+) -> bool {
+    let negated = kind.is_negated();
+    let values = match request {
+        Some(values) if !values.is_empty() => values,
+        // Absent (an empty set counts as absent for every rule below).
+        _ => {
+            return if if_exists {
+                true
+            } else {
+                match qualifier {
+                    Some(SetQualifier::ForAllValues) => true,
+                    Some(SetQualifier::ForAnyValue) => false,
+                    None => negated,
+                }
+            };
+        }
+    };
+    match (qualifier, negated) {
+        (Some(SetQualifier::ForAllValues), false) => values.iter().all(|v| matches_any(v)),
+        (Some(SetQualifier::ForAllValues), true) => values.iter().all(|v| !matches_any(v)),
+        (Some(SetQualifier::ForAnyValue), true) => values.iter().any(|v| !matches_any(v)),
+        // No qualifier on a multivalued key behaves like ForAnyValue, and its negation is
+        // "no request value matches".
+        (Some(SetQualifier::ForAnyValue), false) | (None, false) => {
+            values.iter().any(|v| matches_any(v))
+        }
+        (None, true) => !values.iter().any(|v| matches_any(v)),
+    }
+}
+
+/// Why an unknown operator can't be evaluated (shared so both evaluators report alike).
+pub(crate) fn unknown_operator_reason(name: &str) -> String {
+    format!("{name:?} is not an IAM condition operator, so the condition cannot be evaluated")
+}
+
+/// Why a `Null` value can't be evaluated.
+pub(crate) fn null_value_reason(value: &str) -> String {
+    format!("Null takes true or false, not {value:?}")
+}
+
+/// Evaluates one key of a `Null` operator; `expected` are the policy's booleans.
+pub(crate) fn evaluate_null(request: Option<&[String]>, expected: &[bool]) -> bool {
+    let absent = request.is_none_or(<[String]>::is_empty);
+    expected.iter().any(|&wants_absent| wants_absent == absent)
+}
+
+/// `matches_any` over prepared policy values; `None` entries (unresolved variables) match
+/// nothing.
+pub(crate) fn any_prepared<'a>(
+    kind: OperatorKind,
+    policy: &'a [Option<PreparedValue>],
+) -> impl Fn(&str) -> bool + 'a {
+    move |value| {
+        policy
+            .iter()
+            .flatten()
+            .any(|prepared| prepared.test(kind, value))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn exact(values: &[&str]) -> Vec<Option<PreparedValue>> {
+        values
+            .iter()
+            .map(|v| Some(PreparedValue::prepare(OperatorKind::StringEquals, v).unwrap()))
+            .collect()
+    }
+
+    fn req(values: &[&str]) -> Vec<String> {
+        values.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn missing_keys() {
+        let p = exact(&["a"]);
+        assert!(!evaluate_entry(OperatorKind::StringEquals, None, false, None, any_prepared(OperatorKind::StringEquals, &p)));
+        assert!(evaluate_entry(OperatorKind::StringNotEquals, None, false, None, any_prepared(OperatorKind::StringNotEquals, &p)));
+        assert!(evaluate_entry(OperatorKind::StringEquals, None, true, None, any_prepared(OperatorKind::StringEquals, &p)));
+        assert!(evaluate_entry(OperatorKind::StringEquals, Some(SetQualifier::ForAllValues), false, None, any_prepared(OperatorKind::StringEquals, &p)));
+        assert!(!evaluate_entry(OperatorKind::StringEquals, Some(SetQualifier::ForAnyValue), false, Some(&[]), any_prepared(OperatorKind::StringEquals, &p)));
+    }
+
+    #[test]
+    fn set_operators_from_the_iam_guide() {
+        // ForAllValues:StringEquals aws:TagKeys ["environment", "cost-center"]
+        let p = exact(&["environment", "cost-center"]);
+        let all = Some(SetQualifier::ForAllValues);
+        let any = Some(SetQualifier::ForAnyValue);
+        let k = OperatorKind::StringEquals;
+        assert!(evaluate_entry(k, all, false, Some(&req(&["environment"])), any_prepared(k, &p)));
+        assert!(!evaluate_entry(k, all, false, Some(&req(&["environment", "dept"])), any_prepared(k, &p)));
+        assert!(evaluate_entry(k, any, false, Some(&req(&["environment", "dept"])), any_prepared(k, &p)));
+        assert!(!evaluate_entry(k, any, false, Some(&req(&["dept"])), any_prepared(k, &p)));
+        let n = OperatorKind::StringNotEquals;
+        assert!(evaluate_entry(n, any, false, Some(&req(&["environment", "dept"])), any_prepared(n, &p)));
+        assert!(!evaluate_entry(n, all, false, Some(&req(&["environment", "dept"])), any_prepared(n, &p)));
+        // Negated operators NOR their policy values.
+        assert!(!evaluate_entry(n, None, false, Some(&req(&["cost-center"])), any_prepared(n, &p)));
+        assert!(evaluate_entry(n, None, false, Some(&req(&["other"])), any_prepared(n, &p)));
+    }
+
+    #[test]
+    fn null_checks() {
+        assert!(evaluate_null(None, &[true]));
+        assert!(!evaluate_null(Some(&req(&["x"])), &[true]));
+        assert!(evaluate_null(Some(&req(&["x"])), &[false]));
+        assert!(!evaluate_null(None, &[false]));
+    }
+
+    #[test]
+    fn combining() {
+        let unknown = Tri::Unknown {
+            path: "$".into(),
+            reason: "r".into(),
+        };
+        assert_eq!(combine_entries([Tri::True, Tri::True]), Tri::True);
+        assert_eq!(combine_entries([unknown.clone(), Tri::False]), Tri::False);
+        assert_eq!(combine_entries([Tri::True, unknown.clone()]), unknown);
+    }
+}

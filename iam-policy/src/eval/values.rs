@@ -1,0 +1,379 @@
+//! How one request value compares with one policy value, for every operator family.
+//!
+//! Policy values are parsed once into a [`PreparedValue`] (the compiled evaluator keeps them;
+//! the interpreted one prepares them per request), so both evaluators share these rules.
+
+use std::net::IpAddr;
+
+use crate::OperatorFamily;
+use crate::OperatorKind;
+use crate::glob::{Case, Glob, StarScope};
+use crate::template;
+
+/// A policy value ready to be compared with request values under one operator.
+#[derive(Debug, Clone)]
+pub(crate) enum PreparedValue {
+    /// `StringEquals`, `BinaryEquals`.
+    Exact(String),
+    /// `StringEqualsIgnoreCase`: the lowercased policy value.
+    Folded(String),
+    /// `StringLike`.
+    Like(Glob),
+    /// Numeric operators.
+    Number(f64),
+    /// Date operators: seconds and nanoseconds since the Unix epoch.
+    Date((i64, u32)),
+    /// `Bool`.
+    Bool(bool),
+    /// `IpAddress` / `NotIpAddress`.
+    Cidr(Cidr),
+    /// `ArnEquals` / `ArnLike`: one matcher per ARN component.
+    Arn(Box<[Glob; 6]>),
+}
+
+impl PreparedValue {
+    /// Parses `text` for the base (non-negated) comparison of `kind`. `Err` carries the reason
+    /// the policy value is unusable (IAM would refuse such a policy).
+    pub(crate) fn prepare(kind: OperatorKind, text: &str) -> Result<PreparedValue, String> {
+        use OperatorKind::*;
+        Ok(match kind {
+            StringEquals | StringNotEquals | BinaryEquals => PreparedValue::Exact(text.to_owned()),
+            StringEqualsIgnoreCase | StringNotEqualsIgnoreCase => {
+                PreparedValue::Folded(text.to_lowercase())
+            }
+            StringLike | StringNotLike => PreparedValue::Like(Glob::from_pattern(
+                text,
+                StarScope::Anything,
+                Case::Sensitive,
+            )),
+            _ => match kind.family() {
+                OperatorFamily::Numeric => PreparedValue::Number(
+                    parse_number(text)
+                        .ok_or_else(|| format!("{text:?} is not a number ({kind})"))?,
+                ),
+                OperatorFamily::Date => PreparedValue::Date(
+                    parse_date(text).ok_or_else(|| {
+                        format!("{text:?} is not an ISO 8601 date or epoch time ({kind})")
+                    })?,
+                ),
+                OperatorFamily::Bool | OperatorFamily::Null => PreparedValue::Bool(
+                    parse_bool(text).ok_or_else(|| format!("{text:?} is not true or false ({kind})"))?,
+                ),
+                OperatorFamily::IpAddress => PreparedValue::Cidr(
+                    Cidr::parse(text)
+                        .ok_or_else(|| format!("{text:?} is not an IP address or CIDR block ({kind})"))?,
+                ),
+                OperatorFamily::Arn => PreparedValue::Arn(Box::new(arn_globs(text))),
+                // Every string operator is handled above.
+                OperatorFamily::String | OperatorFamily::Binary => {
+                    PreparedValue::Exact(text.to_owned())
+                }
+            },
+        })
+    }
+
+    /// Does `request_value` satisfy the base comparison of `kind` against this value?
+    pub(crate) fn test(&self, kind: OperatorKind, request_value: &str) -> bool {
+        use OperatorKind::*;
+        match self {
+            PreparedValue::Exact(p) => p == request_value,
+            PreparedValue::Folded(p) => *p == request_value.to_lowercase(),
+            PreparedValue::Like(glob) => glob.matches(request_value),
+            PreparedValue::Number(p) => parse_number(request_value).is_some_and(|r| match kind {
+                NumericEquals | NumericNotEquals => r == *p,
+                NumericLessThan => r < *p,
+                NumericLessThanEquals => r <= *p,
+                NumericGreaterThan => r > *p,
+                NumericGreaterThanEquals => r >= *p,
+                _ => false,
+            }),
+            PreparedValue::Date(p) => parse_date(request_value).is_some_and(|r| match kind {
+                DateEquals | DateNotEquals => r == *p,
+                DateLessThan => r < *p,
+                DateLessThanEquals => r <= *p,
+                DateGreaterThan => r > *p,
+                DateGreaterThanEquals => r >= *p,
+                _ => false,
+            }),
+            PreparedValue::Bool(p) => parse_bool(request_value) == Some(*p),
+            PreparedValue::Cidr(cidr) => request_value
+                .trim()
+                .parse::<IpAddr>()
+                .is_ok_and(|ip| cidr.contains(ip)),
+            PreparedValue::Arn(globs) => split_arn(request_value)
+                .is_some_and(|parts| globs.iter().zip(parts).all(|(g, part)| g.matches(part))),
+        }
+    }
+}
+
+/// Substitutes the policy variables of a string or ARN operator's value and prepares the
+/// result; `None` when a variable has no value (the value then matches nothing). Substituted
+/// text is literal for `StringLike` (so `${*}` or a `*` in a tag value is not a wildcard).
+pub(crate) fn resolve_policy_value(
+    kind: OperatorKind,
+    segments: &[template::Segment],
+    source: &dyn template::VariableSource,
+) -> Option<PreparedValue> {
+    if matches!(kind, OperatorKind::StringLike | OperatorKind::StringNotLike) {
+        template::resolve_glob(segments, source, StarScope::Anything, Case::Sensitive)
+            .map(PreparedValue::Like)
+    } else {
+        let text = template::resolve_text(segments, source)?;
+        // String and ARN operators accept any text, so preparing cannot fail here.
+        PreparedValue::prepare(kind, &text).ok()
+    }
+}
+
+/// `ArnEquals` and `ArnLike` check "each of the six colon-delimited components of the ARN
+/// separately", each of which may contain wildcards (IAM User Guide, "ARN condition operators").
+fn arn_globs(pattern: &str) -> [Glob; 6] {
+    let mut parts = pattern.splitn(6, ':');
+    std::array::from_fn(|_| {
+        // A pattern with fewer than six parts has empty trailing components, which only
+        // match empty components.
+        Glob::from_pattern(parts.next().unwrap_or(""), StarScope::Anything, Case::Sensitive)
+    })
+}
+
+/// The six components of an ARN, or `None` when `text` is not shaped like one.
+pub(crate) fn split_arn(text: &str) -> Option<[&str; 6]> {
+    let mut parts = text.splitn(6, ':');
+    let arn: [&str; 6] = [
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+    ];
+    (arn[0] == "arn").then_some(arn)
+}
+
+/// `true` / `false`, case-insensitively.
+pub(crate) fn parse_bool(text: &str) -> Option<bool> {
+    if text.eq_ignore_ascii_case("true") {
+        Some(true)
+    } else if text.eq_ignore_ascii_case("false") {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+/// A decimal number: optional sign, digits, optional fraction. Rejects `inf`, `NaN` and
+/// exponents, which `f64::from_str` would accept but IAM's numeric operators do not document.
+pub(crate) fn parse_number(text: &str) -> Option<f64> {
+    let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
+    let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
+    let well_formed = !(int.is_empty() && frac.is_empty())
+        && int.bytes().all(|b| b.is_ascii_digit())
+        && frac.bytes().all(|b| b.is_ascii_digit())
+        && !(digits.contains('.') && frac.is_empty() && int.is_empty());
+    if !well_formed {
+        return None;
+    }
+    text.parse().ok()
+}
+
+/// An ISO 8601 date/time (`2026-11-22`, `2026-11-22T17:56:53Z`, with optional fraction and
+/// offset) or whole epoch seconds, as seconds and nanoseconds since 1970-01-01T00:00:00Z.
+pub(crate) fn parse_date(text: &str) -> Option<(i64, u32)> {
+    if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
+        return text.parse().ok().map(|s| (s, 0));
+    }
+    let bytes = text.as_bytes();
+    let num = |range: std::ops::Range<usize>| -> Option<i64> {
+        let part = text.get(range)?;
+        part.bytes().all(|b| b.is_ascii_digit()).then(|| part.parse().ok())?
+    };
+    if bytes.len() < 10 || bytes[4] != b'-' || bytes[7] != b'-' {
+        return None;
+    }
+    let (year, month, day) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    if !(1..=12).contains(&month) || day < 1 || day > days_in_month(year, month) {
+        return None;
+    }
+    let mut seconds = days_from_civil(year, month, day) * 86_400;
+    let mut nanos = 0u32;
+    let mut rest = &text[10..];
+    if !rest.is_empty() {
+        rest = rest.strip_prefix(['T', 't'])?;
+        let (hour, minute) = (num_in(rest, 0..2)?, {
+            if rest.as_bytes().get(2) != Some(&b':') {
+                return None;
+            }
+            num_in(rest, 3..5)?
+        });
+        rest = &rest[5..];
+        let mut second = 0;
+        if let Some(after) = rest.strip_prefix(':') {
+            second = num_in(after, 0..2)?;
+            rest = &after[2..];
+            if let Some(after) = rest.strip_prefix('.') {
+                let end = after.bytes().take_while(u8::is_ascii_digit).count();
+                if end == 0 {
+                    return None;
+                }
+                let fraction = &after[..end.min(9)];
+                nanos = fraction.parse::<u32>().ok()? * 10u32.pow(9 - fraction.len() as u32);
+                rest = &after[end..];
+            }
+        }
+        if hour > 23 || minute > 59 || second > 60 {
+            return None;
+        }
+        seconds += hour * 3600 + minute * 60 + second;
+        match rest {
+            "" | "Z" | "z" => {}
+            _ => {
+                let sign = match rest.as_bytes()[0] {
+                    b'+' => 1,
+                    b'-' => -1,
+                    _ => return None,
+                };
+                let offset = &rest[1..];
+                let (oh, om) = match offset.len() {
+                    5 if offset.as_bytes()[2] == b':' => (num_in(offset, 0..2)?, num_in(offset, 3..5)?),
+                    4 => (num_in(offset, 0..2)?, num_in(offset, 2..4)?),
+                    2 => (num_in(offset, 0..2)?, 0),
+                    _ => return None,
+                };
+                if oh > 23 || om > 59 {
+                    return None;
+                }
+                seconds -= sign * (oh * 3600 + om * 60);
+            }
+        }
+    }
+    Some((seconds, nanos))
+}
+
+fn num_in(text: &str, range: std::ops::Range<usize>) -> Option<i64> {
+    let part = text.get(range)?;
+    if part.bytes().all(|b| b.is_ascii_digit()) {
+        part.parse().ok()
+    } else {
+        None
+    }
+}
+
+fn days_in_month(year: i64, month: i64) -> i64 {
+    match month {
+        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// An IPv4 or IPv6 network.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Cidr {
+    network: IpAddr,
+    prefix: u8,
+}
+
+impl Cidr {
+    /// `203.0.113.0/24`, `2001:db8::/32`, or a single address (a /32 or /128).
+    pub(crate) fn parse(text: &str) -> Option<Cidr> {
+        let text = text.trim();
+        let (addr, prefix) = match text.split_once('/') {
+            Some((addr, prefix)) => {
+                if prefix.is_empty() || !prefix.bytes().all(|b| b.is_ascii_digit()) {
+                    return None;
+                }
+                (addr, Some(prefix.parse::<u8>().ok()?))
+            }
+            None => (text, None),
+        };
+        let network: IpAddr = addr.parse().ok()?;
+        let max = if network.is_ipv4() { 32 } else { 128 };
+        let prefix = prefix.unwrap_or(max);
+        (prefix <= max).then_some(Cidr { network, prefix })
+    }
+
+    pub(crate) fn contains(&self, ip: IpAddr) -> bool {
+        let ip = match ip {
+            IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, IpAddr::V4),
+            v4 => v4,
+        };
+        match (self.network, ip) {
+            (IpAddr::V4(net), IpAddr::V4(ip)) => {
+                let mask = u32::MAX.checked_shl(32 - u32::from(self.prefix)).unwrap_or(0);
+                u32::from(net) & mask == u32::from(ip) & mask
+            }
+            (IpAddr::V6(net), IpAddr::V6(ip)) => {
+                let mask = u128::MAX.checked_shl(128 - u32::from(self.prefix)).unwrap_or(0);
+                u128::from(net) & mask == u128::from(ip) & mask
+            }
+            _ => false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_are_strict_decimals() {
+        assert_eq!(parse_number("10"), Some(10.0));
+        assert_eq!(parse_number("-1.5"), Some(-1.5));
+        assert_eq!(parse_number(".5"), Some(0.5));
+        for bad in ["", "-", ".", "1e3", "inf", "NaN", "1.2.3", " 1"] {
+            assert_eq!(parse_number(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn dates_in_iso_and_epoch_forms() {
+        assert_eq!(parse_date("1970-01-01T00:00:00Z"), Some((0, 0)));
+        assert_eq!(parse_date("1970-01-02"), Some((86_400, 0)));
+        assert_eq!(parse_date("1700000000"), Some((1_700_000_000, 0)));
+        assert_eq!(
+            parse_date("2019-07-16T12:00:00+02:00"),
+            parse_date("2019-07-16T10:00:00Z")
+        );
+        assert_eq!(parse_date("2020-02-29T00:00:00.5Z").map(|d| d.1), Some(500_000_000));
+        assert_eq!(parse_date("2026-11-22T17:56:53Z"), Some((1_795_370_213, 0)));
+        for bad in ["2019-02-29", "2019-13-01", "2019-07-16T25:00Z", "yesterday", "2019-07-16T10:00:00X"] {
+            assert_eq!(parse_date(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn cidr_blocks() {
+        let net = Cidr::parse("203.0.113.0/24").unwrap();
+        assert!(net.contains("203.0.113.77".parse().unwrap()));
+        assert!(!net.contains("203.0.114.1".parse().unwrap()));
+        assert!(net.contains("::ffff:203.0.113.5".parse().unwrap()));
+        let v6 = Cidr::parse("2001:DB8:1234:5678::/64").unwrap();
+        assert!(v6.contains("2001:db8:1234:5678::1".parse().unwrap()));
+        assert!(!v6.contains("203.0.113.77".parse().unwrap()));
+        assert!(Cidr::parse("0.0.0.0/0").unwrap().contains("8.8.8.8".parse().unwrap()));
+        assert!(Cidr::parse("10.0.0.1").unwrap().contains("10.0.0.1".parse().unwrap()));
+        for bad in ["10.0.0.0/33", "10.0.0/8", "10.0.0.0/", "host"] {
+            assert!(Cidr::parse(bad).is_none(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn arn_components_match_separately() {
+        let p = PreparedValue::prepare(OperatorKind::ArnLike, "arn:aws:iam::*:role/Admin*").unwrap();
+        assert!(p.test(OperatorKind::ArnLike, "arn:aws:iam::123456789012:role/AdminX"));
+        // The account wildcard cannot swallow colons into the next component.
+        assert!(!p.test(OperatorKind::ArnLike, "arn:aws:iam::1:2:role/Admin"));
+        assert!(!p.test(OperatorKind::ArnLike, "not-an-arn"));
+    }
+}

@@ -1,0 +1,321 @@
+//! Wildcard matching as IAM does it: `*` for any run of characters, `?` for exactly one.
+//!
+//! Three flavours share one matcher:
+//! - action names: case-insensitive, `*` matches anything;
+//! - `StringLike` and the segments of `ArnLike`: case-sensitive, `*` matches anything;
+//! - the `Resource` element: case-sensitive, and a `*` stays inside its colon-delimited ARN
+//!   segment unless it is the last character of a segment, in which case it "can expand to
+//!   match beyond colon boundaries" (IAM User Guide, "IAM JSON policy elements: Resource").
+//!
+//! Text substituted from policy variables is literal: a `*` inside a user name is not a wildcard.
+
+/// One element of a compiled pattern.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Token {
+    /// A character that must match (subject to the case rule).
+    Literal(char),
+    /// `?`: exactly one character.
+    One,
+    /// `*`: any run of characters; `crosses_colon` is false for a resource `*` that must stay
+    /// inside its ARN segment.
+    Star { crosses_colon: bool },
+}
+
+/// How `*` treats colons.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum StarScope {
+    /// `*` matches any characters (actions, `StringLike`, ARN segments).
+    Anything,
+    /// The `Resource` element rule described in the module docs.
+    ResourceSegment,
+}
+
+/// Whether literals compare with ASCII case folding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Case {
+    Sensitive,
+    InsensitiveAscii,
+}
+
+/// Where the pattern text comes from: wildcard-bearing policy text, or a literal substitution.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Piece<'a> {
+    Pattern(&'a str),
+    Literal(&'a str),
+}
+
+/// A compiled wildcard pattern.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Glob {
+    shape: Shape,
+    case: Case,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Shape {
+    /// Matches every string.
+    Any,
+    /// No wildcard at all.
+    Exact(String),
+    /// A literal prefix followed by one `*` that crosses colons.
+    Prefix(String),
+    /// Anything else: simulated as a small NFA, which is linear in the text and never
+    /// backtracks exponentially however many stars there are.
+    General(Vec<Token>),
+}
+
+impl Glob {
+    /// Compiles a pattern made of wildcard text and literal pieces.
+    pub(crate) fn new(pieces: &[Piece<'_>], scope: StarScope, case: Case) -> Glob {
+        let mut tokens = Vec::new();
+        for piece in pieces {
+            match piece {
+                Piece::Pattern(text) => tokens.extend(text.chars().map(|c| match c {
+                    '*' => Token::Star {
+                        crosses_colon: true,
+                    },
+                    '?' => Token::One,
+                    other => Token::Literal(other),
+                })),
+                Piece::Literal(text) => tokens.extend(text.chars().map(Token::Literal)),
+            }
+        }
+        if scope == StarScope::ResourceSegment {
+            // A star crosses colons only when it ends its segment: followed by ':' or the end.
+            for i in 0..tokens.len() {
+                if let Token::Star { .. } = tokens[i] {
+                    let ends_segment =
+                        matches!(tokens.get(i + 1), None | Some(Token::Literal(':')));
+                    tokens[i] = Token::Star {
+                        crosses_colon: ends_segment,
+                    };
+                }
+            }
+        }
+        Glob {
+            shape: Shape::classify(tokens),
+            case,
+        }
+    }
+
+    /// Compiles plain wildcard text.
+    pub(crate) fn from_pattern(pattern: &str, scope: StarScope, case: Case) -> Glob {
+        Glob::new(&[Piece::Pattern(pattern)], scope, case)
+    }
+
+    /// True when the pattern contains no wildcard.
+    #[cfg(test)]
+    pub(crate) fn is_exact(&self) -> bool {
+        matches!(self.shape, Shape::Exact(_))
+    }
+
+    /// Does `text` match the whole pattern?
+    pub(crate) fn matches(&self, text: &str) -> bool {
+        match &self.shape {
+            Shape::Any => true,
+            Shape::Exact(literal) => match self.case {
+                Case::Sensitive => text == literal,
+                Case::InsensitiveAscii => text.eq_ignore_ascii_case(literal),
+            },
+            Shape::Prefix(prefix) => {
+                text.len() >= prefix.len()
+                    && text.is_char_boundary(prefix.len())
+                    && match self.case {
+                        Case::Sensitive => text.starts_with(prefix.as_str()),
+                        Case::InsensitiveAscii => {
+                            text[..prefix.len()].eq_ignore_ascii_case(prefix)
+                        }
+                    }
+            }
+            Shape::General(tokens) => simulate(tokens, text, self.case),
+        }
+    }
+}
+
+impl Shape {
+    fn classify(tokens: Vec<Token>) -> Shape {
+        let crossing_star = |t: &Token| {
+            matches!(
+                t,
+                Token::Star {
+                    crosses_colon: true
+                }
+            )
+        };
+        let literal_text = |ts: &[Token]| -> Option<String> {
+            ts.iter()
+                .map(|t| match t {
+                    Token::Literal(c) => Some(*c),
+                    _ => None,
+                })
+                .collect()
+        };
+        if !tokens.is_empty() && tokens.iter().all(crossing_star) {
+            return Shape::Any;
+        }
+        if let Some(text) = literal_text(&tokens) {
+            return Shape::Exact(text);
+        }
+        if let Some((last, head)) = tokens.split_last() {
+            if crossing_star(last) {
+                if let Some(prefix) = literal_text(head) {
+                    return Shape::Prefix(prefix);
+                }
+            }
+        }
+        Shape::General(tokens)
+    }
+}
+
+fn literal_eq(a: char, b: char, case: Case) -> bool {
+    match case {
+        Case::Sensitive => a == b,
+        Case::InsensitiveAscii => a.eq_ignore_ascii_case(&b),
+    }
+}
+
+/// Thompson-style simulation: the set of pattern positions reachable after each character.
+fn simulate(tokens: &[Token], text: &str, case: Case) -> bool {
+    let width = tokens.len() + 1;
+    if width <= 128 {
+        simulate_bits(tokens, text, case)
+    } else {
+        simulate_vec(tokens, text, case, width)
+    }
+}
+
+fn simulate_bits(tokens: &[Token], text: &str, case: Case) -> bool {
+    let close = |mut states: u128| -> u128 {
+        // A star may match the empty string: a position before a star also reaches past it.
+        for (i, token) in tokens.iter().enumerate() {
+            if states & (1 << i) != 0 && matches!(token, Token::Star { .. }) {
+                states |= 1 << (i + 1);
+            }
+        }
+        states
+    };
+    let mut states = close(1);
+    for c in text.chars() {
+        let mut next: u128 = 0;
+        let mut active = states;
+        while active != 0 {
+            let i = active.trailing_zeros() as usize;
+            active &= active - 1;
+            match tokens.get(i) {
+                Some(Token::Literal(l)) if literal_eq(*l, c, case) => next |= 1 << (i + 1),
+                Some(Token::One) => next |= 1 << (i + 1),
+                Some(Token::Star { crosses_colon }) if *crosses_colon || c != ':' => {
+                    next |= 1 << i
+                }
+                _ => {}
+            }
+        }
+        if next == 0 {
+            return false;
+        }
+        states = close(next);
+    }
+    states & (1 << tokens.len()) != 0
+}
+
+fn simulate_vec(tokens: &[Token], text: &str, case: Case, width: usize) -> bool {
+    let close = |states: &mut Vec<bool>| {
+        for (i, token) in tokens.iter().enumerate() {
+            if states[i] && matches!(token, Token::Star { .. }) {
+                states[i + 1] = true;
+            }
+        }
+    };
+    let mut states = vec![false; width];
+    states[0] = true;
+    close(&mut states);
+    let mut next = vec![false; width];
+    for c in text.chars() {
+        next.iter_mut().for_each(|s| *s = false);
+        let mut any = false;
+        for (i, token) in tokens.iter().enumerate() {
+            if !states[i] {
+                continue;
+            }
+            match token {
+                Token::Literal(l) if literal_eq(*l, c, case) => {
+                    next[i + 1] = true;
+                    any = true;
+                }
+                Token::One => {
+                    next[i + 1] = true;
+                    any = true;
+                }
+                Token::Star { crosses_colon } if *crosses_colon || c != ':' => {
+                    next[i] = true;
+                    any = true;
+                }
+                _ => {}
+            }
+        }
+        if !any {
+            return false;
+        }
+        std::mem::swap(&mut states, &mut next);
+        close(&mut states);
+    }
+    states[tokens.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn res(p: &str, t: &str) -> bool {
+        Glob::from_pattern(p, StarScope::ResourceSegment, Case::Sensitive).matches(t)
+    }
+
+    #[test]
+    fn resource_star_stays_in_segment_unless_last() {
+        // Examples from the IAM User Guide's "Using wildcards in resource ARNs".
+        assert!(res(
+            "arn:aws:iam::123456789012:user/accounting/*",
+            "arn:aws:iam::123456789012:user/accounting/bob"
+        ));
+        assert!(res("arn:aws:s3:::bucket/*", "arn:aws:s3:::bucket/a:b/c"));
+        assert!(res("arn:aws:iam::*:role/x", "arn:aws:iam::123456789012:role/x"));
+        assert!(!res("arn:aws:s3:::b*x", "arn:aws:s3:::b:x"));
+        assert!(res("arn:aws:s3:::b*x", "arn:aws:s3:::bx"));
+    }
+
+    #[test]
+    fn actions_fold_case() {
+        let g = Glob::from_pattern("ec2:Describe*", StarScope::Anything, Case::InsensitiveAscii);
+        assert!(g.matches("EC2:describeinstances"));
+        assert!(!g.matches("ec2:RunInstances"));
+        assert!(!Glob::from_pattern("abc", StarScope::Anything, Case::Sensitive).matches("ABC"));
+    }
+
+    #[test]
+    fn literal_pieces_are_not_wildcards() {
+        let g = Glob::new(
+            &[Piece::Pattern("home/"), Piece::Literal("*")],
+            StarScope::Anything,
+            Case::Sensitive,
+        );
+        assert!(g.matches("home/*"));
+        assert!(!g.matches("home/bob"));
+        assert!(g.is_exact());
+    }
+
+    #[test]
+    fn question_mark_is_one_character_even_multibyte() {
+        let g = Glob::from_pattern("a?c", StarScope::Anything, Case::Sensitive);
+        assert!(g.matches("aéc"));
+        assert!(!g.matches("ac"));
+        assert!(!g.matches("abbc"));
+    }
+
+    #[test]
+    fn long_patterns_use_the_vector_simulation() {
+        let pattern = "a*".repeat(100);
+        let g = Glob::from_pattern(&pattern, StarScope::Anything, Case::Sensitive);
+        assert!(g.matches(&"a".repeat(100)));
+        assert!(!g.matches(&"a".repeat(99)));
+    }
+}
