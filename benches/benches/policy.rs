@@ -1,1 +1,80 @@
-fn main() {}
+//! Policy benchmarks: parsing and validating the whole AWS managed policy corpus, and one
+//! decision on a ten-statement policy (compiled and interpreted). Figures: benches/README.md.
+
+use std::hint::black_box;
+
+use benches::{TEN_STATEMENT_POLICY, corpus_documents};
+use criterion::{Criterion, criterion_group, criterion_main};
+use iam_policy::{CompiledPolicy, PolicyDocument, PolicyKind, Request, Validator};
+
+fn corpus_parse_validate(c: &mut Criterion) {
+    let Some(documents) = corpus_documents() else {
+        eprintln!(
+            "skipping corpus_parse_validate: {} not found (it lives beside the project in ../shared)",
+            benches::CORPUS_DIR
+        );
+        return;
+    };
+    let validator = Validator::new(PolicyKind::AwsManagedPolicy);
+    let mut group = c.benchmark_group("corpus");
+    group.sample_size(20);
+    group.bench_function(
+        format!("parse_validate_{}_documents", documents.len()),
+        |b| {
+            b.iter(|| {
+                let mut findings = 0usize;
+                for (_, text) in &documents {
+                    let doc = PolicyDocument::from_json(black_box(text)).expect("corpus parses");
+                    findings += validator.validate(&doc).len();
+                }
+                findings
+            })
+        },
+    );
+    group.bench_function(format!("parse_only_{}_documents", documents.len()), |b| {
+        b.iter(|| {
+            documents
+                .iter()
+                .map(|(_, text)| PolicyDocument::from_json(black_box(text)).is_ok() as usize)
+                .sum::<usize>()
+        })
+    });
+    group.finish();
+}
+
+fn ten_statement_decision(c: &mut Criterion) {
+    let doc: PolicyDocument = TEN_STATEMENT_POLICY.parse().expect("bench policy parses");
+    let compiled = CompiledPolicy::new(&doc);
+    // Allowed by the ninth statement after checking every other one, and the Deny.
+    let request = Request::new(
+        "s3:PutObject",
+        "arn:aws:s3:::app-artifacts/builds/42.tar.gz",
+    )
+    .with_context("aws:SecureTransport", "true")
+    .with_context("aws:RequestedRegion", "us-east-1");
+    assert_eq!(compiled.evaluate(&request), doc.evaluate(&request));
+    assert_eq!(compiled.decide(&request), iam_policy::Decision::Allow);
+    // Denied: no statement allows it.
+    let denied = Request::new(
+        "ec2:TerminateInstances",
+        "arn:aws:ec2:us-east-1:123456789012:instance/i-1",
+    );
+
+    let mut group = c.benchmark_group("decision_10_statements");
+    group.bench_function("compiled_decide_allow", |b| {
+        b.iter(|| compiled.decide(black_box(&request)))
+    });
+    group.bench_function("compiled_decide_implicit_deny", |b| {
+        b.iter(|| compiled.decide(black_box(&denied)))
+    });
+    group.bench_function("compiled_evaluate_allow", |b| {
+        b.iter(|| compiled.evaluate(black_box(&request)))
+    });
+    group.bench_function("interpreted_evaluate_allow", |b| {
+        b.iter(|| doc.evaluate(black_box(&request)))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, corpus_parse_validate, ten_statement_decision);
+criterion_main!(benches);

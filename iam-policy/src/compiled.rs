@@ -224,7 +224,9 @@ fn compile_entry(
     variables: bool,
 ) -> EntryTest {
     let (kind, qualifier, if_exists) = match operator {
-        ConditionOperator::Unknown(name) => return EntryTest::Broken(unknown_operator_reason(name)),
+        ConditionOperator::Unknown(name) => {
+            return EntryTest::Broken(unknown_operator_reason(name));
+        }
         ConditionOperator::Known {
             kind,
             qualifier,
@@ -286,17 +288,23 @@ impl CompiledStatement {
         match &self.resources {
             None => true,
             Some((matchers, not)) => {
-                let any = matchers.iter().any(|m| match m {
-                    ResourceMatcher::Static(glob) => glob.matches(&request.resource),
+                // `None`: a policy variable without a value, which matches neither way (see
+                // the interpreter's `applies_ignoring_condition`).
+                let outcome = |m: &ResourceMatcher| match m {
+                    ResourceMatcher::Static(glob) => Some(glob.matches(&request.resource)),
                     ResourceMatcher::Template(segments) => template::resolve_glob(
                         segments,
                         request,
                         StarScope::ResourceSegment,
                         Case::Sensitive,
                     )
-                    .is_some_and(|glob| glob.matches(&request.resource)),
-                });
-                any != *not
+                    .map(|glob| glob.matches(&request.resource)),
+                };
+                if *not {
+                    !matchers.iter().any(|m| outcome(m) != Some(false))
+                } else {
+                    matchers.iter().any(|m| outcome(m) == Some(true))
+                }
             }
         }
     }

@@ -122,9 +122,7 @@ impl Glob {
                     && text.is_char_boundary(prefix.len())
                     && match self.case {
                         Case::Sensitive => text.starts_with(prefix.as_str()),
-                        Case::InsensitiveAscii => {
-                            text[..prefix.len()].eq_ignore_ascii_case(prefix)
-                        }
+                        Case::InsensitiveAscii => text[..prefix.len()].eq_ignore_ascii_case(prefix),
                     }
             }
             Shape::General(tokens) => simulate(tokens, text, self.case),
@@ -156,12 +154,11 @@ impl Shape {
         if let Some(text) = literal_text(&tokens) {
             return Shape::Exact(text);
         }
-        if let Some((last, head)) = tokens.split_last() {
-            if crossing_star(last) {
-                if let Some(prefix) = literal_text(head) {
-                    return Shape::Prefix(prefix);
-                }
-            }
+        if let Some((last, head)) = tokens.split_last()
+            && crossing_star(last)
+            && let Some(prefix) = literal_text(head)
+        {
+            return Shape::Prefix(prefix);
         }
         Shape::General(tokens)
     }
@@ -204,9 +201,7 @@ fn simulate_bits(tokens: &[Token], text: &str, case: Case) -> bool {
             match tokens.get(i) {
                 Some(Token::Literal(l)) if literal_eq(*l, c, case) => next |= 1 << (i + 1),
                 Some(Token::One) => next |= 1 << (i + 1),
-                Some(Token::Star { crosses_colon }) if *crosses_colon || c != ':' => {
-                    next |= 1 << i
-                }
+                Some(Token::Star { crosses_colon }) if *crosses_colon || c != ':' => next |= 1 << i,
                 _ => {}
             }
         }
@@ -278,7 +273,10 @@ mod tests {
             "arn:aws:iam::123456789012:user/accounting/bob"
         ));
         assert!(res("arn:aws:s3:::bucket/*", "arn:aws:s3:::bucket/a:b/c"));
-        assert!(res("arn:aws:iam::*:role/x", "arn:aws:iam::123456789012:role/x"));
+        assert!(res(
+            "arn:aws:iam::*:role/x",
+            "arn:aws:iam::123456789012:role/x"
+        ));
         assert!(!res("arn:aws:s3:::b*x", "arn:aws:s3:::b:x"));
         assert!(res("arn:aws:s3:::b*x", "arn:aws:s3:::bx"));
     }
@@ -319,3 +317,7 @@ mod tests {
         assert!(!g.matches(&"a".repeat(99)));
     }
 }
+
+#[cfg(test)]
+#[path = "glob_oracle_tests.rs"]
+mod oracle_tests;

@@ -2,7 +2,7 @@
 //! errors, evaluation reports and validation findings, all in one notation.
 
 /// Appends `.key`, or `["key"]` when the key is not a plain identifier.
-pub(crate) fn push_key(path: &mut String, key: &str) {
+pub fn push_key(path: &mut String, key: &str) {
     if !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
         path.push('.');
         path.push_str(key);
@@ -15,14 +15,18 @@ pub(crate) fn push_key(path: &mut String, key: &str) {
 }
 
 /// Appends `[index]`.
-pub(crate) fn push_index(path: &mut String, index: usize) {
+pub fn push_index(path: &mut String, index: usize) {
     path.push('[');
     path.push_str(&index.to_string());
     path.push(']');
 }
 
 /// `path` followed by `key`.
-pub(crate) fn child(path: &str, key: &str) -> String {
+///
+/// ```
+/// assert_eq!(iam_policy::json_path::child("$.Statement[0]", "aws:SourceIp"), r#"$.Statement[0]["aws:SourceIp"]"#);
+/// ```
+pub fn child(path: &str, key: &str) -> String {
     let mut out = path.to_owned();
     push_key(&mut out, key);
     out

@@ -32,17 +32,18 @@ mod compiled;
 mod error;
 mod eval;
 mod glob;
-mod json_path;
+pub mod json_path;
 mod model;
 mod names;
 mod one_or_many;
 mod template;
-// VALIDATE_MOD
+mod validate;
 
 pub use compiled::CompiledPolicy;
 pub use error::{Error, SourceLocation};
 pub use eval::{
-    ContextValue, Decision, Evaluation, MatchedStatement, Request, RequestPrincipal, Unevaluable,
+    ConditionResult, ConditionTrace, ContextValue, Decision, Evaluation, MatchedStatement, Request,
+    RequestPrincipal, StatementTrace, Unevaluable,
 };
 pub use model::{
     ActionClause, Condition, ConditionBlock, ConditionEntry, ConditionOperator, ConditionValue,
@@ -51,4 +52,6 @@ pub use model::{
 };
 pub use names::{AccountId, ActionPattern, Arn, Partition, ResourcePattern, RoleArn};
 pub use one_or_many::OneOrMany;
-// VALIDATE_EXPORT
+pub use validate::{
+    Finding, FindingCode, PolicyKind, Severity, Validator, locate_path, policy_size, text_size,
+};

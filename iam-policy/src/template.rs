@@ -4,7 +4,9 @@
 //! IAM rules followed here (IAM User Guide, "IAM policy elements: Variables and tags"):
 //! variables are only recognised in documents with `"Version": "2012-10-17"`; `${*}`, `${?}` and
 //! `${$}` stand for a literal `*`, `?` and `$`; a key that is absent uses the default when one is
-//! given and otherwise makes the element not match; multivalued keys cannot be used as variables.
+//! given and otherwise makes the element not match ("any attempt to match it fails and causes
+//! the statement to be invalid"): not even `NotResource` or a negated operator such as
+//! `StringNotEquals` is satisfied by it; multivalued keys cannot be used as variables.
 
 use crate::glob::{Case, Glob, Piece, StarScope};
 
@@ -16,7 +18,10 @@ pub(crate) enum Segment {
     /// `${*}`, `${?}` or `${$}`: a literal character.
     Escaped(char),
     /// `${key}` or `${key, 'default'}`.
-    Variable { key: String, default: Option<String> },
+    Variable {
+        key: String,
+        default: Option<String>,
+    },
 }
 
 /// Splits `text` into literal text and variables. Malformed `${` sequences stay as text,
@@ -182,7 +187,10 @@ mod tests {
             }]
         );
         assert_eq!(parse("a${b"), vec![Segment::Text("a${b".into())]);
-        assert_eq!(parse("${ bad key }x"), vec![Segment::Text("${ bad key }x".into())]);
+        assert_eq!(
+            parse("${ bad key }x"),
+            vec![Segment::Text("${ bad key }x".into())]
+        );
         assert!(!has_variables("arn:aws:s3:::b/*"));
         assert!(has_variables("arn:aws:s3:::b/${aws:username}"));
     }
@@ -197,7 +205,10 @@ mod tests {
         let missing = parse("home/${aws:userid}");
         assert!(resolve_glob(&missing, &ctx, StarScope::Anything, Case::Sensitive).is_none());
         let with_default = parse("home/${aws:userid, 'anon'}");
-        assert_eq!(resolve_text(&with_default, &ctx).as_deref(), Some("home/anon"));
+        assert_eq!(
+            resolve_text(&with_default, &ctx).as_deref(),
+            Some("home/anon")
+        );
         let multi = Ctx(vec![("aws:username", vec!["a".into(), "b".into()])]);
         assert!(resolve_text(&segs, &multi).is_none());
     }

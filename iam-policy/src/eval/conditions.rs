@@ -5,7 +5,8 @@
 //! - a key absent from the request makes a condition false, except for negated operators
 //!   (`StringNotEquals`, `NotIpAddress`, ...) where it is true; `...IfExists` makes it true;
 //! - several policy values for one key are ORed (NORed for negated operators);
-//! - `ForAllValues` is true when the key is absent or empty, and otherwise needs every request
+//! - `ForAllValues` is true when the key is absent or empty (no values, or only empty strings:
+//!   "an empty data set (for example, an empty string)"), and otherwise needs every request
 //!   value to match; `ForAnyValue` is false when the key is absent or empty, and otherwise
 //!   needs one request value to match;
 //! - `Null: true` is true when the key is absent, `Null: false` when it is present.
@@ -49,7 +50,7 @@ pub(crate) fn evaluate_entry(
 ) -> bool {
     let negated = kind.is_negated();
     let values = match request {
-        Some(values) if !values.is_empty() => values,
+        Some(values) if !is_empty_dataset(values, qualifier) => values,
         // Absent (an empty set counts as absent for every rule below).
         _ => {
             return if if_exists {
@@ -76,6 +77,15 @@ pub(crate) fn evaluate_entry(
     }
 }
 
+/// True when the request values are an empty set. For the set operators that includes values
+/// that "resolve to an empty data set (for example, an empty string)", which make
+/// `ForAllValues` true and `ForAnyValue` false (IAM User Guide, "Set operators for multivalued
+/// context keys" and "Multivalued context key examples"): a key whose only values are empty
+/// strings counts as an empty set there. No values at all is an empty set for every operator.
+fn is_empty_dataset(values: &[String], qualifier: Option<SetQualifier>) -> bool {
+    values.is_empty() || (qualifier.is_some() && values.iter().all(String::is_empty))
+}
+
 /// Why an unknown operator can't be evaluated (shared so both evaluators report alike).
 pub(crate) fn unknown_operator_reason(name: &str) -> String {
     format!("{name:?} is not an IAM condition operator, so the condition cannot be evaluated")
@@ -89,20 +99,29 @@ pub(crate) fn null_value_reason(value: &str) -> String {
 /// Evaluates one key of a `Null` operator; `expected` are the policy's booleans.
 pub(crate) fn evaluate_null(request: Option<&[String]>, expected: &[bool]) -> bool {
     let absent = request.is_none_or(<[String]>::is_empty);
-    expected.iter().any(|&wants_absent| wants_absent == absent)
+    expected.contains(&absent)
 }
 
-/// `matches_any` over prepared policy values; `None` entries (unresolved variables) match
-/// nothing.
+/// `matches_any` over prepared policy values. `None` entries are values whose policy variable
+/// has no value in the request.
+///
+/// IAM User Guide, "IAM policy elements: Variables and tags": a key that is *not present*
+/// means "any attempt to match it fails and causes the statement to be invalid". So such a
+/// value never satisfies a comparison, and that must hold for negated operators too: for
+/// `StringNotEquals` / `ArnNotLike` / ... the unresolved value counts as matching every request
+/// value, so the negation fails instead of being vacuously true (which would let an `Allow`
+/// with `StringNotEquals: {"k": "${aws:username}"}` apply to callers without a user name).
+/// When the key itself is absent no comparison is made and the absent-key rules apply.
 pub(crate) fn any_prepared<'a>(
     kind: OperatorKind,
     policy: &'a [Option<PreparedValue>],
 ) -> impl Fn(&str) -> bool + 'a {
+    let negated = kind.is_negated();
     move |value| {
-        policy
-            .iter()
-            .flatten()
-            .any(|prepared| prepared.test(kind, value))
+        policy.iter().any(|prepared| match prepared {
+            Some(prepared) => prepared.test(kind, value),
+            None => negated,
+        })
     }
 }
 
@@ -124,11 +143,41 @@ mod tests {
     #[test]
     fn missing_keys() {
         let p = exact(&["a"]);
-        assert!(!evaluate_entry(OperatorKind::StringEquals, None, false, None, any_prepared(OperatorKind::StringEquals, &p)));
-        assert!(evaluate_entry(OperatorKind::StringNotEquals, None, false, None, any_prepared(OperatorKind::StringNotEquals, &p)));
-        assert!(evaluate_entry(OperatorKind::StringEquals, None, true, None, any_prepared(OperatorKind::StringEquals, &p)));
-        assert!(evaluate_entry(OperatorKind::StringEquals, Some(SetQualifier::ForAllValues), false, None, any_prepared(OperatorKind::StringEquals, &p)));
-        assert!(!evaluate_entry(OperatorKind::StringEquals, Some(SetQualifier::ForAnyValue), false, Some(&[]), any_prepared(OperatorKind::StringEquals, &p)));
+        assert!(!evaluate_entry(
+            OperatorKind::StringEquals,
+            None,
+            false,
+            None,
+            any_prepared(OperatorKind::StringEquals, &p)
+        ));
+        assert!(evaluate_entry(
+            OperatorKind::StringNotEquals,
+            None,
+            false,
+            None,
+            any_prepared(OperatorKind::StringNotEquals, &p)
+        ));
+        assert!(evaluate_entry(
+            OperatorKind::StringEquals,
+            None,
+            true,
+            None,
+            any_prepared(OperatorKind::StringEquals, &p)
+        ));
+        assert!(evaluate_entry(
+            OperatorKind::StringEquals,
+            Some(SetQualifier::ForAllValues),
+            false,
+            None,
+            any_prepared(OperatorKind::StringEquals, &p)
+        ));
+        assert!(!evaluate_entry(
+            OperatorKind::StringEquals,
+            Some(SetQualifier::ForAnyValue),
+            false,
+            Some(&[]),
+            any_prepared(OperatorKind::StringEquals, &p)
+        ));
     }
 
     #[test]
@@ -138,16 +187,64 @@ mod tests {
         let all = Some(SetQualifier::ForAllValues);
         let any = Some(SetQualifier::ForAnyValue);
         let k = OperatorKind::StringEquals;
-        assert!(evaluate_entry(k, all, false, Some(&req(&["environment"])), any_prepared(k, &p)));
-        assert!(!evaluate_entry(k, all, false, Some(&req(&["environment", "dept"])), any_prepared(k, &p)));
-        assert!(evaluate_entry(k, any, false, Some(&req(&["environment", "dept"])), any_prepared(k, &p)));
-        assert!(!evaluate_entry(k, any, false, Some(&req(&["dept"])), any_prepared(k, &p)));
+        assert!(evaluate_entry(
+            k,
+            all,
+            false,
+            Some(&req(&["environment"])),
+            any_prepared(k, &p)
+        ));
+        assert!(!evaluate_entry(
+            k,
+            all,
+            false,
+            Some(&req(&["environment", "dept"])),
+            any_prepared(k, &p)
+        ));
+        assert!(evaluate_entry(
+            k,
+            any,
+            false,
+            Some(&req(&["environment", "dept"])),
+            any_prepared(k, &p)
+        ));
+        assert!(!evaluate_entry(
+            k,
+            any,
+            false,
+            Some(&req(&["dept"])),
+            any_prepared(k, &p)
+        ));
         let n = OperatorKind::StringNotEquals;
-        assert!(evaluate_entry(n, any, false, Some(&req(&["environment", "dept"])), any_prepared(n, &p)));
-        assert!(!evaluate_entry(n, all, false, Some(&req(&["environment", "dept"])), any_prepared(n, &p)));
+        assert!(evaluate_entry(
+            n,
+            any,
+            false,
+            Some(&req(&["environment", "dept"])),
+            any_prepared(n, &p)
+        ));
+        assert!(!evaluate_entry(
+            n,
+            all,
+            false,
+            Some(&req(&["environment", "dept"])),
+            any_prepared(n, &p)
+        ));
         // Negated operators NOR their policy values.
-        assert!(!evaluate_entry(n, None, false, Some(&req(&["cost-center"])), any_prepared(n, &p)));
-        assert!(evaluate_entry(n, None, false, Some(&req(&["other"])), any_prepared(n, &p)));
+        assert!(!evaluate_entry(
+            n,
+            None,
+            false,
+            Some(&req(&["cost-center"])),
+            any_prepared(n, &p)
+        ));
+        assert!(evaluate_entry(
+            n,
+            None,
+            false,
+            Some(&req(&["other"])),
+            any_prepared(n, &p)
+        ));
     }
 
     #[test]

@@ -56,7 +56,14 @@ impl PolicyDocument {
 }
 
 fn applies_ignoring_condition(statement: &Statement, request: &Request, variables: bool) -> bool {
-    let principal = match &statement.principal {
+    principal_applies(statement, request)
+        && action_applies(statement, request)
+        && resource_applies(statement, request, variables)
+}
+
+/// Does the statement's `Principal` / `NotPrincipal` cover the caller?
+pub(super) fn principal_applies(statement: &Statement, request: &Request) -> bool {
+    match &statement.principal {
         None => true,
         Some(PrincipalClause::Principal(p)) => {
             PrincipalMatcher::new(p).matches(request.principal.as_ref())
@@ -64,37 +71,54 @@ fn applies_ignoring_condition(statement: &Statement, request: &Request, variable
         Some(PrincipalClause::NotPrincipal(p)) => {
             PrincipalMatcher::new(p).not_principal_applies(request.principal.as_ref())
         }
-    };
-    if !principal {
-        return false;
     }
-    let action = match &statement.action {
+}
+
+/// Does the statement's `Action` / `NotAction` cover the request's action?
+pub(super) fn action_applies(statement: &Statement, request: &Request) -> bool {
+    match &statement.action {
         ActionClause::Action(patterns) => patterns.iter().any(|p| p.matches(&request.action)),
         ActionClause::NotAction(patterns) => !patterns.iter().any(|p| p.matches(&request.action)),
-    };
-    if !action {
-        return false;
     }
+}
+
+/// Does the statement's `Resource` / `NotResource` cover the request's resource?
+pub(super) fn resource_applies(statement: &Statement, request: &Request, variables: bool) -> bool {
     match &statement.resource {
         None => true,
         Some(ResourceClause::Resource(patterns)) => patterns
             .iter()
-            .any(|p| resource_matches(p, request, variables)),
+            .any(|p| resource_matches(p, request, variables) == Some(true)),
+        // A pattern whose variable has no value cannot be matched ("any attempt to match it
+        // fails", IAM User Guide, "Variables and tags"), so it cannot show that the resource
+        // is outside the list either: `NotResource` then does not apply.
         Some(ResourceClause::NotResource(patterns)) => !patterns
             .iter()
-            .any(|p| resource_matches(p, request, variables)),
+            .any(|p| resource_matches(p, request, variables) != Some(false)),
     }
 }
 
-fn resource_matches(pattern: &ResourcePattern, request: &Request, variables: bool) -> bool {
+/// Whether `pattern` matches the request's resource; `None` when a policy variable in it has
+/// no value in the request.
+fn resource_matches(pattern: &ResourcePattern, request: &Request, variables: bool) -> Option<bool> {
     if variables && pattern.has_variables() {
         let segments = template::parse(pattern.as_str());
-        // An unresolved variable makes the pattern match nothing, as in IAM.
-        template::resolve_glob(&segments, request, StarScope::ResourceSegment, Case::Sensitive)
-            .is_some_and(|glob| glob.matches(&request.resource))
+        template::resolve_glob(
+            &segments,
+            request,
+            StarScope::ResourceSegment,
+            Case::Sensitive,
+        )
+        .map(|glob| glob.matches(&request.resource))
     } else {
-        Glob::from_pattern(pattern.as_str(), StarScope::ResourceSegment, Case::Sensitive)
-            .matches(&request.resource)
+        Some(
+            Glob::from_pattern(
+                pattern.as_str(),
+                StarScope::ResourceSegment,
+                Case::Sensitive,
+            )
+            .matches(&request.resource),
+        )
     }
 }
 
@@ -118,7 +142,7 @@ fn evaluate_condition(
     }))
 }
 
-fn evaluate_entry_at(
+pub(super) fn evaluate_entry_at(
     operator: &ConditionOperator,
     entry: &ConditionEntry,
     request: &Request,

@@ -14,10 +14,12 @@ mod interpreted;
 mod outcome;
 pub(crate) mod principals;
 mod request;
+mod trace;
 pub(crate) mod values;
 
 pub use outcome::{Decision, Evaluation, MatchedStatement, Unevaluable};
 pub use request::{ContextValue, Request, RequestPrincipal};
+pub use trace::{ConditionResult, ConditionTrace, StatementTrace};
 
 pub(crate) mod conditions_api {
     //! What the compiled evaluator shares with the interpreted one.

@@ -84,7 +84,13 @@ impl Aggregator {
         });
     }
 
-    pub(crate) fn unevaluable(&mut self, index: usize, effect: Effect, path: String, reason: String) {
+    pub(crate) fn unevaluable(
+        &mut self,
+        index: usize,
+        effect: Effect,
+        path: String,
+        reason: String,
+    ) {
         self.unevaluable.push(Unevaluable {
             index,
             effect,

@@ -7,8 +7,11 @@
 //!   in that account: the account then decides with its own identity policies;
 //! - a role ARN matches the sessions of that role (`arn:aws:sts::ACCOUNT:assumed-role/NAME/*`);
 //! - `NotPrincipal` excludes a caller only when every identity of the request is listed: the
-//!   session or user ARN itself *and* its account. Listing a role does not exclude its
-//!   sessions; AWS asks for the assumed-role ARN to be listed as well.
+//!   session or user ARN itself *and* its account, and for a role session also the role
+//!   ("NotPrincipal": AWS "might validate the account first, then the role, and then the
+//!   assumed-role user"; "if the NotPrincipal element was missing the ARN of the role, the
+//!   effect of the policy might be to explicitly deny access to the role"). Listing a role does
+//!   not exclude its sessions on its own either; the assumed-role ARN must be listed too.
 
 use crate::{Arn, Principal, PrincipalKind};
 
@@ -93,9 +96,7 @@ impl PrincipalMatcher {
                 let identity_listed = self.aws.iter().any(|entry| match entry {
                     AwsEntry::Any => true,
                     AwsEntry::Arn(listed) => listed == caller,
-                    AwsEntry::Account(id) => {
-                        caller.resource() == "root" && caller.account() == id
-                    }
+                    AwsEntry::Account(id) => caller.resource() == "root" && caller.account() == id,
                     AwsEntry::Opaque => false,
                 });
                 let account_listed = self.aws.iter().any(|entry| match entry {
@@ -104,7 +105,16 @@ impl PrincipalMatcher {
                     AwsEntry::Arn(listed) => is_account_root_of(listed, caller),
                     AwsEntry::Opaque => false,
                 });
-                identity_listed && account_listed
+                // A role session is also evaluated as its role: the NotPrincipal docs warn that
+                // leaving the role out "might" deny the session, so the safer reading (the
+                // Deny applies) is taken unless the role is listed as well.
+                let role_listed = !is_role_session(caller)
+                    || self.aws.iter().any(|entry| match entry {
+                        AwsEntry::Any => true,
+                        AwsEntry::Arn(listed) => is_session_of_role(caller, listed),
+                        AwsEntry::Account(_) | AwsEntry::Opaque => false,
+                    });
+                identity_listed && account_listed && role_listed
             }
             RequestPrincipal::Anonymous => self.aws.iter().any(|e| matches!(e, AwsEntry::Any)),
             other => self.lists_other(other),
@@ -132,6 +142,11 @@ fn is_account_root_of(listed: &Arn, caller: &Arn) -> bool {
         && listed.partition() == caller.partition()
         && !caller.account().is_empty()
         && listed.account() == caller.account()
+}
+
+/// Is `caller` an assumed-role session (`arn:P:sts::ACCOUNT:assumed-role/NAME/SESSION`)?
+fn is_role_session(caller: &Arn) -> bool {
+    caller.service() == "sts" && caller.resource().starts_with("assumed-role/")
 }
 
 /// Is `caller` a session (`arn:P:sts::ACCOUNT:assumed-role/NAME/SESSION`) of the role
@@ -176,8 +191,11 @@ mod tests {
         let bare = PrincipalMatcher::new(&Principal::aws("111122223333"));
         assert!(bare.matches(Some(&aws("arn:aws:iam::111122223333:user/bob"))));
 
-        let role = PrincipalMatcher::new(&Principal::aws("arn:aws:iam::111122223333:role/ops/Vendor"));
-        assert!(role.matches(Some(&aws("arn:aws:sts::111122223333:assumed-role/Vendor/x"))));
+        let role =
+            PrincipalMatcher::new(&Principal::aws("arn:aws:iam::111122223333:role/ops/Vendor"));
+        assert!(role.matches(Some(&aws(
+            "arn:aws:sts::111122223333:assumed-role/Vendor/x"
+        ))));
         assert!(!role.matches(Some(&aws("arn:aws:sts::111122223333:assumed-role/Other/x"))));
         assert!(!role.matches(Some(&aws("arn:aws:iam::111122223333:root"))));
 
@@ -189,9 +207,12 @@ mod tests {
     fn star_and_other_kinds() {
         let any = PrincipalMatcher::new(&Principal::Any);
         assert!(any.matches(Some(&RequestPrincipal::Anonymous)));
-        let svc = PrincipalMatcher::new(&Principal::of(PrincipalKind::Service, "ec2.amazonaws.com"));
+        let svc =
+            PrincipalMatcher::new(&Principal::of(PrincipalKind::Service, "ec2.amazonaws.com"));
         assert!(svc.matches(Some(&RequestPrincipal::Service("ec2.amazonaws.com".into()))));
-        assert!(!svc.matches(Some(&RequestPrincipal::Service("lambda.amazonaws.com".into()))));
+        assert!(!svc.matches(Some(&RequestPrincipal::Service(
+            "lambda.amazonaws.com".into()
+        ))));
         assert!(!svc.matches(Some(&aws("arn:aws:iam::111122223333:root"))));
     }
 
@@ -202,9 +223,30 @@ mod tests {
         assert!(only_user.not_principal_applies(Some(&aws(user))));
         let both = PrincipalMatcher::new(&Principal::Specific(vec![(
             PrincipalKind::Aws,
-            vec![user.to_string(), "arn:aws:iam::111122223333:root".to_string()].into(),
+            vec![
+                user.to_string(),
+                "arn:aws:iam::111122223333:root".to_string(),
+            ]
+            .into(),
         )]));
         assert!(!both.not_principal_applies(Some(&aws(user))));
         assert!(both.not_principal_applies(Some(&aws("arn:aws:iam::111122223333:user/eve"))));
+    }
+
+    #[test]
+    fn not_principal_needs_session_role_and_account_for_role_sessions() {
+        let session = "arn:aws:sts::444455556666:assumed-role/audit-role/audit-app";
+        let role = "arn:aws:iam::444455556666:role/audit-role";
+        let root = "arn:aws:iam::444455556666:root";
+        let listed = |ids: &[&str]| {
+            PrincipalMatcher::new(&Principal::Specific(vec![(
+                PrincipalKind::Aws,
+                ids.iter().map(|s| s.to_string()).collect::<Vec<_>>().into(),
+            )]))
+        };
+        assert!(!listed(&[session, role, root]).not_principal_applies(Some(&aws(session))));
+        assert!(listed(&[session, root]).not_principal_applies(Some(&aws(session))));
+        assert!(listed(&[role, root]).not_principal_applies(Some(&aws(session))));
+        assert!(listed(&[session, role]).not_principal_applies(Some(&aws(session))));
     }
 }

@@ -114,7 +114,11 @@ impl Request {
     }
 
     /// Sets a context key, replacing any value it had (keys compare case-insensitively).
-    pub fn with_context(mut self, key: impl Into<String>, value: impl Into<ContextValue>) -> Request {
+    pub fn with_context(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<ContextValue>,
+    ) -> Request {
         self.set_context(key, value);
         self
     }

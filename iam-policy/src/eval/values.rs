@@ -51,18 +51,18 @@ impl PreparedValue {
                     parse_number(text)
                         .ok_or_else(|| format!("{text:?} is not a number ({kind})"))?,
                 ),
-                OperatorFamily::Date => PreparedValue::Date(
-                    parse_date(text).ok_or_else(|| {
-                        format!("{text:?} is not an ISO 8601 date or epoch time ({kind})")
-                    })?,
-                ),
+                OperatorFamily::Date => PreparedValue::Date(parse_date(text).ok_or_else(|| {
+                    format!("{text:?} is not an ISO 8601 date or epoch time ({kind})")
+                })?),
                 OperatorFamily::Bool | OperatorFamily::Null => PreparedValue::Bool(
-                    parse_bool(text).ok_or_else(|| format!("{text:?} is not true or false ({kind})"))?,
+                    parse_bool(text)
+                        .ok_or_else(|| format!("{text:?} is not true or false ({kind})"))?,
                 ),
-                OperatorFamily::IpAddress => PreparedValue::Cidr(
-                    Cidr::parse(text)
-                        .ok_or_else(|| format!("{text:?} is not an IP address or CIDR block ({kind})"))?,
-                ),
+                OperatorFamily::IpAddress => {
+                    PreparedValue::Cidr(Cidr::parse(text).ok_or_else(|| {
+                        format!("{text:?} is not an IP address or CIDR block ({kind})")
+                    })?)
+                }
                 OperatorFamily::Arn => PreparedValue::Arn(Box::new(arn_globs(text))),
                 // Every string operator is handled above.
                 OperatorFamily::String | OperatorFamily::Binary => {
@@ -131,7 +131,11 @@ fn arn_globs(pattern: &str) -> [Glob; 6] {
     std::array::from_fn(|_| {
         // A pattern with fewer than six parts has empty trailing components, which only
         // match empty components.
-        Glob::from_pattern(parts.next().unwrap_or(""), StarScope::Anything, Case::Sensitive)
+        Glob::from_pattern(
+            parts.next().unwrap_or(""),
+            StarScope::Anything,
+            Case::Sensitive,
+        )
     })
 }
 
@@ -175,8 +179,9 @@ pub(crate) fn parse_number(text: &str) -> Option<f64> {
     text.parse().ok()
 }
 
-/// An ISO 8601 date/time (`2026-11-22`, `2026-11-22T17:56:53Z`, with optional fraction and
-/// offset) or whole epoch seconds, as seconds and nanoseconds since 1970-01-01T00:00:00Z.
+/// An ISO 8601 date/time (`2026-11`, `2026-11-22`, `2026-11-22T17:56:53Z`, with optional
+/// fraction and offset) or whole epoch seconds, as seconds and nanoseconds since
+/// 1970-01-01T00:00:00Z.
 pub(crate) fn parse_date(text: &str) -> Option<(i64, u32)> {
     if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
         return text.parse().ok().map(|s| (s, 0));
@@ -184,8 +189,19 @@ pub(crate) fn parse_date(text: &str) -> Option<(i64, u32)> {
     let bytes = text.as_bytes();
     let num = |range: std::ops::Range<usize>| -> Option<i64> {
         let part = text.get(range)?;
-        part.bytes().all(|b| b.is_ascii_digit()).then(|| part.parse().ok())?
+        part.bytes()
+            .all(|b| b.is_ascii_digit())
+            .then(|| part.parse().ok())?
     };
+    // W3C's "Year and month" profile of ISO 8601 (`YYYY-MM`), which the Date operators accept
+    // ("W3C implementations of the ISO 8601 date formats", IAM User Guide, "Date condition
+    // operators"): the first instant of that month. (A bare `YYYY` is read as epoch seconds.)
+    if bytes.len() == 7 && bytes[4] == b'-' {
+        let (year, month) = (num(0..4)?, num(5..7)?);
+        return (1..=12)
+            .contains(&month)
+            .then(|| (days_from_civil(year, month, 1) * 86_400, 0));
+    }
     if bytes.len() < 10 || bytes[4] != b'-' || bytes[7] != b'-' {
         return None;
     }
@@ -233,7 +249,9 @@ pub(crate) fn parse_date(text: &str) -> Option<(i64, u32)> {
                 };
                 let offset = &rest[1..];
                 let (oh, om) = match offset.len() {
-                    5 if offset.as_bytes()[2] == b':' => (num_in(offset, 0..2)?, num_in(offset, 3..5)?),
+                    5 if offset.as_bytes()[2] == b':' => {
+                        (num_in(offset, 0..2)?, num_in(offset, 3..5)?)
+                    }
                     4 => (num_in(offset, 0..2)?, num_in(offset, 2..4)?),
                     2 => (num_in(offset, 0..2)?, 0),
                     _ => return None,
@@ -300,7 +318,22 @@ impl Cidr {
         let network: IpAddr = addr.parse().ok()?;
         let max = if network.is_ipv4() { 32 } else { 128 };
         let prefix = prefix.unwrap_or(max);
-        (prefix <= max).then_some(Cidr { network, prefix })
+        if prefix > max {
+            return None;
+        }
+        // Request addresses in IPv4-mapped IPv6 form (`::ffff:203.0.113.5`) are compared as
+        // the IPv4 addresses they are, so a mapped network (`::ffff:203.0.113.0/120`) must be
+        // too, or an address would not even match its own /128.
+        Some(match network {
+            IpAddr::V6(v6) if prefix >= 96 => match v6.to_ipv4_mapped() {
+                Some(v4) => Cidr {
+                    network: IpAddr::V4(v4),
+                    prefix: prefix - 96,
+                },
+                None => Cidr { network, prefix },
+            },
+            _ => Cidr { network, prefix },
+        })
     }
 
     pub(crate) fn contains(&self, ip: IpAddr) -> bool {
@@ -310,11 +343,15 @@ impl Cidr {
         };
         match (self.network, ip) {
             (IpAddr::V4(net), IpAddr::V4(ip)) => {
-                let mask = u32::MAX.checked_shl(32 - u32::from(self.prefix)).unwrap_or(0);
+                let mask = u32::MAX
+                    .checked_shl(32 - u32::from(self.prefix))
+                    .unwrap_or(0);
                 u32::from(net) & mask == u32::from(ip) & mask
             }
             (IpAddr::V6(net), IpAddr::V6(ip)) => {
-                let mask = u128::MAX.checked_shl(128 - u32::from(self.prefix)).unwrap_or(0);
+                let mask = u128::MAX
+                    .checked_shl(128 - u32::from(self.prefix))
+                    .unwrap_or(0);
                 u128::from(net) & mask == u128::from(ip) & mask
             }
             _ => false,
@@ -345,9 +382,21 @@ mod tests {
             parse_date("2019-07-16T12:00:00+02:00"),
             parse_date("2019-07-16T10:00:00Z")
         );
-        assert_eq!(parse_date("2020-02-29T00:00:00.5Z").map(|d| d.1), Some(500_000_000));
+        assert_eq!(
+            parse_date("2020-02-29T00:00:00.5Z").map(|d| d.1),
+            Some(500_000_000)
+        );
         assert_eq!(parse_date("2026-11-22T17:56:53Z"), Some((1_795_370_213, 0)));
-        for bad in ["2019-02-29", "2019-13-01", "2019-07-16T25:00Z", "yesterday", "2019-07-16T10:00:00X"] {
+        assert_eq!(parse_date("2020-03"), parse_date("2020-03-01T00:00:00Z"));
+        assert_eq!(parse_date("2020-13"), None);
+        assert_eq!(parse_date("2020-3"), None);
+        for bad in [
+            "2019-02-29",
+            "2019-13-01",
+            "2019-07-16T25:00Z",
+            "yesterday",
+            "2019-07-16T10:00:00X",
+        ] {
             assert_eq!(parse_date(bad), None, "{bad}");
         }
     }
@@ -361,8 +410,25 @@ mod tests {
         let v6 = Cidr::parse("2001:DB8:1234:5678::/64").unwrap();
         assert!(v6.contains("2001:db8:1234:5678::1".parse().unwrap()));
         assert!(!v6.contains("203.0.113.77".parse().unwrap()));
-        assert!(Cidr::parse("0.0.0.0/0").unwrap().contains("8.8.8.8".parse().unwrap()));
-        assert!(Cidr::parse("10.0.0.1").unwrap().contains("10.0.0.1".parse().unwrap()));
+        assert!(
+            Cidr::parse("0.0.0.0/0")
+                .unwrap()
+                .contains("8.8.8.8".parse().unwrap())
+        );
+        assert!(
+            Cidr::parse("10.0.0.1")
+                .unwrap()
+                .contains("10.0.0.1".parse().unwrap())
+        );
+        let mapped = Cidr::parse("::ffff:203.0.113.0/120").unwrap();
+        assert!(mapped.contains("::ffff:203.0.113.9".parse().unwrap()));
+        assert!(mapped.contains("203.0.113.9".parse().unwrap()));
+        assert!(!mapped.contains("203.0.114.9".parse().unwrap()));
+        assert!(
+            Cidr::parse("::ffff:1.2.3.4")
+                .unwrap()
+                .contains("::ffff:1.2.3.4".parse().unwrap())
+        );
         for bad in ["10.0.0.0/33", "10.0.0/8", "10.0.0.0/", "host"] {
             assert!(Cidr::parse(bad).is_none(), "{bad}");
         }
@@ -370,8 +436,12 @@ mod tests {
 
     #[test]
     fn arn_components_match_separately() {
-        let p = PreparedValue::prepare(OperatorKind::ArnLike, "arn:aws:iam::*:role/Admin*").unwrap();
-        assert!(p.test(OperatorKind::ArnLike, "arn:aws:iam::123456789012:role/AdminX"));
+        let p =
+            PreparedValue::prepare(OperatorKind::ArnLike, "arn:aws:iam::*:role/Admin*").unwrap();
+        assert!(p.test(
+            OperatorKind::ArnLike,
+            "arn:aws:iam::123456789012:role/AdminX"
+        ));
         // The account wildcard cannot swallow colons into the next component.
         assert!(!p.test(OperatorKind::ArnLike, "arn:aws:iam::1:2:role/Admin"));
         assert!(!p.test(OperatorKind::ArnLike, "not-an-arn"));

@@ -150,7 +150,9 @@ impl<'de> Deserialize<'de> for Principal {
                         ))
                     })?;
                     if entries.iter().any(|(k, _)| *k == kind) {
-                        return Err(de::Error::custom(format!("duplicate principal type {key:?}")));
+                        return Err(de::Error::custom(format!(
+                            "duplicate principal type {key:?}"
+                        )));
                     }
                     entries.push((kind, map.next_value()?));
                 }

@@ -114,7 +114,10 @@ impl Statement {
         I: IntoIterator<Item = S>,
         S: AsRef<str>,
     {
-        Ok(Statement::new(Effect::Allow, ActionClause::Action(parse_all(actions)?)))
+        Ok(Statement::new(
+            Effect::Allow,
+            ActionClause::Action(parse_all(actions)?),
+        ))
     }
 
     /// A `Deny` statement over the given actions, parsed and checked.
@@ -123,7 +126,10 @@ impl Statement {
         I: IntoIterator<Item = S>,
         S: AsRef<str>,
     {
-        Ok(Statement::new(Effect::Deny, ActionClause::Action(parse_all(actions)?)))
+        Ok(Statement::new(
+            Effect::Deny,
+            ActionClause::Action(parse_all(actions)?),
+        ))
     }
 
     /// Sets the statement id.

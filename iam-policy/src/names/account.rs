@@ -58,7 +58,13 @@ mod tests {
     #[test]
     fn accepts_exactly_twelve_digits() {
         assert!("123456789012".parse::<AccountId>().is_ok());
-        for bad in ["", "12345678901", "1234567890123", "12345678901a", "١٢٣٤٥٦٧٨٩٠١٢"] {
+        for bad in [
+            "",
+            "12345678901",
+            "1234567890123",
+            "12345678901a",
+            "١٢٣٤٥٦٧٨٩٠١٢",
+        ] {
             assert!(bad.parse::<AccountId>().is_err(), "{bad}");
         }
     }

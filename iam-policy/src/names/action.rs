@@ -116,10 +116,25 @@ mod tests {
 
     #[test]
     fn parses_and_rejects() {
-        for ok in ["*", "s3:*", "s3:Get*", "iam:Get?ser", "execute-api:Invoke", "S3:GetObject"] {
+        for ok in [
+            "*",
+            "s3:*",
+            "s3:Get*",
+            "iam:Get?ser",
+            "execute-api:Invoke",
+            "S3:GetObject",
+        ] {
             assert_eq!(ok.parse::<ActionPattern>().unwrap().as_str(), ok);
         }
-        for bad in ["", "s3", ":Get", "s3:", "*:Get", "s3:Get Object", "s3:Get:Object"] {
+        for bad in [
+            "",
+            "s3",
+            ":Get",
+            "s3:",
+            "*:Get",
+            "s3:Get Object",
+            "s3:Get:Object",
+        ] {
             assert!(bad.parse::<ActionPattern>().is_err(), "{bad}");
         }
     }

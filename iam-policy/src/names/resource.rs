@@ -66,13 +66,10 @@ impl FromStr for ResourcePattern {
             return Err(err("the partition part must not be empty"));
         }
         if parts[2].is_empty() || parts[2].contains(['*', '?']) {
-            return Err(err(
-                "the service part must be named, without wildcards",
-            ));
+            return Err(err("the service part must be named, without wildcards"));
         }
-        if parts[5].is_empty() {
-            return Err(err("the resource part must not be empty"));
-        }
+        // The resource part may be empty: AWS's own AmazonDevOpsGuruOrganizationsAccess
+        // policy has "arn:aws:organizations::*:", and IAM accepted it.
         if text.chars().any(char::is_control) {
             return Err(err("a resource must not contain control characters"));
         }

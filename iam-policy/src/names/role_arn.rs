@@ -153,7 +153,9 @@ mod tests {
 
     #[test]
     fn splits_path_and_name() {
-        let role: RoleArn = "arn:aws:iam::123456789012:role/axiom-agent-role".parse().unwrap();
+        let role: RoleArn = "arn:aws:iam::123456789012:role/axiom-agent-role"
+            .parse()
+            .unwrap();
         assert_eq!(role.path(), "/");
         assert_eq!(role.role_name(), "axiom-agent-role");
         assert_eq!(
@@ -180,7 +182,10 @@ mod tests {
             ("arn:aws:iam::123456789012:user/x", "starts with \"role/\""),
             ("arn:aws:iam::123456789012:role/", "role name"),
             ("arn:aws:iam::123456789012:role/has space", "role name"),
-            (&format!("arn:aws:iam::123456789012:role/{}", "a".repeat(65)), "role name"),
+            (
+                &format!("arn:aws:iam::123456789012:role/{}", "a".repeat(65)),
+                "role name",
+            ),
             ("arn:aws:iam::123456789012:role/a//b", "path"),
         ];
         for (input, rule) in cases {

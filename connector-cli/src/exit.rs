@@ -1,0 +1,27 @@
+//! How a command ends: its exit code, and the message for bad input.
+
+use std::process::ExitCode;
+
+/// The result of a command.
+#[derive(Debug)]
+pub(crate) enum Outcome {
+    /// Everything is fine: exit 0.
+    Ok,
+    /// The command ran and found problems, or the request was denied: exit 1.
+    Findings,
+    /// The input was unusable: the message names the field; exit 2.
+    BadInput(String),
+}
+
+impl Outcome {
+    pub(crate) fn report(self) -> ExitCode {
+        match self {
+            Outcome::Ok => ExitCode::SUCCESS,
+            Outcome::Findings => ExitCode::from(1),
+            Outcome::BadInput(message) => {
+                eprintln!("error: {message}");
+                ExitCode::from(2)
+            }
+        }
+    }
+}

@@ -1,0 +1,457 @@
+//! The lint checks: validator findings, broad principals, and what the simulations of the
+//! vendor's (and a stranger's) AssumeRole reveal.
+
+use iam_policy::json_path;
+use iam_policy::{
+    ActionClause, Arn, ConditionOperator, ConditionResult, Decision, Effect, FindingCode,
+    OperatorKind, PolicyDocument, PolicyKind, Principal, PrincipalClause, PrincipalKind,
+    SetQualifier, Severity, SourceLocation, Statement, Validator,
+};
+
+use super::{LintCode, LintFinding, TrustExpectation};
+use crate::{AssumeRoleRequest, Simulation, VendorPrincipal, simulate};
+
+const ASSUME_ROLE: &str = "sts:AssumeRole";
+const EXTERNAL_ID_KEY: &str = "sts:ExternalId";
+/// An id no customer would have written: used to test that a wrong id is refused.
+const WRONG_EXTERNAL_ID: &str = "lint-probe-not-the-external-id";
+
+pub(super) fn run(
+    expectation: &TrustExpectation,
+    doc: &PolicyDocument,
+) -> (Vec<LintFinding>, bool) {
+    let mut findings = Vec::new();
+    validator_findings(expectation, doc, &mut findings);
+    broad_principals(doc, &mut findings);
+    set_operators_on_external_id(doc, &mut findings);
+    extra_principals(expectation, doc, &mut findings);
+
+    let vendor = || call(expectation, vendor_session(&expectation.vendor));
+    let right = simulate(doc, &vendor().external_id(expectation.external_id.as_str()));
+    let vendor_allowed = right.decision == Decision::Allow;
+    if vendor_allowed {
+        let missing = simulate(doc, &vendor());
+        let wrong = simulate(doc, &vendor().external_id(WRONG_EXTERNAL_ID));
+        for (leak, what) in [
+            (&missing, "without an External ID"),
+            (&wrong, "with a wrong External ID"),
+        ] {
+            if leak.decision == Decision::Allow {
+                external_id_leak(expectation, doc, leak, what, &mut findings);
+            }
+        }
+    } else {
+        vendor_refused(expectation, doc, &right, &mut findings);
+    }
+
+    let stranger = simulate(
+        doc,
+        &call(expectation, stranger_session(&expectation.vendor))
+            .external_id(expectation.external_id.as_str()),
+    );
+    let already_broad = findings
+        .iter()
+        .any(|f| f.code == LintCode::PrincipalTooBroad);
+    if stranger.decision == Decision::Allow
+        && !already_broad
+        && let Some(m) = stranger.actions[0].evaluation.deciding_statement()
+    {
+        findings.push(LintFinding::new(
+            LintCode::OtherAccountsAllowed,
+            SourceLocation::path(doc.statement_path(m.index)),
+            "an account other than the vendor's can assume this role with the External ID"
+                .to_owned(),
+        ));
+    }
+    (findings, vendor_allowed)
+}
+
+/// An AssumeRole from `caller` carrying everything the vendor's real call carries.
+fn call(expectation: &TrustExpectation, caller: Arn) -> AssumeRoleRequest {
+    let extras = &expectation.call;
+    let mut request = AssumeRoleRequest::new(caller);
+    if let Some(region) = &extras.region {
+        request = request.region(region.clone());
+    }
+    if let Some(identity) = &extras.source_identity {
+        request = request.source_identity(identity.clone());
+    }
+    for (key, value) in &extras.tags {
+        request = request.tag(key.clone(), value.clone());
+    }
+    if let Some(org) = &extras.principal_org_id {
+        request = request.context("aws:PrincipalOrgID", org.as_str());
+    }
+    request
+}
+
+fn validator_findings(
+    expectation: &TrustExpectation,
+    doc: &PolicyDocument,
+    out: &mut Vec<LintFinding>,
+) {
+    let kind = PolicyKind::RoleTrustPolicy {
+        max_chars: expectation.size_limit,
+    };
+    for finding in Validator::new(kind).validate(doc) {
+        if finding.severity != Severity::Error {
+            continue;
+        }
+        let code = if finding.code == FindingCode::PolicySizeExceeded {
+            LintCode::SizeLimitExceeded
+        } else {
+            LintCode::PolicyInvalid
+        };
+        out.push(LintFinding::new(
+            code,
+            finding.location,
+            format!("{} ({})", finding.message, finding.code),
+        ));
+    }
+}
+
+/// Does this Allow statement grant `sts:AssumeRole`?
+fn grants_assume_role(statement: &Statement) -> bool {
+    statement.effect == Effect::Allow
+        && match &statement.action {
+            ActionClause::Action(p) => p.iter().any(|a| a.matches(ASSUME_ROLE)),
+            ActionClause::NotAction(p) => !p.iter().any(|a| a.matches(ASSUME_ROLE)),
+        }
+}
+
+fn broad_principals(doc: &PolicyDocument, out: &mut Vec<LintFinding>) {
+    for (index, statement) in doc.statements().iter().enumerate() {
+        if !grants_assume_role(statement) {
+            continue;
+        }
+        let path = doc.statement_path(index);
+        match &statement.principal {
+            Some(PrincipalClause::Principal(Principal::Any)) => out.push(LintFinding::new(
+                LintCode::PrincipalTooBroad,
+                SourceLocation::path(json_path::child(&path, "Principal")),
+                "Principal \"*\" lets every AWS account (and anonymous callers) try to assume this role; only the External ID stands in the way".to_owned(),
+            )),
+            Some(PrincipalClause::Principal(principal)) => {
+                for id in principal.values(PrincipalKind::Aws) {
+                    if id.contains('*') {
+                        out.push(LintFinding::new(
+                            LintCode::PrincipalTooBroad,
+                            SourceLocation::path(json_path::child(
+                                &json_path::child(&path, "Principal"),
+                                "AWS",
+                            )),
+                            format!("the principal {id:?} matches whole accounts or partitions, not the vendor alone"),
+                        ));
+                    }
+                }
+            }
+            Some(PrincipalClause::NotPrincipal(_)) => out.push(LintFinding::new(
+                LintCode::PrincipalTooBroad,
+                SourceLocation::path(json_path::child(&path, "NotPrincipal")),
+                "Allow with NotPrincipal trusts every principal except the ones listed".to_owned(),
+            )),
+            None => {}
+        }
+    }
+}
+
+fn set_operators_on_external_id(doc: &PolicyDocument, out: &mut Vec<LintFinding>) {
+    for (index, statement) in doc.statements().iter().enumerate() {
+        for (operator, entry) in statement.condition.iter().flat_map(|c| c.entries()) {
+            if entry.key.eq_ignore_ascii_case(EXTERNAL_ID_KEY) && operator.qualifier().is_some() {
+                out.push(LintFinding::new(
+                    LintCode::ExternalIdSetOperator,
+                    SourceLocation::path(condition_path(doc, index, operator, &entry.key)),
+                    format!(
+                        "{operator} is meant for multivalued keys; sts:ExternalId has one value"
+                    ),
+                ));
+            }
+        }
+    }
+}
+
+fn extra_principals(
+    expectation: &TrustExpectation,
+    doc: &PolicyDocument,
+    out: &mut Vec<LintFinding>,
+) {
+    let vendor_forms = vendor_forms(&expectation.vendor);
+    for (index, statement) in doc.statements().iter().enumerate() {
+        let Some(PrincipalClause::Principal(principal)) = &statement.principal else {
+            continue;
+        };
+        if !grants_assume_role(statement) {
+            continue;
+        }
+        let extra: Vec<String> = principal
+            .entries()
+            .filter(|(kind, id)| {
+                !(*kind == PrincipalKind::Aws
+                    && (vendor_forms.iter().any(|v| v == id) || id.contains('*')))
+            })
+            .map(|(kind, id)| format!("{kind} {id}"))
+            .collect();
+        if !extra.is_empty() {
+            out.push(LintFinding::new(
+                LintCode::ExtraPrincipals,
+                SourceLocation::path(json_path::child(&doc.statement_path(index), "Principal")),
+                format!(
+                    "besides the vendor, this statement trusts: {}",
+                    extra.join(", ")
+                ),
+            ));
+        }
+    }
+}
+
+/// The ways a policy may name the vendor.
+fn vendor_forms(vendor: &VendorPrincipal) -> Vec<String> {
+    match vendor {
+        VendorPrincipal::Role(role) => vec![role.to_string()],
+        _ => vec![
+            vendor.principal_arn(),
+            vendor.account_id().as_str().to_owned(),
+        ],
+    }
+}
+
+/// The vendor's caller as STS sees it: a session of the vendor's role (or of some role in the
+/// vendor's account when the account is trusted).
+fn vendor_session(vendor: &VendorPrincipal) -> Arn {
+    let role_name = match vendor {
+        VendorPrincipal::Role(role) => role.role_name().to_owned(),
+        _ => "vendor-connector".to_owned(),
+    };
+    session_arn(vendor, vendor.account_id().as_str(), &role_name)
+}
+
+fn stranger_session(vendor: &VendorPrincipal) -> Arn {
+    let account = if vendor.account_id().as_str() == "210987654321" {
+        "123456789098"
+    } else {
+        "210987654321"
+    };
+    session_arn(vendor, account, "vendor-connector")
+}
+
+fn session_arn(vendor: &VendorPrincipal, account: &str, role: &str) -> Arn {
+    format!(
+        "arn:{}:sts::{account}:assumed-role/{role}/connection-check",
+        vendor.partition()
+    )
+    .parse()
+    .unwrap_or_else(|_| unreachable_arn())
+}
+
+// The session ARN is assembled from a validated account id and role name.
+fn unreachable_arn() -> Arn {
+    panic!("a session ARN built from validated parts always parses")
+}
+
+fn condition_path(
+    doc: &PolicyDocument,
+    index: usize,
+    operator: &ConditionOperator,
+    key: &str,
+) -> String {
+    let condition = json_path::child(&doc.statement_path(index), "Condition");
+    json_path::child(&json_path::child(&condition, &operator.to_string()), key)
+}
+
+/// The vendor's AssumeRole with the right id is refused: say why.
+fn vendor_refused(
+    expectation: &TrustExpectation,
+    doc: &PolicyDocument,
+    simulation: &Simulation,
+    out: &mut Vec<LintFinding>,
+) {
+    let Some(first) = simulation.actions.first() else {
+        return;
+    };
+    if first.evaluation.decision == Decision::ExplicitDeny {
+        if let Some(m) = first.evaluation.deciding_statement() {
+            out.push(LintFinding::new(
+                LintCode::DenyBlocksVendor,
+                SourceLocation::path(doc.statement_path(m.index)),
+                format!(
+                    "this Deny statement matches the vendor's AssumeRole ({}), so the connection is refused",
+                    expectation.vendor
+                ),
+            ));
+        }
+        return;
+    }
+    if !first.evaluation.unevaluable.is_empty() {
+        // The validator reports the malformed element itself.
+        return;
+    }
+    let allows: Vec<_> = first
+        .traces
+        .iter()
+        .filter(|t| t.effect == Effect::Allow)
+        .collect();
+    let trusting: Vec<_> = allows.iter().filter(|t| t.principal).collect();
+    if trusting.is_empty() {
+        let trusted: Vec<String> = doc
+            .statements()
+            .iter()
+            .filter_map(|s| match &s.principal {
+                Some(PrincipalClause::Principal(p)) => Some(
+                    p.entries()
+                        .map(|(k, id)| format!("{k} {id}"))
+                        .collect::<Vec<_>>(),
+                ),
+                _ => None,
+            })
+            .flatten()
+            .collect();
+        let location = doc
+            .statements()
+            .iter()
+            .position(|s| s.effect == Effect::Allow && s.principal.is_some())
+            .map_or_else(
+                || doc.statement_path(0).replace("[0]", ""),
+                |i| json_path::child(&doc.statement_path(i), "Principal"),
+            );
+        out.push(LintFinding::new(
+            LintCode::VendorNotTrusted,
+            SourceLocation::path(location),
+            format!(
+                "no Allow statement trusts the vendor {}; the policy trusts {}. The vendor's AssumeRole will get AccessDenied",
+                expectation.vendor,
+                if trusted.is_empty() { "nobody".to_owned() } else { trusted.join(", ") }
+            ),
+        ));
+        return;
+    }
+    let Some(candidate) = trusting.iter().find(|t| t.action && t.resource) else {
+        let index = trusting[0].index;
+        out.push(LintFinding::new(
+            LintCode::ActionNotAllowed,
+            SourceLocation::path(json_path::child(&doc.statement_path(index), "Action")),
+            "the statement trusting the vendor does not allow sts:AssumeRole".to_owned(),
+        ));
+        return;
+    };
+    for condition in candidate
+        .conditions
+        .iter()
+        .filter(|c| c.result == ConditionResult::NotMet)
+    {
+        if condition.key.eq_ignore_ascii_case(EXTERNAL_ID_KEY) {
+            let expected = external_id_values(&doc.statements()[candidate.index]);
+            out.push(LintFinding::new(
+                LintCode::ExternalIdMismatch,
+                SourceLocation::path(condition.path.clone()),
+                format!(
+                    "the condition expects {} but the vendor sends the External ID {:?}",
+                    if expected.is_empty() {
+                        "no value".to_owned()
+                    } else {
+                        expected.join(" or ")
+                    },
+                    expectation.external_id.as_str()
+                ),
+            ));
+        } else {
+            out.push(LintFinding::new(
+                LintCode::UnsatisfiableCondition,
+                SourceLocation::path(condition.path.clone()),
+                format!(
+                    "{} on {} is not met by the vendor's AssumeRole",
+                    condition.operator, condition.key
+                ),
+            ));
+        }
+    }
+}
+
+fn external_id_values(statement: &Statement) -> Vec<String> {
+    statement
+        .condition
+        .iter()
+        .flat_map(|c| c.entries())
+        .filter(|(_, e)| e.key.eq_ignore_ascii_case(EXTERNAL_ID_KEY))
+        .flat_map(|(_, e)| e.values.iter().map(|v| format!("{:?}", v.as_text())))
+        .collect()
+}
+
+/// The vendor got in without the right External ID: find the statement and the reason.
+fn external_id_leak(
+    expectation: &TrustExpectation,
+    doc: &PolicyDocument,
+    leak: &Simulation,
+    what: &str,
+    out: &mut Vec<LintFinding>,
+) {
+    let Some(m) = leak.actions[0].evaluation.deciding_statement() else {
+        return;
+    };
+    let any_condition = doc
+        .statements()
+        .iter()
+        .flat_map(|s| s.condition.iter().flat_map(|c| c.entries()))
+        .any(|(_, e)| e.key.eq_ignore_ascii_case(EXTERNAL_ID_KEY));
+    let statement = &doc.statements()[m.index];
+    let path = doc.statement_path(m.index);
+    if !any_condition {
+        out.push(LintFinding::new(
+            LintCode::ExternalIdMissing,
+            SourceLocation::path(path),
+            format!(
+                "no statement checks sts:ExternalId, so {} can assume the role {what}: any other customer of the vendor could point the vendor at this role",
+                expectation.vendor
+            ),
+        ));
+        return;
+    }
+    let entries: Vec<_> = statement
+        .condition
+        .iter()
+        .flat_map(|c| c.entries())
+        .filter(|(_, e)| e.key.eq_ignore_ascii_case(EXTERNAL_ID_KEY))
+        .collect();
+    if entries.is_empty() {
+        out.push(LintFinding::new(
+            LintCode::ExternalIdNotEnforced,
+            SourceLocation::path(path),
+            format!(
+                "this statement trusts the vendor without an External ID condition, so the vendor gets in {what} and the condition elsewhere is bypassed"
+            ),
+        ));
+        return;
+    }
+    for (operator, entry) in entries {
+        let why = match operator {
+            ConditionOperator::Known {
+                if_exists: true, ..
+            } => "IfExists makes the condition true when no External ID is sent".to_owned(),
+            ConditionOperator::Known {
+                qualifier: Some(SetQualifier::ForAllValues),
+                ..
+            } => "ForAllValues is true when the key is absent".to_owned(),
+            ConditionOperator::Known {
+                kind: OperatorKind::StringLike,
+                ..
+            } if entry
+                .values
+                .iter()
+                .any(|v| v.as_text().contains(['*', '?'])) =>
+            {
+                "the wildcard in StringLike accepts other External IDs".to_owned()
+            }
+            ConditionOperator::Known { kind, .. } if kind.is_negated() => {
+                format!(
+                    "{kind} is true for any External ID except the ones listed, and when none is sent"
+                )
+            }
+            _ => format!("{operator} does not pin sts:ExternalId to one value"),
+        };
+        out.push(LintFinding::new(
+            LintCode::ExternalIdNotEnforced,
+            SourceLocation::path(condition_path(doc, m.index, operator, &entry.key)),
+            format!("the vendor can assume the role {what}: {why}"),
+        ));
+    }
+}

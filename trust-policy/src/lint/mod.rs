@@ -1,0 +1,171 @@
+//! Linting the trust policy a customer pasted: will the vendor's AssumeRole work, and is the
+//! role safe from the confused deputy?
+//!
+//! The linter combines the `iam-policy` validator with offline simulations of the calls that
+//! matter: the vendor with the right External ID (must be allowed), the vendor with a wrong
+//! one or none (must be refused), and another account (must be refused). Each problem becomes
+//! a [`LintFinding`] with a stable code, a severity, the JSON path (and line and column when
+//! linting text) and a sentence the customer can act on.
+
+mod checks;
+mod finding;
+
+pub use finding::{LintCode, LintFinding, LintSeverity};
+
+use iam_policy::{PolicyDocument, SourceLocation};
+
+use crate::finish::{DEFAULT_TRUST_POLICY_LIMIT, check_limit};
+use crate::{ExternalId, TrustPolicyError, VendorPrincipal};
+
+/// What the vendor expects the customer's trust policy to say.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrustExpectation {
+    /// The vendor principal that will call `sts:AssumeRole`.
+    pub vendor: VendorPrincipal,
+    /// The External ID the vendor will send.
+    pub external_id: ExternalId,
+    /// The trust policy quota in characters (2,048 unless the customer raised it).
+    pub size_limit: usize,
+    /// What else the vendor's AssumeRole carries (region, source identity, session tags,
+    /// organization), so conditions the vendor does satisfy are not reported.
+    pub call: VendorCall,
+}
+
+/// The parts of the vendor's real AssumeRole call that conditions may test.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct VendorCall {
+    /// The region of the STS endpoint the vendor calls.
+    pub region: Option<String>,
+    /// The source identity the vendor sets.
+    pub source_identity: Option<String>,
+    /// Session tags the vendor passes.
+    pub tags: Vec<(String, String)>,
+    /// The vendor's AWS Organization id (`aws:PrincipalOrgID`).
+    pub principal_org_id: Option<String>,
+}
+
+impl TrustExpectation {
+    /// Expect `vendor` with `external_id` under the default 2,048-character quota.
+    pub fn new(vendor: VendorPrincipal, external_id: ExternalId) -> TrustExpectation {
+        TrustExpectation {
+            vendor,
+            external_id,
+            size_limit: DEFAULT_TRUST_POLICY_LIMIT,
+            call: VendorCall::default(),
+        }
+    }
+
+    /// Describe the rest of the vendor's call.
+    pub fn with_call(mut self, call: VendorCall) -> TrustExpectation {
+        self.call = call;
+        self
+    }
+
+    /// Use a raised quota (at most 4,096).
+    pub fn with_size_limit(mut self, limit: usize) -> Result<TrustExpectation, TrustPolicyError> {
+        self.size_limit = check_limit(limit)?;
+        Ok(self)
+    }
+}
+
+/// The trust policy linter.
+///
+/// ```
+/// use trust_policy::{LintCode, TrustExpectation, TrustPolicyLint, VendorPrincipal};
+/// let expect = TrustExpectation::new(
+///     VendorPrincipal::account("999988887777".parse().unwrap()),
+///     "right-id".parse().unwrap(),
+/// );
+/// let report = TrustPolicyLint::new(expect).lint_text(r#"{
+///   "Version": "2012-10-17",
+///   "Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::999988887777:root"},
+///                  "Action": "sts:AssumeRole"}]
+/// }"#);
+/// assert!(!report.vendor_may_connect());
+/// assert!(report.findings.iter().any(|f| f.code == LintCode::ExternalIdMissing));
+/// ```
+#[derive(Debug, Clone)]
+pub struct TrustPolicyLint {
+    expectation: TrustExpectation,
+}
+
+/// The linter's answer.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct LintReport {
+    /// Every finding, errors first, then by path.
+    pub findings: Vec<LintFinding>,
+    /// True when the vendor's AssumeRole with the right External ID would be allowed.
+    pub vendor_allowed: bool,
+}
+
+impl LintReport {
+    /// True when the vendor should accept this role: its AssumeRole works and there is no
+    /// error finding (a role that does not enforce the External ID must be refused).
+    pub fn vendor_may_connect(&self) -> bool {
+        self.vendor_allowed && !self.has_errors()
+    }
+
+    /// True when any finding is an error.
+    pub fn has_errors(&self) -> bool {
+        self.findings
+            .iter()
+            .any(|f| f.severity == LintSeverity::Error)
+    }
+}
+
+impl TrustPolicyLint {
+    /// A linter for one expectation.
+    pub fn new(expectation: TrustExpectation) -> TrustPolicyLint {
+        TrustPolicyLint { expectation }
+    }
+
+    /// Lints JSON text as pasted; findings carry line and column.
+    pub fn lint_text(&self, text: &str) -> LintReport {
+        match text.parse::<PolicyDocument>() {
+            Ok(doc) => {
+                let mut report = self.lint(&doc);
+                for finding in &mut report.findings {
+                    if finding.location.line.is_none()
+                        && let Some((line, column)) =
+                            iam_policy::locate_path(text, &finding.location.path)
+                    {
+                        finding.location.line = Some(line);
+                        finding.location.column = Some(column);
+                    }
+                }
+                report
+            }
+            Err(error) => {
+                let (location, message) = match error {
+                    iam_policy::Error::Parse { location, message } => (location, message),
+                    other => (SourceLocation::path("$"), other.to_string()),
+                };
+                LintReport {
+                    findings: vec![LintFinding::new(
+                        LintCode::MalformedPolicy,
+                        location,
+                        format!("the trust policy is not valid policy JSON: {message}"),
+                    )],
+                    vendor_allowed: false,
+                }
+            }
+        }
+    }
+
+    /// Lints a parsed document.
+    pub fn lint(&self, doc: &PolicyDocument) -> LintReport {
+        let (mut findings, vendor_allowed) = checks::run(&self.expectation, doc);
+        findings.sort_by(|a, b| {
+            (a.severity, &a.location.path, a.code.as_str()).cmp(&(
+                b.severity,
+                &b.location.path,
+                b.code.as_str(),
+            ))
+        });
+        findings.dedup();
+        LintReport {
+            findings,
+            vendor_allowed,
+        }
+    }
+}
