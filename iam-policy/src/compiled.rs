@@ -48,6 +48,9 @@ struct CompiledStatement {
     effect: Effect,
     principal: PrincipalTest,
     actions: Vec<Glob>,
+    /// The service prefixes of `Action` (lowercase, deduplicated), `None` when a pattern is
+    /// `*` or the clause is `NotAction`: a cheap necessary condition checked before the globs.
+    action_services: Option<Vec<String>>,
     not_action: bool,
     resources: Option<(Vec<ResourceMatcher>, bool)>,
     condition: Vec<CompiledEntry>,
@@ -163,6 +166,7 @@ impl CompiledPolicy {
                     effect: statement.effect,
                     principal,
                     actions: patterns.iter().map(|p| p.glob()).collect(),
+                    action_services: action_services(patterns, not_action),
                     not_action,
                     resources,
                     condition,
@@ -174,10 +178,11 @@ impl CompiledPolicy {
 
     /// The decision alone, without allocating: stops at the first applicable `Deny`.
     pub fn decide(&self, request: &Request) -> Decision {
+        let service = action_service(&request.action);
         let mut allowed = false;
         let mut deny_unknown = false;
         for statement in &self.statements {
-            if !statement.applies_ignoring_condition(request) {
+            if !statement.applies_ignoring_condition(request, service) {
                 continue;
             }
             match (statement.condition_result(request), statement.effect) {
@@ -192,9 +197,10 @@ impl CompiledPolicy {
 
     /// The full evaluation: the same [`Evaluation`] as [`PolicyDocument::evaluate`].
     pub fn evaluate(&self, request: &Request) -> Evaluation {
+        let service = action_service(&request.action);
         let mut aggregator = Aggregator::default();
         for statement in &self.statements {
-            if !statement.applies_ignoring_condition(request) {
+            if !statement.applies_ignoring_condition(request, service) {
                 continue;
             }
             match statement.condition_result(request) {
@@ -215,6 +221,32 @@ impl From<&PolicyDocument> for CompiledPolicy {
     fn from(document: &PolicyDocument) -> Self {
         CompiledPolicy::new(document)
     }
+}
+
+/// The part of an action before its first colon (the whole text when there is none).
+fn action_service(action: &str) -> &str {
+    let end = action
+        .bytes()
+        .position(|b| b == b':')
+        .unwrap_or(action.len());
+    &action[..end]
+}
+
+fn action_services(
+    patterns: &crate::OneOrMany<crate::ActionPattern>,
+    not_action: bool,
+) -> Option<Vec<String>> {
+    if not_action {
+        return None;
+    }
+    let mut services: Vec<String> = Vec::new();
+    for pattern in patterns {
+        let service = pattern.service()?.to_ascii_lowercase();
+        if !services.contains(&service) {
+            services.push(service);
+        }
+    }
+    Some(services)
 }
 
 fn compile_entry(
@@ -273,7 +305,7 @@ fn compile_entry(
 }
 
 impl CompiledStatement {
-    fn applies_ignoring_condition(&self, request: &Request) -> bool {
+    fn applies_ignoring_condition(&self, request: &Request, service: &str) -> bool {
         let principal = match &self.principal {
             PrincipalTest::None => true,
             PrincipalTest::Principal(m) => m.matches(request.principal.as_ref()),
@@ -281,6 +313,12 @@ impl CompiledStatement {
         };
         if !principal {
             return false;
+        }
+        if let Some(services) = &self.action_services {
+            // A pattern `svc:Name` can only match an action that starts with `svc:`.
+            if !services.iter().any(|s| s.eq_ignore_ascii_case(service)) {
+                return false;
+            }
         }
         if self.actions.iter().any(|g| g.matches(&request.action)) == self.not_action {
             return false;

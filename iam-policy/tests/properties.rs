@@ -361,6 +361,10 @@ const REQUEST_ACTIONS: &[&str] = &[
     "s3:GetObjectAcl",
     "iam:PassRole",
     "ec2:StopInstances",
+    // Edge cases for the compiled service-prefix prefilter.
+    "s3",
+    "s3x:GetObject",
+    "S3:",
 ];
 const REQUEST_RESOURCES: &[&str] = &[
     "arn:aws:s3:::bucket/bob/x",

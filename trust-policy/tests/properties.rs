@@ -246,3 +246,51 @@ fn inject(
     };
     (serde_json::to_string_pretty(&v).unwrap(), code)
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1000))]
+
+    #[test]
+    fn external_id_parsing_is_total_and_exact(text in "\\PC{0,40}|[A-Za-z0-9_+=,.@:/ -]{0,8}") {
+        let rule = (2..=1224).contains(&text.chars().count())
+            && text.bytes().all(|b| b.is_ascii_alphanumeric() || b"_+=,.@:/-".contains(&b));
+        match text.parse::<ExternalId>() {
+            Ok(id) => {
+                prop_assert!(rule);
+                prop_assert_eq!(id.as_str(), text.as_str());
+            }
+            Err(e) => {
+                prop_assert!(!rule);
+                prop_assert!(e.to_string().contains("external id"));
+            }
+        }
+    }
+
+    #[test]
+    fn linting_any_text_never_panics(text in "\\PC{0,200}", id in external_id()) {
+        let lint = TrustPolicyLint::new(TrustExpectation::new(
+            VendorPrincipal::account("999988887777".parse().unwrap()),
+            id,
+        ));
+        let report = lint.lint_text(&text);
+        if text.parse::<PolicyDocument>().is_err() {
+            prop_assert_eq!(report.findings.len(), 1);
+            prop_assert_eq!(report.findings[0].code, LintCode::MalformedPolicy);
+            prop_assert!(!report.vendor_may_connect());
+        }
+    }
+
+    #[test]
+    fn oidc_inputs_never_panic(issuer in "\\PC{0,60}", audience in "\\PC{0,20}", subject in "\\PC{0,20}") {
+        if let Ok(trust) = trust_policy::OidcTrust::new("111122223333".parse().unwrap(), &issuer) {
+            let built = trust
+                .audience(&audience)
+                .and_then(|t| t.subject(trust_policy::SubjectMatch::Like(subject.clone())))
+                .and_then(|t| t.policy());
+            if let Ok(policy) = built {
+                // Whatever was accepted renders a policy that parses back identically.
+                prop_assert_eq!(policy.to_json().parse::<PolicyDocument>().unwrap(), policy);
+            }
+        }
+    }
+}
