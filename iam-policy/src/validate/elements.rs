@@ -97,18 +97,28 @@ fn trust_actions(base: &str, list: &OneOrMany<ActionPattern>, report: &mut Repor
 }
 
 /// Access Analyzer's REDUNDANT_ACTION: an entry whose actions another entry already covers.
-/// Only entries of the same service (or `*`) can cover each other, which keeps lists of
-/// thousands of actions (AWS's ReadOnlyAccess) cheap.
+///
+/// Only a wildcard entry of the same service (or `*`) can cover a different entry, and an
+/// entry without wildcards is otherwise only covered by an earlier copy of itself (compared
+/// case-insensitively, as IAM compares actions). Looking only at those candidates keeps lists
+/// of thousands of actions (AWS's ReadOnlyAccess) linear rather than quadratic.
 fn redundant_actions(base: &str, name: &str, list: &OneOrMany<ActionPattern>, report: &mut Report) {
     let actions = list.as_slice();
     let globs: Vec<Glob> = actions.iter().map(ActionPattern::glob).collect();
-    let mut by_service: HashMap<String, Vec<usize>> = HashMap::new();
+    let mut wildcards_by_service: HashMap<String, Vec<usize>> = HashMap::new();
+    let mut first_exact: HashMap<String, usize> = HashMap::new();
     for (i, action) in actions.iter().enumerate() {
-        let service = action.service().unwrap_or("*").to_ascii_lowercase();
-        by_service.entry(service).or_default().push(i);
+        if action.has_wildcard() {
+            let service = action.service().unwrap_or("*").to_ascii_lowercase();
+            wildcards_by_service.entry(service).or_default().push(i);
+        } else {
+            first_exact
+                .entry(action.as_str().to_ascii_lowercase())
+                .or_insert(i);
+        }
     }
     let no_candidates = Vec::new();
-    let stars = by_service.get("*").unwrap_or(&no_candidates);
+    let stars = wildcards_by_service.get("*").unwrap_or(&no_candidates);
     let covers = |outer: usize, inner: usize| -> bool {
         match (actions.get(outer), actions.get(inner), globs.get(outer)) {
             (Some(o), Some(i), Some(glob)) => action_covers(o, glob, i),
@@ -117,17 +127,30 @@ fn redundant_actions(base: &str, name: &str, list: &OneOrMany<ActionPattern>, re
     };
     for (i, action) in actions.iter().enumerate() {
         let same_service = match action.service() {
-            Some(service) => by_service
+            Some(service) => wildcards_by_service
                 .get(&service.to_ascii_lowercase())
                 .unwrap_or(&no_candidates),
             None => &no_candidates,
         };
-        let covering = stars
+        let covering_wildcard = stars
             .iter()
             .chain(same_service)
             .copied()
             .find(|&j| j != i && covers(j, i) && (j < i || !covers(i, j)));
-        if let Some(other) = covering.and_then(|j| actions.get(j)) {
+        let earlier_copy = || {
+            (!action.has_wildcard())
+                .then(|| {
+                    first_exact
+                        .get(&action.as_str().to_ascii_lowercase())
+                        .copied()
+                })
+                .flatten()
+                .filter(|&j| j < i)
+        };
+        if let Some(other) = covering_wildcard
+            .or_else(earlier_copy)
+            .and_then(|j| actions.get(j))
+        {
             let why = if other.as_str() == action.as_str() {
                 "appears more than once".to_owned()
             } else {
