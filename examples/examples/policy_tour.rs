@@ -1,24 +1,29 @@
-//! A tour of `iam-policy` on the policies a vendor hands a customer: a cross-account trust
-//! policy with an External ID and a read-only permission policy (the shape Axiom publishes).
-//! It validates both, then answers the questions a vendor's onboarding asks.
+//! A tour of `iam-policy` and `trust-policy` on the policies a vendor hands a customer: a
+//! cross-account trust policy with a fresh External ID and a read-only permission policy (the
+//! shape Axiom publishes). It validates both, answers the questions a vendor's onboarding
+//! asks, and lints two trust policies a customer might paste back.
 //!
 //! Run with `cargo run -p examples --example policy_tour`.
 
 use iam_policy::{
     CompiledPolicy, Decision, PolicyDocument, PolicyKind, Request, RequestPrincipal, Validator,
 };
+use trust_policy::{
+    CrossAccountTrust, ExternalId, TrustExpectation, TrustPolicyLint, VendorPrincipal,
+};
 
 const VENDOR_ACCOUNT: &str = "999988887777";
 const CUSTOMER_ROLE: &str = "arn:aws:iam::111122223333:role/vendor-read-only";
-const EXTERNAL_ID: &str = "q3VfX0oJ8m2TzL7cRk1NwY5aHbE6dGs4";
 
-const TRUST_POLICY: &str = r#"{
+/// What a customer pasted back: the vendor is trusted, but `IfExists` lets a caller in without
+/// the External ID (the confused deputy the External ID exists to stop).
+const PASTED_TRUST_POLICY: &str = r#"{
   "Version": "2012-10-17",
   "Statement": [{
     "Effect": "Allow",
     "Principal": {"AWS": "arn:aws:iam::999988887777:root"},
     "Action": "sts:AssumeRole",
-    "Condition": {"StringEquals": {"sts:ExternalId": "q3VfX0oJ8m2TzL7cRk1NwY5aHbE6dGs4"}}
+    "Condition": {"StringEqualsIfExists": {"sts:ExternalId": "EXTERNAL_ID"}}
   }]
 }"#;
 
@@ -39,7 +44,12 @@ const PERMISSION_POLICY: &str = r#"{
 }"#;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let trust: PolicyDocument = TRUST_POLICY.parse()?;
+    println!("== The vendor generates an External ID and the trust policy");
+    let external_id = ExternalId::generate()?;
+    let vendor = VendorPrincipal::account(VENDOR_ACCOUNT.parse()?);
+    let trust = CrossAccountTrust::new(vendor.clone(), external_id.clone()).policy()?;
+    println!("External ID: {external_id} (Debug shows only {external_id:?})");
+    println!("{}\n", trust.to_json_pretty());
     let permissions: PolicyDocument = PERMISSION_POLICY.parse()?;
 
     println!("== Validation (IAM Access Analyzer-style findings)");
@@ -62,7 +72,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
 
     println!("\n== Who may assume {CUSTOMER_ROLE}?");
-    let vendor =
+    let scanner =
         RequestPrincipal::Aws(format!("arn:aws:iam::{VENDOR_ACCOUNT}:role/scanner").parse()?);
     let stranger = RequestPrincipal::Aws("arn:aws:iam::444455556666:role/scanner".parse()?);
     let assume = |principal: &RequestPrincipal, external_id: Option<&str>| {
@@ -73,19 +83,41 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
         trust.evaluate(&request).decision
     };
+    let id = external_id.as_str();
     report(
         "vendor with the right External ID",
-        assume(&vendor, Some(EXTERNAL_ID)),
+        assume(&scanner, Some(id)),
     );
     report(
         "vendor with a wrong External ID",
-        assume(&vendor, Some("guess")),
+        assume(&scanner, Some("guess")),
     );
-    report("vendor without an External ID", assume(&vendor, None));
+    report("vendor without an External ID", assume(&scanner, None));
     report(
         "another account (confused deputy)",
-        assume(&stranger, Some(EXTERNAL_ID)),
+        assume(&stranger, Some(id)),
     );
+
+    println!("\n== Linting what customers paste back");
+    let lint = TrustPolicyLint::new(TrustExpectation::new(vendor, external_id.clone()));
+    for (what, text) in [
+        ("the generated policy", trust.to_json_pretty()),
+        (
+            "a pasted policy with IfExists",
+            PASTED_TRUST_POLICY.replace("EXTERNAL_ID", id),
+        ),
+    ] {
+        let verdict = lint.lint_text(&text);
+        let answer = if verdict.vendor_may_connect() {
+            "connect"
+        } else {
+            "refuse"
+        };
+        println!("{what}: {answer}");
+        for finding in &verdict.findings {
+            println!("  {finding}");
+        }
+    }
 
     println!("\n== What may the vendor's session do? (compiled policy)");
     let compiled = CompiledPolicy::new(&permissions);

@@ -190,7 +190,7 @@ impl fmt::Display for LintFinding {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "{} {} at {}: {} {}",
+            "{} {} at {}: {}. Fix: {}",
             self.severity, self.code, self.location, self.message, self.remediation
         )
     }
