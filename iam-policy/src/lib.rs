@@ -50,7 +50,9 @@ pub use model::{
     Effect, OperatorFamily, OperatorKind, PolicyDocument, Principal, PrincipalClause,
     PrincipalKind, ResourceClause, SetQualifier, Statement, Version,
 };
-pub use names::{AccountId, ActionPattern, Arn, Partition, ResourcePattern, RoleArn};
+pub use names::{
+    AccountId, ActionMatcher, ActionPattern, Arn, Partition, ResourcePattern, RoleArn,
+};
 pub use one_or_many::OneOrMany;
 pub use validate::{
     Finding, FindingCode, PolicyKind, Severity, Validator, locate_path, policy_size, text_size,

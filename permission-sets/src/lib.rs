@@ -1,10 +1,40 @@
 //! # permission-sets
 //!
-//! The AWS action catalog, scoped permission sets (compute / storage / observability /
-//! excluded) and guarantees checked against the catalog, on top of [`iam_policy`].
+//! What a vendor's role may do in a customer's account, stated precisely and proven:
 //!
-//! This crate is part of the workspace layout; its contents arrive with the issue that builds
-//! it (see the workspace README). It re-exports the policy crate it builds on.
+//! - the AWS **action catalog** (every service, action, access level, resource type and
+//!   condition key), embedded, with wildcard expansion and typo detection;
+//! - **areas** (compute, storage, observability, excluded) and read-only versus read-write;
+//! - [`PermissionSet`]s: named, versioned grants, each justified in one line, rendered into
+//!   policy documents that fit IAM's quotas, session policies, and a "why each line" table;
+//! - [`builtin`] sets reproducing what real vendors ask for;
+//! - an [`audit`] of any policy (read-only? excluded area? privilege escalation? data reads?)
+//!   and a [`ceiling`] check that one policy stays within another.
+//!
+//! Pure: no I/O, no async runtime, no AWS SDK.
 #![deny(missing_docs)]
 
+mod area;
+mod audit;
+pub mod builtin;
+mod catalog;
+mod error;
+mod render;
+mod set;
+
+pub use area::{Area, area_of};
+pub use audit::{
+    Ceiling, Excess, Guarantee, PolicyAudit, Violation, audit, audit_with, ceiling, ceiling_with,
+};
+pub use catalog::{
+    AccessLevel, Action, Catalog, CatalogSource, ResourceType, Service, closest_action,
+};
+pub use error::PermissionSetError;
 pub use iam_policy;
+pub use render::{
+    DEFAULT_ATTACHED_POLICY_QUOTA, ExplanationRow, PolicyTarget, Rendered, SESSION_POLICY_LIMIT,
+};
+pub use set::{
+    Access, Grant, ManagedPolicy, Parameter, ParameterRule, ParameterValues, PermissionSet,
+    PermissionSetBuilder,
+};

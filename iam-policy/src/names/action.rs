@@ -59,8 +59,32 @@ impl ActionPattern {
         self.glob().matches(action)
     }
 
+    /// A compiled matcher, for matching one pattern against many actions.
+    pub fn matcher(&self) -> ActionMatcher {
+        ActionMatcher(self.glob())
+    }
+
     pub(crate) fn glob(&self) -> Glob {
         Glob::from_pattern(&self.0, StarScope::Anything, Case::InsensitiveAscii)
+    }
+}
+
+/// An [`ActionPattern`] compiled once, for matching against many actions (expanding a
+/// pattern over a catalog of 20,000 actions, say).
+///
+/// ```
+/// use iam_policy::ActionPattern;
+/// let matcher = "s3:Get*".parse::<ActionPattern>().unwrap().matcher();
+/// assert!(matcher.matches("s3:GetObject"));
+/// assert!(!matcher.matches("s3:PutObject"));
+/// ```
+#[derive(Debug, Clone)]
+pub struct ActionMatcher(Glob);
+
+impl ActionMatcher {
+    /// Does the pattern cover `action` (compared case-insensitively)?
+    pub fn matches(&self, action: &str) -> bool {
+        self.0.matches(action)
     }
 }
 

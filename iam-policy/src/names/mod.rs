@@ -10,7 +10,7 @@ mod resource;
 mod role_arn;
 
 pub use account::AccountId;
-pub use action::ActionPattern;
+pub use action::{ActionMatcher, ActionPattern};
 pub use arn::{Arn, Partition};
 pub use resource::ResourcePattern;
 pub use role_arn::RoleArn;

@@ -1,0 +1,14 @@
+//! Cloudcraft's role: AWS's `ReadOnlyAccess` managed policy, attached by ARN.
+
+use crate::{PermissionSet, PermissionSetError};
+
+/// `cloudcraft:read-only-access`: the AWS managed `ReadOnlyAccess` policy.
+pub fn read_only_access() -> Result<PermissionSet, PermissionSetError> {
+    PermissionSet::builder("cloudcraft:read-only-access", "1.0.0")
+        .description("Visualize the live environment: read-only access to every AWS service, through AWS's own managed policy.")
+        .managed_policy(
+            "arn:aws:iam::aws:policy/ReadOnlyAccess",
+            "Reverse-engineer the live environment into diagrams and budgets without any write access.",
+        )
+        .build()
+}

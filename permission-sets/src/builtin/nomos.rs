@@ -1,0 +1,77 @@
+//! Nomos' starter policies: narrow read sets on buckets and tables the customer names, and an
+//! EC2 operator whose start and stop need a second approval.
+
+use crate::{Area, Grant, Parameter, ParameterRule, PermissionSet, PermissionSetError};
+
+/// `aws:s3-read`: get and list on the configured buckets.
+pub fn s3_read() -> Result<PermissionSet, PermissionSetError> {
+    PermissionSet::builder("aws:s3-read", "1.0.0")
+        .description("Get and list objects in the buckets you configure.")
+        .parameter(Parameter::list(
+            "Buckets",
+            "The buckets agents may read.",
+            ParameterRule::BucketName,
+        ))
+        .grant(
+            Grant::new(
+                "ListBuckets",
+                Area::Storage,
+                ["s3:ListBucket"],
+                "List the objects of the configured buckets.",
+            )?
+            .on(["arn:aws:s3:::{{Buckets}}"]),
+        )
+        .grant(
+            Grant::new(
+                "GetObjects",
+                Area::Storage,
+                ["s3:GetObject"],
+                "Read objects in the configured buckets.",
+            )?
+            .on(["arn:aws:s3:::{{Buckets}}/*"]),
+        )
+        .build()
+}
+
+/// `aws:dynamodb-read`: query and get_item on the configured tables.
+pub fn dynamodb_read() -> Result<PermissionSet, PermissionSetError> {
+    PermissionSet::builder("aws:dynamodb-read", "1.0.0")
+        .description("Query and get items from the tables you configure.")
+        .parameter(Parameter::list(
+            "Tables",
+            "The tables agents may read.",
+            ParameterRule::TableName,
+        ))
+        .grant(
+            Grant::new(
+                "ReadItems",
+                Area::Storage,
+                ["dynamodb:Query", "dynamodb:GetItem"],
+                "Query and read items of the configured tables.",
+            )?
+            .on(["arn:aws:dynamodb:*:*:table/{{Tables}}"]),
+        )
+        .build()
+}
+
+/// `aws:ec2-operator`: describe instances; start and stop with step-up.
+pub fn ec2_operator() -> Result<PermissionSet, PermissionSetError> {
+    PermissionSet::builder("aws:ec2-operator", "1.0.0")
+        .description("See instances; start and stop them after a second approval.")
+        .grant(Grant::new(
+            "DescribeInstances",
+            Area::Compute,
+            ["ec2:DescribeInstances"],
+            "See instances and their state.",
+        )?)
+        .grant(
+            Grant::new(
+                "StartStopInstances",
+                Area::Compute,
+                ["ec2:StartInstances", "ec2:StopInstances"],
+                "Start and stop instances when an operator asks and a cosigner approves.",
+            )?
+            .step_up(),
+        )
+        .build()
+}

@@ -1,0 +1,127 @@
+//! A Cendriix-style orchestrator role: build, deploy and operate workloads in the customer's
+//! account (compute, storage, observability read-write), pass only the roles under a path the
+//! customer chooses, and nothing from the excluded area.
+
+use iam_policy::{Condition, ConditionOperator, ConditionValue, OperatorKind};
+
+use crate::{Area, Grant, Parameter, ParameterRule, PermissionSet, PermissionSetError};
+
+/// `orchestrator`: deploy and operate ECS, Lambda and EC2 workloads with their S3/DynamoDB
+/// data and CloudWatch telemetry. `iam:PassRole` is limited to roles under `{{PassRolePath}}`
+/// and to the services that run workloads.
+pub fn orchestrator() -> Result<PermissionSet, PermissionSetError> {
+    let passed_to = Condition::default().with(
+        ConditionOperator::new(OperatorKind::StringEquals),
+        "iam:PassedToService",
+        vec![
+            ConditionValue::from("ecs-tasks.amazonaws.com"),
+            ConditionValue::from("lambda.amazonaws.com"),
+            ConditionValue::from("ec2.amazonaws.com"),
+        ],
+    );
+    PermissionSet::builder("orchestrator", "1.0.0")
+        .description("Build, deploy and operate application workloads; no IAM user management, billing or Organizations, and no way to escalate its own privileges.")
+        .parameter(
+            Parameter::single(
+                "PassRolePath",
+                "IAM path of the roles the orchestrator may launch tasks, functions and instances under, e.g. /orchestrator/.",
+                ParameterRule::IamPath,
+            )
+            .with_default(["/orchestrator/"]),
+        )
+        .parameter(
+            Parameter::single(
+                "FunctionPrefix",
+                "Name prefix of the Lambda functions the orchestrator deploys and may change, e.g. orchestrator-.",
+                ParameterRule::NamePrefix,
+            )
+            .with_default(["orchestrator-"]),
+        )
+        .grant(Grant::new(
+            "EcsServices",
+            Area::Compute,
+            [
+                "ecs:Describe*", "ecs:List*", "ecs:CreateCluster", "ecs:CreateService",
+                "ecs:UpdateService", "ecs:DeleteService", "ecs:RegisterTaskDefinition",
+                "ecs:DeregisterTaskDefinition", "ecs:RunTask", "ecs:StopTask", "ecs:TagResource",
+            ],
+            "Create and update ECS services and tasks.",
+        )?)
+        .grant(Grant::new(
+            "LambdaRead",
+            Area::Compute,
+            ["lambda:Get*", "lambda:List*"],
+            "See functions, their configuration and versions.",
+        )?)
+        .grant(
+            Grant::new(
+                "LambdaFunctions",
+                Area::Compute,
+                [
+                    "lambda:CreateFunction", "lambda:UpdateFunctionCode",
+                    "lambda:UpdateFunctionConfiguration", "lambda:DeleteFunction", "lambda:PublishVersion",
+                    "lambda:CreateAlias", "lambda:UpdateAlias", "lambda:InvokeFunction", "lambda:TagResource",
+                ],
+                "Create, update and invoke the functions it deploys, and only those (named with your prefix).",
+            )?
+            .on(["arn:aws:lambda:*:*:function:{{FunctionPrefix}}*"]),
+        )
+        .grant(Grant::new(
+            "Ec2Instances",
+            Area::Compute,
+            [
+                "ec2:Describe*", "ec2:RunInstances", "ec2:StartInstances", "ec2:StopInstances",
+                "ec2:TerminateInstances", "ec2:ModifyInstanceAttribute", "ec2:CreateTags",
+            ],
+            "Launch, update and retire EC2 instances.",
+        )?)
+        .grant(
+            Grant::new(
+                "PassWorkloadRoles",
+                Area::Compute,
+                ["iam:PassRole"],
+                "Launch tasks, functions and instances under roles you define, and only those.",
+            )?
+            .on(["arn:aws:iam::*:role{{PassRolePath}}*"])
+            .when(passed_to),
+        )
+        .grant(Grant::new(
+            "S3Artefacts",
+            Area::Storage,
+            [
+                "s3:ListAllMyBuckets", "s3:ListBucket", "s3:GetBucketLocation", "s3:CreateBucket",
+                "s3:GetObject", "s3:PutObject", "s3:DeleteObject",
+            ],
+            "Read and write application data and build artefacts in S3.",
+        )?)
+        .grant(Grant::new(
+            "DynamoDbData",
+            Area::Storage,
+            [
+                "dynamodb:ListTables", "dynamodb:DescribeTable", "dynamodb:CreateTable",
+                "dynamodb:UpdateTable", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem",
+                "dynamodb:DeleteItem", "dynamodb:Query", "dynamodb:Scan", "dynamodb:BatchGetItem",
+                "dynamodb:BatchWriteItem",
+            ],
+            "Read and write application data in DynamoDB.",
+        )?)
+        .grant(Grant::new(
+            "Metrics",
+            Area::Observability,
+            [
+                "cloudwatch:GetMetricData", "cloudwatch:GetMetricStatistics", "cloudwatch:ListMetrics",
+                "cloudwatch:DescribeAlarms", "cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms",
+            ],
+            "Read metrics and manage alarms to confirm a deploy is healthy.",
+        )?)
+        .grant(Grant::new(
+            "Logs",
+            Area::Observability,
+            [
+                "logs:DescribeLogGroups", "logs:DescribeLogStreams", "logs:GetLogEvents",
+                "logs:FilterLogEvents", "logs:CreateLogGroup", "logs:PutRetentionPolicy",
+            ],
+            "Read workload logs and set up their log groups.",
+        )?)
+        .build()
+}

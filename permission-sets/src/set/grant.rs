@@ -1,0 +1,131 @@
+//! `Grant`: one line of a permission set, with the area it belongs to and why it is there.
+
+use iam_policy::{ActionPattern, Condition};
+
+use crate::{Area, Catalog, PermissionSetError};
+
+/// Whether a grant only reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Access {
+    /// Every action is List or Read.
+    ReadOnly,
+    /// Some action writes, manages permissions or tags.
+    ReadWrite,
+}
+
+/// One grant: actions on resources (optionally under conditions), its area, a one-line
+/// justification the customer reads, and whether its actions need a second approval.
+///
+/// ```
+/// use permission_sets::{Area, Grant};
+/// let grant = Grant::new("ReadObjects", Area::Storage, ["s3:GetObject"], "Read build artefacts.")
+///     .unwrap()
+///     .on(["arn:aws:s3:::{{Buckets}}/*"]);
+/// assert_eq!(grant.resources, ["arn:aws:s3:::{{Buckets}}/*"]);
+/// assert!(!grant.step_up);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Grant {
+    /// Identifier, letters and digits; it becomes the statement's `Sid`.
+    pub id: String,
+    /// The area the grant belongs to.
+    pub area: Area,
+    /// The actions (patterns allowed).
+    pub actions: Vec<ActionPattern>,
+    /// Resource patterns, which may use `{{Parameter}}` placeholders; `*` by default.
+    pub resources: Vec<String>,
+    /// Conditions, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub condition: Option<Condition>,
+    /// Why the vendor needs it, in one line.
+    pub justification: String,
+    /// True when using these actions needs a second approval (step-up) in the vendor's product.
+    pub step_up: bool,
+}
+
+impl Grant {
+    /// A grant of `actions` on every resource.
+    pub fn new<I, S>(
+        id: &str,
+        area: Area,
+        actions: I,
+        justification: &str,
+    ) -> Result<Grant, PermissionSetError>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        if id.is_empty() || !id.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            return Err(PermissionSetError::invalid(
+                "grant id",
+                id,
+                "a grant id is letters and digits (it becomes the statement Sid)",
+            ));
+        }
+        if justification.trim().is_empty() {
+            return Err(PermissionSetError::invalid(
+                "justification",
+                id,
+                "every grant says in one line why the vendor needs it",
+            ));
+        }
+        let actions = actions
+            .into_iter()
+            .map(|a| a.as_ref().parse::<ActionPattern>())
+            .collect::<Result<Vec<_>, _>>()?;
+        if actions.is_empty() {
+            return Err(PermissionSetError::invalid(
+                "actions",
+                id,
+                "a grant needs at least one action",
+            ));
+        }
+        Ok(Grant {
+            id: id.to_owned(),
+            area,
+            actions,
+            resources: vec!["*".to_owned()],
+            condition: None,
+            justification: justification.to_owned(),
+            step_up: false,
+        })
+    }
+
+    /// Restricts the grant to these resources (templates with `{{Parameter}}` placeholders).
+    pub fn on<I, S>(mut self, resources: I) -> Grant
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.resources = resources.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Adds conditions.
+    pub fn when(mut self, condition: Condition) -> Grant {
+        self.condition = Some(condition);
+        self
+    }
+
+    /// Read-only when every catalog action its patterns cover is List or Read.
+    pub fn access(&self, catalog: &Catalog) -> Access {
+        let writes = self.actions.iter().any(|pattern| {
+            catalog
+                .expand(pattern)
+                .iter()
+                .any(|a| !a.access_level().is_read_only())
+        });
+        if writes {
+            Access::ReadWrite
+        } else {
+            Access::ReadOnly
+        }
+    }
+
+    /// Marks the grant as needing a second approval.
+    pub fn step_up(mut self) -> Grant {
+        self.step_up = true;
+        self
+    }
+}

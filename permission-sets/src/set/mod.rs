@@ -1,0 +1,242 @@
+//! `PermissionSet`: a named, versioned set of grants and managed policies, with the
+//! parameters a customer fills in.
+
+mod grant;
+mod parameter;
+
+pub use grant::{Access, Grant};
+pub use parameter::{Parameter, ParameterRule, ParameterValues};
+pub(crate) use parameter::{render_resource, resolve};
+
+use std::collections::BTreeMap;
+
+use iam_policy::Arn;
+
+use crate::PermissionSetError;
+
+/// An AWS managed policy attached by ARN, with why.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ManagedPolicy {
+    /// `arn:aws:iam::aws:policy/ReadOnlyAccess` and the like.
+    pub arn: Arn,
+    /// Why the vendor needs it.
+    pub justification: String,
+}
+
+/// A named, versioned permission set.
+///
+/// ```
+/// use permission_sets::{Area, Grant, Parameter, ParameterRule, ParameterValues, PermissionSet, PolicyTarget};
+/// let set = PermissionSet::builder("acme:artefacts", "1.0.0")
+///     .description("Read and write build artefacts.")
+///     .parameter(Parameter::single("Bucket", "The artefact bucket.", ParameterRule::BucketName))
+///     .grant(Grant::new("Artefacts", Area::Storage, ["s3:GetObject", "s3:PutObject"], "Store builds.")
+///         .unwrap()
+///         .on(["arn:aws:s3:::{{Bucket}}/*"]))
+///     .build()
+///     .unwrap();
+/// let rendered = set.render(&ParameterValues::new().set("Bucket", "acme-builds"), PolicyTarget::ManagedPolicies).unwrap();
+/// assert!(rendered.documents[0].to_json().contains("arn:aws:s3:::acme-builds/*"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct PermissionSet {
+    name: String,
+    version: String,
+    description: String,
+    parameters: Vec<Parameter>,
+    grants: Vec<Grant>,
+    managed_policies: Vec<ManagedPolicy>,
+}
+
+impl PermissionSet {
+    /// Starts a set named `name` (lowercase letters, digits, `-`, `_`, `:`) at `version`
+    /// (`MAJOR.MINOR.PATCH`).
+    pub fn builder(name: &str, version: &str) -> PermissionSetBuilder {
+        PermissionSetBuilder {
+            set: PermissionSet {
+                name: name.to_owned(),
+                version: version.to_owned(),
+                description: String::new(),
+                parameters: Vec::new(),
+                grants: Vec::new(),
+                managed_policies: Vec::new(),
+            },
+            managed_errors: Vec::new(),
+        }
+    }
+
+    /// The name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The version.
+    pub fn version(&self) -> &str {
+        &self.version
+    }
+
+    /// What the set is for.
+    pub fn description(&self) -> &str {
+        &self.description
+    }
+
+    /// The parameters customers fill in.
+    pub fn parameters(&self) -> &[Parameter] {
+        &self.parameters
+    }
+
+    /// The grants.
+    pub fn grants(&self) -> &[Grant] {
+        &self.grants
+    }
+
+    /// The managed policies attached by ARN.
+    pub fn managed_policies(&self) -> &[ManagedPolicy] {
+        &self.managed_policies
+    }
+
+    /// Values that satisfy every parameter, for checks and previews: defaults, or a sample
+    /// that follows the parameter's rule.
+    pub fn sample_values(&self) -> ParameterValues {
+        self.parameters
+            .iter()
+            .fold(ParameterValues::new(), |values, p| {
+                let sample = p.default.clone().unwrap_or_else(|| {
+                    vec![
+                        match p.rule {
+                            ParameterRule::IamPath => "/",
+                            ParameterRule::BucketName => "example-bucket",
+                            ParameterRule::TableName => "ExampleTable",
+                            ParameterRule::NamePrefix => "example-",
+                        }
+                        .to_owned(),
+                    ]
+                });
+                values.set_list(&p.name, sample)
+            })
+    }
+}
+
+/// Builds a [`PermissionSet`], checking it as a whole on [`build`](PermissionSetBuilder::build).
+#[derive(Debug, Clone)]
+pub struct PermissionSetBuilder {
+    set: PermissionSet,
+    managed_errors: Vec<PermissionSetError>,
+}
+
+impl PermissionSetBuilder {
+    /// Sets the description.
+    pub fn description(mut self, description: &str) -> Self {
+        self.set.description = description.to_owned();
+        self
+    }
+
+    /// Adds a parameter.
+    pub fn parameter(mut self, parameter: Parameter) -> Self {
+        self.set.parameters.push(parameter);
+        self
+    }
+
+    /// Adds a grant.
+    pub fn grant(mut self, grant: Grant) -> Self {
+        self.set.grants.push(grant);
+        self
+    }
+
+    /// Attaches a managed policy by ARN.
+    pub fn managed_policy(mut self, arn: &str, justification: &str) -> Self {
+        match arn.parse::<Arn>() {
+            Ok(parsed) if parsed.service() == "iam" && parsed.resource().starts_with("policy/") => {
+                self.set.managed_policies.push(ManagedPolicy {
+                    arn: parsed,
+                    justification: justification.to_owned(),
+                })
+            }
+            Ok(_) => self.managed_errors.push(PermissionSetError::invalid(
+                "managed policy",
+                arn,
+                "a managed policy ARN looks like arn:aws:iam::aws:policy/NAME",
+            )),
+            Err(e) => self.managed_errors.push(e.into()),
+        }
+        self
+    }
+
+    /// Checks and returns the set: name and version rules, unique grant ids, every action
+    /// known to the catalog (typos such as `s3:GetObjects` are refused with a suggestion),
+    /// placeholders that name declared parameters, resources that render to valid patterns.
+    pub fn build(self) -> Result<PermissionSet, PermissionSetError> {
+        let set = self.set;
+        if let Some(error) = self.managed_errors.into_iter().next() {
+            return Err(error);
+        }
+        let name_ok = !set.name.is_empty()
+            && set
+                .name
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"-_:".contains(&b));
+        if !name_ok {
+            return Err(PermissionSetError::invalid(
+                "permission set name",
+                &set.name,
+                "a name is lowercase letters, digits, '-', '_' and ':'",
+            ));
+        }
+        let parts: Vec<&str> = set.version.split('.').collect();
+        if parts.len() != 3
+            || parts
+                .iter()
+                .any(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()))
+        {
+            return Err(PermissionSetError::invalid(
+                "version",
+                &set.version,
+                "a version is MAJOR.MINOR.PATCH, e.g. 1.0.0",
+            ));
+        }
+        if set.grants.is_empty() && set.managed_policies.is_empty() {
+            return Err(PermissionSetError::invalid(
+                "permission set",
+                &set.name,
+                "a permission set needs at least one grant or managed policy",
+            ));
+        }
+        let mut ids = std::collections::BTreeSet::new();
+        for grant in &set.grants {
+            if !ids.insert(grant.id.as_str()) {
+                return Err(PermissionSetError::invalid(
+                    "grant id",
+                    &grant.id,
+                    "grant ids are unique within a set (they become statement Sids)",
+                ));
+            }
+        }
+        let mut names = std::collections::BTreeSet::new();
+        for p in &set.parameters {
+            if p.name.is_empty()
+                || !p.name.bytes().all(|b| b.is_ascii_alphanumeric())
+                || !names.insert(p.name.as_str())
+            {
+                return Err(PermissionSetError::invalid(
+                    "parameter name",
+                    &p.name,
+                    "parameter names are unique and made of letters and digits",
+                ));
+            }
+        }
+        let catalog = crate::Catalog::aws();
+        for grant in &set.grants {
+            for action in &grant.actions {
+                catalog.check(action)?;
+            }
+        }
+        let samples: BTreeMap<String, Vec<String>> =
+            resolve(&set.parameters, &set.sample_values())?;
+        for grant in &set.grants {
+            for resource in &grant.resources {
+                render_resource(resource, &samples)?;
+            }
+        }
+        Ok(set)
+    }
+}
