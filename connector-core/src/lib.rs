@@ -1,12 +1,28 @@
 //! # connector-core
 //!
-//! Connections and their state machine, the provider trait, self-refreshing credentials, the
-//! in-memory STS for tests and onboarding artifacts. Pure: no AWS SDK, no async runtime.
+//! The runtime a platform embeds to connect to its customers' AWS accounts: the
+//! [`Connection`] record and its state machine, a [`ConnectionStore`] with compare-and-swap,
+//! the [`StsProvider`] trait that hides what talks to AWS, [`TemporaryCredentials`] whose
+//! secrets never leak, credential sessions that refresh themselves, the connection test, and
+//! (feature `testing`) an in-memory STS that enforces trust policies.
 //!
-//! This crate is part of the workspace layout; its contents arrive with the issue that builds
-//! it (see the workspace README). It re-exports the crates it builds on.
+//! Pure: no AWS SDK, no async runtime. Futures are boxed so the provider trait is
+//! object-safe; any executor can drive them.
 #![deny(missing_docs)]
 
+mod clock;
+mod credentials;
+mod error;
+mod provider;
+
+pub use clock::{Clock, ManualClock, SystemClock, Timestamp};
+pub use credentials::TemporaryCredentials;
+pub use error::ConnectorError;
 pub use iam_policy;
 pub use permission_sets;
+pub use provider::{
+    AssumeRoleRequest, BoxFuture, CallerIdentity, MAX_CHAINED_SESSION, MAX_POLICY_ARNS,
+    MAX_SESSION, MAX_SESSION_POLICY_CHARS, MAX_SESSION_TAGS, MIN_SESSION, ProviderError,
+    ProviderErrorKind, StsProvider, WebIdentityRequest,
+};
 pub use trust_policy;
