@@ -50,6 +50,7 @@ pub enum ConnectorError {
 }
 
 impl ConnectorError {
+    #[allow(dead_code)] // for validated fields of connection records
     pub(crate) fn invalid(field: &'static str, value: &str, rule: impl Into<String>) -> Self {
         ConnectorError::InvalidValue {
             field,

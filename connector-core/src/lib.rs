@@ -14,6 +14,7 @@ mod clock;
 mod credentials;
 mod error;
 mod provider;
+mod session;
 
 pub use clock::{Clock, ManualClock, SystemClock, Timestamp};
 pub use credentials::TemporaryCredentials;
@@ -25,4 +26,5 @@ pub use provider::{
     MAX_SESSION, MAX_SESSION_POLICY_CHARS, MAX_SESSION_TAGS, MIN_SESSION, ProviderError,
     ProviderErrorKind, StsProvider, WebIdentityRequest,
 };
+pub use session::{CredentialSession, RefreshPolicy};
 pub use trust_policy;

@@ -268,13 +268,13 @@ impl WebIdentityRequest {
         if self.duration < MIN_SESSION || self.duration > MAX_SESSION {
             return Err(invalid("DurationSeconds", "must be 900 to 43,200 seconds"));
         }
-        if let Some(policy) = &self.session_policy {
-            if iam_policy::policy_size(policy) > MAX_SESSION_POLICY_CHARS {
-                return Err(invalid(
-                    "Policy",
-                    "the session policy is over 2,048 characters",
-                ));
-            }
+        if let Some(policy) = &self.session_policy
+            && iam_policy::policy_size(policy) > MAX_SESSION_POLICY_CHARS
+        {
+            return Err(invalid(
+                "Policy",
+                "the session policy is over 2,048 characters",
+            ));
         }
         Ok(())
     }
