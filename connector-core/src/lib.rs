@@ -15,6 +15,7 @@ mod credentials;
 mod error;
 mod provider;
 mod session;
+mod verify;
 
 pub use clock::{Clock, ManualClock, SystemClock, Timestamp};
 pub use credentials::TemporaryCredentials;
@@ -28,3 +29,6 @@ pub use provider::{
 };
 pub use session::{CredentialSession, RefreshPolicy};
 pub use trust_policy;
+pub use verify::{
+    VerificationFinding, VerificationReport, VerificationSeverity, verify_connection,
+};
