@@ -50,7 +50,7 @@ pub enum ConnectorError {
 }
 
 impl ConnectorError {
-    #[allow(dead_code)] // for validated fields of connection records
+    #[cfg_attr(not(feature = "testing"), allow(dead_code))]
     pub(crate) fn invalid(field: &'static str, value: &str, rule: impl Into<String>) -> Self {
         ConnectorError::InvalidValue {
             field,

@@ -15,6 +15,8 @@ mod credentials;
 mod error;
 mod provider;
 mod session;
+#[cfg(feature = "testing")]
+mod sts_double;
 mod verify;
 
 pub use clock::{Clock, ManualClock, SystemClock, Timestamp};
@@ -28,6 +30,11 @@ pub use provider::{
     ProviderErrorKind, StsProvider, WebIdentityRequest,
 };
 pub use session::{CredentialSession, RefreshPolicy};
+/// Test doubles (feature `testing`): the in-memory STS.
+#[cfg(feature = "testing")]
+pub mod testing {
+    pub use crate::sts_double::{CallCounts, InMemorySts};
+}
 pub use trust_policy;
 pub use verify::{
     VerificationFinding, VerificationReport, VerificationSeverity, verify_connection,
