@@ -50,7 +50,6 @@ pub enum ConnectorError {
 }
 
 impl ConnectorError {
-    #[cfg_attr(not(feature = "testing"), allow(dead_code))]
     pub(crate) fn invalid(field: &'static str, value: &str, rule: impl Into<String>) -> Self {
         ConnectorError::InvalidValue {
             field,

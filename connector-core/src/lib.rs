@@ -11,6 +11,7 @@
 #![deny(missing_docs)]
 
 mod clock;
+mod connection;
 mod credentials;
 mod error;
 mod provider;
@@ -20,6 +21,10 @@ mod sts_double;
 mod verify;
 
 pub use clock::{Clock, ManualClock, SystemClock, Timestamp};
+pub use connection::{
+    Connection, ConnectionEvent, ConnectionId, ConnectionState, ConnectionStore, Diagnosis,
+    InMemoryConnectionStore, update,
+};
 pub use credentials::TemporaryCredentials;
 pub use error::ConnectorError;
 pub use iam_policy;
@@ -29,7 +34,7 @@ pub use provider::{
     MAX_SESSION, MAX_SESSION_POLICY_CHARS, MAX_SESSION_TAGS, MIN_SESSION, ProviderError,
     ProviderErrorKind, StsProvider, WebIdentityRequest,
 };
-pub use session::{CredentialSession, RefreshPolicy};
+pub use session::{ConnectedSession, CredentialSession, RefreshPolicy};
 /// Test doubles (feature `testing`): the in-memory STS.
 #[cfg(feature = "testing")]
 pub mod testing {

@@ -392,3 +392,79 @@ async fn no_secret_in_any_output() {
         assert!(!shown.contains(leaked), "{leaked} leaked in {shown}");
     }
 }
+
+#[tokio::test]
+async fn revocation_moves_an_active_connection_to_disconnected_on_the_next_refresh() {
+    use connector_core::{
+        ConnectedSession, Connection, ConnectionEvent, ConnectionState, ConnectionStore,
+        InMemoryConnectionStore, Timestamp,
+    };
+    let w = world();
+    let store: Arc<dyn ConnectionStore> = Arc::new(InMemoryConnectionStore::default());
+    let now = || Timestamp::from_system(w.clock.now());
+    let connection = Connection::new(
+        "acme",
+        "Acme",
+        "111122223333".parse().unwrap(),
+        w.external_id.clone(),
+        now(),
+    )
+    .unwrap()
+    .apply(
+        ConnectionEvent::RoleSubmitted {
+            role_arn: w.role.clone(),
+        },
+        now(),
+    )
+    .unwrap()
+    .apply(ConnectionEvent::VerificationSucceeded, now())
+    .unwrap();
+    let id = connection.id.clone();
+    store.create(connection).unwrap();
+    let session = CredentialSession::new(
+        Arc::new(w.sts.clone()),
+        request(&w),
+        Arc::new(w.clock.clone()),
+        RefreshPolicy::default(),
+    )
+    .unwrap();
+    let connected = ConnectedSession::new(
+        store.clone(),
+        id.clone(),
+        session,
+        Arc::new(w.clock.clone()),
+    );
+    connected.credentials().await.unwrap();
+    assert_eq!(
+        store.get(&id).unwrap().unwrap().state,
+        ConnectionState::Active
+    );
+
+    // Throttled refresh: degraded, credentials still flow; recovery: active again.
+    w.clock
+        .advance(Duration::from_secs(50 * 60) + Duration::from_secs(1));
+    w.sts.throttle_next(1);
+    assert!(connected.credentials().await.is_ok());
+    assert!(matches!(
+        store.get(&id).unwrap().unwrap().state,
+        ConnectionState::Degraded { .. }
+    ));
+    w.clock.advance(Duration::from_secs(2));
+    assert!(connected.credentials().await.is_ok());
+    assert_eq!(
+        store.get(&id).unwrap().unwrap().state,
+        ConnectionState::Active
+    );
+
+    // The customer deletes the role: the next refresh disconnects the connection.
+    assert!(w.sts.delete_role(&w.role));
+    w.clock.advance(Duration::from_secs(56 * 60));
+    assert!(connected.credentials().await.is_err());
+    let stored = store.get(&id).unwrap().unwrap();
+    assert!(
+        matches!(stored.state, ConnectionState::Disconnected { .. }),
+        "{:?}",
+        stored.state
+    );
+    assert_eq!(stored.last_diagnosis.unwrap().code, "ACCESS_DENIED");
+}

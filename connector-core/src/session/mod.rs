@@ -12,9 +12,11 @@
 //!   session stays revoked (its connection should become `Disconnected`) until
 //!   [`CredentialSession::reset`].
 
+mod connected;
 mod flight;
 mod policy;
 
+pub use connected::ConnectedSession;
 pub use policy::RefreshPolicy;
 
 use std::hash::{DefaultHasher, Hash, Hasher};
@@ -152,6 +154,12 @@ impl CredentialSession {
     /// True after the provider answered access denied (the customer revoked access).
     pub fn revocation(&self) -> Option<ProviderError> {
         lock(&self.control).revoked.clone()
+    }
+
+    /// The error of the last refresh attempt, while it has not been followed by a success
+    /// (a failed refresh can still yield valid credentials, so callers may not see it).
+    pub fn last_error(&self) -> Option<ProviderError> {
+        lock(&self.control).last_error.clone()
     }
 
     /// How many provider calls this session made.
