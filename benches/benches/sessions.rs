@@ -82,5 +82,73 @@ fn hit_path(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, hit_path);
+/// Resident memory of this process in bytes (Linux `/proc/self/status`), if readable.
+fn resident_bytes() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
+}
+
+/// Holds 100,000 connections in the in-memory store and reports the resident memory per
+/// connection (printed; not a timing), then times creating one more.
+fn connections_in_memory(c: &mut Criterion) {
+    use connector_core::{
+        Connection, ConnectionEvent, ConnectionStore, InMemoryConnectionStore, Timestamp,
+    };
+    const COUNT: usize = 100_000;
+    let before = resident_bytes();
+    let store = InMemoryConnectionStore::default();
+    for i in 0..COUNT {
+        let connection = Connection::new(
+            &format!("customer-{i:06}"),
+            &format!("Customer {i}"),
+            format!("{:012}", 100_000_000_000u64 + i as u64)
+                .parse()
+                .expect("account"),
+            format!("ext{i:029}").parse().expect("external id"),
+            Timestamp(1_800_000_000),
+        )
+        .and_then(|c| c.with_regions(["us-east-1", "eu-west-1"]))
+        .expect("connection")
+        .with_permission_set("axiom:read-only-scan", "1.0.0")
+        .apply(
+            ConnectionEvent::RoleSubmitted {
+                role_arn: format!(
+                    "arn:aws:iam::{:012}:role/vendor-read-only",
+                    100_000_000_000u64 + i as u64
+                )
+                .parse()
+                .expect("role"),
+            },
+            Timestamp(1_800_000_001),
+        )
+        .expect("transition");
+        store.create(connection).expect("unique");
+    }
+    if let (Some(before), Some(after)) = (before, resident_bytes()) {
+        eprintln!(
+            "connections_in_memory: {COUNT} connections, {} bytes resident each",
+            after.saturating_sub(before) / COUNT as u64
+        );
+    }
+    let mut next = 0usize;
+    c.bench_function("store/create_connection_with_100k_present", |b| {
+        b.iter(|| {
+            next += 1;
+            let connection = Connection::new(
+                &format!("extra-{next:09}"),
+                "Extra",
+                "111122223333".parse().expect("account"),
+                "ext-id-123".parse().expect("external id"),
+                Timestamp(0),
+            )
+            .expect("connection");
+            store.create(connection).is_ok()
+        })
+    });
+    black_box(&store);
+}
+
+criterion_group!(benches, hit_path, connections_in_memory);
 criterion_main!(benches);
