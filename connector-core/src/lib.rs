@@ -34,7 +34,7 @@ pub use provider::{
     MAX_SESSION, MAX_SESSION_POLICY_CHARS, MAX_SESSION_TAGS, MIN_SESSION, ProviderError,
     ProviderErrorKind, StsProvider, WebIdentityRequest,
 };
-pub use session::{ConnectedSession, CredentialSession, RefreshPolicy};
+pub use session::{ConnectedSession, CredentialSession, RefreshPolicy, SessionCache};
 /// Test doubles (feature `testing`): the in-memory STS.
 #[cfg(feature = "testing")]
 pub mod testing {

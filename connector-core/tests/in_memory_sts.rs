@@ -468,3 +468,32 @@ async fn revocation_moves_an_active_connection_to_disconnected_on_the_next_refre
     );
     assert_eq!(stored.last_diagnosis.unwrap().code, "ACCESS_DENIED");
 }
+
+#[tokio::test]
+async fn narrowed_sessions_are_cached_apart_from_the_full_role() {
+    use connector_core::{ConnectionId, SessionCache};
+    let w = world();
+    let cache = SessionCache::new(
+        Arc::new(w.sts.clone()),
+        Arc::new(w.clock.clone()),
+        RefreshPolicy::default(),
+    );
+    let id = ConnectionId::new("acme").unwrap();
+    let narrow: PolicyDocument = r#"{"Version": "2012-10-17", "Statement": {"Effect": "Allow",
+        "Action": "ec2:DescribeInstances", "Resource": "*"}}"#
+        .parse()
+        .unwrap();
+    let full = cache.session(&id, request(&w)).unwrap();
+    let again = cache.session(&id, request(&w)).unwrap();
+    let narrowed = cache
+        .session(&id, request(&w).session_policy(narrow))
+        .unwrap();
+    assert!(Arc::ptr_eq(&full, &again));
+    assert!(!Arc::ptr_eq(&full, &narrowed));
+    let a = full.credentials().await.unwrap();
+    let b = narrowed.credentials().await.unwrap();
+    assert!(!a.same_secrets(&b));
+    assert_eq!(w.sts.calls().assume_role, 2);
+    assert_eq!(cache.forget(&id), 2);
+    assert!(cache.is_empty());
+}

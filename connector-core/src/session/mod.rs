@@ -12,10 +12,12 @@
 //!   session stays revoked (its connection should become `Disconnected`) until
 //!   [`CredentialSession::reset`].
 
+mod cache;
 mod connected;
 mod flight;
 mod policy;
 
+pub use cache::SessionCache;
 pub use connected::ConnectedSession;
 pub use policy::RefreshPolicy;
 
