@@ -15,22 +15,27 @@ pub use orchestrator::orchestrator;
 
 use crate::{PermissionSet, PermissionSetError};
 
+type Constructor = fn() -> Result<PermissionSet, PermissionSetError>;
+
+/// Every built-in set's constructor, in a stable order.
+const CONSTRUCTORS: [Constructor; 7] = [
+    read_only_scan,
+    orchestrator,
+    read_only_access,
+    s3_read,
+    dynamodb_read,
+    ec2_operator,
+    doit::example,
+];
+
 /// Every built-in set, in a stable order.
 pub fn all() -> Vec<PermissionSet> {
     // The built-in definitions are constants of this crate; a unit test builds every one,
     // so a failure here is a bug in the crate, reported instead of panicking.
-    [
-        read_only_scan(),
-        orchestrator(),
-        read_only_access(),
-        s3_read(),
-        dynamodb_read(),
-        ec2_operator(),
-        doit::example(),
-    ]
-    .into_iter()
-    .filter_map(Result::ok)
-    .collect()
+    CONSTRUCTORS
+        .iter()
+        .filter_map(|build| build().ok())
+        .collect()
 }
 
 /// The built-in set named `name`.
@@ -57,15 +62,7 @@ mod tests {
 
     #[test]
     fn every_builtin_builds_and_names_are_unique() {
-        let built = [
-            read_only_scan(),
-            orchestrator(),
-            read_only_access(),
-            s3_read(),
-            dynamodb_read(),
-            ec2_operator(),
-            doit::example(),
-        ];
+        let built: Vec<_> = CONSTRUCTORS.iter().map(|build| build()).collect();
         for set in &built {
             assert!(set.is_ok(), "{set:?}");
         }
