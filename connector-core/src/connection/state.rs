@@ -1,33 +1,85 @@
-//! The connection state machine, pure and exhaustive.
+//! The connection's states and the events that move it, with the state diagram:
 //!
 //! ```text
-//!            RoleSubmitted           VerificationSucceeded
-//!  Pending ----------------> Verifying --------------------> Active <------------+
-//!     ^                         |                              |  ^               |
-//!     +---VerificationFailed----+        RefreshFailed(retry)  |  | RefreshSucceeded
-//!                                                              v  |               |
-//!                                                            Degraded ------------+
-//!                                                              |
-//!   AccessRevoked / RefreshFailed(final) from Active or Degraded
-//!                                                              v
-//!                         ReconnectRequested             Disconnected
-//!              Verifying <------------------------------------+
+//!                RoleSubmitted            VerificationSucceeded
+//!  +---------+ ----------------> +-----------+ -----------------> +--------+
+//!  | Pending |                   | Verifying |                    | Active | -------------+
+//!  +---------+ <---------------- +-----------+                    +--------+              |
+//!              VerificationFailed  |   ^   ^                        |    ^                |
+//!                                  +---+   |          RefreshFailed |    | Refresh-       |
+//!                         RoleSubmitted    |           (retryable)  v    | Succeeded      |
+//!                         (replaces ARN)   |                     +----------+             |
+//!                                          |                     | Degraded |             |
+//!                                          |                     +----------+             |
+//!                                          |                          |                   |
+//!                       ReconnectRequested |                          |  AccessRevoked or |
+//!                        (maybe a new ARN) |                          |  RefreshFailed    |
+//!                                          |                          v  (not retryable)  |
+//!                                          |                  +--------------+            |
+//!                                          +----------------- | Disconnected | <----------+
+//!                                                             +--------------+
 //!
-//!  DisconnectRequested: Pending, Verifying, Active, Degraded -> Disconnected
-//!  RemoveRequested: any state but Removed -> Removed (terminal)
-//!  RotationStarted / RotationCompleted: Active or Degraded, state unchanged
+//!  The AccessRevoked / RefreshFailed (not retryable) edges leave both Active and Degraded.
+//!  Self loops that keep the state:
+//!    Verifying:    RoleSubmitted (the customer corrected the ARN).
+//!    Active:       RefreshSucceeded, RotationStarted, RotationCompleted.
+//!    Degraded:     RefreshFailed (retryable; `since` is kept), RotationStarted,
+//!                  RotationCompleted.
+//!    Disconnected: RotationCompleted (the customer moved to the new External ID first).
+//!  DisconnectRequested: Pending, Verifying, Active, Degraded -> Disconnected.
+//!  RemoveRequested: every state but Removed -> Removed, which is terminal.
 //! ```
 //!
-//! The transition function matches every (state, event) pair with no catch-all arm, so a
-//! new state or event does not compile until its transitions are decided.
+//! The transition function, [`Connection::apply`](super::Connection::apply), is in
+//! `transition.rs`.
 
 use iam_policy::RoleArn;
 use trust_policy::ExternalId;
 
-use super::{Connection, Diagnosis};
-use crate::{ConnectorError, Timestamp};
+use super::Diagnosis;
+use crate::Timestamp;
 
 /// Where a connection stands.
+///
+/// | state | event | next state |
+/// |---|---|---|
+/// | `Pending` | `RoleSubmitted` | `Verifying` |
+/// | `Verifying` | `RoleSubmitted` (a corrected ARN) | `Verifying` |
+/// | `Verifying` | `VerificationSucceeded` | `Active` |
+/// | `Verifying` | `VerificationFailed` | `Pending` |
+/// | `Active`, `Degraded` | `RefreshSucceeded` | `Active` |
+/// | `Active`, `Degraded` | `RefreshFailed`, retryable | `Degraded` (`since` kept while degraded) |
+/// | `Active`, `Degraded` | `RefreshFailed`, not retryable | `Disconnected` |
+/// | `Active`, `Degraded` | `AccessRevoked` | `Disconnected` |
+/// | `Active`, `Degraded` | `RotationStarted` (none in progress) | unchanged |
+/// | `Active`, `Degraded`, `Disconnected` | `RotationCompleted` (one in progress) | unchanged |
+/// | `Disconnected` | `ReconnectRequested` | `Verifying` |
+/// | `Pending`, `Verifying`, `Active`, `Degraded` | `DisconnectRequested` | `Disconnected` |
+/// | every state but `Removed` | `RemoveRequested` | `Removed` |
+///
+/// Every other pair is refused with [`ConnectorError::InvalidTransition`](crate::ConnectorError::InvalidTransition).
+///
+/// ```
+/// use connector_core::{Connection, ConnectionEvent as E, ConnectionState, ConnectorError, Diagnosis, Timestamp};
+/// let throttled = Diagnosis {
+///     code: "THROTTLED".into(), message: "Rate exceeded".into(),
+///     remediation: "Retry with backoff.".into(), at: Timestamp(30),
+/// };
+/// let c = Connection::new("acme", "Acme", "111122223333".parse()?, "ext-id-123".parse()?, Timestamp(0))?
+///     .apply(E::RoleSubmitted { role_arn: "arn:aws:iam::111122223333:role/vendor".parse()? }, Timestamp(10))?
+///     .apply(E::VerificationSucceeded, Timestamp(20))?
+///     .apply(E::RefreshFailed { diagnosis: throttled, retryable: true }, Timestamp(30))?;
+/// assert_eq!(c.state, ConnectionState::Degraded { reason: "Rate exceeded".into(), since: Timestamp(30) });
+/// assert_eq!(c.last_diagnosis.as_ref().map(|d| d.code.as_str()), Some("THROTTLED"));
+/// let c = c.apply(E::RefreshSucceeded, Timestamp(40))?;
+/// assert_eq!((c.state.name(), c.revision), ("active", 4));
+///
+/// // Refused: naming the state and the event.
+/// let err = c.apply(E::VerificationSucceeded, Timestamp(50)).unwrap_err();
+/// assert!(matches!(&err, ConnectorError::InvalidTransition { state, event, .. }
+///     if state == "active" && event == "verification_succeeded"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(
     Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, schemars::JsonSchema,
 )]
@@ -44,11 +96,11 @@ pub enum ConnectionState {
     Degraded {
         /// What is wrong.
         reason: String,
-        /// Since when.
+        /// Since when (kept while the trouble lasts).
         since: Timestamp,
     },
     /// Access was revoked or refused: the role is gone, its trust changed, or the External ID
-    /// no longer matches.
+    /// no longer matches; or the platform disconnected it.
     Disconnected {
         /// Why.
         reason: String,
@@ -69,13 +121,25 @@ impl ConnectionState {
             ConnectionState::Removed => "removed",
         }
     }
+
+    /// True for `Removed`, which no event leaves.
+    pub fn is_terminal(&self) -> bool {
+        matches!(self, ConnectionState::Removed)
+    }
 }
 
-/// Something that happened to a connection.
+impl std::fmt::Display for ConnectionState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Something that happened to a connection; [`Connection::apply`](super::Connection::apply)
+/// turns it into the next record.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ConnectionEvent {
-    /// The customer handed back the role ARN.
+    /// The customer handed back the role ARN (it must be in the connection's account).
     RoleSubmitted {
         /// The role.
         role_arn: RoleArn,
@@ -89,7 +153,7 @@ pub enum ConnectionEvent {
     },
     /// Credentials were refreshed.
     RefreshSucceeded,
-    /// A refresh failed; `retryable` failures degrade, others disconnect.
+    /// A refresh failed; `retryable` failures degrade, others (access denied) disconnect.
     RefreshFailed {
         /// Why.
         diagnosis: Diagnosis,
@@ -101,16 +165,17 @@ pub enum ConnectionEvent {
         /// Why.
         diagnosis: Diagnosis,
     },
-    /// An External ID rotation began: the trust policy accepts both ids.
+    /// An External ID rotation began: the customer's trust policy is to accept both ids.
     RotationStarted {
-        /// The new id.
+        /// The new id; it must differ from the current one.
         next_external_id: ExternalId,
     },
-    /// The rotation finished: only the new id is accepted.
+    /// The rotation finished: only the new id is used from now on.
     RotationCompleted,
     /// Try again after a disconnection, optionally with a new role.
     ReconnectRequested {
-        /// A replacement role, if the customer created a new one.
+        /// A replacement role, if the customer created a new one; needed when no role was
+        /// ever submitted.
         role_arn: Option<RoleArn>,
     },
     /// The platform disconnects.
@@ -136,164 +201,22 @@ impl ConnectionEvent {
             ConnectionEvent::RemoveRequested => "remove_requested",
         }
     }
-}
 
-impl Connection {
-    /// Applies `event` at `now`: the updated record (revision + 1), or `InvalidTransition`.
-    pub fn apply(
-        &self,
-        event: ConnectionEvent,
-        now: Timestamp,
-    ) -> Result<Connection, ConnectorError> {
-        use ConnectionEvent as E;
-        use ConnectionState as S;
-        let refuse = |event: &ConnectionEvent| ConnectorError::InvalidTransition {
-            connection: self.id.to_string(),
-            state: self.state.name().to_owned(),
-            event: event.name().to_owned(),
-        };
-        let mut next = self.clone();
-        let state = match (&self.state, &event) {
-            // Onboarding.
-            (S::Pending | S::Verifying, E::RoleSubmitted { role_arn }) => {
-                next.role_arn = Some(role_arn.clone());
-                S::Verifying
-            }
-            (
-                S::Active | S::Degraded { .. } | S::Disconnected { .. } | S::Removed,
-                E::RoleSubmitted { .. },
-            ) => {
-                return Err(refuse(&event));
-            }
-            (S::Verifying, E::VerificationSucceeded) => S::Active,
-            (
-                S::Pending | S::Active | S::Degraded { .. } | S::Disconnected { .. } | S::Removed,
-                E::VerificationSucceeded,
-            ) => {
-                return Err(refuse(&event));
-            }
-            (S::Verifying, E::VerificationFailed { diagnosis }) => {
-                next.last_diagnosis = Some(diagnosis.clone());
-                S::Pending
-            }
-            (
-                S::Pending | S::Active | S::Degraded { .. } | S::Disconnected { .. } | S::Removed,
-                E::VerificationFailed { .. },
-            ) => {
-                return Err(refuse(&event));
-            }
-            // Running.
-            (S::Active | S::Degraded { .. }, E::RefreshSucceeded) => S::Active,
-            (
-                S::Pending | S::Verifying | S::Disconnected { .. } | S::Removed,
-                E::RefreshSucceeded,
-            ) => {
-                return Err(refuse(&event));
-            }
-            (
-                S::Active,
-                E::RefreshFailed {
-                    diagnosis,
-                    retryable: true,
-                },
-            ) => {
-                next.last_diagnosis = Some(diagnosis.clone());
-                S::Degraded {
-                    reason: diagnosis.message.clone(),
-                    since: now,
-                }
-            }
-            (
-                S::Degraded { since, .. },
-                E::RefreshFailed {
-                    diagnosis,
-                    retryable: true,
-                },
-            ) => {
-                next.last_diagnosis = Some(diagnosis.clone());
-                S::Degraded {
-                    reason: diagnosis.message.clone(),
-                    since: *since,
-                }
-            }
-            (
-                S::Active | S::Degraded { .. },
-                E::RefreshFailed {
-                    diagnosis,
-                    retryable: false,
-                },
-            )
-            | (S::Active | S::Degraded { .. }, E::AccessRevoked { diagnosis }) => {
-                next.last_diagnosis = Some(diagnosis.clone());
-                S::Disconnected {
-                    reason: diagnosis.message.clone(),
-                }
-            }
-            (
-                S::Pending | S::Verifying | S::Disconnected { .. } | S::Removed,
-                E::RefreshFailed { .. } | E::AccessRevoked { .. },
-            ) => {
-                return Err(refuse(&event));
-            }
-            // External ID rotation.
-            (S::Active | S::Degraded { .. }, E::RotationStarted { next_external_id }) => {
-                if self.next_external_id.is_some() || *next_external_id == self.external_id {
-                    return Err(refuse(&event));
-                }
-                next.next_external_id = Some(next_external_id.clone());
-                self.state.clone()
-            }
-            (S::Active | S::Degraded { .. }, E::RotationCompleted) => {
-                let Some(new_id) = self.next_external_id.clone() else {
-                    return Err(refuse(&event));
-                };
-                next.external_id = new_id;
-                next.next_external_id = None;
-                self.state.clone()
-            }
-            (
-                S::Pending | S::Verifying | S::Disconnected { .. } | S::Removed,
-                E::RotationStarted { .. } | E::RotationCompleted,
-            ) => {
-                return Err(refuse(&event));
-            }
-            // Recovery and shutdown.
-            (S::Disconnected { .. }, E::ReconnectRequested { role_arn }) => {
-                if let Some(role_arn) = role_arn {
-                    next.role_arn = Some(role_arn.clone());
-                }
-                if next.role_arn.is_none() {
-                    return Err(refuse(&event));
-                }
-                S::Verifying
-            }
-            (
-                S::Pending | S::Verifying | S::Active | S::Degraded { .. } | S::Removed,
-                E::ReconnectRequested { .. },
-            ) => {
-                return Err(refuse(&event));
-            }
-            (
-                S::Pending | S::Verifying | S::Active | S::Degraded { .. },
-                E::DisconnectRequested,
-            ) => S::Disconnected {
-                reason: "disconnect requested".to_owned(),
-            },
-            (S::Disconnected { .. } | S::Removed, E::DisconnectRequested) => {
-                return Err(refuse(&event));
-            }
-            (
-                S::Pending | S::Verifying | S::Active | S::Degraded { .. } | S::Disconnected { .. },
-                E::RemoveRequested,
-            ) => S::Removed,
-            (S::Removed, E::RemoveRequested) => return Err(refuse(&event)),
-        };
-        if std::mem::discriminant(&state) != std::mem::discriminant(&self.state) {
-            next.state_since = now;
+    /// The diagnosis the event carries, if any; applying the event records it on the
+    /// connection.
+    pub fn diagnosis(&self) -> Option<&Diagnosis> {
+        match self {
+            ConnectionEvent::VerificationFailed { diagnosis }
+            | ConnectionEvent::RefreshFailed { diagnosis, .. }
+            | ConnectionEvent::AccessRevoked { diagnosis } => Some(diagnosis),
+            ConnectionEvent::RoleSubmitted { .. }
+            | ConnectionEvent::VerificationSucceeded
+            | ConnectionEvent::RefreshSucceeded
+            | ConnectionEvent::RotationStarted { .. }
+            | ConnectionEvent::RotationCompleted
+            | ConnectionEvent::ReconnectRequested { .. }
+            | ConnectionEvent::DisconnectRequested
+            | ConnectionEvent::RemoveRequested => None,
         }
-        next.state = state;
-        next.revision = self.revision + 1;
-        next.updated_at = now;
-        Ok(next)
     }
 }

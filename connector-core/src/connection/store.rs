@@ -1,21 +1,49 @@
 //! `ConnectionStore`: where connections live, with compare-and-swap on `revision` so several
-//! workers never lose an update.
-
-use std::collections::BTreeMap;
-use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
+//! workers never lose an update; and [`update`], the read-apply-swap loop.
 
 use super::{Connection, ConnectionEvent, ConnectionId};
 use crate::{ConnectorError, Timestamp};
 
-/// Storage for connections. Object-safe; implement it over a database for production.
+/// Storage for connections. Object-safe (`Arc<dyn ConnectionStore>`); implement it over a
+/// database for production.
+///
+/// The contract every implementation keeps:
+/// - `create` refuses an id already present with [`ConnectorError::AlreadyExists`];
+/// - `compare_and_swap(expected, new)` replaces the stored record with `new` only while its
+///   revision is still `expected`, else returns [`ConnectorError::Conflict`] with the stored
+///   revision (or [`ConnectorError::NotFound`]); `new.revision` must be `expected + 1`, which
+///   [`Connection::apply`] guarantees;
+/// - records are checked with [`Connection::validate`] before they are stored.
+///
+/// ```
+/// use connector_core::{Connection, ConnectionEvent, ConnectionStore, ConnectorError, InMemoryConnectionStore, Timestamp};
+/// let store = InMemoryConnectionStore::default();
+/// let c = Connection::new("acme", "Acme", "111122223333".parse()?, "ext-id-123".parse()?, Timestamp(0))?;
+/// store.create(c.clone())?;
+/// assert!(matches!(store.create(c.clone()), Err(ConnectorError::AlreadyExists(_))));
+///
+/// // Two writers start from revision 0; the second one loses.
+/// let first = c.apply(ConnectionEvent::DisconnectRequested, Timestamp(1))?;
+/// let second = c.apply(ConnectionEvent::RemoveRequested, Timestamp(1))?;
+/// store.compare_and_swap(0, first)?;
+/// assert!(matches!(
+///     store.compare_and_swap(0, second),
+///     Err(ConnectorError::Conflict { expected: 0, actual: 1, .. })
+/// ));
+/// assert_eq!(store.get(&c.id)?.map(|c| c.revision), Some(1));
+/// assert_eq!(store.list()?.len(), 1);
+/// assert!(store.delete(&c.id)?);
+/// assert!(store.get(&c.id)?.is_none());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub trait ConnectionStore: Send + Sync + std::fmt::Debug {
     /// Stores a new connection (`AlreadyExists` if the id is taken).
     fn create(&self, connection: Connection) -> Result<(), ConnectorError>;
     /// Reads one.
     fn get(&self, id: &ConnectionId) -> Result<Option<Connection>, ConnectorError>;
-    /// Every connection, by id.
+    /// Every connection, ordered by id.
     fn list(&self) -> Result<Vec<Connection>, ConnectorError>;
-    /// Replaces the connection if its stored revision is still `expected_revision`.
+    /// Replaces the connection `new.id` if its stored revision is still `expected_revision`.
     fn compare_and_swap(
         &self,
         expected_revision: u64,
@@ -25,95 +53,44 @@ pub trait ConnectionStore: Send + Sync + std::fmt::Debug {
     fn delete(&self, id: &ConnectionId) -> Result<bool, ConnectorError>;
 }
 
-/// Reads, applies `event` and swaps, retrying on conflicts (at most `attempts` times).
+/// Reads the connection, applies the event `event` builds from it, and compare-and-swaps the
+/// result, retrying from a fresh read when another writer got there first. After `attempts`
+/// conflicts (at least one attempt is made) the last [`ConnectorError::Conflict`] is
+/// returned. A refused event, a missing connection or a store failure returns at once.
 ///
 /// ```
-/// use connector_core::{Connection, ConnectionEvent, ConnectionStore, InMemoryConnectionStore, Timestamp, update};
+/// use connector_core::{Connection, ConnectionEvent, ConnectionState, ConnectionStore, InMemoryConnectionStore, Timestamp, update};
 /// let store = InMemoryConnectionStore::default();
-/// let c = Connection::new("acme", "Acme", "111122223333".parse().unwrap(),
-///     "ext-id-123".parse().unwrap(), Timestamp(0)).unwrap();
+/// let c = Connection::new("acme", "Acme", "111122223333".parse()?,
+///     "ext-id-123".parse()?, Timestamp(0))?;
 /// let id = c.id.clone();
-/// store.create(c).unwrap();
-/// let updated = update(&store, &id, Timestamp(1), 3, |_| ConnectionEvent::DisconnectRequested).unwrap();
+/// store.create(c)?;
+/// let updated = update(&store, &id, Timestamp(1), 3, |_| ConnectionEvent::DisconnectRequested)?;
 /// assert_eq!(updated.revision, 1);
+/// assert_eq!(updated.state.name(), "disconnected");
+/// // Refused events change nothing.
+/// assert!(update(&store, &id, Timestamp(2), 3, |_| ConnectionEvent::DisconnectRequested).is_err());
+/// assert_eq!(store.get(&id)?.map(|c| c.revision), Some(1));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn update(
     store: &dyn ConnectionStore,
     id: &ConnectionId,
     now: Timestamp,
     attempts: u32,
-    event: impl Fn(&Connection) -> ConnectionEvent,
+    mut event: impl FnMut(&Connection) -> ConnectionEvent,
 ) -> Result<Connection, ConnectorError> {
-    let mut last = None;
-    for _ in 0..attempts.max(1) {
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
         let current = store
             .get(id)?
             .ok_or_else(|| ConnectorError::NotFound(id.to_string()))?;
         let next = current.apply(event(&current), now)?;
         match store.compare_and_swap(current.revision, next.clone()) {
             Ok(()) => return Ok(next),
-            Err(conflict @ ConnectorError::Conflict { .. }) => last = Some(conflict),
+            Err(ConnectorError::Conflict { .. }) if attempt < attempts => {}
             Err(other) => return Err(other),
         }
-    }
-    Err(last.unwrap_or_else(|| ConnectorError::NotFound(id.to_string())))
-}
-
-/// A store in memory (tests, single-process deployments).
-#[derive(Debug, Default)]
-pub struct InMemoryConnectionStore {
-    connections: RwLock<BTreeMap<ConnectionId, Connection>>,
-}
-
-impl InMemoryConnectionStore {
-    fn read(&self) -> RwLockReadGuard<'_, BTreeMap<ConnectionId, Connection>> {
-        self.connections.read().unwrap_or_else(|p| p.into_inner())
-    }
-
-    fn write(&self) -> RwLockWriteGuard<'_, BTreeMap<ConnectionId, Connection>> {
-        self.connections.write().unwrap_or_else(|p| p.into_inner())
-    }
-}
-
-impl ConnectionStore for InMemoryConnectionStore {
-    fn create(&self, connection: Connection) -> Result<(), ConnectorError> {
-        let mut map = self.write();
-        if map.contains_key(&connection.id) {
-            return Err(ConnectorError::AlreadyExists(connection.id.to_string()));
-        }
-        map.insert(connection.id.clone(), connection);
-        Ok(())
-    }
-
-    fn get(&self, id: &ConnectionId) -> Result<Option<Connection>, ConnectorError> {
-        Ok(self.read().get(id).cloned())
-    }
-
-    fn list(&self) -> Result<Vec<Connection>, ConnectorError> {
-        Ok(self.read().values().cloned().collect())
-    }
-
-    fn compare_and_swap(
-        &self,
-        expected_revision: u64,
-        new: Connection,
-    ) -> Result<(), ConnectorError> {
-        let mut map = self.write();
-        let Some(stored) = map.get_mut(&new.id) else {
-            return Err(ConnectorError::NotFound(new.id.to_string()));
-        };
-        if stored.revision != expected_revision {
-            return Err(ConnectorError::Conflict {
-                connection: new.id.to_string(),
-                expected: expected_revision,
-                actual: stored.revision,
-            });
-        }
-        *stored = new;
-        Ok(())
-    }
-
-    fn delete(&self, id: &ConnectionId) -> Result<bool, ConnectorError> {
-        Ok(self.write().remove(id).is_some())
     }
 }
