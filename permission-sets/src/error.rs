@@ -25,7 +25,7 @@ pub enum PermissionSetError {
         pattern: String,
     },
     /// An action the service does not have (a typo, usually).
-    #[error("unknown action {action:?}{}", suggestion.as_ref().map(|s| format!(": did you mean {s:?}?")).unwrap_or_default())]
+    #[error("unknown action {action:?}: its service has no action of that name{}", suggestion.as_ref().map(|s| format!("; did you mean {s:?}?")).unwrap_or_default())]
     UnknownAction {
         /// The action as written.
         action: String,
@@ -33,7 +33,9 @@ pub enum PermissionSetError {
         suggestion: Option<String>,
     },
     /// A wildcard pattern that matches no action of its service.
-    #[error("the action pattern {pattern:?} matches no action of its service")]
+    #[error(
+        "the action pattern {pattern:?} matches no action: a wildcard must cover at least one action of its service"
+    )]
     MatchesNothing {
         /// The pattern.
         pattern: String,

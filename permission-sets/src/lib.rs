@@ -22,7 +22,7 @@ mod error;
 mod render;
 mod set;
 
-pub use area::{Area, area_of};
+pub use area::{Area, area_of, is_read_only};
 pub use audit::{
     Ceiling, Excess, Guarantee, PolicyAudit, Violation, audit, audit_with, ceiling, ceiling_with,
 };
