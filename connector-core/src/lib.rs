@@ -16,8 +16,6 @@ mod credentials;
 mod error;
 mod provider;
 mod session;
-#[cfg(feature = "testing")]
-mod sts_double;
 mod verify;
 
 pub use clock::{Clock, ManualClock, SystemClock, Timestamp};
@@ -35,11 +33,10 @@ pub use provider::{
     ProviderErrorKind, StsProvider, WebIdentityRequest,
 };
 pub use session::{ConnectedSession, CredentialSession, RefreshPolicy, SessionCache};
-/// Test doubles (feature `testing`): the in-memory STS.
+/// Test doubles (feature `testing`): [`testing::InMemorySts`], an in-memory STS that
+/// enforces trust policies, External IDs, expiry and revocation, with fault injection.
 #[cfg(feature = "testing")]
-pub mod testing {
-    pub use crate::sts_double::{CallCounts, InMemorySts};
-}
+pub mod testing;
 pub use trust_policy;
 pub use verify::{
     VerificationFinding, VerificationReport, VerificationSeverity, verify_connection,
