@@ -51,7 +51,7 @@ pub use model::{
     PrincipalKind, ResourceClause, SetQualifier, Statement, Version,
 };
 pub use names::{
-    AccountId, ActionMatcher, ActionPattern, Arn, Partition, ResourcePattern, RoleArn,
+    AccountId, ActionMatcher, ActionPattern, Arn, Partition, Region, ResourcePattern, RoleArn,
 };
 pub use one_or_many::OneOrMany;
 pub use validate::{

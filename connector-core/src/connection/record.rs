@@ -157,14 +157,7 @@ impl Connection {
     /// True when `region` looks like an AWS region: lowercase words joined by hyphens, ending
     /// in a number (`us-east-1`, `us-gov-west-1`, `cn-north-1`, `us-isob-east-1`).
     pub fn is_valid_region(region: &str) -> bool {
-        let parts: Vec<&str> = region.split('-').collect();
-        (3..=5).contains(&parts.len())
-            && parts[..parts.len() - 1]
-                .iter()
-                .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase()))
-            && parts.last().is_some_and(|n| {
-                (1..=2).contains(&n.len()) && n.bytes().all(|b| b.is_ascii_digit())
-            })
+        iam_policy::Region::is_valid(region)
     }
 
     /// Checks the record's rules, naming the field and the rule broken: the display name,

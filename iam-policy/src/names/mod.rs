@@ -6,12 +6,14 @@
 mod account;
 mod action;
 mod arn;
+mod region;
 mod resource;
 mod role_arn;
 
 pub use account::AccountId;
 pub use action::{ActionMatcher, ActionPattern};
 pub use arn::{Arn, Partition};
+pub use region::Region;
 pub use resource::ResourcePattern;
 pub use role_arn::RoleArn;
 

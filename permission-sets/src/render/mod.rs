@@ -12,7 +12,7 @@ use iam_policy::{
 };
 
 use crate::set::{render_resource, resolve};
-use crate::{ParameterValues, PermissionSet, PermissionSetError};
+use crate::{Grant, ParameterValues, PermissionSet, PermissionSetError};
 
 /// Where the rendered documents go, which decides their size quota (IAM User Guide, "IAM and
 /// AWS STS quotas"; IAM does not count white space).
@@ -135,6 +135,22 @@ impl PermissionSet {
         Ok(doc)
     }
 
+    /// The grant a rendered statement came from: its `Sid` is the grant id, or the grant id
+    /// followed by `PartN` when [`render`](Self::render) split the grant to fit a quota. Tools
+    /// that re-express the rendered documents (a CloudFormation template that turns parameter
+    /// values back into template parameters) use it to find the resource templates.
+    pub fn grant_of(&self, statement: &Statement) -> Option<&Grant> {
+        let sid = statement.sid.as_deref()?;
+        let exact = self.grants().iter().find(|g| g.id == sid);
+        exact.or_else(|| {
+            let (base, number) = sid.rsplit_once("Part")?;
+            if number.is_empty() || !number.bytes().all(|b| b.is_ascii_digit()) {
+                return None;
+            }
+            self.grants().iter().find(|g| g.id == base)
+        })
+    }
+
     fn statements(
         &self,
         values: &ParameterValues,
@@ -177,5 +193,45 @@ fn check_valid(doc: &PolicyDocument, kind: PolicyKind) -> Result<(), PermissionS
         Ok(())
     } else {
         Err(PermissionSetError::Invalid { findings: errors })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::builtin;
+
+    use super::*;
+
+    #[test]
+    fn every_rendered_statement_names_its_grant() {
+        for set in builtin::all() {
+            let values = set.sample_values();
+            let rendered = set.render(&values, PolicyTarget::ManagedPolicies).unwrap();
+            for statement in rendered.documents.iter().flat_map(|d| d.statements()) {
+                let grant = set.grant_of(statement).unwrap();
+                let sid = statement.sid.as_deref().unwrap();
+                assert!(sid.starts_with(&grant.id), "{sid} from {}", grant.id);
+            }
+        }
+    }
+
+    #[test]
+    fn split_parts_map_back_and_strangers_do_not() {
+        let set = builtin::read_only_scan().unwrap();
+        let first = &set.grants()[0];
+        let part = Statement::allow(["s3:GetObject"])
+            .unwrap()
+            .with_sid(format!("{}Part2", first.id));
+        assert_eq!(set.grant_of(&part).map(|g| &g.id), Some(&first.id));
+        let stranger = Statement::allow(["s3:GetObject"])
+            .unwrap()
+            .with_sid("NoSuchGrant");
+        assert!(set.grant_of(&stranger).is_none());
+        let bad_part = Statement::allow(["s3:GetObject"])
+            .unwrap()
+            .with_sid(format!("{}PartX", first.id));
+        assert!(set.grant_of(&bad_part).is_none());
+        let no_sid = Statement::allow(["s3:GetObject"]).unwrap();
+        assert!(set.grant_of(&no_sid).is_none());
     }
 }

@@ -1,0 +1,325 @@
+//! The CloudFormation template: one `AWS::IAM::Role` with the trust policy and the
+//! permission documents, every input a template parameter, the "why each line" explanation
+//! in the template's `Metadata`.
+
+mod lower;
+mod quick_create;
+mod stackset;
+
+pub use quick_create::{MAX_LINK_LEN, QuickCreateLink, QuickCreateParts};
+pub use stackset::{REGION_PARAMETER, STACK_SET_LOGICAL_ID, StackSetTemplate, TARGETS_PARAMETER};
+
+use std::collections::BTreeSet;
+
+use permission_sets::PolicyTarget;
+
+use crate::node::Node;
+use crate::{Input, Onboarding, OnboardingError};
+pub(crate) use lower::{lower, reference};
+
+/// The logical id of the role in the template.
+pub const ROLE_LOGICAL_ID: &str = "ConnectorRole";
+/// CloudFormation: a template's `Description` is at most 1,024 bytes.
+const DESCRIPTION_LIMIT: usize = 1024;
+/// CloudFormation: a template given by URL (the quick-create link's `templateURL`) is at most
+/// 1 MB (CloudFormation quotas, "Template body size in an Amazon S3 object").
+const TEMPLATE_URL_BODY_LIMIT: usize = 1_000_000;
+
+/// A CloudFormation template for the customer's role.
+///
+/// ```
+/// # use onboarding::Onboarding;
+/// # use trust_policy::{CrossAccountTrust, VendorPrincipal};
+/// # let trust = CrossAccountTrust::new(
+/// #     VendorPrincipal::account("999988887777".parse().unwrap()),
+/// #     "q3VfX0oJ8m2TzL7cRk1NwY5aHbE6dGs4".parse().unwrap(),
+/// # );
+/// let onboarding = Onboarding::builder(trust, permission_sets::builtin::read_only_access().unwrap())
+///     .build()
+///     .unwrap();
+/// let template = onboarding.cloudformation().unwrap();
+/// assert_eq!(template.parameter_names(), ["ExternalId", "RoleName"]);
+/// let json: serde_json::Value = serde_json::from_str(&template.to_json().unwrap()).unwrap();
+/// assert_eq!(json["Resources"]["ConnectorRole"]["Type"], "AWS::IAM::Role");
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct CloudFormationTemplate {
+    template: Node,
+    parameters: Vec<String>,
+}
+
+impl CloudFormationTemplate {
+    /// The template as YAML.
+    pub fn to_yaml(&self) -> Result<String, OnboardingError> {
+        serde_yaml_ng::to_string(&self.template).map_err(|e| OnboardingError::Write {
+            artifact: "CloudFormation template",
+            message: e.to_string(),
+        })
+    }
+
+    /// The template as JSON (pretty-printed).
+    pub fn to_json(&self) -> Result<String, OnboardingError> {
+        let json =
+            serde_json::to_string_pretty(&self.template).map_err(|e| OnboardingError::Write {
+                artifact: "CloudFormation template",
+                message: e.to_string(),
+            })?;
+        if json.len() > TEMPLATE_URL_BODY_LIMIT {
+            return Err(OnboardingError::TooLarge {
+                what: "the CloudFormation template".to_owned(),
+                size: json.len(),
+                limit: TEMPLATE_URL_BODY_LIMIT,
+            });
+        }
+        Ok(json)
+    }
+
+    /// The template's parameter names, in order.
+    pub fn parameter_names(&self) -> &[String] {
+        &self.parameters
+    }
+
+    /// The template tree.
+    pub fn node(&self) -> &Node {
+        &self.template
+    }
+
+    /// How to take the access away again.
+    pub fn disconnect_steps(&self, stack_name: &str) -> Vec<String> {
+        vec![
+            format!(
+                "Delete the CloudFormation stack {stack_name} (console: CloudFormation > Stacks > {stack_name} > Delete); this deletes the role and its policies."
+            ),
+            format!(
+                "aws cloudformation delete-stack --stack-name {}",
+                crate::manual::quote(stack_name)
+            ),
+            format!(
+                "aws cloudformation wait stack-delete-complete --stack-name {}",
+                crate::manual::quote(stack_name)
+            ),
+        ]
+    }
+}
+
+impl Onboarding {
+    /// The CloudFormation template.
+    pub fn cloudformation(&self) -> Result<CloudFormationTemplate, OnboardingError> {
+        let lists = list_inputs(self.inputs());
+        let mut role = vec![
+            ("RoleName", reference(crate::ROLE_NAME_INPUT)),
+            ("Description", Node::str(self.role_description())),
+            (
+                "MaxSessionDuration",
+                Node::int(u64::from(self.max_session_duration())),
+            ),
+            (
+                "AssumeRolePolicyDocument",
+                lower(self.trust_template(), &lists)?,
+            ),
+        ];
+        let mut resources = Vec::new();
+        match self.policy_target() {
+            PolicyTarget::InlinePolicies if !self.policies().is_empty() => {
+                let policies = self
+                    .policies()
+                    .iter()
+                    .map(|p| {
+                        Ok(Node::map([
+                            ("PolicyName", Node::str(&p.name)),
+                            ("PolicyDocument", lower(&p.template, &lists)?),
+                        ]))
+                    })
+                    .collect::<Result<Vec<_>, OnboardingError>>()?;
+                role.push(("Policies", Node::List(policies)));
+            }
+            PolicyTarget::InlinePolicies => {}
+            _ => {
+                for p in self.policies() {
+                    resources.push((
+                        p.name.clone(),
+                        Node::map([
+                            ("Type", Node::str("AWS::IAM::ManagedPolicy")),
+                            (
+                                "Properties",
+                                Node::map([
+                                    (
+                                        "Description",
+                                        Node::str(format!(
+                                            "{} {} ({})",
+                                            self.permission_set().name(),
+                                            self.permission_set().version(),
+                                            p.name
+                                        )),
+                                    ),
+                                    ("PolicyDocument", lower(&p.template, &lists)?),
+                                    ("Roles", Node::List(vec![reference(ROLE_LOGICAL_ID)])),
+                                ]),
+                            ),
+                        ]),
+                    ));
+                }
+            }
+        }
+        let managed = self.managed_policy_arns();
+        if !managed.is_empty() {
+            role.push(("ManagedPolicyArns", Node::strs(managed)));
+        }
+        resources.insert(
+            0,
+            (
+                ROLE_LOGICAL_ID.to_owned(),
+                Node::map([
+                    ("Type", Node::str("AWS::IAM::Role")),
+                    ("Properties", Node::map(role)),
+                ]),
+            ),
+        );
+        let template = Node::map([
+            ("AWSTemplateFormatVersion", Node::str("2010-09-09")),
+            ("Description", Node::str(self.template_description())),
+            ("Metadata", self.metadata()),
+            ("Parameters", parameters(self.inputs())),
+            ("Resources", Node::map(resources)),
+            (
+                "Outputs",
+                Node::map([
+                    (
+                        "RoleArn",
+                        Node::map([
+                            (
+                                "Description",
+                                Node::str("Give this role ARN to the vendor to finish connecting."),
+                            ),
+                            (
+                                "Value",
+                                Node::map([("Fn::GetAtt", Node::strs([ROLE_LOGICAL_ID, "Arn"]))]),
+                            ),
+                        ]),
+                    ),
+                    (
+                        "ExternalId",
+                        Node::map([
+                            (
+                                "Description",
+                                Node::str("The External ID the role requires."),
+                            ),
+                            ("Value", reference(crate::EXTERNAL_ID_INPUT)),
+                        ]),
+                    ),
+                ]),
+            ),
+        ]);
+        Ok(CloudFormationTemplate {
+            template,
+            parameters: self.inputs().iter().map(|i| i.name.clone()).collect(),
+        })
+    }
+
+    fn template_description(&self) -> String {
+        let text = format!(
+            "Creates the IAM role {} assumes to reach this account ({} {}). See Metadata.Connector.WhyEachLine for why each permission is there.",
+            self.trust().vendor().principal_arn(),
+            self.permission_set().name(),
+            self.permission_set().version(),
+        );
+        // The limit is in bytes; the text is ASCII but cut on a character boundary anyway.
+        let mut end = text.len().min(DESCRIPTION_LIMIT);
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        text[..end].to_owned()
+    }
+
+    fn metadata(&self) -> Node {
+        let set = self.permission_set();
+        let why = set
+            .explain()
+            .into_iter()
+            .map(|row| {
+                Node::map([
+                    ("Id", Node::str(row.id)),
+                    (
+                        "Area",
+                        Node::str(row.area.map_or("managed", |a| a.as_str())),
+                    ),
+                    ("Actions", Node::strs(row.actions)),
+                    ("Resources", Node::strs(row.resources)),
+                    ("Why", Node::str(row.justification)),
+                    ("StepUp", Node::Bool(row.step_up)),
+                ])
+            })
+            .collect();
+        let own: Vec<&str> = vec![crate::EXTERNAL_ID_INPUT, crate::ROLE_NAME_INPUT];
+        let scoping: Vec<String> = set.parameters().iter().map(|p| p.name.clone()).collect();
+        let mut groups = vec![Node::map([
+            (
+                "Label",
+                Node::map([("default", Node::str("Access for the vendor"))]),
+            ),
+            ("Parameters", Node::strs(own)),
+        ])];
+        if !scoping.is_empty() {
+            groups.push(Node::map([
+                (
+                    "Label",
+                    Node::map([("default", Node::str("What the vendor may use"))]),
+                ),
+                ("Parameters", Node::strs(scoping)),
+            ]));
+        }
+        Node::map([
+            (
+                "AWS::CloudFormation::Interface",
+                Node::map([("ParameterGroups", Node::List(groups))]),
+            ),
+            (
+                "Connector",
+                Node::map([
+                    ("Vendor", Node::str(self.trust().vendor().principal_arn())),
+                    (
+                        "PermissionSet",
+                        Node::map([
+                            ("Name", Node::str(set.name())),
+                            ("Version", Node::str(set.version())),
+                            ("Description", Node::str(set.description())),
+                        ]),
+                    ),
+                    ("WhyEachLine", Node::List(why)),
+                ]),
+            ),
+        ])
+    }
+}
+
+pub(crate) fn list_inputs(inputs: &[Input]) -> BTreeSet<String> {
+    inputs
+        .iter()
+        .filter(|i| i.list)
+        .map(|i| i.name.clone())
+        .collect()
+}
+
+fn parameters(inputs: &[Input]) -> Node {
+    Node::map(inputs.iter().map(|input| {
+        let mut fields = vec![
+            (
+                "Type",
+                Node::str(if input.list {
+                    "CommaDelimitedList"
+                } else {
+                    "String"
+                }),
+            ),
+            ("Description", Node::str(&input.description)),
+            ("Default", Node::str(input.default.join(","))),
+            ("AllowedPattern", Node::str(&input.pattern)),
+            ("ConstraintDescription", Node::str(&input.rule)),
+        ];
+        if let Some((min, max)) = input.length {
+            fields.push(("MinLength", Node::int(min as u64)));
+            fields.push(("MaxLength", Node::int(max as u64)));
+        }
+        (input.name.clone(), Node::map(fields))
+    }))
+}

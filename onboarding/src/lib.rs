@@ -1,0 +1,53 @@
+//! # onboarding
+//!
+//! What a customer runs to create the cross-account role, produced from one description so
+//! the paths can never disagree: the trust policy ([`trust_policy::CrossAccountTrust`]), the
+//! permission set ([`permission_sets::PermissionSet`]) and the customer's values.
+//!
+//! - [`CloudFormationTemplate`] (YAML and JSON) and its [`QuickCreateLink`];
+//! - [`StackSetTemplate`], for AWS Organizations: every account of some organizational units,
+//!   including accounts that join later;
+//! - [`TerraformConfig`], written with `hcl-rs`;
+//! - [`ManualSteps`]: the policy files and the AWS CLI commands in order;
+//! - for each, the steps that take the access away again.
+//!
+//! Every artifact takes the same inputs ([`Input`]): the External ID, the role name and the
+//! permission set's parameters, with the same rules and defaults.
+//!
+//! ```
+//! use onboarding::Onboarding;
+//! use permission_sets::{ParameterValues, builtin};
+//! use trust_policy::{CrossAccountTrust, ExternalId, VendorPrincipal};
+//!
+//! let trust = CrossAccountTrust::new(
+//!     VendorPrincipal::account("999988887777".parse().unwrap()),
+//!     ExternalId::generate().unwrap(),
+//! );
+//! let onboarding = Onboarding::builder(trust, builtin::s3_read().unwrap())
+//!     .values(ParameterValues::new().set_list("Buckets", ["acme-data", "acme-logs"]))
+//!     .role_name("NomosReader")
+//!     .build()
+//!     .unwrap();
+//! let template = onboarding.cloudformation().unwrap();
+//! assert!(template.to_yaml().unwrap().contains("Type: CommaDelimitedList"));
+//! ```
+#![deny(missing_docs)]
+
+mod blueprint;
+mod cloudformation;
+mod error;
+mod manual;
+mod node;
+mod terraform;
+
+pub use blueprint::{
+    EXTERNAL_ID_INPUT, Input, Onboarding, OnboardingBuilder, PermissionPolicy, ROLE_NAME_INPUT,
+};
+pub use cloudformation::{
+    CloudFormationTemplate, MAX_LINK_LEN, QuickCreateLink, QuickCreateParts, REGION_PARAMETER,
+    ROLE_LOGICAL_ID, STACK_SET_LOGICAL_ID, StackSetTemplate, TARGETS_PARAMETER,
+};
+pub use error::OnboardingError;
+pub use manual::{ManualFile, ManualSteps, TRUST_POLICY_FILE};
+pub use node::{Node, Piece, Text};
+pub use terraform::{ROLE_RESOURCE, TerraformConfig};

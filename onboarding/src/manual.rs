@@ -1,0 +1,167 @@
+//! The manual path: the trust policy and each permission policy as JSON files, and the AWS CLI
+//! commands that create the role from them, in order, ready to paste.
+
+use permission_sets::PolicyTarget;
+
+use crate::{Onboarding, OnboardingError};
+
+/// The file the trust policy is saved as.
+pub const TRUST_POLICY_FILE: &str = "trust-policy.json";
+
+/// A file the commands read.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ManualFile {
+    /// The file name the commands use.
+    pub name: String,
+    /// Its contents (pretty-printed JSON).
+    pub contents: String,
+}
+
+/// The manual path.
+///
+/// ```
+/// # use onboarding::Onboarding;
+/// # use trust_policy::{CrossAccountTrust, VendorPrincipal};
+/// # let trust = CrossAccountTrust::new(
+/// #     VendorPrincipal::account("999988887777".parse().unwrap()),
+/// #     "q3VfX0oJ8m2TzL7cRk1NwY5aHbE6dGs4".parse().unwrap(),
+/// # );
+/// # let onboarding = Onboarding::builder(trust, permission_sets::builtin::read_only_access().unwrap()).role_name("Cloudcraft").build().unwrap();
+/// let manual = onboarding.manual().unwrap();
+/// assert_eq!(manual.files()[0].name, "trust-policy.json");
+/// assert!(manual.commands().iter().any(|c| c.contains("attach-role-policy")));
+/// assert!(manual.disconnect_steps().last().unwrap().starts_with("aws iam delete-role"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ManualSteps {
+    role_name: String,
+    files: Vec<ManualFile>,
+    commands: Vec<String>,
+    disconnect: Vec<String>,
+}
+
+impl ManualSteps {
+    /// The files to save before running the commands.
+    pub fn files(&self) -> &[ManualFile] {
+        &self.files
+    }
+
+    /// The commands, in order.
+    pub fn commands(&self) -> &[String] {
+        &self.commands
+    }
+
+    /// How to take the access away again.
+    pub fn disconnect_steps(&self) -> &[String] {
+        &self.disconnect
+    }
+
+    /// Everything as one text: the files (as here-documents) and the commands, a shell script
+    /// a customer can read and run.
+    pub fn script(&self) -> String {
+        let mut out = format!(
+            "#!/bin/sh\n# Creates the IAM role {} by hand. Review each file, then run the commands in order.\nset -eu\n\n",
+            self.role_name
+        );
+        for file in &self.files {
+            out.push_str(&format!(
+                "cat > {} <<'JSON'\n{}\nJSON\n\n",
+                quote(&file.name),
+                file.contents
+            ));
+        }
+        for command in &self.commands {
+            out.push_str(command);
+            out.push('\n');
+        }
+        out
+    }
+}
+
+impl Onboarding {
+    /// The manual path, with this onboarding's values.
+    pub fn manual(&self) -> Result<ManualSteps, OnboardingError> {
+        let role = quote(self.role_name());
+        let partition = self.trust().vendor().partition();
+        let mut files = vec![ManualFile {
+            name: TRUST_POLICY_FILE.to_owned(),
+            contents: self.trust_policy().to_json_pretty(),
+        }];
+        let mut commands = vec![format!(
+            "aws iam create-role --role-name {role} --description {} --max-session-duration {} --assume-role-policy-document file://{TRUST_POLICY_FILE}",
+            quote(&self.role_description()),
+            self.max_session_duration()
+        )];
+        let mut disconnect = Vec::new();
+        for policy in self.policies() {
+            let file = format!("{}-{}.json", self.role_name(), policy.name);
+            files.push(ManualFile {
+                name: file.clone(),
+                contents: policy.document.to_json_pretty(),
+            });
+            match self.policy_target() {
+                PolicyTarget::InlinePolicies => {
+                    commands.push(format!(
+                        "aws iam put-role-policy --role-name {role} --policy-name {} --policy-document file://{}",
+                        quote(&policy.name),
+                        quote(&file)
+                    ));
+                    disconnect.push(format!(
+                        "aws iam delete-role-policy --role-name {role} --policy-name {}",
+                        quote(&policy.name)
+                    ));
+                }
+                _ => {
+                    let name = format!("{}-{}", self.role_name(), policy.name);
+                    let arn = format!(
+                        "arn:{partition}:iam::$(aws sts get-caller-identity --query Account --output text):policy/{name}"
+                    );
+                    commands.push(format!(
+                        "aws iam create-policy --policy-name {} --policy-document file://{}",
+                        quote(&name),
+                        quote(&file)
+                    ));
+                    commands.push(format!(
+                        "aws iam attach-role-policy --role-name {role} --policy-arn \"{arn}\""
+                    ));
+                    disconnect.push(format!(
+                        "aws iam detach-role-policy --role-name {role} --policy-arn \"{arn}\""
+                    ));
+                    disconnect.push(format!("aws iam delete-policy --policy-arn \"{arn}\""));
+                }
+            }
+        }
+        for arn in self.managed_policy_arns() {
+            commands.push(format!(
+                "aws iam attach-role-policy --role-name {role} --policy-arn {}",
+                quote(&arn)
+            ));
+            disconnect.push(format!(
+                "aws iam detach-role-policy --role-name {role} --policy-arn {}",
+                quote(&arn)
+            ));
+        }
+        commands.push(format!(
+            "aws iam get-role --role-name {role} --query Role.Arn --output text"
+        ));
+        disconnect.push(format!("aws iam delete-role --role-name {role}"));
+        Ok(ManualSteps {
+            role_name: self.role_name().to_owned(),
+            files,
+            commands,
+            disconnect,
+        })
+    }
+}
+
+/// Quotes `text` for a POSIX shell when it needs quoting (role names and policy names
+/// usually do not).
+pub(crate) fn quote(text: &str) -> String {
+    // `try_quote` refuses only a NUL byte, which no validated input holds and no shell
+    // argument can carry; removing it first makes quoting total.
+    let text = text.replace('\0', "");
+    match shlex::try_quote(&text) {
+        Ok(quoted) => quoted.into_owned(),
+        Err(_) => format!("'{}'", text.replace('\'', r"'\''")),
+    }
+}
