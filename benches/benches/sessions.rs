@@ -76,6 +76,9 @@ fn hit_path(c: &mut Criterion) {
         b.iter(|| black_box(&bare).read().ok().and_then(|g| g.clone()))
     });
     group.bench_function("system_clock_now", |b| b.iter(|| SystemClock.now()));
+    group.bench_function("system_clock_now_coarse", |b| {
+        b.iter(|| SystemClock.now_coarse())
+    });
     group.bench_function("credentials_future_hit", |b| {
         b.iter(|| runtime.block_on(black_box(&session).credentials()))
     });

@@ -121,7 +121,7 @@ impl CredentialSession {
     /// The credentials when they are cached and outside the refresh window: no provider call,
     /// no waiting. The hot path of every AWS call made with this session.
     pub fn cached(&self) -> Option<Arc<TemporaryCredentials>> {
-        let now = self.clock.now();
+        let now = self.clock.now_coarse();
         let guard = self
             .cached
             .read()
