@@ -11,6 +11,8 @@ pub(crate) enum Outcome {
     Findings,
     /// The input was unusable: the message names the field; exit 2.
     BadInput(String),
+    /// The command could not do its work (a demo step went wrong): exit 1 with the reason.
+    Failed(String),
 }
 
 impl Outcome {
@@ -21,6 +23,10 @@ impl Outcome {
             Outcome::BadInput(message) => {
                 eprintln!("error: {message}");
                 ExitCode::from(2)
+            }
+            Outcome::Failed(message) => {
+                eprintln!("error: {message}");
+                ExitCode::from(1)
             }
         }
     }

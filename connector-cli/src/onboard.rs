@@ -1,0 +1,290 @@
+//! `connector onboard cloudformation|stackset|terraform|manual`: the artifacts a customer runs
+//! to create the role, all from one permission set and one External ID.
+
+use clap::{Args, Subcommand, ValueEnum};
+use onboarding::{Onboarding, OnboardingError};
+use permission_sets::{ParameterValues, builtin};
+use trust_policy::{CrossAccountTrust, ExternalId, VendorPrincipal};
+
+use crate::exit::Outcome;
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum OnboardCommand {
+    /// A CloudFormation template (and, with --template-url, its quick-create link).
+    Cloudformation {
+        #[command(flatten)]
+        common: Common,
+        /// YAML or JSON.
+        #[arg(long, value_enum, default_value_t = Format::Yaml)]
+        format: Format,
+        /// Where the template is hosted (an https Amazon S3 URL): prints the quick-create link.
+        #[arg(long, requires = "region")]
+        template_url: Option<String>,
+        /// The console region of the quick-create link.
+        #[arg(long)]
+        region: Option<String>,
+        /// The stack name in the quick-create link and the disconnect steps.
+        #[arg(long, default_value = "ConnectorRole")]
+        stack_name: String,
+    },
+    /// A StackSets template for AWS Organizations (every account of some OUs, also later ones).
+    Stackset {
+        #[command(flatten)]
+        common: Common,
+        /// The stack set's name.
+        #[arg(long, default_value = "ConnectorRole")]
+        stack_set_name: String,
+        /// Organizational units (or the root) for the CLI commands printed alongside.
+        #[arg(long = "organizational-unit", value_name = "OU_ID")]
+        organizational_units: Vec<String>,
+        /// The region the stack instances go to.
+        #[arg(long, default_value = "us-east-1")]
+        region: String,
+    },
+    /// A Terraform configuration.
+    Terraform {
+        #[command(flatten)]
+        common: Common,
+    },
+    /// The policy files and AWS CLI commands, as a shell script to read and run.
+    Manual {
+        #[command(flatten)]
+        common: Common,
+    },
+}
+
+/// What every onboarding artifact is made from.
+#[derive(Debug, Args)]
+pub(crate) struct Common {
+    /// The permission set (see `connector permissions list`).
+    #[arg(long = "set")]
+    set: String,
+    /// The vendor's AWS account id (12 digits).
+    #[arg(long)]
+    vendor_account: String,
+    /// Trust one role of the vendor instead of its whole account.
+    #[arg(long)]
+    vendor_role: Option<String>,
+    /// The External ID given to this customer.
+    #[arg(long)]
+    external_id: String,
+    /// The role name offered by default.
+    #[arg(long)]
+    role_name: Option<String>,
+    /// A permission set parameter, `NAME=VALUE`; a list parameter takes `NAME=A,B`.
+    #[arg(long = "param", value_name = "NAME=VALUE")]
+    params: Vec<String>,
+    /// Use the set's sample values for parameters not given (for previews).
+    #[arg(long)]
+    sample_values: bool,
+    /// The role's maximum session duration in seconds.
+    #[arg(long, default_value_t = 3600)]
+    max_session_duration: u32,
+    /// Print JSON (the artifact as a string, with the link and the disconnect steps).
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub(crate) enum Format {
+    /// YAML.
+    Yaml,
+    /// JSON.
+    Json,
+}
+
+pub(crate) fn run(command: OnboardCommand) -> Outcome {
+    match produce(command) {
+        Ok(()) => Outcome::Ok,
+        Err(message) => Outcome::BadInput(message),
+    }
+}
+
+fn produce(command: OnboardCommand) -> Result<(), String> {
+    match command {
+        OnboardCommand::Cloudformation {
+            common,
+            format,
+            template_url,
+            region,
+            stack_name,
+        } => {
+            let onboarding = build(&common)?;
+            let template = onboarding.cloudformation().map_err(message)?;
+            let text = match format {
+                Format::Yaml => template.to_yaml(),
+                Format::Json => template.to_json(),
+            }
+            .map_err(message)?;
+            let link = match (template_url, region) {
+                (Some(url), Some(region)) => {
+                    let region = region
+                        .parse()
+                        .map_err(|e: iam_policy::Error| format!("--region: {e}"))?;
+                    Some(
+                        onboarding
+                            .quick_create_link(&region, &url, &stack_name)
+                            .map_err(message)?
+                            .to_string(),
+                    )
+                }
+                _ => None,
+            };
+            let disconnect = template.disconnect_steps(&stack_name);
+            emit(
+                common.json,
+                &text,
+                serde_json::json!({
+                    "kind": "cloudformation",
+                    "format": match format { Format::Yaml => "yaml", Format::Json => "json" },
+                    "template": text,
+                    "quick_create_link": link,
+                    "disconnect": disconnect,
+                }),
+                link.map(|l| format!("Quick-create link:\n{l}")),
+            );
+        }
+        OnboardCommand::Stackset {
+            common,
+            stack_set_name,
+            organizational_units,
+            region,
+        } => {
+            let onboarding = build(&common)?;
+            let stackset = onboarding.stackset(&stack_set_name).map_err(message)?;
+            let text = stackset.to_yaml().map_err(message)?;
+            // The CLI route needs the organizational units; without them only the template
+            // (whose parameter asks for them at deploy time) is printed.
+            let units = organizational_units;
+            let (commands, disconnect) = if units.is_empty() {
+                (Vec::new(), Vec::new())
+            } else {
+                (
+                    stackset.cli_commands(&units, &region),
+                    stackset.disconnect_steps(&stack_set_name, &units, &region),
+                )
+            };
+            let note = if commands.is_empty() {
+                "Deploy it from the management account; pass --organizational-unit to also print the AWS CLI route.".to_owned()
+            } else {
+                format!(
+                    "Deploy from the management account with the template above, or with the CLI (role template saved as connector-role.json):\n{}",
+                    commands.join("\n")
+                )
+            };
+            emit(
+                common.json,
+                &text,
+                serde_json::json!({
+                    "kind": "stackset",
+                    "template": text,
+                    "role_template": stackset.role_template().to_json().map_err(message)?,
+                    "cli_commands": commands,
+                    "disconnect": disconnect,
+                }),
+                Some(note),
+            );
+        }
+        OnboardCommand::Terraform { common } => {
+            let onboarding = build(&common)?;
+            let config = onboarding.terraform().map_err(message)?;
+            let text = config.to_hcl().map_err(message)?;
+            emit(
+                common.json,
+                &text,
+                serde_json::json!({
+                    "kind": "terraform",
+                    "main_tf": text,
+                    "disconnect": config.disconnect_steps(),
+                }),
+                None,
+            );
+        }
+        OnboardCommand::Manual { common } => {
+            let onboarding = build(&common)?;
+            let manual = onboarding.manual().map_err(message)?;
+            let text = manual.script();
+            emit(
+                common.json,
+                &text,
+                serde_json::json!({
+                    "kind": "manual",
+                    "files": manual.files(),
+                    "commands": manual.commands(),
+                    "disconnect": manual.disconnect_steps(),
+                }),
+                None,
+            );
+        }
+    }
+    Ok(())
+}
+
+/// The artifact on standard output (so it can be redirected to a file), notes on standard
+/// error; or one JSON document.
+fn emit(json: bool, text: &str, document: serde_json::Value, note: Option<String>) {
+    if json {
+        println!("{document:#}");
+    } else {
+        print!("{text}");
+        if !text.ends_with('\n') {
+            println!();
+        }
+        if let Some(note) = note {
+            eprintln!("\n{note}");
+        }
+    }
+}
+
+fn message(error: OnboardingError) -> String {
+    error.to_string()
+}
+
+fn build(common: &Common) -> Result<Onboarding, String> {
+    let set = builtin::get(&common.set).map_err(|e| format!("--set: {e}"))?;
+    let account = common
+        .vendor_account
+        .parse()
+        .map_err(|e: iam_policy::Error| format!("--vendor-account: {e}"))?;
+    let vendor = match &common.vendor_role {
+        Some(role) => VendorPrincipal::Role(
+            role.parse()
+                .map_err(|e: iam_policy::Error| format!("--vendor-role: {e}"))?,
+        ),
+        None => VendorPrincipal::account(account),
+    };
+    if vendor.account_id().as_str() != common.vendor_account {
+        return Err(format!(
+            "--vendor-role: the role {} is not in the vendor account {}",
+            common.vendor_role.as_deref().unwrap_or_default(),
+            common.vendor_account
+        ));
+    }
+    let external_id: ExternalId = common
+        .external_id
+        .parse()
+        .map_err(|e: trust_policy::TrustPolicyError| format!("--external-id: {e}"))?;
+    let mut values = if common.sample_values {
+        set.sample_values()
+    } else {
+        ParameterValues::new()
+    };
+    for param in &common.params {
+        let (name, value) = param.split_once('=').ok_or_else(|| {
+            format!("--param {param:?}: write NAME=VALUE (a list parameter takes NAME=A,B)")
+        })?;
+        let list = set.parameters().iter().any(|p| p.name == name && p.list);
+        values = if list {
+            values.set_list(name, value.split(','))
+        } else {
+            values.set(name, value)
+        };
+    }
+    let mut builder = Onboarding::builder(CrossAccountTrust::new(vendor, external_id), set)
+        .values(values)
+        .max_session_duration(common.max_session_duration);
+    if let Some(name) = &common.role_name {
+        builder = builder.role_name(name);
+    }
+    builder.build().map_err(message)
+}

@@ -1,0 +1,174 @@
+//! Runs the real `connector` binary: `onboard` artifacts and the end-to-end `demo`.
+
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn connector(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_connector"))
+        .args(args)
+        .output()
+        .expect("the connector binary runs")
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+const COMMON: [&str; 6] = [
+    "--vendor-account",
+    "999988887777",
+    "--external-id",
+    "q3VfX0oJ8m2TzL7cRk1NwY5aHbE6dGs4",
+    "--set",
+    "axiom:read-only-scan",
+];
+
+#[test]
+fn demo_tells_the_whole_story_and_ends_disconnected() {
+    let out = connector(&["demo"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    for expected in [
+        "External ID",
+        "quick-create link: https://us-east-1.console.aws.amazon.com/cloudformation/home",
+        "connection: active",
+        "refreshes ahead of expiry",
+        "connection: disconnected",
+        "[REDACTED]",
+    ] {
+        assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
+    }
+
+    let out = connector(&["demo", "--json", "--set", "aws:ec2-operator"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let report: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(report["completed"], true);
+    let steps = report["steps"].as_array().unwrap();
+    let names: Vec<&str> = steps.iter().map(|s| s["step"].as_str().unwrap()).collect();
+    assert_eq!(
+        names,
+        [
+            "external_id",
+            "artifacts",
+            "role_created",
+            "verified",
+            "credentials",
+            "refreshed",
+            "revoked"
+        ]
+    );
+    assert_eq!(steps[3]["connection_state"], "active");
+    assert_eq!(steps[6]["connection_state"], "disconnected");
+
+    let out = connector(&["demo", "--set", "nope"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--set"), "{}", stderr(&out));
+}
+
+#[test]
+fn cloudformation_prints_the_template_and_the_link() {
+    let mut args = vec!["onboard", "cloudformation"];
+    args.extend(COMMON);
+    args.extend([
+        "--template-url",
+        "https://acme.s3.amazonaws.com/role.yaml",
+        "--region",
+        "eu-west-1",
+    ]);
+    let out = connector(&args);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let template: Value = serde_yaml_ng::from_str(&stdout(&out)).expect("YAML on stdout");
+    assert_eq!(
+        template["Resources"]["ConnectorRole"]["Type"],
+        "AWS::IAM::Role"
+    );
+    assert!(stderr(&out).contains("https://eu-west-1.console.aws.amazon.com/"));
+
+    args.push("--json");
+    let out = connector(&args);
+    let report: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let link = report["quick_create_link"].as_str().unwrap();
+    let parts = onboarding::QuickCreateLink::decode(link).unwrap();
+    assert_eq!(
+        parts.parameter("ExternalId"),
+        Some("q3VfX0oJ8m2TzL7cRk1NwY5aHbE6dGs4")
+    );
+    assert!(
+        report["disconnect"][1]
+            .as_str()
+            .unwrap()
+            .contains("delete-stack")
+    );
+}
+
+#[test]
+fn terraform_stackset_and_manual() {
+    for (kind, needle) in [
+        ("terraform", "resource \"aws_iam_role\" \"connector\""),
+        ("stackset", "PermissionModel: SERVICE_MANAGED"),
+        ("manual", "aws iam create-role --role-name"),
+    ] {
+        let mut args = vec!["onboard", kind];
+        args.extend(COMMON);
+        let out = connector(&args);
+        assert_eq!(out.status.code(), Some(0), "{kind}: {}", stderr(&out));
+        assert!(stdout(&out).contains(needle), "{kind}: {}", stdout(&out));
+        args.push("--json");
+        let out = connector(&args);
+        let report: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+        assert_eq!(report["kind"], kind);
+    }
+}
+
+#[test]
+fn parameters_are_required_named_and_checked() {
+    let base = [
+        "onboard",
+        "terraform",
+        "--vendor-account",
+        "999988887777",
+        "--external-id",
+        "q3VfX0oJ8m2TzL7cRk1NwY5aHbE6dGs4",
+        "--set",
+        "aws:s3-read",
+    ];
+    let out = connector(&base);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("Buckets"), "{}", stderr(&out));
+
+    let mut args = base.to_vec();
+    args.extend(["--param", "Buckets=acme-a,acme-b"]);
+    let out = connector(&args);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).contains("\"acme-a\""));
+
+    let mut args = base.to_vec();
+    args.extend(["--param", "Buckets=Not_A_Bucket"]);
+    let out = connector(&args);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("bucket name"), "{}", stderr(&out));
+
+    let mut args = base.to_vec();
+    args.push("--sample-values");
+    assert_eq!(connector(&args).status.code(), Some(0));
+
+    for (flag, value, named) in [
+        ("--vendor-account", "12", "--vendor-account"),
+        ("--external-id", "x", "--external-id"),
+        ("--set", "nope", "--set"),
+    ] {
+        let mut args = vec!["onboard", "manual", "--sample-values"];
+        let mut common = COMMON.to_vec();
+        let at = common.iter().position(|a| *a == flag).unwrap();
+        common[at + 1] = value;
+        args.extend(common);
+        let out = connector(&args);
+        assert_eq!(out.status.code(), Some(2), "{flag}");
+        assert!(stderr(&out).contains(named), "{flag}: {}", stderr(&out));
+    }
+}
