@@ -3,8 +3,12 @@
 //! Every command prints readable text, or stable JSON with `--json`, and exits with 0 when
 //! all is well, 1 when it found problems or the request was denied, and 2 on bad input.
 
+mod args;
 mod exit;
+mod external_id;
+mod output;
 mod policy;
+mod trust;
 
 use std::process::ExitCode;
 
@@ -23,12 +27,20 @@ enum Command {
     /// Check and evaluate IAM policy documents.
     #[command(subcommand)]
     Policy(policy::PolicyCommand),
+    /// Generate External IDs.
+    #[command(subcommand, name = "external-id")]
+    ExternalId(external_id::ExternalIdCommand),
+    /// Generate, lint and simulate role trust policies.
+    #[command(subcommand)]
+    Trust(trust::TrustCommand),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match cli.command {
         Command::Policy(command) => policy::run(command),
+        Command::ExternalId(command) => external_id::run(command),
+        Command::Trust(command) => trust::run(command),
     };
     outcome.report()
 }

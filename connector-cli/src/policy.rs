@@ -4,11 +4,12 @@ use std::path::{Path, PathBuf};
 
 use clap::{Subcommand, ValueEnum};
 use iam_policy::{
-    CompiledPolicy, Decision, PolicyDocument, PolicyKind, Request, RequestPrincipal, Severity,
-    Validator,
+    CompiledPolicy, Decision, PolicyKind, Request, RequestPrincipal, Severity, Validator,
 };
 
+use crate::args::{KeyCase, key_values};
 use crate::exit::Outcome;
+use crate::output::{print_json, read_file, read_policy};
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum PolicyCommand {
@@ -85,17 +86,8 @@ pub(crate) fn run(command: PolicyCommand) -> Outcome {
     }
 }
 
-fn read(file: &Path) -> Result<String, Outcome> {
-    let result = if file == Path::new("-") {
-        std::io::read_to_string(std::io::stdin())
-    } else {
-        std::fs::read_to_string(file)
-    };
-    result.map_err(|e| Outcome::BadInput(format!("FILE {}: cannot read it: {e}", file.display())))
-}
-
 fn check(file: &Path, kind: PolicyKind, json: bool) -> Outcome {
-    let text = match read(file) {
+    let text = match read_file(file) {
         Ok(text) => text,
         Err(outcome) => return outcome,
     };
@@ -137,13 +129,9 @@ fn eval(
     context: &[String],
     json: bool,
 ) -> Outcome {
-    let text = match read(file) {
-        Ok(text) => text,
+    let (_, doc) = match read_policy(file) {
+        Ok(read) => read,
         Err(outcome) => return outcome,
-    };
-    let doc: PolicyDocument = match text.parse() {
-        Ok(doc) => doc,
-        Err(e) => return Outcome::BadInput(format!("FILE {}: {e}", file.display())),
     };
     let mut request = Request::new(action, resource);
     if let Some(principal) = principal {
@@ -152,7 +140,7 @@ fn eval(
             Err(e) => return Outcome::BadInput(format!("--principal: {e}")),
         }
     }
-    match parse_context(context) {
+    match key_values("--context", context, KeyCase::Insensitive) {
         Ok(entries) => {
             for (key, values) in entries {
                 if values.len() == 1 {
@@ -186,59 +174,5 @@ fn eval(
     match evaluation.decision {
         Decision::Allow => Outcome::Ok,
         Decision::ExplicitDeny | Decision::ImplicitDeny => Outcome::Findings,
-    }
-}
-
-/// Groups `KEY=VALUE` arguments by key (case-insensitively, as IAM compares keys).
-fn parse_context(args: &[String]) -> Result<Vec<(String, Vec<String>)>, String> {
-    let mut entries: Vec<(String, Vec<String>)> = Vec::new();
-    for arg in args {
-        let Some((key, value)) = arg.split_once('=') else {
-            return Err(format!("--context {arg:?}: expected KEY=VALUE"));
-        };
-        if key.is_empty() {
-            return Err(format!("--context {arg:?}: the key is empty"));
-        }
-        match entries
-            .iter_mut()
-            .find(|(k, _)| k.eq_ignore_ascii_case(key))
-        {
-            Some((_, values)) => values.push(value.to_owned()),
-            None => entries.push((key.to_owned(), vec![value.to_owned()])),
-        }
-    }
-    Ok(entries)
-}
-
-fn print_json(value: &serde_json::Value) {
-    match serde_json::to_string_pretty(value) {
-        Ok(text) => println!("{text}"),
-        Err(e) => eprintln!("error: cannot render JSON: {e}"),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn context_arguments_group_by_key() {
-        let parsed = parse_context(&[
-            "aws:TagKeys=a".into(),
-            "AWS:TAGKEYS=b".into(),
-            "sts:ExternalId=x=y".into(),
-        ])
-        .unwrap();
-        assert_eq!(parsed[0].1, ["a", "b"]);
-        assert_eq!(
-            parsed[1],
-            ("sts:ExternalId".to_string(), vec!["x=y".to_string()])
-        );
-        assert!(
-            parse_context(&["novalue".into()])
-                .unwrap_err()
-                .contains("KEY=VALUE")
-        );
-        assert!(parse_context(&["=v".into()]).unwrap_err().contains("empty"));
     }
 }
