@@ -24,7 +24,7 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Check and evaluate IAM policy documents.
+    /// Check, evaluate, expand and audit IAM policy documents.
     #[command(subcommand)]
     Policy(policy::PolicyCommand),
     /// Generate External IDs.

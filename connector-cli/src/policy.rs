@@ -1,4 +1,8 @@
-//! `connector policy check|eval`: validate a policy file, or evaluate one request against it.
+//! `connector policy check|eval|expand|audit`: validate a policy file, evaluate one request
+//! against it, list the actions it covers, or audit it against the guarantees.
+
+mod audit;
+mod expand;
 
 use std::path::{Path, PathBuf};
 
@@ -44,6 +48,12 @@ pub(crate) enum PolicyCommand {
         #[arg(long)]
         json: bool,
     },
+    /// List every action the policy's Action and NotAction patterns cover, per statement,
+    /// and report patterns that name no real action (with did-you-mean suggestions).
+    Expand(expand::ExpandArgs),
+    /// Audit a policy: read-only, no excluded area, no privilege escalation, no data reads;
+    /// each violation names the action and the statement granting it.
+    Audit(audit::AuditArgs),
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -83,6 +93,8 @@ pub(crate) fn run(command: PolicyCommand) -> Outcome {
             context,
             json,
         } => eval(&file, action, resource, principal, &context, json),
+        PolicyCommand::Expand(args) => expand::run(args),
+        PolicyCommand::Audit(args) => audit::run(args),
     }
 }
 
