@@ -7,6 +7,7 @@ mod args;
 mod exit;
 mod external_id;
 mod output;
+mod permissions;
 mod policy;
 mod trust;
 
@@ -33,6 +34,9 @@ enum Command {
     /// Generate, lint and simulate role trust policies.
     #[command(subcommand)]
     Trust(trust::TrustCommand),
+    /// List, explain and render the built-in permission sets.
+    #[command(subcommand)]
+    Permissions(permissions::PermissionsCommand),
 }
 
 fn main() -> ExitCode {
@@ -41,6 +45,7 @@ fn main() -> ExitCode {
         Command::Policy(command) => policy::run(command),
         Command::ExternalId(command) => external_id::run(command),
         Command::Trust(command) => trust::run(command),
+        Command::Permissions(command) => permissions::run(command),
     };
     outcome.report()
 }
