@@ -157,7 +157,7 @@ fn generate_web_identity() {
 
 #[test]
 fn generate_bad_input_names_the_field() {
-    let cases: [(&[&str], &str); 6] = [
+    let cases: [(&[&str], &str); 7] = [
         (&["--vendor-account", "12"], "invalid account id \"12\""),
         (
             &["--vendor-account", VENDOR, "--external-id", "x"],
@@ -190,6 +190,21 @@ fn generate_bad_input_names_the_field() {
             "--oidc-issuer",
         ),
         (&[], "--vendor-account"),
+        (
+            &[
+                "--vendor-account",
+                VENDOR,
+                "--oidc-issuer",
+                "https://id.example.com",
+                "--provider-account",
+                "111122223333",
+                "--audience",
+                "a",
+                "--subject",
+                "s",
+            ],
+            "cannot be used with '--oidc-issuer",
+        ),
     ];
     for (args, field) in cases {
         let mut full = vec!["trust", "generate"];

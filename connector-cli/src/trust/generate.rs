@@ -19,7 +19,12 @@ Text output is the policy JSON alone; a generated External ID is announced on st
 pub(crate) struct GenerateArgs {
     /// The vendor's AWS account id (12 digits), trusted through its root unless --vendor-role
     /// names one role.
-    #[arg(long, value_name = "ID", required_unless_present = "oidc_issuer")]
+    #[arg(
+        long,
+        value_name = "ID",
+        required_unless_present = "oidc_issuer",
+        conflicts_with = "oidc_issuer"
+    )]
     vendor_account: Option<String>,
     /// Trust only this role of the vendor's account (it must be in --vendor-account).
     #[arg(long, value_name = "ARN", conflicts_with = "oidc_issuer")]
