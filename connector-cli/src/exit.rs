@@ -9,10 +9,11 @@ pub(crate) enum Outcome {
     Ok,
     /// The command ran and found problems, or the request was denied: exit 1.
     Findings,
+    /// The command ran but cannot produce its result (a permission set too large for a quota,
+    /// the OS random number generator failing, a demo step going wrong): the message says why; exit 1.
+    Failed(String),
     /// The input was unusable: the message names the field; exit 2.
     BadInput(String),
-    /// The command could not do its work (a demo step went wrong): exit 1 with the reason.
-    Failed(String),
 }
 
 impl Outcome {
@@ -20,13 +21,13 @@ impl Outcome {
         match self {
             Outcome::Ok => ExitCode::SUCCESS,
             Outcome::Findings => ExitCode::from(1),
-            Outcome::BadInput(message) => {
-                eprintln!("error: {message}");
-                ExitCode::from(2)
-            }
             Outcome::Failed(message) => {
                 eprintln!("error: {message}");
                 ExitCode::from(1)
+            }
+            Outcome::BadInput(message) => {
+                eprintln!("error: {message}");
+                ExitCode::from(2)
             }
         }
     }

@@ -3,10 +3,15 @@
 //! Every command prints readable text, or stable JSON with `--json`, and exits with 0 when
 //! all is well, 1 when it found problems or the request was denied, and 2 on bad input.
 
+mod args;
 mod demo;
 mod exit;
+mod external_id;
 mod onboard;
+mod output;
+mod permissions;
 mod policy;
+mod trust;
 
 use std::process::ExitCode;
 
@@ -22,9 +27,18 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Check and evaluate IAM policy documents.
+    /// Check, evaluate, expand and audit IAM policy documents.
     #[command(subcommand)]
     Policy(policy::PolicyCommand),
+    /// Generate External IDs.
+    #[command(subcommand, name = "external-id")]
+    ExternalId(external_id::ExternalIdCommand),
+    /// Generate, lint and simulate role trust policies.
+    #[command(subcommand)]
+    Trust(trust::TrustCommand),
+    /// List, explain and render the built-in permission sets.
+    #[command(subcommand)]
+    Permissions(permissions::PermissionsCommand),
     /// Produce what a customer runs to create the role: CloudFormation, StackSets, Terraform
     /// or manual steps.
     #[command(subcommand)]
@@ -37,6 +51,9 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match cli.command {
         Command::Policy(command) => policy::run(command),
+        Command::ExternalId(command) => external_id::run(command),
+        Command::Trust(command) => trust::run(command),
+        Command::Permissions(command) => permissions::run(command),
         Command::Onboard(command) => onboard::run(command),
         Command::Demo(args) => demo::run(args),
     };

@@ -1,14 +1,19 @@
-//! `connector policy check|eval`: validate a policy file, or evaluate one request against it.
+//! `connector policy check|eval|expand|audit`: validate a policy file, evaluate one request
+//! against it, list the actions it covers, or audit it against the guarantees.
+
+mod audit;
+mod expand;
 
 use std::path::{Path, PathBuf};
 
 use clap::{Subcommand, ValueEnum};
 use iam_policy::{
-    CompiledPolicy, Decision, PolicyDocument, PolicyKind, Request, RequestPrincipal, Severity,
-    Validator,
+    CompiledPolicy, Decision, PolicyKind, Request, RequestPrincipal, Severity, Validator,
 };
 
+use crate::args::{KeyCase, key_values};
 use crate::exit::Outcome;
+use crate::output::{print_json, read_file, read_policy};
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum PolicyCommand {
@@ -43,6 +48,12 @@ pub(crate) enum PolicyCommand {
         #[arg(long)]
         json: bool,
     },
+    /// List every action the policy's Action and NotAction patterns cover, per statement,
+    /// and report patterns that name no real action (with did-you-mean suggestions).
+    Expand(expand::ExpandArgs),
+    /// Audit a policy: read-only, no excluded area, no privilege escalation, no data reads;
+    /// each violation names the action and the statement granting it.
+    Audit(audit::AuditArgs),
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -82,20 +93,13 @@ pub(crate) fn run(command: PolicyCommand) -> Outcome {
             context,
             json,
         } => eval(&file, action, resource, principal, &context, json),
+        PolicyCommand::Expand(args) => expand::run(args),
+        PolicyCommand::Audit(args) => audit::run(args),
     }
 }
 
-fn read(file: &Path) -> Result<String, Outcome> {
-    let result = if file == Path::new("-") {
-        std::io::read_to_string(std::io::stdin())
-    } else {
-        std::fs::read_to_string(file)
-    };
-    result.map_err(|e| Outcome::BadInput(format!("FILE {}: cannot read it: {e}", file.display())))
-}
-
 fn check(file: &Path, kind: PolicyKind, json: bool) -> Outcome {
-    let text = match read(file) {
+    let text = match read_file(file) {
         Ok(text) => text,
         Err(outcome) => return outcome,
     };
@@ -137,13 +141,9 @@ fn eval(
     context: &[String],
     json: bool,
 ) -> Outcome {
-    let text = match read(file) {
-        Ok(text) => text,
+    let (_, doc) = match read_policy(file) {
+        Ok(read) => read,
         Err(outcome) => return outcome,
-    };
-    let doc: PolicyDocument = match text.parse() {
-        Ok(doc) => doc,
-        Err(e) => return Outcome::BadInput(format!("FILE {}: {e}", file.display())),
     };
     let mut request = Request::new(action, resource);
     if let Some(principal) = principal {
@@ -152,7 +152,7 @@ fn eval(
             Err(e) => return Outcome::BadInput(format!("--principal: {e}")),
         }
     }
-    match parse_context(context) {
+    match key_values("--context", context, KeyCase::Insensitive) {
         Ok(entries) => {
             for (key, values) in entries {
                 if values.len() == 1 {
@@ -186,59 +186,5 @@ fn eval(
     match evaluation.decision {
         Decision::Allow => Outcome::Ok,
         Decision::ExplicitDeny | Decision::ImplicitDeny => Outcome::Findings,
-    }
-}
-
-/// Groups `KEY=VALUE` arguments by key (case-insensitively, as IAM compares keys).
-fn parse_context(args: &[String]) -> Result<Vec<(String, Vec<String>)>, String> {
-    let mut entries: Vec<(String, Vec<String>)> = Vec::new();
-    for arg in args {
-        let Some((key, value)) = arg.split_once('=') else {
-            return Err(format!("--context {arg:?}: expected KEY=VALUE"));
-        };
-        if key.is_empty() {
-            return Err(format!("--context {arg:?}: the key is empty"));
-        }
-        match entries
-            .iter_mut()
-            .find(|(k, _)| k.eq_ignore_ascii_case(key))
-        {
-            Some((_, values)) => values.push(value.to_owned()),
-            None => entries.push((key.to_owned(), vec![value.to_owned()])),
-        }
-    }
-    Ok(entries)
-}
-
-fn print_json(value: &serde_json::Value) {
-    match serde_json::to_string_pretty(value) {
-        Ok(text) => println!("{text}"),
-        Err(e) => eprintln!("error: cannot render JSON: {e}"),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn context_arguments_group_by_key() {
-        let parsed = parse_context(&[
-            "aws:TagKeys=a".into(),
-            "AWS:TAGKEYS=b".into(),
-            "sts:ExternalId=x=y".into(),
-        ])
-        .unwrap();
-        assert_eq!(parsed[0].1, ["a", "b"]);
-        assert_eq!(
-            parsed[1],
-            ("sts:ExternalId".to_string(), vec!["x=y".to_string()])
-        );
-        assert!(
-            parse_context(&["novalue".into()])
-                .unwrap_err()
-                .contains("KEY=VALUE")
-        );
-        assert!(parse_context(&["=v".into()]).unwrap_err().contains("empty"));
     }
 }

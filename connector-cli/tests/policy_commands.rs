@@ -98,3 +98,176 @@ fn bad_input_exits_2_and_names_the_field() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("FILE"));
 }
+
+const TYPOS: &str = r#"{"Version": "2012-10-17", "Statement": [
+  {"Sid": "Read", "Effect": "Allow",
+   "Action": ["ec2:DescribeVpcs", "s3:GetObjects", "s3x:Get*", "s3:Zzz*"], "Resource": "*"}
+]}"#;
+
+#[test]
+fn expand_lists_actions_per_statement_allow_and_deny_apart() {
+    let file = write_policy("expand.json", READ_ONLY);
+    let out = connector(&["policy", "expand", file.to_str().unwrap(), "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON output");
+    let allowed: Vec<&str> = report["allowed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_str().unwrap())
+        .collect();
+    assert!(allowed.contains(&"ec2:DescribeVpcs"), "{allowed:?}");
+    assert!(allowed.iter().all(|a| a.starts_with("ec2:Describe")));
+    assert_eq!(report["denied"], serde_json::json!(["iam:CreateAccessKey"]));
+    let read = &report["statements"][0];
+    assert_eq!(read["sid"], "Read");
+    assert_eq!(read["effect"], "Allow");
+    assert_eq!(read["clause"], "Action");
+    assert_eq!(read["count"], allowed.len());
+    assert_eq!(read["patterns"][0]["matches"], allowed.len());
+    assert_eq!(report["statements"][1]["effect"], "Deny");
+    assert_eq!(report["findings"], serde_json::json!([]));
+
+    let out = connector(&["policy", "expand", file.to_str().unwrap()]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    let allow_at = text.find("Allow:").expect("an Allow section");
+    let deny_at = text.find("Deny:").expect("a Deny section");
+    assert!(allow_at < deny_at, "{text}");
+    assert!(text[deny_at..].contains("iam:CreateAccessKey"), "{text}");
+}
+
+#[test]
+fn expand_not_action_is_the_complement_within_the_catalog() {
+    let file = write_policy(
+        "not-action.json",
+        r#"{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"}}"#,
+    );
+    let out = connector(&["policy", "expand", file.to_str().unwrap(), "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON output");
+    let statement = &report["statements"][0];
+    assert_eq!(statement["clause"], "NotAction");
+    let actions = statement["actions"].as_array().unwrap();
+    assert!(actions.len() > 15_000, "{}", actions.len());
+    assert!(actions.iter().any(|a| a == "s3:GetObject"));
+    assert!(
+        !actions
+            .iter()
+            .any(|a| a.as_str().unwrap().starts_with("iam:"))
+    );
+    let excluded = statement["patterns"][0]["matches"].as_u64().unwrap();
+    assert!(excluded > 100, "{excluded}");
+
+    let out = connector(&["policy", "expand", file.to_str().unwrap(), "--summary"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("every catalog action except"), "{text}");
+    assert!(text.lines().count() < 10, "{text}");
+}
+
+#[test]
+fn expand_reports_unknown_actions_with_suggestions() {
+    let file = write_policy("typos.json", TYPOS);
+    let path = file.to_str().unwrap();
+    let out = connector(&["policy", "expand", path, "--json"]);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON output");
+    let findings = report["findings"].as_array().unwrap();
+    let codes: Vec<&str> = findings
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        codes,
+        ["UNKNOWN_ACTION", "UNKNOWN_SERVICE", "MATCHES_NOTHING"]
+    );
+    assert_eq!(findings[0]["suggestion"], "s3:GetObject");
+    assert_eq!(findings[0]["path"], "$.Statement[0].Action[1]");
+    assert_eq!(findings[0]["line"], 3);
+
+    let out = connector(&["policy", "expand", path]);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("did you mean \"s3:GetObject\""), "{text}");
+    assert!(text.contains(&format!("{path}:3:")), "{text}");
+}
+
+#[test]
+fn audit_reports_guarantees_and_violations() {
+    let file = write_policy("audit-clean.json", READ_ONLY);
+    let out = connector(&["policy", "audit", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("every guarantee checked holds"));
+
+    let risky = write_policy(
+        "audit-risky.json",
+        r#"{"Version": "2012-10-17", "Statement": [
+  {"Sid": "Data", "Effect": "Allow", "Action": ["s3:GetObject", "ec2:Describe*"], "Resource": "*"},
+  {"Sid": "Escalate", "Effect": "Allow", "Action": "iam:AttachRolePolicy", "Resource": "*"}
+]}"#,
+    );
+    let out = connector(&["policy", "audit", risky.to_str().unwrap(), "--json"]);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON output");
+    assert_eq!(report["all_hold"], false);
+    let guarantee = |name: &str| {
+        report["guarantees"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|g| g["name"] == name)
+            .unwrap_or_else(|| panic!("{name} in {report}"))
+            .clone()
+    };
+    let escalation = guarantee("no-privilege-escalation");
+    assert_eq!(escalation["holds"], false);
+    assert_eq!(
+        escalation["violations"][0]["action"],
+        "iam:AttachRolePolicy"
+    );
+    assert_eq!(escalation["violations"][0]["sid"], "Escalate");
+    assert_eq!(escalation["violations"][0]["line"], 3);
+    let reads = guarantee("no-data-reads");
+    assert_eq!(reads["violations"][0]["action"], "s3:GetObject");
+    assert_eq!(reads["violations"][0]["statement"], 0);
+
+    // Only the chosen guarantees are checked and shown.
+    let out = connector(&[
+        "policy",
+        "audit",
+        risky.to_str().unwrap(),
+        "--guarantee",
+        "no-excluded-area",
+        "--guarantee",
+        "no-privilege-escalation",
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("VIOLATED no-privilege-escalation"), "{text}");
+    assert!(text.contains("iam:AttachRolePolicy"), "{text}");
+    assert!(!text.contains("no-data-reads"), "{text}");
+}
+
+#[test]
+fn expand_and_audit_bad_input_exits_2() {
+    let broken = write_policy(
+        "broken-expand.json",
+        r#"{"Statement": [{"Effect": "Maybe"}]}"#,
+    );
+    for command in ["expand", "audit"] {
+        let out = connector(&["policy", command, broken.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(2), "{command}: {out:?}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("FILE"));
+        let out = connector(&["policy", command, "/nonexistent/policy.json"]);
+        assert_eq!(out.status.code(), Some(2), "{command}: {out:?}");
+    }
+    let file = write_policy("audit-flag.json", READ_ONLY);
+    let out = connector(&[
+        "policy",
+        "audit",
+        file.to_str().unwrap(),
+        "--guarantee",
+        "nope",
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--guarantee"));
+}

@@ -1,0 +1,302 @@
+//! `connector policy expand`: every catalog action a policy's `Action` / `NotAction` patterns
+//! cover, per statement, and the patterns that name no real action.
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use clap::Args;
+use iam_policy::{ActionClause, Effect, OneOrMany, PolicyDocument, Statement};
+use permission_sets::{Catalog, CatalogSource, PermissionSetError};
+use serde::Serialize;
+
+use crate::exit::Outcome;
+use crate::output::{print_json, read_policy};
+
+#[derive(Debug, Args)]
+#[command(
+    after_long_help = "NotAction is expanded as the complement within the catalog: every catalog action the patterns do not match (actions newer than the catalog are not listed).\n\n\
+Exit status: 0 when every pattern names real actions, 1 when some pattern names an unknown service or action or matches nothing, 2 on bad input.\n\n\
+--json prints: file, catalog {package, version, generated}, statements[] with index, sid, effect, path, clause (Action or NotAction), patterns[] {pattern, path, matches}, actions[], count; allowed[] and denied[] (every action some Allow / Deny statement covers); findings[] with code (UNKNOWN_SERVICE, UNKNOWN_ACTION, MATCHES_NOTHING), severity, statement, pattern, path, line, column, message, suggestion."
+)]
+pub(crate) struct ExpandArgs {
+    /// The policy JSON file (`-` for standard input).
+    file: PathBuf,
+    /// Print per-pattern counts only, not the action lists (text output).
+    #[arg(long)]
+    summary: bool,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    json: bool,
+}
+
+/// The `--json` output of `policy expand`.
+#[derive(Debug, Serialize)]
+struct Expansion {
+    /// The policy file.
+    file: String,
+    /// Where the action catalog comes from.
+    catalog: CatalogSource,
+    /// One entry per statement, in document order.
+    statements: Vec<StatementExpansion>,
+    /// Every action some Allow statement covers, sorted.
+    allowed: Vec<&'static str>,
+    /// Every action some Deny statement covers, sorted.
+    denied: Vec<&'static str>,
+    /// Patterns that name no real action.
+    findings: Vec<Finding>,
+}
+
+/// What one statement covers.
+#[derive(Debug, Serialize)]
+struct StatementExpansion {
+    /// Index in the statement list.
+    index: usize,
+    /// The `Sid`, if any.
+    sid: Option<String>,
+    /// `Allow` or `Deny`.
+    effect: Effect,
+    /// JSON path of the statement.
+    path: String,
+    /// `Action`, or `NotAction` (whose actions are the complement within the catalog).
+    clause: &'static str,
+    /// Each pattern and how many catalog actions it matches.
+    patterns: Vec<PatternCount>,
+    /// The catalog actions the statement covers, sorted.
+    actions: Vec<&'static str>,
+    /// `actions.len()`.
+    count: usize,
+}
+
+/// One action pattern as written.
+#[derive(Debug, Serialize)]
+struct PatternCount {
+    /// The pattern, e.g. `ec2:Describe*`.
+    pattern: String,
+    /// Its JSON path.
+    path: String,
+    /// How many catalog actions it matches.
+    matches: usize,
+}
+
+/// A pattern that names no real action.
+#[derive(Debug, Serialize)]
+struct Finding {
+    /// `UNKNOWN_SERVICE`, `UNKNOWN_ACTION` or `MATCHES_NOTHING`.
+    code: &'static str,
+    /// Always `ERROR`: IAM accepts the pattern, but it grants or denies nothing.
+    severity: &'static str,
+    /// Index of the statement.
+    statement: usize,
+    /// The pattern as written.
+    pattern: String,
+    /// Its JSON path.
+    path: String,
+    /// 1-based line, when known.
+    line: Option<usize>,
+    /// 1-based column, when known.
+    column: Option<usize>,
+    /// What is wrong.
+    message: String,
+    /// The closest real action, when one is close ("did you mean").
+    suggestion: Option<String>,
+}
+
+pub(crate) fn run(args: ExpandArgs) -> Outcome {
+    let (text, doc) = match read_policy(&args.file) {
+        Ok(read) => read,
+        Err(outcome) => return outcome,
+    };
+    let expansion = expand(&args.file.display().to_string(), &text, &doc);
+    if args.json {
+        print_json(&expansion);
+    } else {
+        print_text(&expansion, args.summary);
+    }
+    if expansion.findings.is_empty() {
+        Outcome::Ok
+    } else {
+        Outcome::Findings
+    }
+}
+
+fn expand(file: &str, text: &str, doc: &PolicyDocument) -> Expansion {
+    let catalog = Catalog::aws();
+    let mut statements = Vec::new();
+    let mut findings = Vec::new();
+    let (mut allowed, mut denied) = (BTreeSet::new(), BTreeSet::new());
+    for (index, statement) in doc.statements().iter().enumerate() {
+        let (expansion, ids) =
+            expand_statement(catalog, doc, text, index, statement, &mut findings);
+        match statement.effect {
+            Effect::Allow => allowed.extend(ids),
+            Effect::Deny => denied.extend(ids),
+        }
+        statements.push(expansion);
+    }
+    Expansion {
+        file: file.to_owned(),
+        catalog: catalog.source(),
+        statements,
+        allowed: names(catalog, &allowed),
+        denied: names(catalog, &denied),
+        findings,
+    }
+}
+
+fn expand_statement(
+    catalog: &Catalog,
+    doc: &PolicyDocument,
+    text: &str,
+    index: usize,
+    statement: &Statement,
+    findings: &mut Vec<Finding>,
+) -> (StatementExpansion, BTreeSet<usize>) {
+    let (clause, list) = match &statement.action {
+        ActionClause::Action(list) => ("Action", list),
+        ActionClause::NotAction(list) => ("NotAction", list),
+    };
+    let statement_path = doc.statement_path(index);
+    let clause_path = iam_policy::json_path::child(&statement_path, clause);
+    let mut matched = BTreeSet::new();
+    let mut patterns = Vec::new();
+    for (i, pattern) in list.iter().enumerate() {
+        let mut path = clause_path.clone();
+        if let OneOrMany::Many(_) = list {
+            iam_policy::json_path::push_index(&mut path, i);
+        }
+        let actions = catalog.expand(pattern);
+        matched.extend(actions.iter().map(|a| a.id()));
+        if let Err(error) = catalog.check(pattern) {
+            findings.push(finding(
+                text,
+                index,
+                pattern.to_string(),
+                path.clone(),
+                error,
+            ));
+        }
+        patterns.push(PatternCount {
+            pattern: pattern.to_string(),
+            path,
+            matches: actions.len(),
+        });
+    }
+    let ids: BTreeSet<usize> = if clause == "NotAction" {
+        (0..catalog.len())
+            .filter(|id| !matched.contains(id))
+            .collect()
+    } else {
+        matched
+    };
+    let actions = names(catalog, &ids);
+    let expansion = StatementExpansion {
+        index,
+        sid: statement.sid.clone(),
+        effect: statement.effect,
+        path: statement_path,
+        clause,
+        patterns,
+        count: actions.len(),
+        actions,
+    };
+    (expansion, ids)
+}
+
+/// The full names of catalog action ids, in catalog order (sorted by name).
+fn names(catalog: &Catalog, ids: &BTreeSet<usize>) -> Vec<&'static str> {
+    ids.iter()
+        .filter_map(|&id| catalog.by_id(id).map(|a| a.full_name()))
+        .collect()
+}
+
+fn finding(
+    text: &str,
+    statement: usize,
+    pattern: String,
+    path: String,
+    error: PermissionSetError,
+) -> Finding {
+    let (code, suggestion) = match &error {
+        PermissionSetError::UnknownService { .. } => ("UNKNOWN_SERVICE", None),
+        PermissionSetError::UnknownAction { suggestion, .. } => {
+            ("UNKNOWN_ACTION", suggestion.clone())
+        }
+        _ => ("MATCHES_NOTHING", None),
+    };
+    let (line, column) = iam_policy::locate_path(text, &path).unzip();
+    Finding {
+        code,
+        severity: "ERROR",
+        statement,
+        pattern,
+        path,
+        line,
+        column,
+        message: error.to_string(),
+        suggestion,
+    }
+}
+
+fn print_text(expansion: &Expansion, summary: bool) {
+    for effect in [Effect::Allow, Effect::Deny] {
+        let statements: Vec<&StatementExpansion> = expansion
+            .statements
+            .iter()
+            .filter(|s| s.effect == effect)
+            .collect();
+        if statements.is_empty() {
+            continue;
+        }
+        println!("{effect:?}:");
+        for s in statements {
+            let name = match &s.sid {
+                Some(sid) => format!("statement {} ({sid})", s.index),
+                None => format!("statement {}", s.index),
+            };
+            let note = if s.clause == "NotAction" {
+                ", every catalog action except the NotAction patterns"
+            } else {
+                ""
+            };
+            println!("  {name}: {} {}{note}", s.count, plural(s.count));
+            for p in &s.patterns {
+                println!(
+                    "    {} {}: {} {}",
+                    s.clause,
+                    p.pattern,
+                    p.matches,
+                    plural(p.matches)
+                );
+            }
+            if !summary {
+                for action in &s.actions {
+                    println!("      {action}");
+                }
+            }
+        }
+    }
+    for f in &expansion.findings {
+        let position = match (f.line, f.column) {
+            (Some(line), Some(column)) => format!("{}:{line}:{column}", expansion.file),
+            _ => expansion.file.clone(),
+        };
+        println!(
+            "{position}: {} {} at {}: {}",
+            f.severity, f.code, f.path, f.message
+        );
+    }
+    println!(
+        "{}: {} {} allowed, {} denied (catalog: {} {}, {})",
+        expansion.file,
+        expansion.allowed.len(),
+        plural(expansion.allowed.len()),
+        expansion.denied.len(),
+        expansion.catalog.package,
+        expansion.catalog.version,
+        expansion.catalog.generated
+    );
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "action" } else { "actions" }
+}

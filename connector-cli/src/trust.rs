@@ -1,0 +1,82 @@
+//! `connector trust generate|lint|simulate`: write a trust policy, check the one a customer
+//! pasted, or simulate an AssumeRole call against one.
+
+mod generate;
+mod lint;
+mod simulate;
+
+use clap::Subcommand;
+use iam_policy::{AccountId, RoleArn};
+use trust_policy::{ExternalId, TrustPolicyError, VendorPrincipal};
+
+use crate::exit::Outcome;
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum TrustCommand {
+    /// Print a trust policy for the customer's role: cross-account with an External ID, or
+    /// web identity (OIDC) with --oidc-issuer.
+    Generate(generate::GenerateArgs),
+    /// Lint a trust policy a customer pasted: will the vendor's AssumeRole work, and is the
+    /// role safe from the confused deputy?
+    Lint(lint::LintArgs),
+    /// Simulate an AssumeRole call against a trust policy, offline.
+    Simulate(simulate::SimulateArgs),
+}
+
+pub(crate) fn run(command: TrustCommand) -> Outcome {
+    match command {
+        TrustCommand::Generate(args) => generate::run(args),
+        TrustCommand::Lint(args) => lint::run(args),
+        TrustCommand::Simulate(args) => simulate::run(args),
+    }
+}
+
+/// The vendor principal from `--vendor-account` and, optionally, `--vendor-role` (which must
+/// be a role in that account).
+fn vendor_principal(account: &str, role: Option<&str>) -> Result<VendorPrincipal, Outcome> {
+    let account: AccountId = account
+        .parse()
+        .map_err(|e| Outcome::BadInput(format!("--vendor-account: {e}")))?;
+    let Some(role) = role else {
+        return Ok(VendorPrincipal::account(account));
+    };
+    let role: RoleArn = role
+        .parse()
+        .map_err(|e| Outcome::BadInput(format!("--vendor-role: {e}")))?;
+    if role.account_id() != &account {
+        return Err(Outcome::BadInput(format!(
+            "--vendor-role: invalid role ARN {:?}: the role is in account {}, not in --vendor-account {}",
+            role.to_string(),
+            role.account_id(),
+            account
+        )));
+    }
+    Ok(VendorPrincipal::Role(role))
+}
+
+/// Parses `--external-id` against AWS's rules.
+fn external_id(text: &str) -> Result<ExternalId, Outcome> {
+    text.parse()
+        .map_err(|e| Outcome::BadInput(format!("--external-id: {e}")))
+}
+
+/// Turns a builder error into an outcome: a rejected value is bad input naming its option.
+fn builder_error(error: TrustPolicyError) -> Outcome {
+    match &error {
+        TrustPolicyError::InvalidValue { field, .. } => {
+            let flag = match *field {
+                "region" => "--region",
+                "external id" | "external ids" => "--external-id",
+                "OIDC issuer" => "--oidc-issuer",
+                "audience" => "--audience",
+                "subject" => "--subject",
+                "source identity pattern" => "--source-identity",
+                "trust policy size limit" => "--size-limit",
+                other => other,
+            };
+            Outcome::BadInput(format!("{flag}: {error}"))
+        }
+        TrustPolicyError::Policy(e) => Outcome::BadInput(e.to_string()),
+        _ => Outcome::Failed(error.to_string()),
+    }
+}

@@ -1,0 +1,162 @@
+//! `connector trust lint`: check the trust policy a customer pasted before using the role.
+
+use std::path::PathBuf;
+
+use clap::Args;
+use serde::Serialize;
+use trust_policy::{
+    LintCode, LintFinding, LintSeverity, TrustExpectation, TrustPolicyLint, VendorCall,
+};
+
+use super::{builder_error, external_id, vendor_principal};
+use crate::exit::Outcome;
+use crate::output::{print_json, read_file};
+
+#[derive(Debug, Args)]
+#[command(
+    after_long_help = "Exit status: 0 when the vendor may connect, 1 when it may not (AssumeRole would fail, or an error finding such as a missing External ID condition), 2 on bad input.\n\n\
+--json prints: file, vendor_may_connect, vendor_allowed (the vendor's AssumeRole with the right External ID is allowed), findings[] with code, severity (ERROR, WARNING, INFO), path, line, column, message, remediation."
+)]
+pub(crate) struct LintArgs {
+    /// The trust policy JSON file (`-` for standard input).
+    file: PathBuf,
+    /// The vendor's AWS account id (12 digits).
+    #[arg(long, value_name = "ID")]
+    vendor_account: String,
+    /// The External ID the vendor sends.
+    #[arg(long, value_name = "ID")]
+    external_id: String,
+    /// The vendor role that calls AssumeRole, when the vendor uses one (in --vendor-account).
+    #[arg(long, value_name = "ARN")]
+    vendor_role: Option<String>,
+    /// The region of the STS endpoint the vendor calls, so region conditions it meets are
+    /// not reported.
+    #[arg(long, value_name = "R")]
+    region: Option<String>,
+    /// The source identity the vendor sets on AssumeRole.
+    #[arg(long, value_name = "S")]
+    source_identity: Option<String>,
+    /// The customer's trust policy quota in characters (2,048 by default, at most 4,096).
+    #[arg(long, value_name = "N")]
+    size_limit: Option<usize>,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    json: bool,
+}
+
+/// The `--json` output of `trust lint`.
+#[derive(Debug, Serialize)]
+struct Lint {
+    /// The file linted.
+    file: String,
+    /// True when the vendor should use the role: its AssumeRole works and no finding is an error.
+    vendor_may_connect: bool,
+    /// True when the vendor's AssumeRole with the right External ID would be allowed.
+    vendor_allowed: bool,
+    /// Every finding, errors first.
+    findings: Vec<Finding>,
+}
+
+/// One lint finding.
+#[derive(Debug, Serialize)]
+struct Finding {
+    /// Stable code, e.g. `EXTERNAL_ID_MISSING`.
+    code: LintCode,
+    /// `ERROR`, `WARNING` or `INFO`.
+    severity: LintSeverity,
+    /// JSON path of the element, e.g. `$.Statement[0].Condition`.
+    path: String,
+    /// 1-based line, when known.
+    line: Option<usize>,
+    /// 1-based column, when known.
+    column: Option<usize>,
+    /// What is wrong.
+    message: String,
+    /// What the customer should do.
+    remediation: &'static str,
+}
+
+impl From<LintFinding> for Finding {
+    fn from(f: LintFinding) -> Finding {
+        Finding {
+            code: f.code,
+            severity: f.severity,
+            path: f.location.path,
+            line: f.location.line,
+            column: f.location.column,
+            message: f.message,
+            remediation: f.remediation,
+        }
+    }
+}
+
+pub(crate) fn run(args: LintArgs) -> Outcome {
+    let linter = match linter(&args) {
+        Ok(linter) => linter,
+        Err(outcome) => return outcome,
+    };
+    let text = match read_file(&args.file) {
+        Ok(text) => text,
+        Err(outcome) => return outcome,
+    };
+    let report = linter.lint_text(&text);
+    let may_connect = report.vendor_may_connect();
+    let lint = Lint {
+        file: args.file.display().to_string(),
+        vendor_may_connect: may_connect,
+        vendor_allowed: report.vendor_allowed,
+        findings: report.findings.into_iter().map(Finding::from).collect(),
+    };
+    if args.json {
+        print_json(&lint);
+    } else {
+        print_text(&lint);
+    }
+    if may_connect {
+        Outcome::Ok
+    } else {
+        Outcome::Findings
+    }
+}
+
+fn linter(args: &LintArgs) -> Result<TrustPolicyLint, Outcome> {
+    let vendor = vendor_principal(&args.vendor_account, args.vendor_role.as_deref())?;
+    let call = VendorCall {
+        region: args.region.clone(),
+        source_identity: args.source_identity.clone(),
+        ..VendorCall::default()
+    };
+    let mut expectation =
+        TrustExpectation::new(vendor, external_id(&args.external_id)?).with_call(call);
+    if let Some(limit) = args.size_limit {
+        expectation = expectation.with_size_limit(limit).map_err(builder_error)?;
+    }
+    Ok(TrustPolicyLint::new(expectation))
+}
+
+fn print_text(lint: &Lint) {
+    for f in &lint.findings {
+        let position = match (f.line, f.column) {
+            (Some(line), Some(column)) => format!("{}:{line}:{column}", lint.file),
+            _ => lint.file.clone(),
+        };
+        println!(
+            "{position}: {} {} at {}: {}",
+            f.severity, f.code, f.path, f.message
+        );
+        println!("    fix: {}", f.remediation);
+    }
+    if lint.vendor_may_connect {
+        println!("{}: the vendor may connect", lint.file);
+    } else if lint.vendor_allowed {
+        println!(
+            "{}: the vendor must not connect: its AssumeRole would work, but the role is unsafe",
+            lint.file
+        );
+    } else {
+        println!(
+            "{}: the vendor cannot connect: its AssumeRole would be refused",
+            lint.file
+        );
+    }
+}

@@ -1,0 +1,468 @@
+//! Runs the real `connector` binary: `trust generate|lint|simulate` on temporary files.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn connector(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_connector"))
+        .args(args)
+        .output()
+        .expect("the connector binary runs")
+}
+
+fn write_policy(name: &str, text: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("connector-cli-trust-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join(name);
+    std::fs::write(&path, text).expect("write policy");
+    path
+}
+
+fn json(out: &Output) -> serde_json::Value {
+    serde_json::from_slice(&out.stdout).expect("JSON output")
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+const VENDOR: &str = "999988887777";
+const CALLER: &str = "arn:aws:iam::999988887777:role/app";
+
+const GOOD_TRUST: &str = r#"{
+  "Version": "2012-10-17",
+  "Statement": [{
+    "Sid": "VendorAssumeRole",
+    "Effect": "Allow",
+    "Principal": {"AWS": "arn:aws:iam::999988887777:root"},
+    "Action": "sts:AssumeRole",
+    "Condition": {"StringEquals": {"sts:ExternalId": "right-id-123"}}
+  }]
+}"#;
+
+const NO_EXTERNAL_ID: &str = r#"{
+  "Version": "2012-10-17",
+  "Statement": [{
+    "Effect": "Allow",
+    "Principal": {"AWS": "arn:aws:iam::999988887777:root"},
+    "Action": "sts:AssumeRole"
+  }]
+}"#;
+
+#[test]
+fn generate_makes_an_external_id_and_says_so() {
+    let out = connector(&["trust", "generate", "--vendor-account", VENDOR]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let policy: serde_json::Value = json(&out);
+    let statement = &policy["Statement"][0];
+    assert_eq!(
+        statement["Principal"]["AWS"],
+        "arn:aws:iam::999988887777:root"
+    );
+    let id = statement["Condition"]["StringEquals"]["sts:ExternalId"]
+        .as_str()
+        .expect("an External ID condition");
+    assert_eq!(id.len(), 32);
+    assert!(stderr(&out).contains(id), "{}", stderr(&out));
+
+    let out = connector(&[
+        "trust",
+        "generate",
+        "--vendor-account",
+        VENDOR,
+        "--region",
+        "eu-west-1",
+        "--json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let report = json(&out);
+    assert_eq!(report["kind"], "cross-account");
+    assert_eq!(report["external_id_generated"], true);
+    let id = report["external_id"].as_str().unwrap();
+    assert_eq!(
+        report["policy"]["Statement"][0]["Condition"]["StringEquals"]["sts:ExternalId"],
+        id
+    );
+    assert_eq!(report["regions"][0], "eu-west-1");
+    assert!(report["size"].as_u64().unwrap() < 2048);
+}
+
+#[test]
+fn generate_uses_the_given_id_and_vendor_role() {
+    let out = connector(&[
+        "trust",
+        "generate",
+        "--vendor-account",
+        VENDOR,
+        "--vendor-role",
+        "arn:aws:iam::999988887777:role/scanner",
+        "--external-id",
+        "given-id-42",
+        "--json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let report = json(&out);
+    assert_eq!(report["external_id"], "given-id-42");
+    assert_eq!(report["external_id_generated"], false);
+    assert_eq!(
+        report["principal"],
+        "arn:aws:iam::999988887777:role/scanner"
+    );
+    assert!(out.stderr.is_empty(), "{}", stderr(&out));
+}
+
+#[test]
+fn generate_web_identity() {
+    let out = connector(&[
+        "trust",
+        "generate",
+        "--oidc-issuer",
+        "https://token.actions.githubusercontent.com",
+        "--provider-account",
+        "111122223333",
+        "--audience",
+        "sts.amazonaws.com",
+        "--subject-like",
+        "repo:acme/*",
+        "--json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let report = json(&out);
+    assert_eq!(report["kind"], "web-identity");
+    assert!(report.get("external_id").is_none());
+    let statement = &report["policy"]["Statement"][0];
+    assert_eq!(
+        statement["Principal"]["Federated"],
+        "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com"
+    );
+    assert_eq!(
+        statement["Condition"]["StringLike"]["token.actions.githubusercontent.com:sub"],
+        "repo:acme/*"
+    );
+
+    // No subject: any identity of the issuer could assume the role.
+    let out = connector(&[
+        "trust",
+        "generate",
+        "--oidc-issuer",
+        "https://id.example.com",
+        "--provider-account",
+        "111122223333",
+        "--audience",
+        "sts.amazonaws.com",
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(stderr(&out).contains("--subject"), "{}", stderr(&out));
+}
+
+#[test]
+fn generate_bad_input_names_the_field() {
+    let cases: [(&[&str], &str); 7] = [
+        (&["--vendor-account", "12"], "invalid account id \"12\""),
+        (
+            &["--vendor-account", VENDOR, "--external-id", "x"],
+            "--external-id",
+        ),
+        (
+            &["--vendor-account", VENDOR, "--region", "US-EAST-1"],
+            "--region",
+        ),
+        (
+            &[
+                "--vendor-account",
+                VENDOR,
+                "--vendor-role",
+                "arn:aws:iam::111122223333:role/other",
+            ],
+            "--vendor-role",
+        ),
+        (
+            &[
+                "--oidc-issuer",
+                "http://id.example.com",
+                "--provider-account",
+                "111122223333",
+                "--audience",
+                "a",
+                "--subject",
+                "s",
+            ],
+            "--oidc-issuer",
+        ),
+        (&[], "--vendor-account"),
+        (
+            &[
+                "--vendor-account",
+                VENDOR,
+                "--oidc-issuer",
+                "https://id.example.com",
+                "--provider-account",
+                "111122223333",
+                "--audience",
+                "a",
+                "--subject",
+                "s",
+            ],
+            "cannot be used with '--oidc-issuer",
+        ),
+    ];
+    for (args, field) in cases {
+        let mut full = vec!["trust", "generate"];
+        full.extend_from_slice(args);
+        let out = connector(&full);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {out:?}");
+        assert!(stderr(&out).contains(field), "{args:?}: {}", stderr(&out));
+        assert!(out.stdout.is_empty(), "{args:?}");
+    }
+}
+
+#[test]
+fn lint_accepts_a_good_policy_and_flags_a_missing_external_id() {
+    let good = write_policy("good.json", GOOD_TRUST);
+    let out = connector(&[
+        "trust",
+        "lint",
+        good.to_str().unwrap(),
+        "--vendor-account",
+        VENDOR,
+        "--external-id",
+        "right-id-123",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("the vendor may connect"));
+
+    let bad = write_policy("no-external-id.json", NO_EXTERNAL_ID);
+    let path = bad.to_str().unwrap();
+    let args = [
+        "trust",
+        "lint",
+        path,
+        "--vendor-account",
+        VENDOR,
+        "--external-id",
+        "right-id-123",
+    ];
+    let out = connector(&args);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains(&format!("{path}:3:17: ERROR EXTERNAL_ID_MISSING")),
+        "{text}"
+    );
+    assert!(text.contains("fix: Add \"Condition\""), "{text}");
+
+    let mut with_json = args.to_vec();
+    with_json.push("--json");
+    let out = connector(&with_json);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let report = json(&out);
+    assert_eq!(report["vendor_may_connect"], false);
+    assert_eq!(report["vendor_allowed"], true);
+    let finding = &report["findings"][0];
+    assert_eq!(finding["code"], "EXTERNAL_ID_MISSING");
+    assert_eq!(finding["severity"], "ERROR");
+    assert_eq!(finding["line"], 3);
+    assert_eq!(finding["column"], 17);
+    assert!(
+        finding["remediation"]
+            .as_str()
+            .unwrap()
+            .contains("sts:ExternalId")
+    );
+}
+
+#[test]
+fn lint_wrong_id_and_malformed_json_are_findings() {
+    let good = write_policy("lint-mismatch.json", GOOD_TRUST);
+    let out = connector(&[
+        "trust",
+        "lint",
+        good.to_str().unwrap(),
+        "--vendor-account",
+        VENDOR,
+        "--external-id",
+        "other-id-456",
+        "--json",
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let report = json(&out);
+    assert_eq!(report["vendor_allowed"], false);
+    let codes: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert!(codes.contains(&"EXTERNAL_ID_MISMATCH"), "{codes:?}");
+
+    let broken = write_policy("lint-broken.json", "{\"Statement\": [\n  {\"Effect\": ,}]}");
+    let out = connector(&[
+        "trust",
+        "lint",
+        broken.to_str().unwrap(),
+        "--vendor-account",
+        VENDOR,
+        "--external-id",
+        "right-id-123",
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("MALFORMED_POLICY"));
+}
+
+#[test]
+fn lint_bad_input_names_the_field() {
+    let good = write_policy("lint-input.json", GOOD_TRUST);
+    let path = good.to_str().unwrap();
+    let cases: [(&[&str], &str); 4] = [
+        (
+            &["--vendor-account", "1234", "--external-id", "right-id-123"],
+            "--vendor-account",
+        ),
+        (
+            &["--vendor-account", VENDOR, "--external-id", "bad id"],
+            "--external-id",
+        ),
+        (
+            &[
+                "--vendor-account",
+                VENDOR,
+                "--external-id",
+                "right-id-123",
+                "--vendor-role",
+                "role/app",
+            ],
+            "--vendor-role",
+        ),
+        (
+            &[
+                "--vendor-account",
+                VENDOR,
+                "--external-id",
+                "right-id-123",
+                "--size-limit",
+                "5000",
+            ],
+            "--size-limit",
+        ),
+    ];
+    for (args, field) in cases {
+        let mut full = vec!["trust", "lint", path];
+        full.extend_from_slice(args);
+        let out = connector(&full);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {out:?}");
+        assert!(stderr(&out).contains(field), "{args:?}: {}", stderr(&out));
+    }
+    let out = connector(&[
+        "trust",
+        "lint",
+        "/nonexistent/trust.json",
+        "--vendor-account",
+        VENDOR,
+        "--external-id",
+        "right-id-123",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("FILE"));
+}
+
+#[test]
+fn simulate_allows_the_right_id_and_explains_a_denial() {
+    let file = write_policy("simulate.json", GOOD_TRUST);
+    let path = file.to_str().unwrap();
+    let out = connector(&[
+        "trust",
+        "simulate",
+        path,
+        "--caller",
+        CALLER,
+        "--external-id",
+        "right-id-123",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("sts:AssumeRole: Allow by statement 0 (VendorAssumeRole)"),
+        "{text}"
+    );
+
+    let out = connector(&[
+        "trust",
+        "simulate",
+        path,
+        "--caller",
+        CALLER,
+        "--external-id",
+        "wrong-id",
+        "--context",
+        "aws:SourceIp=203.0.113.7",
+        "--json",
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let report = json(&out);
+    assert_eq!(report["decision"], "ImplicitDeny");
+    assert_eq!(report["allowed"], false);
+    assert!(
+        report["explanation"]
+            .as_str()
+            .unwrap()
+            .contains("sts:ExternalId")
+    );
+    let action = &report["actions"][0];
+    assert_eq!(action["action"], "sts:AssumeRole");
+    assert!(action["deciding_statement"].is_null());
+    assert_eq!(action["statements"][0]["conditions"][0]["result"], "NotMet");
+}
+
+#[test]
+fn simulate_source_identity_needs_set_source_identity() {
+    let file = write_policy("simulate-source.json", GOOD_TRUST);
+    let out = connector(&[
+        "trust",
+        "simulate",
+        file.to_str().unwrap(),
+        "--caller",
+        CALLER,
+        "--external-id",
+        "right-id-123",
+        "--source-identity",
+        "alice",
+        "--json",
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let report = json(&out);
+    assert_eq!(report["actions"][0]["decision"], "Allow");
+    assert_eq!(report["actions"][1]["action"], "sts:SetSourceIdentity");
+    assert_eq!(report["actions"][1]["decision"], "ImplicitDeny");
+}
+
+#[test]
+fn simulate_bad_input_names_the_field() {
+    let file = write_policy("simulate-input.json", GOOD_TRUST);
+    let path = file.to_str().unwrap();
+    let cases: [(&[&str], &str); 4] = [
+        (&["--caller", "bob"], "--caller"),
+        (
+            &["--caller", CALLER, "--role", "arn:aws:s3:::bucket"],
+            "--role",
+        ),
+        (&["--caller", CALLER, "--context", "novalue"], "--context"),
+        (&["--caller", CALLER, "--tag", "team"], "--tag"),
+    ];
+    for (args, field) in cases {
+        let mut full = vec!["trust", "simulate", path];
+        full.extend_from_slice(args);
+        let out = connector(&full);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {out:?}");
+        assert!(stderr(&out).contains(field), "{args:?}: {}", stderr(&out));
+    }
+    let broken = write_policy("simulate-broken.json", "{\"Statement\": 3}");
+    let out = connector(&[
+        "trust",
+        "simulate",
+        broken.to_str().unwrap(),
+        "--caller",
+        CALLER,
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(stderr(&out).contains("FILE"));
+}
