@@ -3,7 +3,7 @@
 
 use clap::{Args, Subcommand, ValueEnum};
 use onboarding::{Onboarding, OnboardingError};
-use permission_sets::{ParameterValues, builtin};
+use permission_sets::builtin;
 use trust_policy::{CrossAccountTrust, ExternalId, VendorPrincipal};
 
 use crate::exit::Outcome;
@@ -264,22 +264,12 @@ fn build(common: &Common) -> Result<Onboarding, String> {
         .external_id
         .parse()
         .map_err(|e: trust_policy::TrustPolicyError| format!("--external-id: {e}"))?;
-    let mut values = if common.sample_values {
-        set.sample_values()
-    } else {
-        ParameterValues::new()
-    };
-    for param in &common.params {
-        let (name, value) = param.split_once('=').ok_or_else(|| {
-            format!("--param {param:?}: write NAME=VALUE (a list parameter takes NAME=A,B)")
-        })?;
-        let list = set.parameters().iter().any(|p| p.name == name && p.list);
-        values = if list {
-            values.set_list(name, value.split(','))
-        } else {
-            values.set(name, value)
-        };
-    }
+    let (values, _) =
+        crate::permissions::render::parameter_values(&set, &common.params, common.sample_values)
+            .map_err(|outcome| match outcome {
+                Outcome::BadInput(message) | Outcome::Failed(message) => message,
+                other => format!("{other:?}"),
+            })?;
     let mut builder = Onboarding::builder(CrossAccountTrust::new(vendor, external_id), set)
         .values(values)
         .max_session_duration(common.max_session_duration);

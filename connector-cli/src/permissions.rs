@@ -2,7 +2,7 @@
 //! there, and the policy documents they render to.
 
 mod list;
-mod render;
+pub(crate) mod render;
 mod show;
 
 use clap::Subcommand;

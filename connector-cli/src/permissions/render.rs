@@ -93,7 +93,7 @@ pub(crate) fn run(args: RenderArgs) -> Outcome {
 
 fn render(args: &RenderArgs) -> Result<Render, Outcome> {
     let set = find(&args.name)?;
-    let (values, samples) = values(&set, args)?;
+    let (values, samples) = parameter_values(&set, &args.params, args.sample_values)?;
     let (kind, documents, managed) = if args.session_policy {
         let ids: Vec<&str> = args.grants.iter().map(String::as_str).collect();
         let only = (!ids.is_empty()).then_some(ids.as_slice());
@@ -131,12 +131,14 @@ fn render(args: &RenderArgs) -> Result<Render, Outcome> {
 
 /// The values from `--param`, with samples for the missing ones under `--sample-values`;
 /// without it a missing required parameter is bad input naming it.
-fn values(
+/// A list parameter takes its values as `--param NAME=A,B` or by repeating `--param NAME=A`.
+/// `connector onboard` uses the same rules.
+pub(crate) fn parameter_values(
     set: &PermissionSet,
-    args: &RenderArgs,
+    params: &[String],
+    sample_values: bool,
 ) -> Result<(ParameterValues, Vec<String>), Outcome> {
-    let given =
-        key_values("--param", &args.params, KeyCase::Sensitive).map_err(Outcome::BadInput)?;
+    let given = key_values("--param", params, KeyCase::Sensitive).map_err(Outcome::BadInput)?;
     let declared: Vec<&str> = set.parameters().iter().map(|p| p.name.as_str()).collect();
     for (name, _) in &given {
         if !declared.contains(&name.as_str()) {
@@ -157,10 +159,19 @@ fn values(
     for parameter in set.parameters() {
         let name = parameter.name.as_str();
         if let Some((_, given)) = given.iter().find(|(n, _)| n == name) {
-            values = values.set_list(name, given.iter().cloned());
+            let given: Vec<String> = if parameter.list {
+                given
+                    .iter()
+                    .flat_map(|v| v.split(','))
+                    .map(str::to_owned)
+                    .collect()
+            } else {
+                given.clone()
+            };
+            values = values.set_list(name, given);
         } else if parameter.default.is_some() {
             // The library fills in declared defaults.
-        } else if args.sample_values {
+        } else if sample_values {
             values = values.set_list(name, samples.get(name).unwrap_or_default().iter().cloned());
             sampled.push(name.to_owned());
         } else {
