@@ -39,22 +39,25 @@
 //! `connector-aws/tests/moto.rs` runs the adapter against moto's server (`scripts/test`
 //! installs moto 5.2 into `target/py-tools`, starts `moto_server` on a free loopback port and
 //! sets `CONNECTOR_MOTO_ENDPOINT`; without that variable the tests say they are skipped).
-//! What moto 5.2 does, as measured by those tests:
+//! What moto 5.2 (5.2.5, pinned in `scripts/python-tools.txt`) does, as measured by those
+//! tests:
 //!
 //! | behaviour | moto 5.2 | AWS / in-memory STS |
 //! |---|---|---|
-//! | wire format of `AssumeRole`, `GetCallerIdentity`, IAM `CreateRole`, S3 | parsed and answered like AWS | |
-//! | `DurationSeconds` sets the credentials' expiry | yes | yes |
-//! | `GetCallerIdentity` with assumed-role credentials | the assumed-role ARN and account of the role | same |
-//! | trust policy evaluated on `AssumeRole` | **no**: a wrong External ID, none at all, and a role that does not exist are all accepted | `AccessDenied` |
-//! | so `verify_connection` | refuses the role with `EXTERNAL_ID_NOT_REQUIRED` (the check without External ID "succeeds") | verified |
-//! | role deleted, next refresh | still succeeds: the connection stays `Active` | `AccessDenied`, `Disconnected` |
-//! | signatures and credentials checked (S3, STS) | no: any well-formed keys work | yes |
+//! | wire format of STS `AssumeRole` and `GetCallerIdentity`, IAM `CreateRole` / `DeleteRole` / `GetRole`, S3 `CreateBucket` / `ListBuckets` | parsed and answered like AWS | |
+//! | `DurationSeconds` sets the credentials' expiry (900 s and 3,600 s, within 30 s) | yes | yes |
+//! | distinct access key ids per session | yes | yes |
+//! | `GetCallerIdentity` with assumed-role credentials | the role's account, `arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION`, a user id ending in `:SESSION` | same |
+//! | trust policy evaluated on `AssumeRole` | **no**: a wrong External ID, none at all, and a role that does not exist are all answered with credentials | `AccessDenied` |
+//! | so `verify_connection` | refuses the role with the one error `EXTERNAL_ID_NOT_REQUIRED` (the check without External ID "succeeds") | verified |
+//! | role deleted (IAM `GetRole` then fails), next refresh | new credentials; the connection stays `Active`, and `GetCallerIdentity` still names the deleted role | `AccessDenied`, `Disconnected` |
+//! | request signatures | not checked: fake static `AKIA…` keys work for IAM and STS | checked |
 //!
-//! What moto cannot show (trust policy enforcement, revocation, expiry of issued credentials)
-//! is covered against connector-core's in-memory STS (feature `testing`), which enforces AWS's
-//! semantics. The part both agree on is the shared contract
-//! `connector_core::testing::behaviour::provider_contract`, run against both.
+//! What moto cannot show (trust policy enforcement, revocation on role deletion) is covered
+//! against connector-core's in-memory STS (feature `testing`), which enforces AWS's semantics
+//! (`tests/bridge.rs`: a deleted role disconnects the connection). The part both agree on is
+//! the shared contract `connector_core::testing::behaviour::provider_contract`, run against
+//! both (`tests/contract.rs`, `tests/moto.rs`).
 #![deny(missing_docs)]
 
 mod bridge;
