@@ -205,12 +205,13 @@ where
                 ),
             )
         }
+        // The parser's own words may quote the body, and the body of an AssumeRole answer
+        // holds a secret key: only the status is kept.
         SdkError::ResponseError(response) => ProviderError::new(
             kind_for_status(response.raw().status().as_u16()),
             format!(
-                "STS {op} answered HTTP {} with a response that could not be read: {}",
+                "STS {op} answered HTTP {} with a response that could not be read",
                 response.raw().status().as_u16(),
-                DisplayErrorContext(&error)
             ),
         ),
         SdkError::ConstructionFailure(_) => ProviderError::new(

@@ -1,7 +1,7 @@
 //! Conversions between connector-core's types and `aws-sdk-sts`'s: request parameters out,
 //! credentials and identities back.
 
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use aws_sdk_sts::types::{Credentials as StsCredentials, PolicyDescriptorType, Tag};
 use connector_core::{ProviderError, ProviderErrorKind, TemporaryCredentials};
@@ -71,6 +71,11 @@ pub(crate) fn credentials(
             ),
         )
     })?;
+    // The SDK's deserializer fills a missing required field with its default: an expiry at
+    // the Unix epoch means the answer had none (a truncated or garbled document).
+    if expiration <= UNIX_EPOCH {
+        return Err(missing(operation, "an expiration"));
+    }
     if answer.access_key_id().is_empty()
         || answer.secret_access_key().is_empty()
         || answer.session_token().is_empty()
@@ -130,5 +135,14 @@ mod tests {
             .unwrap();
         assert!(credentials(Operation::AssumeRole, Some(&empty)).is_err());
         assert!(required(Operation::GetCallerIdentity, "Account", Some("")).is_err());
+        let no_expiry = StsCredentials::builder()
+            .access_key_id("ASIAX")
+            .secret_access_key("s")
+            .session_token("t")
+            .expiration(aws_smithy_types::DateTime::from_secs(0))
+            .build()
+            .unwrap();
+        let err = credentials(Operation::AssumeRole, Some(&no_expiry)).unwrap_err();
+        assert!(err.message.contains("without an expiration"), "{err}");
     }
 }

@@ -462,3 +462,21 @@ async fn a_refused_connection_is_a_transient_dispatch_failure() {
     let shown = format!("{error} {error:?}");
     assert!(!shown.contains(&"AKIA".repeat(2)));
 }
+
+#[tokio::test]
+async fn a_truncated_answer_never_leaks_the_secret_it_held() {
+    let truncated = mock!(Client::assume_role).then_http_response(|| {
+        let body = format!(
+            "<AssumeRoleResponse><AssumeRoleResult><Credentials><AccessKeyId>ASIAX</AccessKeyId>\
+             <SecretAccessKey>{SECRET}</SecretAccessKey><SessionToken>{TOKEN}"
+        );
+        HttpResponse::new(StatusCode::try_from(200).unwrap(), SdkBody::from(body))
+    });
+    let client = mock_client!(aws_sdk_sts, RuleMode::MatchAny, &[&truncated], no_retries);
+    let error = AwsStsProvider::from_client(client)
+        .assume_role(&request())
+        .await
+        .unwrap_err();
+    let shown = format!("{error} {error:?}");
+    assert!(!shown.contains(SECRET) && !shown.contains(TOKEN), "{shown}");
+}
