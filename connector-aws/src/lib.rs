@@ -1,10 +1,72 @@
 //! # connector-aws
 //!
-//! The thin adapter that puts `aws-sdk-sts` behind `connector-core`'s provider trait and hands
-//! refreshed credentials to any AWS SDK client.
+//! The thin adapter between `connector-core` and AWS:
 //!
-//! This crate is part of the workspace layout; its contents (and its AWS SDK dependencies)
-//! arrive with the issue that builds it (see the workspace README).
+//! - [`AwsStsProvider`] implements connector-core's [`StsProvider`](connector_core::StsProvider)
+//!   with `aws-sdk-sts` (`AssumeRole` with External ID, session name, duration, session
+//!   policies, source identity and tags; `AssumeRoleWithWebIdentity`; `GetCallerIdentity`
+//!   signed with the given temporary credentials), on regional STS endpoints. Base
+//!   credentials and region come from `aws-config`'s default chain unless
+//!   [`AwsStsProviderBuilder`] overrides them.
+//! - Every SDK and service error becomes a
+//!   [`ProviderError`](connector_core::ProviderError) with AWS's error code and message.
+//! - [`SessionCredentialsProvider`] hands a connection's self-refreshing credentials to any
+//!   AWS SDK client.
+//!
+//! One TLS stack: the SDK crates are built without default features, with
+//! `default-https-client` (rustls 0.23) and `rt-tokio`.
+//!
+//! ```no_run
+//! use std::sync::Arc;
+//! use connector_aws::{AwsStsProvider, SessionCredentialsProvider};
+//! use connector_core::{AssumeRoleRequest, CredentialSession, RefreshPolicy, SystemClock};
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! let sts = Arc::new(AwsStsProvider::from_env().await?);
+//! let role = "arn:aws:iam::111122223333:role/vendor-access".parse()?;
+//! let request = AssumeRoleRequest::new(role, "vendor-sync")
+//!     .external_id("q3VfX0oJ8m2TzL7cRk1NwY5aHbE6dGs4".parse()?);
+//! let session = CredentialSession::new(sts, request, Arc::new(SystemClock), RefreshPolicy::default())?;
+//! let base = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+//! let s3_config = SessionCredentialsProvider::new(Arc::new(session)).sdk_config(&base);
+//! // aws_sdk_s3::Client::new(&s3_config) now works as the customer's role.
+//! # let _ = s3_config;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Testing against moto
+//!
+//! `connector-aws/tests/moto.rs` runs the adapter against moto's server (`scripts/test`
+//! installs moto 5.2 into `target/py-tools`, starts `moto_server` on a free loopback port and
+//! sets `CONNECTOR_MOTO_ENDPOINT`; without that variable the tests say they are skipped).
+//! What moto 5.2 (5.2.5, pinned in `scripts/python-tools.txt`) does, as measured by those
+//! tests:
+//!
+//! | behaviour | moto 5.2 | AWS / in-memory STS |
+//! |---|---|---|
+//! | wire format of STS `AssumeRole` and `GetCallerIdentity`, IAM `CreateRole` / `DeleteRole` / `GetRole`, S3 `CreateBucket` / `ListBuckets` | parsed and answered like AWS | |
+//! | `DurationSeconds` sets the credentials' expiry (900 s and 3,600 s, within 30 s) | yes | yes |
+//! | distinct access key ids per session | yes | yes |
+//! | `GetCallerIdentity` with assumed-role credentials | the role's account, `arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION`, a user id ending in `:SESSION` | same |
+//! | trust policy evaluated on `AssumeRole` | **no**: a wrong External ID, none at all, and a role that does not exist are all answered with credentials | `AccessDenied` |
+//! | so `verify_connection` | refuses the role with the one error `EXTERNAL_ID_NOT_REQUIRED` (the check without External ID "succeeds") | verified |
+//! | role deleted (IAM `GetRole` then fails), next refresh | new credentials; the connection stays `Active`, and `GetCallerIdentity` still names the deleted role | `AccessDenied`, `Disconnected` |
+//! | request signatures | not checked: fake static `AKIA…` keys work for IAM and STS | checked |
+//!
+//! What moto cannot show (trust policy enforcement, revocation on role deletion) is covered
+//! against connector-core's in-memory STS (feature `testing`), which enforces AWS's semantics
+//! (`tests/bridge.rs`: a deleted role disconnects the connection). The part both agree on is
+//! the shared contract `connector_core::testing::behaviour::provider_contract`, run against
+//! both (`tests/contract.rs`, `tests/moto.rs`).
 #![deny(missing_docs)]
 
+mod bridge;
+mod config;
+mod error_mapping;
+mod provider;
+mod wire;
+
+pub use bridge::SessionCredentialsProvider;
+pub use config::{AwsStsProviderBuilder, ConfigError};
 pub use connector_core;
+pub use provider::AwsStsProvider;

@@ -152,6 +152,7 @@
 
 mod answers;
 mod assume;
+pub mod behaviour;
 mod error;
 mod faults;
 mod identity;

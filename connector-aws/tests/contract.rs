@@ -1,0 +1,93 @@
+//! The shared provider contract against the in-memory STS (the moto run is in `moto.rs`): the
+//! two providers are held to the same wire-level behaviour.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use connector_core::testing::InMemorySts;
+use connector_core::testing::behaviour::{ContractFixture, provider_contract};
+use connector_core::{
+    AssumeRoleRequest, BoxFuture, CallerIdentity, ManualClock, ProviderError, StsProvider,
+    TemporaryCredentials, WebIdentityRequest,
+};
+use iam_policy::RoleArn;
+use trust_policy::{CrossAccountTrust, ExternalId, VendorPrincipal};
+
+fn in_memory() -> (InMemorySts, ContractFixture) {
+    let clock = ManualClock::at_unix(1_800_000_000);
+    let sts = InMemorySts::new(
+        Arc::new(clock.clone()),
+        "arn:aws:sts::999988887777:assumed-role/vendor-connector/worker"
+            .parse()
+            .unwrap(),
+    );
+    let role: RoleArn = "arn:aws:iam::111122223333:role/vendor-access"
+        .parse()
+        .unwrap();
+    let external_id = ExternalId::generate().unwrap();
+    let trust = CrossAccountTrust::new(
+        VendorPrincipal::account("999988887777".parse().unwrap()),
+        external_id.clone(),
+    )
+    .policy()
+    .unwrap();
+    sts.create_role(role.clone(), trust, Duration::from_secs(3600))
+        .unwrap();
+    let fixture = ContractFixture::new(role, Arc::new(clock))
+        .external_id(external_id)
+        .region("us-east-1")
+        .tolerance(Duration::ZERO);
+    (sts, fixture)
+}
+
+#[tokio::test]
+async fn the_in_memory_sts_keeps_the_provider_contract() {
+    let (sts, fixture) = in_memory();
+    let report = provider_contract(&sts, &fixture)
+        .await
+        .unwrap_or_else(|violation| panic!("{violation}"));
+    assert_eq!(report.checks.len(), 5);
+    // The refused requests never reached the STS.
+    assert_eq!(sts.calls().assume_role, 2);
+    assert_eq!(sts.calls().caller_identity, 2);
+}
+
+/// A provider that grants one hour whatever was asked.
+#[derive(Debug)]
+struct IgnoresDuration(InMemorySts);
+
+impl StsProvider for IgnoresDuration {
+    fn assume_role<'a>(
+        &'a self,
+        request: &'a AssumeRoleRequest,
+    ) -> BoxFuture<'a, Result<TemporaryCredentials, ProviderError>> {
+        let mut one_hour = request.clone();
+        one_hour.duration = Duration::from_secs(3600);
+        Box::pin(async move { self.0.assume_role(&one_hour).await })
+    }
+
+    fn assume_role_with_web_identity<'a>(
+        &'a self,
+        request: &'a WebIdentityRequest,
+    ) -> BoxFuture<'a, Result<TemporaryCredentials, ProviderError>> {
+        self.0.assume_role_with_web_identity(request)
+    }
+
+    fn caller_identity<'a>(
+        &'a self,
+        credentials: &'a TemporaryCredentials,
+        region: Option<&'a str>,
+    ) -> BoxFuture<'a, Result<CallerIdentity, ProviderError>> {
+        self.0.caller_identity(credentials, region)
+    }
+}
+
+#[tokio::test]
+async fn the_contract_catches_a_provider_that_ignores_the_duration() {
+    let (sts, fixture) = in_memory();
+    let violation = provider_contract(&IgnoresDuration(sts), &fixture)
+        .await
+        .unwrap_err();
+    assert_eq!(violation.check, "assume_role_expiry");
+    assert!(violation.to_string().contains("2700 s away"), "{violation}");
+}

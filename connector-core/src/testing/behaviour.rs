@@ -1,0 +1,307 @@
+//! A behaviour suite every [`StsProvider`] must pass (in the style of `object_store`'s
+//! integration suite): run it against the in-memory STS and against a real adapter on a test
+//! server, and both are held to the same wire-level contract.
+//!
+//! It covers only what AWS, the in-memory STS and moto all do the same way:
+//! - `AssumeRole` returns credentials (non-empty access key id, secret and token) that expire
+//!   the requested duration from now, for the shortest and a one-hour session;
+//! - two sessions get different access key ids;
+//! - `GetCallerIdentity` with those credentials reports the role's account, the assumed-role
+//!   ARN `arn:PARTITION:sts::ACCOUNT:assumed-role/ROLE/SESSION` and a user id ending in
+//!   `:SESSION`;
+//! - a bad session name and a duration out of range are refused with `InvalidRequest`
+//!   before anything is sent, naming the parameter.
+//!
+//! Trust policy enforcement, revocation and expiry are not part of it: moto does not enforce
+//! them (see `connector-aws`'s docs), so they are tested against the in-memory STS alone.
+//!
+//! ```
+//! use std::sync::Arc;
+//! use std::time::Duration;
+//! use connector_core::ManualClock;
+//! use connector_core::testing::InMemorySts;
+//! use connector_core::testing::behaviour::{ContractFixture, provider_contract};
+//! use trust_policy::{CrossAccountTrust, ExternalId, VendorPrincipal};
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let clock = ManualClock::at_unix(1_800_000_000);
+//! let sts = InMemorySts::new(
+//!     Arc::new(clock.clone()),
+//!     "arn:aws:sts::999988887777:assumed-role/vendor-connector/worker".parse()?,
+//! );
+//! let role: iam_policy::RoleArn = "arn:aws:iam::111122223333:role/vendor-access".parse()?;
+//! let external_id = ExternalId::generate()?;
+//! let trust = CrossAccountTrust::new(VendorPrincipal::account("999988887777".parse()?), external_id.clone())
+//!     .policy()?;
+//! sts.create_role(role.clone(), trust, Duration::from_secs(3600))?;
+//!
+//! let fixture = ContractFixture::new(role, Arc::new(clock)).external_id(external_id);
+//! let rt = tokio::runtime::Builder::new_current_thread().build()?;
+//! let report = rt.block_on(provider_contract(&sts, &fixture))?;
+//! assert!(report.checks.len() >= 5);
+//! # Ok(())
+//! # }
+//! ```
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use iam_policy::RoleArn;
+use trust_policy::ExternalId;
+
+use crate::{
+    AssumeRoleRequest, Clock, MIN_SESSION, ProviderError, ProviderErrorKind, StsProvider,
+    TemporaryCredentials,
+};
+
+/// What the suite needs: a role the provider lets the caller assume (with the External ID,
+/// when the role requires one) and the clock the provider's expiries are measured on.
+#[derive(Debug, Clone)]
+pub struct ContractFixture {
+    /// A role that exists and trusts the provider's caller.
+    pub role: RoleArn,
+    /// The External ID the role requires, if any.
+    pub external_id: Option<ExternalId>,
+    /// The clock the provider's answers follow (a `ManualClock` for the in-memory STS, the
+    /// system clock for a server).
+    pub clock: Arc<dyn Clock>,
+    /// How far an expiry may be from `now + duration` (a server's clock, rounding to seconds
+    /// and the time the call takes).
+    pub tolerance: Duration,
+    /// The region passed with every call.
+    pub region: Option<String>,
+    /// The prefix of the session names the suite uses (2 to 50 characters of
+    /// `[\w+=,.@-]`).
+    pub session_prefix: String,
+}
+
+impl ContractFixture {
+    /// A fixture for `role` on `clock`, with a 30-second tolerance, no External ID and no
+    /// region.
+    pub fn new(role: RoleArn, clock: Arc<dyn Clock>) -> ContractFixture {
+        ContractFixture {
+            role,
+            external_id: None,
+            clock,
+            tolerance: Duration::from_secs(30),
+            region: None,
+            session_prefix: "contract".to_owned(),
+        }
+    }
+
+    /// Sets the External ID.
+    pub fn external_id(mut self, external_id: ExternalId) -> Self {
+        self.external_id = Some(external_id);
+        self
+    }
+
+    /// Sets the region.
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.region = Some(region.into());
+        self
+    }
+
+    /// Sets the tolerance on expiries.
+    pub fn tolerance(mut self, tolerance: Duration) -> Self {
+        self.tolerance = tolerance;
+        self
+    }
+
+    fn request(&self, session_name: String, duration: Duration) -> AssumeRoleRequest {
+        let mut request =
+            AssumeRoleRequest::new(self.role.clone(), session_name).duration(duration);
+        request.external_id = self.external_id.clone();
+        request.region = self.region.clone();
+        request
+    }
+}
+
+/// A rule of the contract the provider broke.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("provider contract, check {check}: {detail}")]
+pub struct ContractViolation {
+    /// The check, e.g. `assume_role_expiry`.
+    pub check: &'static str,
+    /// What was expected and what came back (never a secret).
+    pub detail: String,
+}
+
+/// The checks that passed, in order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContractReport {
+    /// The names of the checks run.
+    pub checks: Vec<&'static str>,
+}
+
+fn violation(check: &'static str, detail: impl fmt::Display) -> ContractViolation {
+    ContractViolation {
+        check,
+        detail: detail.to_string(),
+    }
+}
+
+fn unexpected(check: &'static str, error: &ProviderError) -> ContractViolation {
+    violation(check, format_args!("the provider failed: {error}"))
+}
+
+fn distance(a: SystemTime, b: SystemTime) -> Duration {
+    a.duration_since(b)
+        .or_else(|_| b.duration_since(a))
+        .unwrap_or_default()
+}
+
+fn check_credentials(
+    check: &'static str,
+    credentials: &TemporaryCredentials,
+    expected_expiry: SystemTime,
+    tolerance: Duration,
+) -> Result<(), ContractViolation> {
+    use secrecy::ExposeSecret;
+    if credentials.access_key_id().is_empty()
+        || credentials.secret_access_key().expose_secret().is_empty()
+        || credentials.session_token().expose_secret().is_empty()
+    {
+        return Err(violation(
+            check,
+            "an access key id, secret access key and session token must all be non-empty",
+        ));
+    }
+    let off = distance(credentials.expiration(), expected_expiry);
+    if off > tolerance {
+        return Err(violation(
+            check,
+            format_args!(
+                "the credentials expire at {}, {} s away from the expected {} (tolerance {} s)",
+                crate::Timestamp::from_system(credentials.expiration()),
+                off.as_secs(),
+                crate::Timestamp::from_system(expected_expiry),
+                tolerance.as_secs()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn expect_invalid(
+    check: &'static str,
+    parameter: &str,
+    result: Result<TemporaryCredentials, ProviderError>,
+) -> Result<(), ContractViolation> {
+    match result {
+        Err(error)
+            if error.kind == ProviderErrorKind::InvalidRequest
+                && error.message.contains(parameter) =>
+        {
+            Ok(())
+        }
+        Err(error) => Err(violation(
+            check,
+            format_args!("expected InvalidRequest naming {parameter}, got {error}"),
+        )),
+        Ok(_) => Err(violation(
+            check,
+            format_args!("a request with a bad {parameter} was answered with credentials"),
+        )),
+    }
+}
+
+/// Runs the contract against `provider`. Returns the checks that passed, or the first
+/// violation.
+pub async fn provider_contract(
+    provider: &dyn StsProvider,
+    fixture: &ContractFixture,
+) -> Result<ContractReport, ContractViolation> {
+    let mut checks = Vec::new();
+    let prefix = &fixture.session_prefix;
+    let region = fixture.region.as_deref();
+
+    // Expiry follows DurationSeconds, for the shortest and a one-hour session.
+    let mut issued = Vec::new();
+    for (n, duration) in [MIN_SESSION, Duration::from_secs(3_600)]
+        .into_iter()
+        .enumerate()
+    {
+        let session_name = format!("{prefix}-{n}");
+        let request = fixture.request(session_name.clone(), duration);
+        let before = fixture.clock.now();
+        let credentials = provider
+            .assume_role(&request)
+            .await
+            .map_err(|e| unexpected("assume_role_expiry", &e))?;
+        check_credentials(
+            "assume_role_expiry",
+            &credentials,
+            before + duration,
+            fixture.tolerance,
+        )?;
+        issued.push((session_name, credentials));
+    }
+    checks.push("assume_role_expiry");
+
+    if issued[0].1.access_key_id() == issued[1].1.access_key_id() {
+        return Err(violation(
+            "distinct_sessions",
+            "two sessions got the same access key id",
+        ));
+    }
+    checks.push("distinct_sessions");
+
+    // GetCallerIdentity with the session's own credentials.
+    for (session_name, credentials) in &issued {
+        let identity = provider
+            .caller_identity(credentials, region)
+            .await
+            .map_err(|e| unexpected("caller_identity", &e))?;
+        let expected_arn = fixture.role.assumed_role_arn(session_name);
+        if identity.account != fixture.role.account_id().as_str() {
+            return Err(violation(
+                "caller_identity",
+                format_args!(
+                    "account {} is not the role's account {}",
+                    identity.account,
+                    fixture.role.account_id()
+                ),
+            ));
+        }
+        if identity.arn != expected_arn {
+            return Err(violation(
+                "caller_identity",
+                format_args!("ARN {} is not {expected_arn}", identity.arn),
+            ));
+        }
+        if !identity.user_id.ends_with(&format!(":{session_name}")) {
+            return Err(violation(
+                "caller_identity",
+                format_args!(
+                    "user id {} does not end with :{session_name}",
+                    identity.user_id
+                ),
+            ));
+        }
+    }
+    checks.push("caller_identity");
+
+    // Refused before sending, naming the parameter.
+    for bad_name in ["bad name!", "a", &"x".repeat(65)] {
+        let request = fixture.request(bad_name.to_owned(), Duration::from_secs(3_600));
+        expect_invalid(
+            "session_name_rejected",
+            "RoleSessionName",
+            provider.assume_role(&request).await,
+        )?;
+    }
+    checks.push("session_name_rejected");
+
+    for seconds in [60, 900 - 1, 43_200 + 1] {
+        let request = fixture.request(format!("{prefix}-short"), Duration::from_secs(seconds));
+        expect_invalid(
+            "duration_rejected",
+            "DurationSeconds",
+            provider.assume_role(&request).await,
+        )?;
+    }
+    checks.push("duration_rejected");
+
+    Ok(ContractReport { checks })
+}
