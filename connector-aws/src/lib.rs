@@ -52,6 +52,9 @@
 //! | so `verify_connection` | refuses the role with the one error `EXTERNAL_ID_NOT_REQUIRED` (the check without External ID "succeeds") | verified |
 //! | role deleted (IAM `GetRole` then fails), next refresh | new credentials; the connection stays `Active`, and `GetCallerIdentity` still names the deleted role | `AccessDenied`, `Disconnected` |
 //! | request signatures | not checked: fake static `AKIA…` keys work for IAM and STS | checked |
+//! | CloudFormation `CreateStack` with the `onboarding` template (`Ref`, `Fn::Sub`, `Fn::Split`/`Fn::Join` over a `CommaDelimitedList`, `CAPABILITY_NAMED_IAM`), then `DeleteStack` | creates the role with its trust policy and inline policy and outputs its ARN; deleting the stack deletes the role | same |
+//! | YAML templates | read as YAML 1.1 (PyYAML): a plain `2012-10-17` becomes a date (the `onboarding` crate quotes such strings) | CloudFormation keeps it a string |
+//! | `GetRolePolicy` on a role CloudFormation created | the document as a Python `repr` (single quotes), not URL-encoded JSON | URL-encoded JSON |
 //!
 //! What moto cannot show (trust policy enforcement, revocation on role deletion) is covered
 //! against connector-core's in-memory STS (feature `testing`), which enforces AWS's semantics

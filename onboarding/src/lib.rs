@@ -39,6 +39,7 @@ mod error;
 mod manual;
 mod node;
 mod terraform;
+mod yaml;
 
 pub use blueprint::{
     EXTERNAL_ID_INPUT, Input, Onboarding, OnboardingBuilder, PermissionPolicy, ROLE_NAME_INPUT,

@@ -51,10 +51,7 @@ pub struct CloudFormationTemplate {
 impl CloudFormationTemplate {
     /// The template as YAML.
     pub fn to_yaml(&self) -> Result<String, OnboardingError> {
-        serde_yaml_ng::to_string(&self.template).map_err(|e| OnboardingError::Write {
-            artifact: "CloudFormation template",
-            message: e.to_string(),
-        })
+        Ok(crate::yaml::to_yaml(&self.template))
     }
 
     /// The template as JSON (pretty-printed).

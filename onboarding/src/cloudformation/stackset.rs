@@ -44,10 +44,7 @@ pub struct StackSetTemplate {
 impl StackSetTemplate {
     /// The wrapper template as YAML.
     pub fn to_yaml(&self) -> Result<String, OnboardingError> {
-        serde_yaml_ng::to_string(&self.template).map_err(|e| OnboardingError::Write {
-            artifact: "StackSet template",
-            message: e.to_string(),
-        })
+        Ok(crate::yaml::to_yaml(&self.template))
     }
 
     /// The wrapper template as JSON.
