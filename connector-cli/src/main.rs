@@ -4,6 +4,7 @@
 //! all is well, 1 when it found problems or the request was denied, and 2 on bad input.
 
 mod args;
+mod connect;
 mod demo;
 mod exit;
 mod external_id;
@@ -45,6 +46,9 @@ enum Command {
     Onboard(onboard::OnboardCommand),
     /// The whole onboarding story on an in-memory STS, with no AWS account.
     Demo(demo::DemoArgs),
+    /// Test a customer's role against AWS (or an emulator) through the aws-sdk-sts adapter.
+    #[command(subcommand)]
+    Connect(connect::ConnectCommand),
 }
 
 fn main() -> ExitCode {
@@ -56,6 +60,7 @@ fn main() -> ExitCode {
         Command::Permissions(command) => permissions::run(command),
         Command::Onboard(command) => onboard::run(command),
         Command::Demo(args) => demo::run(args),
+        Command::Connect(command) => connect::run(command),
     };
     outcome.report()
 }

@@ -1,0 +1,128 @@
+//! `connector connect test`: a real connection test through `connector-aws`: AssumeRole with
+//! the External ID, GetCallerIdentity, then AssumeRole without it, which must be denied.
+
+use clap::{Args, Subcommand};
+use connector_aws::AwsStsProvider;
+use connector_core::{VerificationReport, VerificationSeverity, verify_connection};
+use iam_policy::RoleArn;
+use trust_policy::ExternalId;
+
+use crate::exit::Outcome;
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum ConnectCommand {
+    /// Test a customer's role with this machine's AWS credentials (the default chain).
+    Test(TestArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct TestArgs {
+    /// The customer's role ARN.
+    #[arg(long)]
+    role_arn: String,
+    /// The External ID given to the customer.
+    #[arg(long)]
+    external_id: String,
+    /// Send STS calls here instead of AWS (a local emulator, a private endpoint).
+    #[arg(long)]
+    endpoint_url: Option<String>,
+    /// The STS region (default: the AWS configuration's).
+    #[arg(long)]
+    region: Option<String>,
+    /// The role session name.
+    #[arg(long, default_value = "connector-test")]
+    session_name: String,
+    /// Print the report as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+pub(crate) fn run(command: ConnectCommand) -> Outcome {
+    let ConnectCommand::Test(args) = command;
+    let role: RoleArn = match args.role_arn.parse() {
+        Ok(role) => role,
+        Err(e) => return Outcome::BadInput(format!("--role-arn: {e}")),
+    };
+    let external_id: ExternalId = match args.external_id.parse() {
+        Ok(id) => id,
+        Err(e) => return Outcome::BadInput(format!("--external-id: {e}")),
+    };
+    if let Some(region) = &args.region
+        && let Err(e) = region.parse::<iam_policy::Region>()
+    {
+        return Outcome::BadInput(format!("--region: {e}"));
+    }
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => return Outcome::Failed(format!("could not start the async runtime: {e}")),
+    };
+    if !args.json {
+        eprintln!("Testing {role} ...");
+    }
+    let report = runtime.block_on(async {
+        let mut builder = AwsStsProvider::builder();
+        if let Some(url) = &args.endpoint_url {
+            builder = builder.endpoint_url(url);
+        }
+        if let Some(region) = &args.region {
+            builder = builder.region(region);
+        }
+        let provider = builder.build().await.map_err(|e| e.to_string())?;
+        Ok::<VerificationReport, String>(
+            verify_connection(
+                &provider,
+                &role,
+                &external_id,
+                &args.session_name,
+                args.region.as_deref(),
+            )
+            .await,
+        )
+    });
+    let report = match report {
+        Ok(report) => report,
+        Err(message) => return Outcome::BadInput(message),
+    };
+    if args.json {
+        println!(
+            "{:#}",
+            serde_json::json!({ "role_arn": role.to_string(), "report": report })
+        );
+    } else {
+        if let Some(identity) = &report.identity {
+            println!("assumed as {} (account {})", identity.arn, identity.account);
+        }
+        for finding in &report.findings {
+            println!(
+                "{} {}: {}\n  fix: {}",
+                severity(finding.severity),
+                finding.code,
+                finding.message,
+                finding.remediation
+            );
+        }
+        println!(
+            "{}",
+            if report.verified {
+                "verified: the role works with the External ID and refuses callers without it"
+            } else {
+                "refused: do not use this role until the findings above are fixed"
+            }
+        );
+    }
+    if report.verified {
+        Outcome::Ok
+    } else {
+        Outcome::Findings
+    }
+}
+
+fn severity(severity: VerificationSeverity) -> &'static str {
+    match severity {
+        VerificationSeverity::Error => "ERROR",
+        VerificationSeverity::Warning => "WARNING",
+    }
+}
