@@ -351,3 +351,25 @@ proptest! {
         prop_assert_eq!(parts.stack_name, stack);
     }
 }
+
+#[test]
+fn during_a_rotation_the_parameter_is_the_first_id_and_the_second_stays() {
+    let trust = CrossAccountTrust::new(
+        VendorPrincipal::account("999988887777".parse().unwrap()),
+        EXTERNAL_ID.parse().unwrap(),
+    )
+    .also_accept("NextExternalId0123456789".parse().unwrap())
+    .unwrap();
+    let onboarding = Onboarding::builder(trust, builtin::read_only_access().unwrap())
+        .build()
+        .unwrap();
+    let template = json(&onboarding.cloudformation().unwrap().to_json().unwrap());
+    let ids = &template["Resources"]["ConnectorRole"]["Properties"]["AssumeRolePolicyDocument"]
+        ["Statement"][0]["Condition"]["StringEquals"]["sts:ExternalId"];
+    assert_eq!(
+        ids,
+        &serde_json::json!([{"Ref": "ExternalId"}, "NextExternalId0123456789"])
+    );
+    let (trust_doc, _, _) = created_documents(&onboarding, &stack_parameters(&onboarding));
+    assert_eq!(trust_doc, json(&onboarding.trust_policy().to_json()));
+}
