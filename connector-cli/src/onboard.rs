@@ -156,14 +156,12 @@ fn produce(command: OnboardCommand) -> Result<(), String> {
             // The CLI route needs the organizational units; without them only the template
             // (whose parameter asks for them at deploy time) is printed.
             let units = organizational_units;
-            let (commands, disconnect) = if units.is_empty() {
-                (Vec::new(), Vec::new())
+            let commands = if units.is_empty() {
+                Vec::new()
             } else {
-                (
-                    stackset.cli_commands(&units, &region),
-                    stackset.disconnect_steps(&stack_set_name, &units, &region),
-                )
+                stackset.cli_commands(&units, &region)
             };
+            let disconnect = stackset.disconnect_steps(&stack_set_name, &units, &region);
             let note = if commands.is_empty() {
                 "Deploy it from the management account; pass --organizational-unit to also print the AWS CLI route.".to_owned()
             } else {

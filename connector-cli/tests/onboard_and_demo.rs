@@ -99,7 +99,7 @@ fn cloudformation_prints_the_template_and_the_link() {
         Some("q3VfX0oJ8m2TzL7cRk1NwY5aHbE6dGs4")
     );
     assert!(
-        report["disconnect"][1]
+        report["disconnect"][0]["command"]
             .as_str()
             .unwrap()
             .contains("delete-stack")

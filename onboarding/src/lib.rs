@@ -35,6 +35,7 @@
 
 mod blueprint;
 mod cloudformation;
+mod disconnect;
 mod error;
 mod manual;
 mod node;
@@ -48,6 +49,7 @@ pub use cloudformation::{
     CloudFormationTemplate, MAX_LINK_LEN, QuickCreateLink, QuickCreateParts, REGION_PARAMETER,
     ROLE_LOGICAL_ID, STACK_SET_LOGICAL_ID, StackSetTemplate, TARGETS_PARAMETER,
 };
+pub use disconnect::DisconnectStep;
 pub use error::OnboardingError;
 pub use manual::{ManualFile, ManualSteps, TRUST_POLICY_FILE};
 pub use node::{Node, Piece, Text};

@@ -3,7 +3,7 @@
 
 use permission_sets::PolicyTarget;
 
-use crate::{Onboarding, OnboardingError};
+use crate::{DisconnectStep, Onboarding, OnboardingError};
 
 /// The file the trust policy is saved as.
 pub const TRUST_POLICY_FILE: &str = "trust-policy.json";
@@ -30,14 +30,15 @@ pub struct ManualFile {
 /// let manual = onboarding.manual().unwrap();
 /// assert_eq!(manual.files()[0].name, "trust-policy.json");
 /// assert!(manual.commands().iter().any(|c| c.contains("attach-role-policy")));
-/// assert!(manual.disconnect_steps().last().unwrap().starts_with("aws iam delete-role"));
+/// let last = manual.disconnect_steps().last().unwrap();
+/// assert!(last.command.as_deref().unwrap().starts_with("aws iam delete-role"));
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ManualSteps {
     role_name: String,
     files: Vec<ManualFile>,
     commands: Vec<String>,
-    disconnect: Vec<String>,
+    disconnect: Vec<DisconnectStep>,
 }
 
 impl ManualSteps {
@@ -52,7 +53,7 @@ impl ManualSteps {
     }
 
     /// How to take the access away again.
-    pub fn disconnect_steps(&self) -> &[String] {
+    pub fn disconnect_steps(&self) -> &[DisconnectStep] {
         &self.disconnect
     }
 
@@ -106,9 +107,12 @@ impl Onboarding {
                         quote(&policy.name),
                         quote(&file)
                     ));
-                    disconnect.push(format!(
-                        "aws iam delete-role-policy --role-name {role} --policy-name {}",
-                        quote(&policy.name)
+                    disconnect.push(DisconnectStep::run(
+                        format!("Delete the inline policy {}.", policy.name),
+                        format!(
+                            "aws iam delete-role-policy --role-name {role} --policy-name {}",
+                            quote(&policy.name)
+                        ),
                     ));
                 }
                 _ => {
@@ -124,10 +128,16 @@ impl Onboarding {
                     commands.push(format!(
                         "aws iam attach-role-policy --role-name {role} --policy-arn \"{arn}\""
                     ));
-                    disconnect.push(format!(
-                        "aws iam detach-role-policy --role-name {role} --policy-arn \"{arn}\""
+                    disconnect.push(DisconnectStep::run(
+                        format!("Detach the policy {name} from the role."),
+                        format!(
+                            "aws iam detach-role-policy --role-name {role} --policy-arn \"{arn}\""
+                        ),
                     ));
-                    disconnect.push(format!("aws iam delete-policy --policy-arn \"{arn}\""));
+                    disconnect.push(DisconnectStep::run(
+                        format!("Delete the policy {name}."),
+                        format!("aws iam delete-policy --policy-arn \"{arn}\""),
+                    ));
                 }
             }
         }
@@ -136,15 +146,21 @@ impl Onboarding {
                 "aws iam attach-role-policy --role-name {role} --policy-arn {}",
                 quote(&arn)
             ));
-            disconnect.push(format!(
-                "aws iam detach-role-policy --role-name {role} --policy-arn {}",
-                quote(&arn)
+            disconnect.push(DisconnectStep::run(
+                format!("Detach the AWS managed policy {arn}."),
+                format!(
+                    "aws iam detach-role-policy --role-name {role} --policy-arn {}",
+                    quote(&arn)
+                ),
             ));
         }
         commands.push(format!(
             "aws iam get-role --role-name {role} --query Role.Arn --output text"
         ));
-        disconnect.push(format!("aws iam delete-role --role-name {role}"));
+        disconnect.push(DisconnectStep::run(
+            "Delete the role; the vendor's next credential refresh fails and it sees the connection revoked.",
+            format!("aws iam delete-role --role-name {role}"),
+        ));
         Ok(ManualSteps {
             role_name: self.role_name().to_owned(),
             files,

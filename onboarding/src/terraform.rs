@@ -11,7 +11,7 @@ use permission_sets::PolicyTarget;
 
 use crate::cloudformation::list_inputs;
 use crate::node::{Node, Piece, Text};
-use crate::{Input, Onboarding, OnboardingError};
+use crate::{DisconnectStep, Input, Onboarding, OnboardingError};
 
 const ARTIFACT: &str = "Terraform";
 /// The resource name of the role.
@@ -56,12 +56,11 @@ impl TerraformConfig {
     }
 
     /// How to take the access away again.
-    pub fn disconnect_steps(&self) -> Vec<String> {
-        vec![
-            "In the directory holding this configuration and its state, run:".to_owned(),
-            "terraform destroy".to_owned(),
-            "(or remove the configuration from your module and apply)".to_owned(),
-        ]
+    pub fn disconnect_steps(&self) -> Vec<DisconnectStep> {
+        vec![DisconnectStep::run(
+            "In the directory holding this configuration and its state, destroy what it created (or remove it from your module and apply).",
+            "terraform destroy",
+        )]
     }
 }
 

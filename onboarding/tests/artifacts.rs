@@ -204,12 +204,12 @@ fn manual_commands_create_then_attach_then_print_the_arn() {
             * onboarding.policies().len();
         assert_eq!(attaches, managed + onboarding.managed_policy_arns().len());
         let steps = manual.disconnect_steps();
+        let last = steps.last().unwrap().command.as_deref().unwrap();
         assert!(
-            steps
-                .last()
-                .unwrap()
-                .starts_with("aws iam delete-role --role-name")
+            last.starts_with("aws iam delete-role --role-name"),
+            "{last}"
         );
+        assert!(steps.iter().all(|s| s.command.is_some()));
         assert_eq!(steps.len(), commands.len() - 1 - managed);
     }
 }
@@ -364,8 +364,8 @@ fn during_a_rotation_the_parameter_is_the_first_id_and_the_second_stays() {
         .build()
         .unwrap();
     let template = json(&onboarding.cloudformation().unwrap().to_json().unwrap());
-    let ids = &template["Resources"]["ConnectorRole"]["Properties"]["AssumeRolePolicyDocument"]
-        ["Statement"][0]["Condition"]["StringEquals"]["sts:ExternalId"];
+    let ids = &template["Resources"]["ConnectorRole"]["Properties"]["AssumeRolePolicyDocument"]["Statement"]
+        [0]["Condition"]["StringEquals"]["sts:ExternalId"];
     assert_eq!(
         ids,
         &serde_json::json!([{"Ref": "ExternalId"}, "NextExternalId0123456789"])

@@ -19,14 +19,19 @@ fn artifacts(onboarding: &onboarding::Onboarding) -> Vec<(&'static str, String)>
         .quick_create_link(&"us-east-1".parse().unwrap(), TEMPLATE_URL, "AcmeConnector")
         .unwrap();
     let units: Vec<String> = ORGANIZATIONAL_UNITS.iter().map(|s| s.to_string()).collect();
+    let list = |steps: &[onboarding::DisconnectStep]| {
+        steps
+            .iter()
+            .map(|s| format!("- {s}"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
     let disconnect = format!(
         "# CloudFormation\n{}\n\n# StackSets\n{}\n\n# Terraform\n{}\n\n# Manual\n{}\n",
-        template.disconnect_steps("AcmeConnector").join("\n"),
-        stackset
-            .disconnect_steps("AcmeConnector", &units, "us-east-1")
-            .join("\n"),
-        terraform.disconnect_steps().join("\n"),
-        manual.disconnect_steps().join("\n"),
+        list(&template.disconnect_steps("AcmeConnector")),
+        list(&stackset.disconnect_steps("AcmeConnector", &units, "us-east-1")),
+        list(&terraform.disconnect_steps()),
+        list(manual.disconnect_steps()),
     );
     vec![
         ("template.yaml", template.to_yaml().unwrap()),

@@ -14,7 +14,7 @@ use std::collections::BTreeSet;
 use permission_sets::PolicyTarget;
 
 use crate::node::Node;
-use crate::{Input, Onboarding, OnboardingError};
+use crate::{DisconnectStep, Input, Onboarding, OnboardingError};
 pub(crate) use lower::{lower, reference};
 
 /// The logical id of the role in the template.
@@ -82,18 +82,18 @@ impl CloudFormationTemplate {
     }
 
     /// How to take the access away again.
-    pub fn disconnect_steps(&self, stack_name: &str) -> Vec<String> {
+    pub fn disconnect_steps(&self, stack_name: &str) -> Vec<DisconnectStep> {
+        let stack = crate::manual::quote(stack_name);
         vec![
-            format!(
-                "Delete the CloudFormation stack {stack_name} (console: CloudFormation > Stacks > {stack_name} > Delete); this deletes the role and its policies."
+            DisconnectStep::run(
+                format!(
+                    "Delete the CloudFormation stack {stack_name} (console: CloudFormation > Stacks > {stack_name} > Delete); this deletes the role and its policies."
+                ),
+                format!("aws cloudformation delete-stack --stack-name {stack}"),
             ),
-            format!(
-                "aws cloudformation delete-stack --stack-name {}",
-                crate::manual::quote(stack_name)
-            ),
-            format!(
-                "aws cloudformation wait stack-delete-complete --stack-name {}",
-                crate::manual::quote(stack_name)
+            DisconnectStep::run(
+                "Wait until the deletion is complete.",
+                format!("aws cloudformation wait stack-delete-complete --stack-name {stack}"),
             ),
         ]
     }

@@ -6,7 +6,7 @@
 use crate::cloudformation::{CloudFormationTemplate, list_inputs, lower, quick_create, reference};
 use crate::manual::quote;
 use crate::node::{Node, Text};
-use crate::{Onboarding, OnboardingError};
+use crate::{DisconnectStep, Onboarding, OnboardingError};
 
 /// CloudFormation: `TemplateBody` is at most 51,200 bytes.
 const TEMPLATE_BODY_LIMIT: usize = 51_200;
@@ -90,8 +90,8 @@ impl StackSetTemplate {
         stack_name: &str,
         organizational_units: &[String],
         region: &str,
-    ) -> Vec<String> {
-        vec![
+    ) -> Vec<DisconnectStep> {
+        let mut steps = vec![DisconnectStep::run(
             format!(
                 "If you created the stack set with the template: delete the stack {stack_name} in the management account; CloudFormation deletes the stack instances (and the role in every account) and then the stack set."
             ),
@@ -99,18 +99,26 @@ impl StackSetTemplate {
                 "aws cloudformation delete-stack --stack-name {}",
                 quote(stack_name)
             ),
-            "If you created the stack set with the CLI: delete its stack instances, then the stack set.".to_owned(),
-            format!(
-                "aws cloudformation delete-stack-instances --stack-set-name {} --deployment-targets OrganizationalUnitIds={} --regions {} --no-retain-stacks",
-                quote(&self.name),
-                quote(&organizational_units.join(",")),
-                quote(region)
-            ),
-            format!(
-                "aws cloudformation delete-stack-set --stack-set-name {}",
-                quote(&self.name)
-            ),
-        ]
+        )];
+        if !organizational_units.is_empty() {
+            steps.push(DisconnectStep::run(
+                "If you created the stack set with the CLI: delete its stack instances (and the role in every account) ...",
+                format!(
+                    "aws cloudformation delete-stack-instances --stack-set-name {} --deployment-targets OrganizationalUnitIds={} --regions {} --no-retain-stacks",
+                    quote(&self.name),
+                    quote(&organizational_units.join(",")),
+                    quote(region)
+                ),
+            ));
+            steps.push(DisconnectStep::run(
+                "... then the stack set, once the instances are gone.",
+                format!(
+                    "aws cloudformation delete-stack-set --stack-set-name {}",
+                    quote(&self.name)
+                ),
+            ));
+        }
+        steps
     }
 }
 
