@@ -32,12 +32,32 @@ pub(super) fn run(
     if vendor_allowed {
         let missing = simulate(doc, &vendor());
         let wrong = simulate(doc, &vendor().external_id(WRONG_EXTERNAL_ID));
-        for (leak, what) in [
-            (&missing, "without an External ID"),
-            (&wrong, "with a wrong External ID"),
-        ] {
-            if leak.decision == Decision::Allow {
-                external_id_leak(expectation, doc, leak, what, &mut findings);
+        let deciding = |s: &Simulation| {
+            (s.decision == Decision::Allow).then(|| {
+                s.actions[0]
+                    .evaluation
+                    .deciding_statement()
+                    .map(|m| m.index)
+            })
+        };
+        match (deciding(&missing), deciding(&wrong)) {
+            // One statement lets both through: one finding per cause, not two.
+            (Some(a), Some(b)) if a == b => external_id_leak(
+                expectation,
+                doc,
+                &missing,
+                "without an External ID or with a wrong one",
+                &mut findings,
+            ),
+            (missing_leaks, wrong_leaks) => {
+                if missing_leaks.is_some() {
+                    let what = "without an External ID";
+                    external_id_leak(expectation, doc, &missing, what, &mut findings);
+                }
+                if wrong_leaks.is_some() {
+                    let what = "with a wrong External ID";
+                    external_id_leak(expectation, doc, &wrong, what, &mut findings);
+                }
             }
         }
     } else {
