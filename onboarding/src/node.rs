@@ -57,6 +57,12 @@ impl Text {
         Text(pieces)
     }
 
+    /// The text with each slot written back as its `{{Name}}` placeholder (the inverse of
+    /// [`from_placeholders`](Self::from_placeholders)).
+    pub fn to_placeholders(&self) -> String {
+        self.fill(&mut |name| placeholder(name))
+    }
+
     /// The text when it holds no slot.
     pub fn as_literal(&self) -> Option<String> {
         let mut out = String::new();
@@ -223,6 +229,11 @@ impl Node {
     }
 }
 
+/// `{{Name}}`.
+fn placeholder(name: &str) -> String {
+    format!("{{{{{name}}}}}")
+}
+
 /// Every combination of the slots' values, in order.
 fn expand_text(text: &Text, values: &BTreeMap<String, Vec<String>>) -> Vec<String> {
     let mut out = vec![String::new()];
@@ -236,9 +247,7 @@ fn expand_text(text: &Text, values: &BTreeMap<String, Vec<String>>) -> Vec<Strin
                         .flat_map(|s| options.iter().map(move |v| format!("{s}{v}")))
                         .collect();
                 }
-                None => out
-                    .iter_mut()
-                    .for_each(|s| s.push_str(&format!("{{{{{name}}}}}"))),
+                None => out.iter_mut().for_each(|s| s.push_str(&placeholder(name))),
             },
         }
     }
@@ -253,9 +262,7 @@ impl Serialize for Node {
             Node::Null => serializer.serialize_unit(),
             Node::Bool(b) => serializer.serialize_bool(*b),
             Node::Number(n) => n.serialize(serializer),
-            Node::Text(text) => {
-                serializer.serialize_str(&text.fill(&mut |name| format!("{{{{{name}}}}}")))
-            }
+            Node::Text(text) => serializer.serialize_str(&text.to_placeholders()),
             Node::List(items) => {
                 let mut seq = serializer.serialize_seq(Some(items.len()))?;
                 for item in items {
@@ -371,7 +378,7 @@ mod tests {
         #[test]
         fn placeholder_split_round_trips(template in "[a-z:/*{}]{0,30}") {
             let text = Text::from_placeholders(&template);
-            proptest::prop_assert_eq!(text.fill(&mut |n| format!("{{{{{n}}}}}")), template);
+            proptest::prop_assert_eq!(text.to_placeholders(), template);
         }
     }
 }

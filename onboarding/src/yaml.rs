@@ -81,7 +81,7 @@ fn scalar(node: &Node) -> String {
         Node::Null => "null".to_owned(),
         Node::Bool(b) => b.to_string(),
         Node::Number(n) => n.to_string(),
-        Node::Text(text) => string(&text.fill(&mut |name| format!("{{{{{name}}}}}"))),
+        Node::Text(text) => string(&text.to_placeholders()),
         Node::Map(_) => "{}".to_owned(),
         Node::List(_) => "[]".to_owned(),
     }

@@ -51,7 +51,7 @@ pub struct CloudFormationTemplate {
 impl CloudFormationTemplate {
     /// The template as YAML.
     pub fn to_yaml(&self) -> Result<String, OnboardingError> {
-        Ok(crate::yaml::to_yaml(&self.template))
+        within_limit(crate::yaml::to_yaml(&self.template))
     }
 
     /// The template as JSON (pretty-printed).
@@ -61,14 +61,7 @@ impl CloudFormationTemplate {
                 artifact: "CloudFormation template",
                 message: e.to_string(),
             })?;
-        if json.len() > TEMPLATE_URL_BODY_LIMIT {
-            return Err(OnboardingError::TooLarge {
-                what: "the CloudFormation template".to_owned(),
-                size: json.len(),
-                limit: TEMPLATE_URL_BODY_LIMIT,
-            });
-        }
-        Ok(json)
+        within_limit(json)
     }
 
     /// The template's parameter names, in order.
@@ -287,6 +280,18 @@ impl Onboarding {
             ),
         ])
     }
+}
+
+/// The template text, when CloudFormation takes a template that large.
+fn within_limit(text: String) -> Result<String, OnboardingError> {
+    if text.len() > TEMPLATE_URL_BODY_LIMIT {
+        return Err(OnboardingError::TooLarge {
+            what: "the CloudFormation template".to_owned(),
+            size: text.len(),
+            limit: TEMPLATE_URL_BODY_LIMIT,
+        });
+    }
+    Ok(text)
 }
 
 pub(crate) fn list_inputs(inputs: &[Input]) -> BTreeSet<String> {
