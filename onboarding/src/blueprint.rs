@@ -68,6 +68,18 @@ pub struct PermissionPolicy {
     pub template: Node,
 }
 
+impl PermissionPolicy {
+    /// Its Terraform resource name: `Permissions1` becomes `permissions1`.
+    pub fn terraform_name(&self) -> String {
+        snake_case(&self.name)
+    }
+
+    /// The Terraform local that holds its document: `permissions1_policy`.
+    pub fn terraform_local(&self) -> String {
+        format!("{}_policy", self.terraform_name())
+    }
+}
+
 /// The one description every onboarding artifact is produced from.
 ///
 /// ```

@@ -89,10 +89,8 @@ impl Onboarding {
         let mut locals = Block::builder("locals")
             .add_attribute(("trust_policy", lower(self.trust_template(), &lists)?));
         for policy in self.policies() {
-            locals = locals.add_attribute((
-                format!("{}_policy", snake(&policy.name)),
-                lower(&policy.template, &lists)?,
-            ));
+            locals =
+                locals.add_attribute((policy.terraform_local(), lower(&policy.template, &lists)?));
         }
         body = body.add_block(locals.build());
         let role = Block::builder("resource")
@@ -111,8 +109,8 @@ impl Onboarding {
             .build();
         body = body.add_block(role);
         for policy in self.policies() {
-            let label = snake(&policy.name);
-            let document = jsonencode(traversal("local", &[&format!("{label}_policy")]));
+            let label = policy.terraform_name();
+            let document = jsonencode(traversal("local", &[&policy.terraform_local()]));
             match self.policy_target() {
                 PolicyTarget::InlinePolicies => {
                     body = body.add_block(
@@ -285,10 +283,6 @@ fn var(input: &str) -> Expression {
 
 fn role_attribute(attr: &str) -> Expression {
     traversal("aws_iam_role", &[ROLE_RESOURCE, attr])
-}
-
-fn snake(name: &str) -> String {
-    crate::blueprint::snake_case(name)
 }
 
 fn jsonencode(value: Expression) -> Expression {

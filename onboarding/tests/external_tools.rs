@@ -123,7 +123,7 @@ fn terraform_parses_and_its_locals_are_the_rendered_documents() {
         let expected: Value = serde_json::from_str(&onboarding.trust_policy().to_json()).unwrap();
         assert_eq!(trust, expected, "{name}");
         for policy in onboarding.policies() {
-            let key = format!("{}_policy", snake(&policy.name));
+            let key = policy.terraform_local();
             let document = evaluate(&locals[&key], &var_value);
             let expected: Value = serde_json::from_str(&policy.document.to_json()).unwrap();
             assert_eq!(document, expected, "{name}: {key}");
@@ -136,17 +136,6 @@ fn terraform_parses_and_its_locals_are_the_rendered_documents() {
             .collect();
         assert_eq!(outputs, ["role_arn", "external_id"], "{name}");
     }
-}
-
-fn snake(name: &str) -> String {
-    let mut out = String::new();
-    for (i, c) in name.chars().enumerate() {
-        if c.is_ascii_uppercase() && i > 0 {
-            out.push('_');
-        }
-        out.push(c.to_ascii_lowercase());
-    }
-    out
 }
 
 /// Evaluates the expressions python-hcl2 leaves as `${...}` strings: `var.x` and
