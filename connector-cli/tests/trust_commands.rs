@@ -26,6 +26,21 @@ fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
+/// `connector trust lint FILE --vendor-account VENDOR --external-id ID [EXTRA...]`.
+fn lint(file: &str, external_id: &str, extra: &[&str]) -> Output {
+    let mut args = vec![
+        "trust",
+        "lint",
+        file,
+        "--vendor-account",
+        VENDOR,
+        "--external-id",
+        external_id,
+    ];
+    args.extend_from_slice(extra);
+    connector(&args)
+}
+
 const VENDOR: &str = "999988887777";
 const CALLER: &str = "arn:aws:iam::999988887777:role/app";
 
@@ -219,30 +234,13 @@ fn generate_bad_input_names_the_field() {
 #[test]
 fn lint_accepts_a_good_policy_and_flags_a_missing_external_id() {
     let good = write_policy("good.json", GOOD_TRUST);
-    let out = connector(&[
-        "trust",
-        "lint",
-        good.to_str().unwrap(),
-        "--vendor-account",
-        VENDOR,
-        "--external-id",
-        "right-id-123",
-    ]);
+    let out = lint(good.to_str().unwrap(), "right-id-123", &[]);
     assert_eq!(out.status.code(), Some(0), "{out:?}");
     assert!(String::from_utf8_lossy(&out.stdout).contains("the vendor may connect"));
 
     let bad = write_policy("no-external-id.json", NO_EXTERNAL_ID);
     let path = bad.to_str().unwrap();
-    let args = [
-        "trust",
-        "lint",
-        path,
-        "--vendor-account",
-        VENDOR,
-        "--external-id",
-        "right-id-123",
-    ];
-    let out = connector(&args);
+    let out = lint(path, "right-id-123", &[]);
     assert_eq!(out.status.code(), Some(1), "{out:?}");
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
@@ -251,9 +249,7 @@ fn lint_accepts_a_good_policy_and_flags_a_missing_external_id() {
     );
     assert!(text.contains("fix: Add \"Condition\""), "{text}");
 
-    let mut with_json = args.to_vec();
-    with_json.push("--json");
-    let out = connector(&with_json);
+    let out = lint(path, "right-id-123", &["--json"]);
     assert_eq!(out.status.code(), Some(1), "{out:?}");
     let report = json(&out);
     assert_eq!(report["vendor_may_connect"], false);
@@ -274,16 +270,7 @@ fn lint_accepts_a_good_policy_and_flags_a_missing_external_id() {
 #[test]
 fn lint_wrong_id_and_malformed_json_are_findings() {
     let good = write_policy("lint-mismatch.json", GOOD_TRUST);
-    let out = connector(&[
-        "trust",
-        "lint",
-        good.to_str().unwrap(),
-        "--vendor-account",
-        VENDOR,
-        "--external-id",
-        "other-id-456",
-        "--json",
-    ]);
+    let out = lint(good.to_str().unwrap(), "other-id-456", &["--json"]);
     assert_eq!(out.status.code(), Some(1), "{out:?}");
     let report = json(&out);
     assert_eq!(report["vendor_allowed"], false);
@@ -296,15 +283,7 @@ fn lint_wrong_id_and_malformed_json_are_findings() {
     assert!(codes.contains(&"EXTERNAL_ID_MISMATCH"), "{codes:?}");
 
     let broken = write_policy("lint-broken.json", "{\"Statement\": [\n  {\"Effect\": ,}]}");
-    let out = connector(&[
-        "trust",
-        "lint",
-        broken.to_str().unwrap(),
-        "--vendor-account",
-        VENDOR,
-        "--external-id",
-        "right-id-123",
-    ]);
+    let out = lint(broken.to_str().unwrap(), "right-id-123", &[]);
     assert_eq!(out.status.code(), Some(1), "{out:?}");
     assert!(String::from_utf8_lossy(&out.stdout).contains("MALFORMED_POLICY"));
 }
@@ -352,15 +331,7 @@ fn lint_bad_input_names_the_field() {
         assert_eq!(out.status.code(), Some(2), "{args:?}: {out:?}");
         assert!(stderr(&out).contains(field), "{args:?}: {}", stderr(&out));
     }
-    let out = connector(&[
-        "trust",
-        "lint",
-        "/nonexistent/trust.json",
-        "--vendor-account",
-        VENDOR,
-        "--external-id",
-        "right-id-123",
-    ]);
+    let out = lint("/nonexistent/trust.json", "right-id-123", &[]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("FILE"));
 }
