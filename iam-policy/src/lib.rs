@@ -28,6 +28,7 @@
 //! ```
 #![deny(missing_docs)]
 
+mod codes;
 mod compiled;
 mod error;
 mod eval;
@@ -39,6 +40,9 @@ mod one_or_many;
 mod template;
 mod validate;
 
+#[doc(hidden)]
+pub use codes::__private;
+pub use codes::UnknownCode;
 pub use compiled::CompiledPolicy;
 pub use error::{Error, SourceLocation};
 pub use eval::{

@@ -1,18 +1,26 @@
 //! What a validation check reports: [`Severity`], [`FindingCode`] and [`Finding`], in the shape
 //! of IAM Access Analyzer's `ValidatePolicy` findings.
 
-use std::borrow::Cow;
 use std::fmt;
 
-use schemars::{JsonSchema, SchemaGenerator, json_schema};
-use serde::{Serialize, Serializer};
+use serde::Serialize;
 
 use crate::SourceLocation;
 
 /// How much a finding matters, as Access Analyzer grades them (`ValidatePolicyFinding`
 /// `findingType`). The order is the order of importance: errors first.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, schemars::JsonSchema,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    serde::Deserialize,
+    schemars::JsonSchema,
 )]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum Severity {
@@ -44,156 +52,101 @@ impl fmt::Display for Severity {
     }
 }
 
-/// Declares `FindingCode` with its stable name and fixed severity in one table, so the three
-/// can't drift apart.
-macro_rules! finding_codes {
-    ($( $(#[$doc:meta])* $variant:ident = $name:literal, $severity:ident; )+) => {
-        /// What a finding is about: a stable identifier and a fixed [`Severity`].
-        ///
-        /// Names reuse IAM Access Analyzer's issue codes where Access Analyzer has one for the
-        /// same problem.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        #[non_exhaustive]
-        pub enum FindingCode {
-            $( $(#[$doc])* $variant, )+
-        }
-
-        impl FindingCode {
-            /// Every code, in declaration order.
-            pub const ALL: &'static [FindingCode] = &[$(FindingCode::$variant),+];
-
-            /// The stable name, e.g. `MISSING_VERSION`.
-            pub fn as_str(self) -> &'static str {
-                match self {
-                    $(FindingCode::$variant => $name,)+
-                }
-            }
-
-            /// The severity every finding with this code has.
-            pub fn severity(self) -> Severity {
-                match self {
-                    $(FindingCode::$variant => Severity::$severity,)+
-                }
-            }
-        }
-    };
-}
-
-finding_codes! {
-    /// The text is not JSON.
-    JsonSyntaxError = "JSON_SYNTAX_ERROR", Error;
-    /// The JSON does not follow the IAM policy grammar (unknown element, wrong type, ...).
-    MalformedPolicyDocument = "MALFORMED_POLICY_DOCUMENT", Error;
-    /// `Statement` is an empty list.
-    EmptyArrayStatement = "EMPTY_ARRAY_STATEMENT", Error;
-    /// Two statements share a `Sid`.
-    DuplicateSid = "DUPLICATE_SID", Error;
-    /// A `Sid` in an identity policy has characters other than ASCII letters and digits.
-    InvalidSid = "INVALID_SID", Error;
-    /// A `Sid` in a trust or session policy has characters other than ASCII letters and digits.
-    NonAlphanumericSid = "NON_ALPHANUMERIC_SID", Warning;
-    /// `Action` or `NotAction` is an empty list.
-    EmptyArrayAction = "EMPTY_ARRAY_ACTION", Error;
-    /// `Resource` or `NotResource` is an empty list.
-    EmptyArrayResource = "EMPTY_ARRAY_RESOURCE", Error;
-    /// A statement of an identity or session policy has neither `Resource` nor `NotResource`.
-    MissingResource = "MISSING_RESOURCE", Error;
-    /// A role trust policy statement has `Resource` or `NotResource`.
-    RoleTrustPolicySyntaxErrorResource = "ROLE_TRUST_POLICY_SYNTAX_ERROR_RESOURCE", Error;
-    /// An identity or session policy statement has `Principal` or `NotPrincipal`.
-    UnsupportedPrincipal = "UNSUPPORTED_PRINCIPAL", Error;
-    /// A role trust policy statement has no `Principal`.
-    MissingPrincipal = "MISSING_PRINCIPAL", Error;
-    /// A role trust policy statement uses `NotPrincipal`.
-    RoleTrustPolicySyntaxErrorNotPrincipal = "ROLE_TRUST_POLICY_SYNTAX_ERROR_NOTPRINCIPAL", Error;
-    /// A role trust policy uses the bare `"Principal": "*"`.
-    RoleTrustPolicyUnsupportedWildcardInPrincipal =
-        "ROLE_TRUST_POLICY_UNSUPPORTED_WILDCARD_IN_PRINCIPAL", Error;
-    /// A principal value holds a wildcard other than the whole `{"AWS": "*"}`.
-    UnsupportedWildcardInPrincipal = "UNSUPPORTED_WILDCARD_IN_PRINCIPAL", Error;
-    /// A principal type lists no values (`{"AWS": []}`).
-    EmptyArrayPrincipal = "EMPTY_ARRAY_PRINCIPAL", Error;
-    /// `Principal` is an empty object.
-    EmptyObjectPrincipal = "EMPTY_OBJECT_PRINCIPAL", Error;
-    /// A principal is not `*`, an account id, an IAM/STS principal ARN or a unique id.
-    InvalidPrincipalFormat = "INVALID_PRINCIPAL_FORMAT", Error;
-    /// A service principal is not a DNS-style name like `ec2.amazonaws.com`.
-    InvalidServicePrincipalFormat = "INVALID_SERVICE_PRINCIPAL_FORMAT", Error;
-    /// A condition operator IAM does not know.
-    InvalidConditionOperator = "INVALID_CONDITION_OPERATOR", Error;
-    /// `NullIfExists`, which IAM does not have.
-    NullWithIfExists = "NULL_WITH_IF_EXISTS", Error;
-    /// A value a Numeric, Date, Bool, Null or IpAddress operator can't read.
-    InvalidConditionValue = "INVALID_CONDITION_VALUE", Error;
-    /// The policy is larger than the quota of its kind (the message names the kind, the size,
-    /// the limit and the excess).
-    PolicySizeExceeded = "POLICY_SIZE_EXCEEDED", Error;
-    /// The inline policies of one user, group or role together are larger than IAM allows.
-    InlinePoliciesSizeExceedQuota = "INLINE_POLICIES_SIZE_EXCEED_QUOTA", Error;
-    /// A session policy holds a character STS does not accept.
-    InvalidSessionPolicyCharacter = "INVALID_SESSION_POLICY_CHARACTER", Error;
-    /// `Allow` with `NotPrincipal`: everyone not listed, anonymous callers included.
-    AllowWithNotPrincipal = "ALLOW_WITH_NOT_PRINCIPAL", SecurityWarning;
-    /// `Allow` to `"*"` or `{"AWS": "*"}` without any condition.
-    AllowAnyPrincipalWithoutCondition = "ALLOW_ANY_PRINCIPAL_WITHOUT_CONDITION", SecurityWarning;
-    /// `iam:PassRole` allowed on every role.
-    PassRoleWithStarInResource = "PASS_ROLE_WITH_STAR_IN_RESOURCE", SecurityWarning;
-    /// `"Action": "*"` with `"Resource": "*"` allowed: full administrator access.
-    AllowAllActionsOnAllResources = "ALLOW_ALL_ACTIONS_ON_ALL_RESOURCES", SecurityWarning;
-    /// `ForAllValues:` on a single-valued key: true whenever the key is absent.
-    ForAllValuesWithSingleValuedKey = "FOR_ALL_VALUES_WITH_SINGLE_VALUED_KEY", SecurityWarning;
-    /// No `Version`: IAM uses `2008-10-17`.
-    MissingVersion = "MISSING_VERSION", Warning;
-    /// `Version` `2008-10-17`: policy variables are literal text.
-    OutdatedVersion = "OUTDATED_VERSION", Warning;
-    /// A policy variable in a document whose version does not substitute variables.
-    VariableUnsupportedInVersion = "VARIABLE_UNSUPPORTED_IN_VERSION", Warning;
-    /// `ForAnyValue:` on a single-valued key.
-    ForAnyValueWithSingleValuedKey = "FOR_ANY_VALUE_WITH_SINGLE_VALUED_KEY", Warning;
-    /// `ForAllValues:` in an `Allow` with no `Null` check: true when the key is absent.
-    ForAllValuesWithoutNullCheck = "FOR_ALL_VALUES_WITHOUT_NULL_CHECK", Warning;
-    /// `ForAnyValue:` or `ForAllValues:` on the `Null` operator.
-    NullWithQualifier = "NULL_WITH_QUALIFIER", Warning;
-    /// A condition key lists no values.
-    EmptyArrayCondition = "EMPTY_ARRAY_CONDITION", Warning;
-    /// `Condition` or one of its operators is an empty object.
-    EmptyObjectCondition = "EMPTY_OBJECT_CONDITION", Warning;
-    /// `IpAddress` on `aws:SourceIp` with a private (RFC 1918) range, which never matches.
-    PrivateIpAddress = "PRIVATE_IP_ADDRESS", Warning;
-    /// `NotIpAddress` on `aws:SourceIp` with a private (RFC 1918) range, which always matches.
-    PrivateNotIpAddress = "PRIVATE_NOT_IP_ADDRESS", Warning;
-    /// A trust policy action that is not an `sts:` action.
-    UnsupportedActionInTrustPolicy = "UNSUPPORTED_ACTION_IN_TRUST_POLICY", Warning;
-    /// An action already covered by another entry of the same list.
-    RedundantAction = "REDUNDANT_ACTION", Suggestion;
-    /// A resource already covered by another entry of the same list.
-    RedundantResource = "REDUNDANT_RESOURCE", Suggestion;
-}
-
-impl fmt::Display for FindingCode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for FindingCode {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl JsonSchema for FindingCode {
-    fn schema_name() -> Cow<'static, str> {
-        "FindingCode".into()
-    }
-
-    fn json_schema(_: &mut SchemaGenerator) -> schemars::Schema {
-        let names: Vec<&str> = FindingCode::ALL.iter().map(|c| c.as_str()).collect();
-        json_schema!({
-            "description": "A stable finding identifier (Access Analyzer issue code where one exists).",
-            "type": "string",
-            "enum": names
-        })
+crate::finding_codes! {
+    /// What a finding is about: a stable identifier and a fixed [`Severity`].
+    ///
+    /// Names reuse IAM Access Analyzer's issue codes where Access Analyzer has one for the
+    /// same problem.
+    #[non_exhaustive]
+    pub enum FindingCode: "A stable finding identifier (Access Analyzer issue code where one exists)." {
+        /// The text is not JSON.
+        JsonSyntaxError = "JSON_SYNTAX_ERROR", Error;
+        /// The JSON does not follow the IAM policy grammar (unknown element, wrong type, ...).
+        MalformedPolicyDocument = "MALFORMED_POLICY_DOCUMENT", Error;
+        /// `Statement` is an empty list.
+        EmptyArrayStatement = "EMPTY_ARRAY_STATEMENT", Error;
+        /// Two statements share a `Sid`.
+        DuplicateSid = "DUPLICATE_SID", Error;
+        /// A `Sid` in an identity policy has characters other than ASCII letters and digits.
+        InvalidSid = "INVALID_SID", Error;
+        /// A `Sid` in a trust or session policy has characters other than ASCII letters and digits.
+        NonAlphanumericSid = "NON_ALPHANUMERIC_SID", Warning;
+        /// `Action` or `NotAction` is an empty list.
+        EmptyArrayAction = "EMPTY_ARRAY_ACTION", Error;
+        /// `Resource` or `NotResource` is an empty list.
+        EmptyArrayResource = "EMPTY_ARRAY_RESOURCE", Error;
+        /// A statement of an identity or session policy has neither `Resource` nor `NotResource`.
+        MissingResource = "MISSING_RESOURCE", Error;
+        /// A role trust policy statement has `Resource` or `NotResource`.
+        RoleTrustPolicySyntaxErrorResource = "ROLE_TRUST_POLICY_SYNTAX_ERROR_RESOURCE", Error;
+        /// An identity or session policy statement has `Principal` or `NotPrincipal`.
+        UnsupportedPrincipal = "UNSUPPORTED_PRINCIPAL", Error;
+        /// A role trust policy statement has no `Principal`.
+        MissingPrincipal = "MISSING_PRINCIPAL", Error;
+        /// A role trust policy statement uses `NotPrincipal`.
+        RoleTrustPolicySyntaxErrorNotPrincipal = "ROLE_TRUST_POLICY_SYNTAX_ERROR_NOTPRINCIPAL", Error;
+        /// A role trust policy uses the bare `"Principal": "*"`.
+        RoleTrustPolicyUnsupportedWildcardInPrincipal =
+            "ROLE_TRUST_POLICY_UNSUPPORTED_WILDCARD_IN_PRINCIPAL", Error;
+        /// A principal value holds a wildcard other than the whole `{"AWS": "*"}`.
+        UnsupportedWildcardInPrincipal = "UNSUPPORTED_WILDCARD_IN_PRINCIPAL", Error;
+        /// A principal type lists no values (`{"AWS": []}`).
+        EmptyArrayPrincipal = "EMPTY_ARRAY_PRINCIPAL", Error;
+        /// `Principal` is an empty object.
+        EmptyObjectPrincipal = "EMPTY_OBJECT_PRINCIPAL", Error;
+        /// A principal is not `*`, an account id, an IAM/STS principal ARN or a unique id.
+        InvalidPrincipalFormat = "INVALID_PRINCIPAL_FORMAT", Error;
+        /// A service principal is not a DNS-style name like `ec2.amazonaws.com`.
+        InvalidServicePrincipalFormat = "INVALID_SERVICE_PRINCIPAL_FORMAT", Error;
+        /// A condition operator IAM does not know.
+        InvalidConditionOperator = "INVALID_CONDITION_OPERATOR", Error;
+        /// `NullIfExists`, which IAM does not have.
+        NullWithIfExists = "NULL_WITH_IF_EXISTS", Error;
+        /// A value a Numeric, Date, Bool, Null or IpAddress operator can't read.
+        InvalidConditionValue = "INVALID_CONDITION_VALUE", Error;
+        /// The policy is larger than the quota of its kind (the message names the kind, the size,
+        /// the limit and the excess).
+        PolicySizeExceeded = "POLICY_SIZE_EXCEEDED", Error;
+        /// The inline policies of one user, group or role together are larger than IAM allows.
+        InlinePoliciesSizeExceedQuota = "INLINE_POLICIES_SIZE_EXCEED_QUOTA", Error;
+        /// A session policy holds a character STS does not accept.
+        InvalidSessionPolicyCharacter = "INVALID_SESSION_POLICY_CHARACTER", Error;
+        /// `Allow` with `NotPrincipal`: everyone not listed, anonymous callers included.
+        AllowWithNotPrincipal = "ALLOW_WITH_NOT_PRINCIPAL", SecurityWarning;
+        /// `Allow` to `"*"` or `{"AWS": "*"}` without any condition.
+        AllowAnyPrincipalWithoutCondition = "ALLOW_ANY_PRINCIPAL_WITHOUT_CONDITION", SecurityWarning;
+        /// `iam:PassRole` allowed on every role.
+        PassRoleWithStarInResource = "PASS_ROLE_WITH_STAR_IN_RESOURCE", SecurityWarning;
+        /// `"Action": "*"` with `"Resource": "*"` allowed: full administrator access.
+        AllowAllActionsOnAllResources = "ALLOW_ALL_ACTIONS_ON_ALL_RESOURCES", SecurityWarning;
+        /// `ForAllValues:` on a single-valued key: true whenever the key is absent.
+        ForAllValuesWithSingleValuedKey = "FOR_ALL_VALUES_WITH_SINGLE_VALUED_KEY", SecurityWarning;
+        /// No `Version`: IAM uses `2008-10-17`.
+        MissingVersion = "MISSING_VERSION", Warning;
+        /// `Version` `2008-10-17`: policy variables are literal text.
+        OutdatedVersion = "OUTDATED_VERSION", Warning;
+        /// A policy variable in a document whose version does not substitute variables.
+        VariableUnsupportedInVersion = "VARIABLE_UNSUPPORTED_IN_VERSION", Warning;
+        /// `ForAnyValue:` on a single-valued key.
+        ForAnyValueWithSingleValuedKey = "FOR_ANY_VALUE_WITH_SINGLE_VALUED_KEY", Warning;
+        /// `ForAllValues:` in an `Allow` with no `Null` check: true when the key is absent.
+        ForAllValuesWithoutNullCheck = "FOR_ALL_VALUES_WITHOUT_NULL_CHECK", Warning;
+        /// `ForAnyValue:` or `ForAllValues:` on the `Null` operator.
+        NullWithQualifier = "NULL_WITH_QUALIFIER", Warning;
+        /// A condition key lists no values.
+        EmptyArrayCondition = "EMPTY_ARRAY_CONDITION", Warning;
+        /// `Condition` or one of its operators is an empty object.
+        EmptyObjectCondition = "EMPTY_OBJECT_CONDITION", Warning;
+        /// `IpAddress` on `aws:SourceIp` with a private (RFC 1918) range, which never matches.
+        PrivateIpAddress = "PRIVATE_IP_ADDRESS", Warning;
+        /// `NotIpAddress` on `aws:SourceIp` with a private (RFC 1918) range, which always matches.
+        PrivateNotIpAddress = "PRIVATE_NOT_IP_ADDRESS", Warning;
+        /// A trust policy action that is not an `sts:` action.
+        UnsupportedActionInTrustPolicy = "UNSUPPORTED_ACTION_IN_TRUST_POLICY", Warning;
+        /// An action already covered by another entry of the same list.
+        RedundantAction = "REDUNDANT_ACTION", Suggestion;
+        /// A resource already covered by another entry of the same list.
+        RedundantResource = "REDUNDANT_RESOURCE", Suggestion;
     }
 }
 
