@@ -36,5 +36,5 @@ pub use render::{
 };
 pub use set::{
     Access, Grant, ManagedPolicy, Parameter, ParameterRule, ParameterValues, PermissionSet,
-    PermissionSetBuilder,
+    PermissionSetBuilder, PermissionSetRef,
 };

@@ -3,9 +3,11 @@
 
 mod grant;
 mod parameter;
+mod reference;
 
 pub use grant::{Access, Grant};
 pub use parameter::{Parameter, ParameterRule, ParameterValues};
+pub use reference::PermissionSetRef;
 pub(crate) use parameter::{render_resource, resolve};
 
 use std::collections::BTreeMap;
@@ -40,8 +42,8 @@ pub struct ManagedPolicy {
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct PermissionSet {
-    name: String,
-    version: String,
+    #[serde(flatten)]
+    reference: PermissionSetRef,
     description: String,
     parameters: Vec<Parameter>,
     grants: Vec<Grant>,
@@ -49,13 +51,15 @@ pub struct PermissionSet {
 }
 
 impl PermissionSet {
-    /// Starts a set named `name` (lowercase letters, digits, `-`, `_`, `:`) at `version`
-    /// (`MAJOR.MINOR.PATCH`).
+    /// Starts a set named `name` at `version`; [`build`](PermissionSetBuilder::build) checks
+    /// both with the [`PermissionSetRef`] rule.
     pub fn builder(name: &str, version: &str) -> PermissionSetBuilder {
         PermissionSetBuilder {
+            name: name.to_owned(),
+            version: version.to_owned(),
             set: PermissionSet {
-                name: name.to_owned(),
-                version: version.to_owned(),
+                // Replaced by `build` once the name and version are checked.
+                reference: PermissionSetRef::placeholder(),
                 description: String::new(),
                 parameters: Vec::new(),
                 grants: Vec::new(),
@@ -67,12 +71,17 @@ impl PermissionSet {
 
     /// The name.
     pub fn name(&self) -> &str {
-        &self.name
+        self.reference.name()
     }
 
     /// The version.
     pub fn version(&self) -> &str {
-        &self.version
+        self.reference.version()
+    }
+
+    /// The name and version, as connections and artifacts record them.
+    pub fn reference(&self) -> &PermissionSetRef {
+        &self.reference
     }
 
     /// What the set is for.
@@ -120,6 +129,8 @@ impl PermissionSet {
 /// Builds a [`PermissionSet`], checking it as a whole on [`build`](PermissionSetBuilder::build).
 #[derive(Debug, Clone)]
 pub struct PermissionSetBuilder {
+    name: String,
+    version: String,
     set: PermissionSet,
     managed_errors: Vec<PermissionSetError>,
 }
@@ -166,38 +177,15 @@ impl PermissionSetBuilder {
     /// known to the catalog (typos such as `s3:GetObjects` are refused with a suggestion),
     /// placeholders that name declared parameters, resources that render to valid patterns.
     pub fn build(self) -> Result<PermissionSet, PermissionSetError> {
-        let set = self.set;
+        let mut set = self.set;
         if let Some(error) = self.managed_errors.into_iter().next() {
             return Err(error);
         }
-        let name_ok = !set.name.is_empty()
-            && set
-                .name
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"-_:".contains(&b));
-        if !name_ok {
-            return Err(PermissionSetError::invalid(
-                "permission set name",
-                &set.name,
-                "a name is lowercase letters, digits, '-', '_' and ':'",
-            ));
-        }
-        let parts: Vec<&str> = set.version.split('.').collect();
-        if parts.len() != 3
-            || parts
-                .iter()
-                .any(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()))
-        {
-            return Err(PermissionSetError::invalid(
-                "version",
-                &set.version,
-                "a version is MAJOR.MINOR.PATCH, e.g. 1.0.0",
-            ));
-        }
+        set.reference = PermissionSetRef::new(&self.name, &self.version)?;
         if set.grants.is_empty() && set.managed_policies.is_empty() {
             return Err(PermissionSetError::invalid(
                 "permission set",
-                &set.name,
+                set.name(),
                 "a permission set needs at least one grant or managed policy",
             ));
         }
