@@ -17,33 +17,27 @@ const PROVIDER_NAME: &str = "connector-aws-session";
 #[derive(Clone)]
 enum Source {
     Session(Arc<CredentialSession>),
-    Connected(Arc<ConnectedSession>),
+    Connected(ConnectedSession),
 }
 
-/// A [`CredentialSession`] (or a [`ConnectedSession`], which also records revocation and
-/// throttling on its stored connection) as an `aws_credential_types` credentials provider.
+/// A connection's credentials (a [`ConnectedSession`] from a `Connector`, which hands out
+/// credentials only while the stored connection is live and records revocation and
+/// throttling on it) or a bare [`CredentialSession`], as an `aws_credential_types`
+/// credentials provider.
 ///
 /// Each time the SDK asks (its identity cache asks again shortly before the expiry it was
 /// given), the session hands out its current credentials, refreshing them through the
 /// provider when they are in the refresh window. The expiry of the session's credentials is
 /// the expiry of the SDK's credentials. A revoked connection makes the SDK call fail with a
-/// `CredentialsError` whose source is the `ProviderError` (or `ConnectorError`).
+/// `CredentialsError` whose source is the `ConnectorError` (or `ProviderError`).
 ///
 /// Secrets never show in `Debug`: neither this type's nor the SDK `Credentials`'.
 ///
 /// ```no_run
-/// use std::sync::Arc;
-/// use connector_aws::{AwsStsProvider, SessionCredentialsProvider};
-/// use connector_core::{AssumeRoleRequest, CredentialSession, RefreshPolicy, SystemClock};
-/// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
-/// let provider = Arc::new(AwsStsProvider::builder().region("us-east-1").build().await?);
-/// let request = AssumeRoleRequest::new(
-///     "arn:aws:iam::111122223333:role/vendor-access".parse()?,
-///     "vendor-sync",
-/// )
-/// .external_id("q3VfX0oJ8m2TzL7cRk1NwY5aHbE6dGs4".parse()?);
-/// let session = CredentialSession::new(provider, request, Arc::new(SystemClock), RefreshPolicy::default())?;
-/// let credentials = SessionCredentialsProvider::new(Arc::new(session));
+/// use connector_aws::SessionCredentialsProvider;
+/// use connector_core::Connector;
+/// # async fn demo(connector: Connector) -> Result<(), Box<dyn std::error::Error>> {
+/// let credentials = SessionCredentialsProvider::connected(connector.session("acme".parse()?));
 ///
 /// // Any AWS SDK client: its calls are signed with the customer's role, refreshed as needed.
 /// let base = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
@@ -65,9 +59,9 @@ impl SessionCredentialsProvider {
         }
     }
 
-    /// Credentials from a session bound to a stored connection: a refresh that finds the role
-    /// revoked moves the connection to `Disconnected`, throttling to `Degraded`.
-    pub fn connected(session: Arc<ConnectedSession>) -> SessionCredentialsProvider {
+    /// Credentials of a stored connection: none once it is not live; a refresh that finds the
+    /// role revoked moves the connection to `Disconnected`, throttling to `Degraded`.
+    pub fn connected(session: ConnectedSession) -> SessionCredentialsProvider {
         SessionCredentialsProvider {
             source: Source::Connected(session),
         }
@@ -95,12 +89,6 @@ impl SessionCredentialsProvider {
         Ok(to_sdk(&credentials))
     }
 
-    fn session(&self) -> &CredentialSession {
-        match &self.source {
-            Source::Session(session) => session,
-            Source::Connected(session) => session.session(),
-        }
-    }
 }
 
 /// SDK credentials with the same secrets and expiry.
@@ -125,11 +113,13 @@ impl ProvideCredentials for SessionCredentialsProvider {
 
 impl fmt::Debug for SessionCredentialsProvider {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let request = self.session().request();
-        f.debug_struct("SessionCredentialsProvider")
-            .field("role", &format_args!("{}", request.role_arn))
-            .field("session_name", &request.session_name)
-            .field("connected", &matches!(self.source, Source::Connected(_)))
-            .finish_non_exhaustive()
+        let mut debug = f.debug_struct("SessionCredentialsProvider");
+        match &self.source {
+            Source::Session(session) => debug
+                .field("role", &format_args!("{}", session.request().role_arn()))
+                .field("session_name", &session.request().session_name().as_str()),
+            Source::Connected(session) => debug.field("connection", &session.id().as_str()),
+        };
+        debug.finish_non_exhaustive()
     }
 }

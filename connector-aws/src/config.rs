@@ -5,7 +5,8 @@ use std::fmt;
 
 use aws_config::{BehaviorVersion, SdkConfig};
 use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
-use aws_sdk_sts::config::Region;
+use aws_sdk_sts::config::Region as SdkRegion;
+use connector_core::Region;
 use aws_smithy_types::retry::RetryConfig;
 use aws_smithy_types::timeout::TimeoutConfig;
 
@@ -20,13 +21,13 @@ pub enum ConfigError {
         "region: none configured; set AWS_REGION or a profile region, or call AwsStsProviderBuilder::region"
     )]
     MissingRegion,
-    /// A region name is not a region name.
+    /// The default chain's region is not a region code (the rule is `connector_core::Region`'s).
     #[error("region {region:?}: {rule}")]
     InvalidRegion {
-        /// The region as given.
+        /// The region as found.
         region: String,
         /// The rule it broke.
-        rule: &'static str,
+        rule: String,
     },
     /// An endpoint URL override is not an absolute http(s) URL.
     #[error("endpoint_url {url:?}: {rule}")]
@@ -38,22 +39,14 @@ pub enum ConfigError {
     },
 }
 
-/// Checks a region name: 1 to 64 characters from lower-case letters, digits and `-`.
-pub(crate) fn check_region(region: &str) -> Result<(), ConfigError> {
-    let ok = (1..=64).contains(&region.len())
-        && region
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        && !region.starts_with('-')
-        && !region.ends_with('-');
-    if ok {
-        Ok(())
-    } else {
-        Err(ConfigError::InvalidRegion {
+/// The default chain's region as a [`Region`].
+fn parse_region(region: &str) -> Result<Region, ConfigError> {
+    region
+        .parse::<Region>()
+        .map_err(|e| ConfigError::InvalidRegion {
             region: region.to_owned(),
-            rule: "must be 1 to 64 lower-case letters, digits and inner hyphens, e.g. eu-west-1",
+            rule: e.to_string(),
         })
-    }
 }
 
 fn check_endpoint_url(url: &str) -> Result<(), ConfigError> {
@@ -83,14 +76,14 @@ fn check_endpoint_url(url: &str) -> Result<(), ConfigError> {
 }
 
 /// Builds an [`AwsStsProvider`]. Everything not set here comes from the `SdkConfig` given to
-/// [`sdk_config`](Self::sdk_config) or, without one, from `aws-config`'s default chain
+/// [`with_sdk_config`](Self::with_sdk_config) or, without one, from `aws-config`'s default chain
 /// (environment, profile, container and instance metadata) with the latest behaviour version.
 ///
 /// ```no_run
 /// use connector_aws::AwsStsProvider;
-/// # async fn demo() -> Result<(), connector_aws::ConfigError> {
+/// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
 /// let provider = AwsStsProvider::builder()
-///     .region("eu-west-1")                 // regional STS endpoint sts.eu-west-1.amazonaws.com
+///     .with_region("eu-west-1".parse()?)   // regional STS endpoint sts.eu-west-1.amazonaws.com
 ///     .build()
 ///     .await?;
 /// # let _ = provider;
@@ -100,7 +93,7 @@ fn check_endpoint_url(url: &str) -> Result<(), ConfigError> {
 #[derive(Default)]
 pub struct AwsStsProviderBuilder {
     sdk_config: Option<SdkConfig>,
-    region: Option<String>,
+    region: Option<Region>,
     endpoint_url: Option<String>,
     credentials: Option<SharedCredentialsProvider>,
     timeout_config: Option<TimeoutConfig>,
@@ -125,37 +118,37 @@ impl fmt::Debug for AwsStsProviderBuilder {
 
 impl AwsStsProviderBuilder {
     /// Starts from this `SdkConfig` instead of the default chain.
-    pub fn sdk_config(mut self, config: SdkConfig) -> Self {
+    pub fn with_sdk_config(mut self, config: SdkConfig) -> Self {
         self.sdk_config = Some(config);
         self
     }
 
     /// The default region: its regional STS endpoint is called unless a request names another.
-    pub fn region(mut self, region: impl Into<String>) -> Self {
-        self.region = Some(region.into());
+    pub fn with_region(mut self, region: Region) -> Self {
+        self.region = Some(region);
         self
     }
 
     /// Sends every call to this URL (a test server such as moto, or a private VPC endpoint).
-    pub fn endpoint_url(mut self, url: impl Into<String>) -> Self {
+    pub fn with_endpoint_url(mut self, url: impl Into<String>) -> Self {
         self.endpoint_url = Some(url.into());
         self
     }
 
     /// The vendor's own base credentials, which sign `AssumeRole`.
-    pub fn credentials_provider(mut self, provider: impl ProvideCredentials + 'static) -> Self {
+    pub fn with_credentials_provider(mut self, provider: impl ProvideCredentials + 'static) -> Self {
         self.credentials = Some(SharedCredentialsProvider::new(provider));
         self
     }
 
     /// Connect, read, attempt and operation timeouts.
-    pub fn timeout_config(mut self, config: TimeoutConfig) -> Self {
+    pub fn with_timeout_config(mut self, config: TimeoutConfig) -> Self {
         self.timeout_config = Some(config);
         self
     }
 
     /// Retries (the SDK retries throttling and transient errors with backoff by default).
-    pub fn retry_config(mut self, config: RetryConfig) -> Self {
+    pub fn with_retry_config(mut self, config: RetryConfig) -> Self {
         self.retry_config = Some(config);
         self
     }
@@ -171,8 +164,7 @@ impl AwsStsProviderBuilder {
                     loader = loader.credentials_provider(credentials.clone());
                 }
                 if let Some(region) = &self.region {
-                    check_region(region)?;
-                    loader = loader.region(Region::new(region.clone()));
+                    loader = loader.region(SdkRegion::new(region.as_str().to_owned()));
                 }
                 loader.load().await
             }
@@ -185,13 +177,15 @@ impl AwsStsProviderBuilder {
     pub fn build_from(self, sdk_config: &SdkConfig) -> Result<AwsStsProvider, ConfigError> {
         let region = match self.region {
             Some(region) => region,
-            None => sdk_config
-                .region()
-                .map(|r| r.as_ref().to_owned())
-                .ok_or(ConfigError::MissingRegion)?,
+            None => parse_region(
+                sdk_config
+                    .region()
+                    .ok_or(ConfigError::MissingRegion)?
+                    .as_ref(),
+            )?,
         };
-        check_region(&region)?;
-        let mut config = aws_sdk_sts::config::Builder::from(sdk_config).region(Region::new(region));
+        let mut config = aws_sdk_sts::config::Builder::from(sdk_config)
+            .region(SdkRegion::new(region.as_str().to_owned()));
         if let Some(url) = self.endpoint_url {
             check_endpoint_url(&url)?;
             config = config.endpoint_url(url);
@@ -220,10 +214,10 @@ mod tests {
 
     #[test]
     fn regions_and_urls_are_checked() {
-        assert!(check_region("eu-west-1").is_ok());
-        assert!(check_region("us-gov-west-1").is_ok());
+        assert!(parse_region("eu-west-1").is_ok());
+        assert!(parse_region("us-gov-west-1").is_ok());
         for bad in ["", "EU-WEST-1", "eu west 1", "-eu", "eu-", &"a".repeat(65)] {
-            let err = check_region(bad).unwrap_err();
+            let err = parse_region(bad).unwrap_err();
             assert!(err.to_string().starts_with("region "), "{err}");
         }
         assert!(check_endpoint_url("http://127.0.0.1:5000").is_ok());
@@ -249,13 +243,16 @@ mod tests {
         assert_eq!(err, ConfigError::MissingRegion);
         assert!(err.to_string().contains("AWS_REGION"));
         let ok = AwsStsProvider::builder()
-            .region("eu-central-1")
-            .endpoint_url("http://127.0.0.1:1")
+            .with_region("eu-central-1".parse().unwrap())
+            .with_endpoint_url("http://127.0.0.1:1")
             .build_from(&sdk);
         assert!(ok.is_ok());
+        let from_chain = SdkConfig::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .region(SdkRegion::new("eu central"))
+            .build();
         let bad = AwsStsProvider::builder()
-            .region("eu central")
-            .build_from(&sdk)
+            .build_from(&from_chain)
             .unwrap_err();
         assert!(matches!(bad, ConfigError::InvalidRegion { .. }));
     }

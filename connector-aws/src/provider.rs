@@ -4,12 +4,12 @@ use aws_config::SdkConfig;
 use aws_credential_types::Credentials;
 use aws_sdk_sts::config::Region;
 use connector_core::{
-    AssumeRoleRequest, BoxFuture, CallerIdentity, ProviderError, ProviderErrorKind, StsProvider,
+    AssumeRoleRequest, BoxFuture, CallerIdentity, ProviderError, StsProvider,
     TemporaryCredentials, WebIdentityRequest,
 };
 use secrecy::ExposeSecret;
 
-use crate::config::{AwsStsProviderBuilder, ConfigError, check_region};
+use crate::config::{AwsStsProviderBuilder, ConfigError};
 use crate::error_mapping::{Operation, map_sdk_error};
 use crate::wire;
 
@@ -28,7 +28,7 @@ const PROVIDER_NAME: &str = "connector-aws";
 /// use connector_aws::AwsStsProvider;
 /// use connector_core::{verify_connection, StsProvider};
 /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
-/// let provider = AwsStsProvider::builder().region("us-east-1").build().await?;
+/// let provider = AwsStsProvider::builder().with_region("us-east-1".parse()?).build().await?;
 /// let role = "arn:aws:iam::111122223333:role/vendor-access".parse()?;
 /// let external_id = "q3VfX0oJ8m2TzL7cRk1NwY5aHbE6dGs4".parse()?;
 /// let report = verify_connection(&provider, &role, &external_id, "vendor-verify", None).await;
@@ -73,25 +73,14 @@ impl AwsStsProvider {
         &self.client
     }
 
-    /// The request's region, checked.
-    fn region(region: Option<&str>) -> Result<Option<Region>, ProviderError> {
-        match region {
-            None => Ok(None),
-            Some(region) => {
-                check_region(region).map_err(|e| {
-                    ProviderError::new(ProviderErrorKind::InvalidRequest, e.to_string())
-                })?;
-                Ok(Some(Region::new(region.to_owned())))
-            }
-        }
+    /// The SDK's region for a request's region.
+    fn region(region: Option<&connector_core::Region>) -> Option<Region> {
+        region.map(|region| Region::new(region.as_str().to_owned()))
     }
 
     /// A per-call override for the request's region.
-    fn region_override(
-        region: Option<&str>,
-    ) -> Result<Option<aws_sdk_sts::config::Builder>, ProviderError> {
-        Ok(Self::region(region)?
-            .map(|region| aws_sdk_sts::config::Builder::default().region(region)))
+    fn region_override(region: Option<&connector_core::Region>) -> Option<aws_sdk_sts::config::Builder> {
+        Self::region(region).map(|region| aws_sdk_sts::config::Builder::default().region(region))
     }
 
     async fn send_assume_role(
@@ -99,23 +88,18 @@ impl AwsStsProvider {
         request: &AssumeRoleRequest,
     ) -> Result<TemporaryCredentials, ProviderError> {
         request.validate()?;
-        let region = Self::region_override(request.region.as_deref())?;
+        let region = Self::region_override(request.region());
         let call = self
             .client
             .assume_role()
-            .role_arn(request.role_arn.to_string())
-            .role_session_name(&request.session_name)
-            .duration_seconds(wire::duration_seconds(request.duration)?)
-            .set_external_id(
-                request
-                    .external_id
-                    .as_ref()
-                    .map(|id| id.as_str().to_owned()),
-            )
-            .set_policy(request.session_policy.as_ref().map(|p| p.to_json()))
-            .set_policy_arns(wire::policy_arns(&request.policy_arns))
-            .set_source_identity(request.source_identity.clone())
-            .set_tags(wire::tags(&request.tags)?);
+            .role_arn(request.role_arn().to_string())
+            .role_session_name(request.session_name().as_str())
+            .duration_seconds(wire::duration_seconds(request.duration())?)
+            .set_external_id(request.external_id().map(|id| id.as_str().to_owned()))
+            .set_policy(request.session_policy().map(|p| p.to_json()))
+            .set_policy_arns(wire::policy_arns(request.policy_arns()))
+            .set_source_identity(request.source_identity().map(str::to_owned))
+            .set_tags(wire::tags(request.tags())?);
         let answer = match region {
             Some(region) => call.customize().config_override(region).send().await,
             None => call.send().await,
@@ -129,15 +113,15 @@ impl AwsStsProvider {
         request: &WebIdentityRequest,
     ) -> Result<TemporaryCredentials, ProviderError> {
         request.validate()?;
-        let region = Self::region_override(request.region.as_deref())?;
+        let region = Self::region_override(request.region());
         let call = self
             .client
             .assume_role_with_web_identity()
-            .role_arn(request.role_arn.to_string())
-            .role_session_name(&request.session_name)
-            .web_identity_token(request.token.expose_secret())
-            .duration_seconds(wire::duration_seconds(request.duration)?)
-            .set_policy(request.session_policy.as_ref().map(|p| p.to_json()));
+            .role_arn(request.role_arn().to_string())
+            .role_session_name(request.session_name().as_str())
+            .web_identity_token(request.token().expose_secret())
+            .duration_seconds(wire::duration_seconds(request.duration())?)
+            .set_policy(request.session_policy().map(|p| p.to_json()));
         let answer = match region {
             Some(region) => call.customize().config_override(region).send().await,
             None => call.send().await,
@@ -149,9 +133,9 @@ impl AwsStsProvider {
     async fn send_caller_identity(
         &self,
         credentials: &TemporaryCredentials,
-        region: Option<&str>,
+        region: Option<&connector_core::Region>,
     ) -> Result<CallerIdentity, ProviderError> {
-        let region = Self::region(region)?;
+        let region = Self::region(region);
         // A client of its own, signing with exactly these credentials.
         let static_credentials = Credentials::new(
             credentials.access_key_id(),
@@ -201,7 +185,7 @@ impl StsProvider for AwsStsProvider {
     fn caller_identity<'a>(
         &'a self,
         credentials: &'a TemporaryCredentials,
-        region: Option<&'a str>,
+        region: Option<&'a connector_core::Region>,
     ) -> BoxFuture<'a, Result<CallerIdentity, ProviderError>> {
         Box::pin(self.send_caller_identity(credentials, region))
     }

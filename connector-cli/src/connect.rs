@@ -3,9 +3,10 @@
 
 use clap::{Args, Subcommand};
 use connector_aws::AwsStsProvider;
-use connector_core::{VerificationReport, VerificationSeverity, verify_connection};
-use iam_policy::RoleArn;
-use trust_policy::ExternalId;
+use connector_core::{
+    ExternalId, Region, RoleArn, RoleSessionName, VerificationOutcome, VerificationReport,
+    verify_connection,
+};
 
 use crate::exit::Outcome;
 
@@ -47,11 +48,14 @@ pub(crate) fn run(command: ConnectCommand) -> Outcome {
         Ok(id) => id,
         Err(e) => return Outcome::BadInput(format!("--external-id: {e}")),
     };
-    if let Some(region) = &args.region
-        && let Err(e) = region.parse::<iam_policy::Region>()
-    {
-        return Outcome::BadInput(format!("--region: {e}"));
-    }
+    let region: Option<Region> = match args.region.as_deref().map(str::parse).transpose() {
+        Ok(region) => region,
+        Err(e) => return Outcome::BadInput(format!("--region: {e}")),
+    };
+    let session_name: RoleSessionName = match args.session_name.parse() {
+        Ok(name) => name,
+        Err(e) => return Outcome::BadInput(format!("--session-name: {e}")),
+    };
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -65,10 +69,10 @@ pub(crate) fn run(command: ConnectCommand) -> Outcome {
     let report = runtime.block_on(async {
         let mut builder = AwsStsProvider::builder();
         if let Some(url) = &args.endpoint_url {
-            builder = builder.endpoint_url(url);
+            builder = builder.with_endpoint_url(url);
         }
-        if let Some(region) = &args.region {
-            builder = builder.region(region);
+        if let Some(region) = &region {
+            builder = builder.with_region(region.clone());
         }
         let provider = builder.build().await.map_err(|e| e.to_string())?;
         Ok::<VerificationReport, String>(
@@ -76,8 +80,8 @@ pub(crate) fn run(command: ConnectCommand) -> Outcome {
                 &provider,
                 &role,
                 &external_id,
-                &args.session_name,
-                args.region.as_deref(),
+                &session_name,
+                region.as_ref(),
             )
             .await,
         )
@@ -92,37 +96,35 @@ pub(crate) fn run(command: ConnectCommand) -> Outcome {
             serde_json::json!({ "role_arn": role.to_string(), "report": report })
         );
     } else {
-        if let Some(identity) = &report.identity {
+        if let Some(identity) = report.identity() {
             println!("assumed as {} (account {})", identity.arn, identity.account);
         }
-        for finding in &report.findings {
+        for finding in report.findings() {
             println!(
                 "{} {}: {}\n  fix: {}",
-                severity(finding.severity),
-                finding.code,
-                finding.message,
-                finding.remediation
+                finding.severity(),
+                finding.code(),
+                finding.message(),
+                finding.remediation()
             );
         }
         println!(
             "{}",
-            if report.verified {
-                "verified: the role works with the External ID and refuses callers without it"
-            } else {
-                "refused: do not use this role until the findings above are fixed"
+            match report.outcome() {
+                VerificationOutcome::Verified =>
+                    "verified: the role works with the External ID and refuses callers without it",
+                VerificationOutcome::Refused =>
+                    "refused: do not use this role until the findings above are fixed",
+                VerificationOutcome::Inconclusive { retryable: true } =>
+                    "inconclusive: not verified; run the test again later",
+                VerificationOutcome::Inconclusive { retryable: false } =>
+                    "inconclusive: not verified; see the findings above for what must change",
             }
         );
     }
-    if report.verified {
+    if report.is_verified() {
         Outcome::Ok
     } else {
         Outcome::Findings
-    }
-}
-
-fn severity(severity: VerificationSeverity) -> &'static str {
-    match severity {
-        VerificationSeverity::Error => "ERROR",
-        VerificationSeverity::Warning => "WARNING",
     }
 }

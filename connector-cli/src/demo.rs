@@ -1,6 +1,6 @@
-//! `connector demo`: the whole onboarding story on the in-memory STS, with no AWS account:
-//! External ID, template, the customer's role, verification, credentials and their refresh,
-//! revocation, and the connection noticing it.
+//! `connector demo`: the whole onboarding story on the in-memory STS, with no AWS account,
+//! told through the `Connector`: External ID, template, the customer's role, the connection
+//! test, credentials and their refresh, revocation, and the connection noticing it.
 //!
 //! Every step runs the library for real (the in-memory STS evaluates the trust policy the
 //! onboarding produced); time is a manual clock moved forward, so the demo takes a second,
@@ -12,21 +12,16 @@ use std::time::Duration;
 use clap::Args;
 use connector_core::testing::InMemorySts;
 use connector_core::{
-    Clock, ConnectedSession, Connection, ConnectionEvent, ConnectionStore, CredentialSession,
-    Diagnosis, InMemoryConnectionStore, ManualClock, RefreshPolicy, StsProvider, Timestamp, update,
-    verify_connection,
+    Arn, Clock, ConnectionId, ConnectionState, Connector, InMemoryConnectionStore, ManualClock,
+    NewConnection, RoleArn, VendorPrincipal,
 };
-use iam_policy::{Arn, RoleArn};
-use onboarding::Onboarding;
 use permission_sets::builtin;
 use serde::Serialize;
-use trust_policy::{CrossAccountTrust, ExternalId, VendorPrincipal};
 
 use crate::exit::Outcome;
 
 const VENDOR_ACCOUNT: &str = "999988887777";
 const CUSTOMER_ACCOUNT: &str = "111122223333";
-const CAS_ATTEMPTS: u32 = 8;
 
 /// Options of `connector demo`.
 #[derive(Debug, Args)]
@@ -115,46 +110,49 @@ async fn tell(args: &DemoArgs, story: &mut Story) -> Result<(), DemoError> {
     let set = builtin::get(&args.set).map_err(|e| DemoError::BadInput(format!("--set: {e}")))?;
     let clock = ManualClock::at_unix(1_800_000_000);
     let shared_clock: Arc<dyn Clock> = Arc::new(clock.clone());
-    let now = || Timestamp::from_system(clock.now());
 
-    // 1. The vendor gives the customer an External ID.
-    let external_id = ExternalId::generate().map_err(|e| failed("External ID")(&e))?;
+    // The vendor's side: the connector over a store and STS (the in-memory STS plays AWS).
     let vendor =
         VendorPrincipal::account(VENDOR_ACCOUNT.parse().map_err(|e| failed("vendor")(&e))?);
+    let caller: Arn = format!("arn:aws:sts::{VENDOR_ACCOUNT}:assumed-role/connector/worker")
+        .parse()
+        .map_err(|e| failed("caller")(&e))?;
+    let sts = InMemorySts::with_seed(Arc::clone(&shared_clock), caller, 7);
     let store = Arc::new(InMemoryConnectionStore::new());
-    let connection = Connection::new(
-        "acme-prod",
-        "Acme production",
-        CUSTOMER_ACCOUNT
-            .parse()
-            .map_err(|e| failed("account")(&e))?,
-        external_id.clone(),
-        now(),
-    )
-    .map_err(|e| failed("connection")(&e))?
-    .with_permission_set(set.name(), set.version());
-    let id = connection.id.clone();
-    store.create(connection).map_err(|e| failed("store")(&e))?;
+    let connector = Connector::builder(vendor, store.clone(), Arc::new(sts.clone()))
+        .with_clock(Arc::clone(&shared_clock))
+        .with_permission_set(set.clone())
+        .build();
+
+    // 1. A pending connection with a fresh External ID.
+    let id: ConnectionId = "acme-prod".parse().map_err(|e| failed("id")(&e))?;
+    let pending = connector
+        .create(
+            NewConnection::new(id.clone())
+                .with_display_name("Acme production")
+                .with_permission_set(set.reference().clone()),
+        )
+        .await
+        .map_err(|e| failed("create")(&e))?;
     story.record(Step {
         step: "external_id",
         summary:
-            "The vendor generates an External ID for the customer and records a pending connection."
+            "The vendor creates a pending connection with a fresh External ID for the customer."
                 .into(),
-        details: vec![format!("External ID: {}", external_id.as_str())],
-        connection_state: Some("pending".into()),
-        revision: Some(0),
+        details: vec![format!("External ID: {}", pending.external_id().as_str())],
+        connection_state: Some(pending.state().name().into()),
+        revision: Some(pending.revision()),
     });
 
     // 2. The onboarding artifacts, all from one description.
-    let sample = set.sample_values();
-    let onboarding = Onboarding::builder(
-        CrossAccountTrust::new(vendor.clone(), external_id.clone()),
-        set,
-    )
-    .values(sample)
-    .role_name("AcmeConnector")
-    .build()
-    .map_err(|e| DemoError::Failed(format!("onboarding: {e}")))?;
+    let onboarding = connector
+        .onboarding(&id)
+        .await
+        .map_err(|e| failed("onboarding")(&e))?
+        .values(set.sample_values())
+        .role_name("AcmeConnector")
+        .build()
+        .map_err(|e| failed("onboarding")(&e))?;
     let template = onboarding
         .cloudformation()
         .and_then(|t| t.to_yaml())
@@ -169,9 +167,8 @@ async fn tell(args: &DemoArgs, story: &mut Story) -> Result<(), DemoError> {
     story.record(Step {
         step: "artifacts",
         summary: format!(
-            "The vendor renders the onboarding for {} {}: CloudFormation ({} lines), Terraform, manual steps, and a quick-create link.",
-            onboarding.permission_set().name(),
-            onboarding.permission_set().version(),
+            "The vendor renders the onboarding for {}: CloudFormation ({} lines), Terraform, manual steps, and a quick-create link.",
+            set.reference(),
             template.lines().count()
         ),
         details: vec![
@@ -188,11 +185,7 @@ async fn tell(args: &DemoArgs, story: &mut Story) -> Result<(), DemoError> {
         revision: None,
     });
 
-    // 3. The customer creates the role in their account (the in-memory STS plays AWS).
-    let caller: Arn = format!("arn:aws:sts::{VENDOR_ACCOUNT}:assumed-role/connector/worker")
-        .parse()
-        .map_err(|e| failed("caller")(&e))?;
-    let sts = InMemorySts::with_seed(Arc::clone(&shared_clock), caller, 7);
+    // 3. The customer creates the role in their account.
     let role_arn: RoleArn = format!("arn:aws:iam::{CUSTOMER_ACCOUNT}:role/AcmeConnector")
         .parse()
         .map_err(|e| failed("role")(&e))?;
@@ -202,109 +195,61 @@ async fn tell(args: &DemoArgs, story: &mut Story) -> Result<(), DemoError> {
         Duration::from_secs(u64::from(onboarding.max_session_duration())),
     )
     .map_err(|e| failed("create role")(&e))?;
-    let submitted = update(&*store, &id, now(), CAS_ATTEMPTS, |_| {
-        ConnectionEvent::RoleSubmitted {
-            role_arn: role_arn.clone(),
-        }
-    })
-    .map_err(|e| failed("role submitted")(&e))?;
     story.record(Step {
         step: "role_created",
         summary: "The customer creates the role from the template and hands back its ARN.".into(),
         details: vec![format!("role: {role_arn}")],
-        connection_state: Some(submitted.state.name().into()),
-        revision: Some(submitted.revision),
+        connection_state: None,
+        revision: None,
     });
 
-    // 4. The connection test, including the negative check without the External ID.
-    let provider: Arc<dyn StsProvider> = Arc::new(sts.clone());
-    let report = verify_connection(
-        &*provider,
-        &role_arn,
-        &external_id,
-        "connector-verify",
-        None,
-    )
-    .await;
-    let verified = if report.verified {
-        update(&*store, &id, now(), CAS_ATTEMPTS, |_| {
-            ConnectionEvent::VerificationSucceeded
-        })
-    } else {
-        let diagnosis = report.first_error().map(|f| Diagnosis {
-            code: f.code.clone(),
-            message: f.message.clone(),
-            remediation: f.remediation.clone(),
-            at: now(),
-        });
-        match diagnosis {
-            Some(diagnosis) => update(&*store, &id, now(), CAS_ATTEMPTS, |_| {
-                ConnectionEvent::VerificationFailed {
-                    diagnosis: diagnosis.clone(),
-                }
-            }),
-            None => {
-                return Err(DemoError::Failed(
-                    "verification failed without a finding".into(),
-                ));
-            }
+    // 4. The vendor submits the role: the connection test, including the negative check
+    //    without the External ID, decides whether the connection goes live.
+    let submission = connector
+        .submit_role(&id, role_arn.clone())
+        .await
+        .map_err(|e| failed("submit role")(&e))?;
+    let connection = submission.connection();
+    let mut details = Vec::new();
+    if let Some(report) = submission.report() {
+        details.extend(report.identity().map(|i| format!("assumed as {}", i.arn)));
+        details.extend(
+            report
+                .findings()
+                .iter()
+                .map(|f| format!("{} {}: {}", f.severity(), f.code(), f.message())),
+        );
+        if report.is_verified() {
+            details.push("without the External ID, AssumeRole was denied, as it must be".into());
         }
-    }
-    .map_err(|e| failed("verification")(&e))?;
-    let mut details: Vec<String> = report
-        .identity
-        .iter()
-        .map(|i| format!("assumed as {}", i.arn))
-        .collect();
-    details.extend(
-        report
-            .findings
-            .iter()
-            .map(|f| format!("{:?} {}: {}", f.severity, f.code, f.message)),
-    );
-    if report.verified {
-        details.push("without the External ID, AssumeRole was denied, as it must be".into());
     }
     story.record(Step {
         step: "verified",
-        summary: if report.verified {
-            "The vendor tests the connection: assumed with the External ID, identity checked, refused without it.".into()
+        summary: if submission.is_live() {
+            "The vendor tests the connection: assumed with the External ID, identity checked, refused without it. The connection is active.".into()
         } else {
-            "The connection test failed.".into()
+            "The connection test did not verify the role.".into()
         },
         details,
-        connection_state: Some(verified.state.name().into()),
-        revision: Some(verified.revision),
+        connection_state: Some(connection.state().name().into()),
+        revision: Some(connection.revision()),
     });
-    if !report.verified {
+    if !submission.is_live() {
         return Err(DemoError::Failed("the connection test failed".into()));
     }
 
     // 5. Credentials for the vendor's workers, cached and refreshed ahead of expiry.
-    let request = connector_core::AssumeRoleRequest::new(role_arn.clone(), "connector-worker")
-        .external_id(external_id.clone())
-        .duration(Duration::from_secs(3600));
-    let session = CredentialSession::new(
-        Arc::clone(&provider),
-        request,
-        Arc::clone(&shared_clock),
-        RefreshPolicy::default(),
-    )
-    .map_err(|e| failed("session")(&e))?;
-    let connected = ConnectedSession::new(
-        Arc::clone(&store) as Arc<dyn ConnectionStore>,
-        id.clone(),
-        session,
-        Arc::clone(&shared_clock),
-    );
-    let first = connected
+    let worker = connector.session(id.clone());
+    let first = worker
         .credentials()
         .await
         .map_err(|e| failed("credentials")(&e))?;
-    let again = connected
+    let again = worker
         .credentials()
         .await
         .map_err(|e| failed("credentials")(&e))?;
+    let worker_calls = |sts: &InMemorySts| sts.calls().assume_role;
+    let calls_after_test = worker_calls(&sts);
     story.record(Step {
         step: "credentials",
         summary: "A worker gets short-lived credentials; a second call is served from the cache."
@@ -322,10 +267,7 @@ async fn tell(args: &DemoArgs, story: &mut Story) -> Result<(), DemoError> {
                 "same credentials on the second call: {}",
                 first.same_secrets(&again)
             ),
-            format!(
-                "provider calls so far: {}",
-                connected.session().provider_calls()
-            ),
+            format!("AssumeRole calls so far (the connection test made 2): {calls_after_test}"),
         ],
         connection_state: None,
         revision: None,
@@ -333,7 +275,7 @@ async fn tell(args: &DemoArgs, story: &mut Story) -> Result<(), DemoError> {
 
     // 6. Fifty minutes later the credentials are inside the refresh window.
     clock.advance(Duration::from_secs(50 * 60));
-    let refreshed = connected
+    let refreshed = worker
         .credentials()
         .await
         .map_err(|e| failed("refresh")(&e))?;
@@ -346,10 +288,7 @@ async fn tell(args: &DemoArgs, story: &mut Story) -> Result<(), DemoError> {
                 "expires in {} minutes",
                 refreshed.remaining_at(clock.now()).as_secs() / 60
             ),
-            format!(
-                "provider calls so far: {}",
-                connected.session().provider_calls()
-            ),
+            format!("AssumeRole calls so far: {}", worker_calls(&sts)),
         ],
         connection_state: None,
         revision: None,
@@ -359,29 +298,36 @@ async fn tell(args: &DemoArgs, story: &mut Story) -> Result<(), DemoError> {
     sts.delete_role(&role_arn)
         .map_err(|e| failed("delete role")(&e))?;
     clock.advance(Duration::from_secs(50 * 60));
-    let outcome = connected.credentials().await;
-    let record = store
+    let outcome = worker.credentials().await;
+    let record = connector
         .get(&id)
-        .map_err(|e| failed("store")(&e))?
-        .ok_or_else(|| DemoError::Failed("the connection vanished".into()))?;
+        .await
+        .map_err(|e| failed("store")(&e))?;
     let mut details = vec![match &outcome {
         Ok(_) => "credentials were still served (unexpected)".to_owned(),
         Err(e) => format!("refresh refused: {e}"),
     }];
-    if let Some(diagnosis) = &record.last_diagnosis {
+    if let Some(diagnosis) = record.last_diagnosis() {
         details.push(format!(
             "diagnosis {}: {}",
-            diagnosis.code, diagnosis.remediation
+            diagnosis.code(),
+            diagnosis.remediation()
         ));
     }
+    let calls = worker_calls(&sts);
+    let after = worker.credentials().await;
+    details.push(format!(
+        "the next call is refused at once, without calling STS: {}",
+        after.is_err() && worker_calls(&sts) == calls
+    ));
     story.record(Step {
         step: "revoked",
         summary: "The customer deletes the role; at the next refresh the connection disconnects and no credentials are handed out.".into(),
         details,
-        connection_state: Some(record.state.name().into()),
-        revision: Some(record.revision),
+        connection_state: Some(record.state().name().into()),
+        revision: Some(record.revision()),
     });
-    if outcome.is_ok() || record.state.name() != "disconnected" {
+    if outcome.is_ok() || after.is_ok() || record.state() != ConnectionState::Disconnected {
         return Err(DemoError::Failed(
             "revocation was not noticed: the connection should be disconnected".into(),
         ));

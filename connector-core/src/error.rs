@@ -44,13 +44,71 @@ pub enum ConnectorError {
     /// The connection already exists.
     #[error("connection {0} already exists")]
     AlreadyExists(String),
+    /// The connection exists but does not hand out credentials in its state (only `Active`
+    /// and `Degraded` do); no STS call was made.
+    #[error(
+        "connection {connection} is {state}: it hands out no credentials until it is active again"
+    )]
+    NotLive {
+        /// The connection id.
+        connection: String,
+        /// Its state.
+        state: crate::ConnectionState,
+    },
+    /// The store cannot be reached or did not answer; the operation may be retried and
+    /// nothing was lost.
+    #[error("the connection store is unavailable: {message}")]
+    StoreUnavailable {
+        /// What the backend said (never a secret).
+        message: String,
+    },
+    /// A stored record cannot be read back (it breaks a rule, or cannot be decrypted or
+    /// parsed); it is reported, never used.
+    #[error("connection {connection} is stored in a form that cannot be read: {detail}")]
+    CorruptRecord {
+        /// The connection id (as stored).
+        connection: String,
+        /// What is wrong with it.
+        detail: String,
+    },
+    /// An IAM name, ARN or policy was rejected.
+    #[error(transparent)]
+    Policy(#[from] iam_policy::Error),
+    /// A trust policy or External ID could not be made (the OS random source failed, a quota).
+    #[error(transparent)]
+    TrustPolicy(#[from] trust_policy::TrustPolicyError),
+    /// The onboarding artifacts could not be made.
+    #[cfg(feature = "onboarding")]
+    #[error(transparent)]
+    Onboarding(#[from] onboarding::OnboardingError),
     /// A provider (STS) call failed.
     #[error(transparent)]
     Provider(#[from] ProviderError),
 }
 
 impl ConnectorError {
-    pub(crate) fn invalid(field: &'static str, value: &str, rule: impl Into<String>) -> Self {
+    /// True when trying again later may succeed: a lost compare-and-swap, an unavailable
+    /// store, or a retryable provider error.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            ConnectorError::Conflict { .. } | ConnectorError::StoreUnavailable { .. } => true,
+            ConnectorError::Provider(error) => error.is_retryable(),
+            ConnectorError::InvalidValue { .. }
+            | ConnectorError::InvalidTransition { .. }
+            | ConnectorError::NotFound(_)
+            | ConnectorError::AlreadyExists(_)
+            | ConnectorError::NotLive { .. }
+            | ConnectorError::CorruptRecord { .. }
+            | ConnectorError::Policy(_)
+            | ConnectorError::TrustPolicy(_) => false,
+            #[cfg(feature = "onboarding")]
+            ConnectorError::Onboarding(_) => false,
+        }
+    }
+
+    /// An [`InvalidValue`](ConnectorError::InvalidValue) naming the field, the value and the
+    /// rule.
+    pub fn invalid(field: &'static str, value: &str, rule: impl Into<String>) -> Self {
         ConnectorError::InvalidValue {
             field,
             value: value.to_owned(),

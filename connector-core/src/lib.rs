@@ -1,17 +1,23 @@
 //! # connector-core
 //!
 //! The runtime a platform embeds to connect to its customers' AWS accounts: the
-//! [`Connection`] record and its state machine, a [`ConnectionStore`] with compare-and-swap,
-//! the [`StsProvider`] trait that hides what talks to AWS, [`TemporaryCredentials`] whose
-//! secrets never leak, credential sessions that refresh themselves, the connection test, and
-//! (feature `testing`) an in-memory STS that enforces trust policies.
+//! [`Connector`], which runs the whole lifecycle (create a connection with a fresh External
+//! ID, hand out its onboarding artifacts, take back the role ARN and test it, hand workers
+//! credentials that refresh themselves and obey the stored connection, disconnect, rotate);
+//! and what it is made of: the [`Connection`] record and its state machine, the
+//! [`ConnectionStore`] trait with compare-and-swap and paginated listing, the
+//! [`StsProvider`] trait that hides what talks to AWS, [`TemporaryCredentials`] whose secrets
+//! never leak, [`CredentialSession`]s, and the connection test. Feature `testing` adds an
+//! in-memory STS that enforces trust policies and the behaviour suites every provider and
+//! store must pass.
 //!
-//! Pure: no AWS SDK, no async runtime. Futures are boxed so the provider trait is
-//! object-safe; any executor can drive them.
+//! Pure: no AWS SDK, no database driver, no async runtime. Futures are boxed so the traits
+//! are object-safe; any executor drives them.
 #![deny(missing_docs)]
 
 mod clock;
 mod connection;
+mod connector;
 mod credentials;
 mod error;
 mod provider;
@@ -20,24 +26,34 @@ mod verify;
 
 pub use clock::{Clock, ManualClock, SystemClock, Timestamp};
 pub use connection::{
-    Connection, ConnectionEvent, ConnectionId, ConnectionState, ConnectionStore, Diagnosis,
-    InMemoryConnectionStore, update,
+    Connection, ConnectionBuilder, ConnectionEvent, ConnectionId, ConnectionState, ConnectionStore,
+    Diagnosis, DiagnosisCode, InMemoryConnectionStore, ListCursor, ListQuery, LiveConnection, Page,
+    apply_event, check_next_revision,
+};
+pub use connector::{
+    ConnectedSession, Connector, ConnectorBuilder, NewConnection, SessionNames, Submission,
 };
 pub use credentials::TemporaryCredentials;
 pub use error::ConnectorError;
-pub use iam_policy;
-pub use permission_sets;
 pub use provider::{
     AssumeRoleRequest, BoxFuture, CallerIdentity, MAX_CHAINED_SESSION, MAX_POLICY_ARNS,
     MAX_SESSION, MAX_SESSION_POLICY_CHARS, MAX_SESSION_TAGS, MIN_SESSION, ProviderError,
-    ProviderErrorKind, StsProvider, WebIdentityRequest,
+    ProviderErrorKind, RoleSessionName, StsProvider, WebIdentityRequest,
 };
-pub use session::{ConnectedSession, CredentialSession, RefreshPolicy, SessionCache};
-/// Test doubles (feature `testing`): [`testing::InMemorySts`], an in-memory STS that
-/// enforces trust policies, External IDs, expiry and revocation, with fault injection.
+pub use session::{CredentialSession, RefreshPolicy, SessionScope};
+/// Test doubles and behaviour suites (feature `testing`): [`testing::InMemorySts`], an
+/// in-memory STS that enforces trust policies, External IDs, expiry and revocation, with
+/// fault injection; and the suites every provider and store implementation must pass.
 #[cfg(feature = "testing")]
 pub mod testing;
-pub use trust_policy;
+// The types of the policy crates that appear in this crate's signatures, so an adopter needs
+// no other dependency to call it.
+pub use iam_policy::{AccountId, Arn, PolicyDocument, Region, RoleArn, Severity, UnknownCode};
+#[cfg(feature = "onboarding")]
+pub use onboarding::{Onboarding, OnboardingBuilder, OnboardingError};
+pub use permission_sets::{ParameterValues, PermissionSet, PermissionSetRef};
+pub use trust_policy::{ExternalId, TrustPolicyError, VendorPrincipal};
 pub use verify::{
-    VerificationFinding, VerificationReport, VerificationSeverity, verify_connection,
+    VerificationCode, VerificationFinding, VerificationOutcome, VerificationReport,
+    verify_connection,
 };

@@ -2,182 +2,352 @@
 //! the session who it should be, and does the role refuse a caller without the External ID?
 //!
 //! The last step is the check AWS recommends for third-party access: a role that can be
-//! assumed without the External ID is open to the confused deputy, so the connection is
-//! refused even though it "works". Every failure carries a stable code and the same
-//! remediation the trust policy linter and the provider error taxonomy give.
+//! assumed without the External ID is open to the confused deputy ("How to use an external
+//! ID when granting access to your AWS resources to a third party", IAM User Guide), so the
+//! connection is refused even though it "works".
+//!
+//! The test fails closed: it is [`VerificationOutcome::Verified`] only when every step gave
+//! positive evidence, including an `AccessDenied` from AWS for the call without the External
+//! ID. A step that reaches no verdict (throttled, timed out, a call the provider cannot make,
+//! a request refused before it was sent) makes the outcome
+//! [`Inconclusive`](VerificationOutcome::Inconclusive), with whether retrying may help; never
+//! success.
 
-use iam_policy::RoleArn;
+use iam_policy::{Region, RoleArn, Severity};
 use trust_policy::{ExternalId, LintCode};
 
-use crate::{AssumeRoleRequest, CallerIdentity, ProviderError, ProviderErrorKind, StsProvider};
+use crate::{
+    AssumeRoleRequest, CallerIdentity, ProviderError, ProviderErrorKind, RoleSessionName,
+    StsProvider,
+};
 
-/// How bad a verification finding is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, schemars::JsonSchema)]
-pub enum VerificationSeverity {
-    /// The connection must not be used.
-    Error,
-    /// Worth attention; the connection may be used.
-    Warning,
+iam_policy::finding_codes! {
+    /// What a connection test finding is about. Error: the customer must fix the role;
+    /// Warning: the test reached no verdict on this step.
+    #[non_exhaustive]
+    pub enum VerificationCode: "A stable code of a connection test finding." {
+        /// AssumeRole with the External ID was denied: the trust policy does not let the
+        /// vendor in with this External ID, or the role does not exist.
+        AssumeRoleDenied = "ASSUME_ROLE_DENIED", Error;
+        /// STS is deactivated in the region for the customer's account.
+        AssumeRoleRegionDisabled = "ASSUME_ROLE_REGION_DISABLED", Error;
+        /// AssumeRole with the External ID reached no verdict.
+        AssumeRoleInconclusive = "ASSUME_ROLE_INCONCLUSIVE", Warning;
+        /// GetCallerIdentity with the session's credentials reached no verdict.
+        CallerIdentityInconclusive = "CALLER_IDENTITY_INCONCLUSIVE", Warning;
+        /// The session is not a session of the submitted role.
+        IdentityMismatch = "IDENTITY_MISMATCH", Error;
+        /// The role can be assumed without the External ID (confused deputy).
+        ExternalIdNotRequired = "EXTERNAL_ID_NOT_REQUIRED", Error;
+        /// AssumeRole without the External ID did not come back as AccessDenied from AWS.
+        ExternalIdCheckInconclusive = "EXTERNAL_ID_CHECK_INCONCLUSIVE", Warning;
+    }
 }
 
-/// One problem the connection test found.
+impl VerificationCode {
+    /// What to do about it, in one sentence (the trust policy linter's remediation where the
+    /// cause is the trust policy).
+    pub fn remediation(self) -> &'static str {
+        match self {
+            VerificationCode::AssumeRoleDenied => LintCode::VendorNotTrusted.remediation(),
+            VerificationCode::AssumeRoleRegionDisabled => {
+                ProviderErrorKind::RegionDisabled.remediation()
+            }
+            VerificationCode::AssumeRoleInconclusive
+            | VerificationCode::CallerIdentityInconclusive => {
+                "Run the connection test again; if it persists, see the error for what the vendor's side must fix."
+            }
+            VerificationCode::IdentityMismatch => {
+                "Check that the role ARN given is the role the customer created."
+            }
+            VerificationCode::ExternalIdNotRequired => LintCode::ExternalIdMissing.remediation(),
+            VerificationCode::ExternalIdCheckInconclusive => {
+                "Run the connection test again; if it persists, check the trust policy with the linter."
+            }
+        }
+    }
+}
+
+/// One thing the connection test found.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 pub struct VerificationFinding {
-    /// Stable code, e.g. `ASSUME_ROLE_FAILED`, `EXTERNAL_ID_NOT_REQUIRED`.
-    pub code: String,
-    /// Severity.
-    pub severity: VerificationSeverity,
+    /// The code.
+    code: VerificationCode,
+    /// ERROR (the customer must fix the role) or WARNING (no verdict on this step).
+    severity: Severity,
     /// What happened.
-    pub message: String,
+    message: String,
     /// What to do.
-    pub remediation: String,
+    remediation: String,
+    /// True when running the test again later may give a verdict.
+    retryable: bool,
+}
+
+impl VerificationFinding {
+    fn new(code: VerificationCode, message: String, retryable: bool) -> VerificationFinding {
+        VerificationFinding {
+            code,
+            severity: code.severity(),
+            message,
+            remediation: code.remediation().to_owned(),
+            retryable,
+        }
+    }
+
+    /// The code.
+    pub fn code(&self) -> VerificationCode {
+        self.code
+    }
+
+    /// `Error` (the customer must fix the role) or `Warning` (no verdict on this step).
+    pub fn severity(&self) -> Severity {
+        self.severity
+    }
+
+    /// What happened.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// What to do.
+    pub fn remediation(&self) -> &str {
+        &self.remediation
+    }
+
+    /// True when running the test again later may give a verdict (throttling, network).
+    pub fn is_retryable(&self) -> bool {
+        self.retryable
+    }
+}
+
+/// The verdict of a connection test.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum VerificationOutcome {
+    /// Every step gave positive evidence: the role can be used.
+    Verified,
+    /// The role must not be used until the customer fixes what the error findings say.
+    Refused,
+    /// No verdict: a step could not be completed. Not verified.
+    Inconclusive {
+        /// True when running the test again later may give a verdict.
+        retryable: bool,
+    },
 }
 
 /// The result of a connection test.
 ///
 /// ```
-/// use connector_core::{VerificationReport, VerificationSeverity};
-/// let report = VerificationReport { verified: false, identity: None, findings: vec![] };
-/// assert!(!report.verified);
+/// use std::sync::Arc;
+/// use std::time::Duration;
+/// use connector_core::testing::InMemorySts;
+/// use connector_core::{ManualClock, VerificationCode, VerificationOutcome, verify_connection};
+/// use trust_policy::{CrossAccountTrust, ExternalId, VendorPrincipal};
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let clock = ManualClock::at_unix(1_800_000_000);
+/// let sts = InMemorySts::new(Arc::new(clock), "arn:aws:sts::999988887777:assumed-role/vendor/worker".parse()?);
+/// let role: iam_policy::RoleArn = "arn:aws:iam::111122223333:role/vendor".parse()?;
+/// let external_id = ExternalId::generate()?;
+/// let trust = CrossAccountTrust::new(VendorPrincipal::account("999988887777".parse()?), external_id.clone()).policy()?;
+/// sts.create_role(role.clone(), trust, Duration::from_secs(3600))?;
+/// let rt = tokio::runtime::Builder::new_current_thread().build()?;
+///
+/// let report = rt.block_on(verify_connection(&sts, &role, &external_id, &"verify".parse()?, None));
+/// assert_eq!(report.outcome(), VerificationOutcome::Verified);
+///
+/// // Throttled: no verdict, never success.
+/// sts.throttle_next(1);
+/// let report = rt.block_on(verify_connection(&sts, &role, &external_id, &"verify".parse()?, None));
+/// assert_eq!(report.outcome(), VerificationOutcome::Inconclusive { retryable: true });
+/// assert_eq!(report.findings()[0].code(), VerificationCode::AssumeRoleInconclusive);
+/// # Ok(())
+/// # }
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
+#[schemars(
+    description = "The result of a connection test: the verdict, who the session turned out to be, and everything found, errors first."
+)]
 pub struct VerificationReport {
-    /// True when the role can be used: assumed with the External ID, identity as expected, and
-    /// refused without the External ID.
-    pub verified: bool,
-    /// Who the session turned out to be.
-    pub identity: Option<CallerIdentity>,
+    /// The verdict.
+    outcome: VerificationOutcome,
+    /// Who the session turned out to be, when GetCallerIdentity answered.
+    identity: Option<CallerIdentity>,
     /// Everything found, errors first.
-    pub findings: Vec<VerificationFinding>,
+    findings: Vec<VerificationFinding>,
 }
 
 impl VerificationReport {
-    /// The first error finding, which is the diagnosis to store on the connection.
-    pub fn first_error(&self) -> Option<&VerificationFinding> {
-        self.findings
-            .iter()
-            .find(|f| f.severity == VerificationSeverity::Error)
+    /// The verdict.
+    pub fn outcome(&self) -> VerificationOutcome {
+        self.outcome
     }
-}
 
-fn finding(
-    code: &str,
-    severity: VerificationSeverity,
-    message: String,
-    remediation: &str,
-) -> VerificationFinding {
-    VerificationFinding {
-        code: code.to_owned(),
-        severity,
-        message,
-        remediation: remediation.to_owned(),
+    /// True only for [`VerificationOutcome::Verified`].
+    pub fn is_verified(&self) -> bool {
+        self.outcome == VerificationOutcome::Verified
     }
-}
 
-fn provider_finding(step: &str, error: &ProviderError) -> VerificationFinding {
-    // Access denied on the real call is almost always the trust policy: say what the linter
-    // would say about it.
-    let remediation = if error.kind == ProviderErrorKind::AccessDenied {
-        LintCode::VendorNotTrusted.remediation()
-    } else {
-        error.remediation()
-    };
-    finding(
-        &format!("{step}_{}", error.kind.as_str()),
-        if error.is_retryable() {
-            VerificationSeverity::Warning
-        } else {
-            VerificationSeverity::Error
-        },
-        format!(
-            "{}: {}",
-            step.to_ascii_lowercase().replace('_', " "),
-            error.message
-        ),
-        remediation,
-    )
+    /// Who the session turned out to be, when GetCallerIdentity answered.
+    pub fn identity(&self) -> Option<&CallerIdentity> {
+        self.identity.as_ref()
+    }
+
+    /// Everything found, errors first.
+    pub fn findings(&self) -> &[VerificationFinding] {
+        &self.findings
+    }
+
+    /// The finding that decides the verdict: the first error when refused, the first
+    /// inconclusive step otherwise; `None` when verified.
+    pub fn deciding_finding(&self) -> Option<&VerificationFinding> {
+        match self.outcome {
+            VerificationOutcome::Verified => None,
+            VerificationOutcome::Refused | VerificationOutcome::Inconclusive { .. } => {
+                self.findings.first()
+            }
+        }
+    }
 }
 
 /// Tests a connection: `AssumeRole` with the External ID, `GetCallerIdentity` with the
-/// resulting credentials, then `AssumeRole` without the External ID, which must be denied.
+/// resulting credentials, then `AssumeRole` without the External ID, which AWS must deny.
+/// The check without the External ID runs under a session name derived from `session_name`
+/// (`NAME-noid`, or a shortened name with a digest when that would pass STS's 64
+/// characters), so it is always a name STS accepts.
 pub async fn verify_connection(
     provider: &dyn StsProvider,
     role: &RoleArn,
     external_id: &ExternalId,
-    session_name: &str,
-    region: Option<&str>,
+    session_name: &RoleSessionName,
+    region: Option<&Region>,
 ) -> VerificationReport {
+    let request = AssumeRoleRequest::new(role.clone(), session_name.clone())
+        .with_external_id(external_id.clone())
+        .with_optional_region(region.cloned());
     let mut findings = Vec::new();
-    let mut request =
-        AssumeRoleRequest::new(role.clone(), session_name).external_id(external_id.clone());
-    if let Some(region) = region {
-        request = request.region(region);
-    }
+
     let credentials = match provider.assume_role(&request).await {
         Ok(credentials) => credentials,
         Err(error) => {
-            findings.push(provider_finding("ASSUME_ROLE", &error));
-            return VerificationReport {
-                verified: false,
-                identity: None,
-                findings,
-            };
+            findings.push(assume_role_finding(&error));
+            return VerificationReport::decide(None, findings, false);
         }
     };
 
     let identity = match provider.caller_identity(&credentials, region).await {
         Ok(identity) => {
-            let expected_arn_prefix = format!(
-                "arn:{}:sts::{}:assumed-role/{}/",
-                role.partition(),
-                role.account_id(),
-                role.role_name()
-            );
-            if identity.account != role.account_id().as_str()
-                || !identity.arn.starts_with(&expected_arn_prefix)
-            {
-                findings.push(finding(
-                    "IDENTITY_MISMATCH",
-                    VerificationSeverity::Error,
+            if !is_session_of(&identity, role) {
+                findings.push(VerificationFinding::new(
+                    VerificationCode::IdentityMismatch,
                     format!(
                         "the session is {} in account {}, not a session of {role}",
                         identity.arn, identity.account
                     ),
-                    "Check that the role ARN given is the role the customer created.",
+                    false,
                 ));
             }
             Some(identity)
         }
         Err(error) => {
-            findings.push(provider_finding("CALLER_IDENTITY", &error));
+            findings.push(VerificationFinding::new(
+                VerificationCode::CallerIdentityInconclusive,
+                format!(
+                    "GetCallerIdentity with the session's credentials failed with {}: {}",
+                    error.kind, error.message
+                ),
+                error.is_retryable(),
+            ));
             None
         }
     };
+    drop(credentials);
 
-    let mut without_id = AssumeRoleRequest::new(role.clone(), format!("{session_name}-noid"));
-    without_id.region = request.region.clone();
-    match provider.assume_role(&without_id).await {
-        Err(error) if error.kind == ProviderErrorKind::AccessDenied => {}
-        Ok(_) => findings.push(finding(
-            "EXTERNAL_ID_NOT_REQUIRED",
-            VerificationSeverity::Error,
-            format!("{role} can be assumed without the External ID, so another customer of the vendor could reach it (confused deputy); the connection is refused"),
-            LintCode::ExternalIdMissing.remediation(),
-        )),
-        Err(error) => findings.push(finding(
-            "EXTERNAL_ID_CHECK_INCONCLUSIVE",
-            VerificationSeverity::Warning,
-            format!("assuming the role without the External ID failed with {} rather than AccessDenied: {}", error.kind, error.message),
-            "Run the connection test again; if it persists, check the trust policy with the linter.",
-        )),
+    let without_id = request
+        .clone()
+        .without_external_id()
+        .with_session_name(session_name.with_suffix("noid"));
+    let refused_without_id = match provider.assume_role(&without_id).await {
+        // Only AWS's own AccessDenied is evidence that the External ID is required.
+        Err(error) if error.kind == ProviderErrorKind::AccessDenied => true,
+        Ok(_) => {
+            findings.push(VerificationFinding::new(
+                VerificationCode::ExternalIdNotRequired,
+                format!("{role} can be assumed without the External ID, so another customer of the vendor could reach it (confused deputy); the connection is refused"),
+                false,
+            ));
+            false
+        }
+        Err(error) => {
+            findings.push(VerificationFinding::new(
+                VerificationCode::ExternalIdCheckInconclusive,
+                format!(
+                    "assuming the role without the External ID failed with {} rather than AWS's AccessDenied, so whether the role requires the External ID is unknown: {}",
+                    error.kind, error.message
+                ),
+                error.is_retryable(),
+            ));
+            false
+        }
+    };
+    let positive = identity.is_some() && refused_without_id;
+    VerificationReport::decide(identity, findings, positive)
+}
+
+impl VerificationReport {
+    /// The verdict from the findings: any error refuses; otherwise any finding (a step with
+    /// no verdict) is inconclusive; `Verified` needs `positive` evidence from every step as
+    /// well as no finding.
+    fn decide(
+        identity: Option<CallerIdentity>,
+        mut findings: Vec<VerificationFinding>,
+        positive: bool,
+    ) -> VerificationReport {
+        findings.sort_by_key(|f| f.severity);
+        let outcome = if findings.iter().any(|f| f.severity == Severity::Error) {
+            VerificationOutcome::Refused
+        } else if findings.is_empty() && positive {
+            VerificationOutcome::Verified
+        } else {
+            VerificationOutcome::Inconclusive {
+                retryable: !findings.is_empty() && findings.iter().all(|f| f.retryable),
+            }
+        };
+        VerificationReport {
+            outcome,
+            identity,
+            findings,
+        }
     }
-    findings.sort_by_key(|f| f.severity == VerificationSeverity::Warning);
-    VerificationReport {
-        verified: identity.is_some()
-            && !findings
-                .iter()
-                .any(|f| f.severity == VerificationSeverity::Error),
-        identity,
-        findings,
-    }
+}
+
+/// What a failed AssumeRole with the External ID means: denied and region-disabled are the
+/// customer's to fix; everything else (throttling, network, a request the vendor built
+/// wrong, a provider without the call) reaches no verdict.
+fn assume_role_finding(error: &ProviderError) -> VerificationFinding {
+    let code = match error.kind {
+        ProviderErrorKind::AccessDenied => VerificationCode::AssumeRoleDenied,
+        ProviderErrorKind::RegionDisabled => VerificationCode::AssumeRoleRegionDisabled,
+        _ => VerificationCode::AssumeRoleInconclusive,
+    };
+    VerificationFinding::new(
+        code,
+        format!(
+            "AssumeRole with the External ID failed with {}: {}",
+            error.kind, error.message
+        ),
+        error.is_retryable(),
+    )
+}
+
+/// True when `identity` is a session of `role`: the role's account and the ARN
+/// `arn:PARTITION:sts::ACCOUNT:assumed-role/ROLE-NAME/SESSION` (the path is not part of an
+/// assumed-role ARN; IAM User Guide, "IAM identifiers").
+fn is_session_of(identity: &CallerIdentity, role: &RoleArn) -> bool {
+    let prefix = format!(
+        "arn:{}:sts::{}:assumed-role/{}/",
+        role.partition(),
+        role.account_id(),
+        role.role_name()
+    );
+    identity.account == role.account_id().as_str() && identity.arn.starts_with(&prefix)
 }

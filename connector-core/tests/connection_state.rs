@@ -1,28 +1,34 @@
 //! The connection state machine: every accepted and every refused transition, revisions,
-//! payload checks, compare-and-swap conflicts, bounded retries, concurrent updates without
-//! lost writes, serde, schema, and no secrets in the record.
+//! payload checks, compare-and-swap conflicts, bounded retries, writes skipped when nothing
+//! changed, concurrent updates without lost writes, serde, schema, and no secrets in the
+//! record.
 
 use std::collections::BTreeSet;
+use std::future::Future;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::task::{Context, Poll, Waker};
 
 use connector_core::{
-    Connection, ConnectionEvent, ConnectionId, ConnectionState, ConnectionStore, ConnectorError,
-    Diagnosis, InMemoryConnectionStore, Timestamp, update,
+    BoxFuture, Connection, ConnectionEvent, ConnectionId, ConnectionState, ConnectionStore,
+    ConnectorError, Diagnosis, DiagnosisCode, InMemoryConnectionStore, ListQuery, Page, Timestamp,
+    apply_event,
 };
+use iam_policy::{Region, Severity};
+use permission_sets::PermissionSetRef;
 use proptest::prelude::*;
 
 const ROLE: &str = "arn:aws:iam::111122223333:role/vendor";
 const OTHER_ROLE: &str = "arn:aws:iam::111122223333:role/vendor-v2";
 const FOREIGN_ROLE: &str = "arn:aws:iam::999988887777:role/vendor";
 
-fn diagnosis(code: &str) -> Diagnosis {
-    Diagnosis {
-        code: code.into(),
-        message: format!("{code} happened"),
-        remediation: "Do the thing.".into(),
-        at: Timestamp(5),
-    }
+fn diagnosis(code: DiagnosisCode) -> Diagnosis {
+    Diagnosis::with_remediation(
+        code,
+        format!("{code} happened"),
+        "Do the thing.",
+        Timestamp(5),
+    )
 }
 
 /// One event of every kind and variant, by label.
@@ -41,28 +47,34 @@ fn events() -> Vec<(&'static str, ConnectionEvent)> {
         (
             "verification_failed",
             ConnectionEvent::VerificationFailed {
-                diagnosis: diagnosis("TRUST_POLICY_MISSING_EXTERNAL_ID"),
+                diagnosis: diagnosis(DiagnosisCode::ExternalIdNotRequired),
+            },
+        ),
+        (
+            "verification_inconclusive",
+            ConnectionEvent::VerificationInconclusive {
+                diagnosis: diagnosis(DiagnosisCode::AssumeRoleInconclusive),
             },
         ),
         ("refresh_succeeded", ConnectionEvent::RefreshSucceeded),
         (
             "refresh_failed_retryable",
             ConnectionEvent::RefreshFailed {
-                diagnosis: diagnosis("THROTTLED"),
+                diagnosis: diagnosis(DiagnosisCode::Throttled),
                 retryable: true,
             },
         ),
         (
             "refresh_failed_final",
             ConnectionEvent::RefreshFailed {
-                diagnosis: diagnosis("OTHER"),
+                diagnosis: diagnosis(DiagnosisCode::StsError),
                 retryable: false,
             },
         ),
         (
             "access_revoked",
             ConnectionEvent::AccessRevoked {
-                diagnosis: diagnosis("ACCESS_DENIED"),
+                diagnosis: diagnosis(DiagnosisCode::AccessDenied),
             },
         ),
         (
@@ -95,15 +107,20 @@ fn event(label: &str) -> ConnectionEvent {
         .1
 }
 
+fn id(text: &str) -> ConnectionId {
+    text.parse().unwrap()
+}
+
+fn region(text: &str) -> Region {
+    text.parse().unwrap()
+}
+
 fn pending() -> Connection {
-    Connection::new(
-        "acme-prod",
-        "Acme production",
-        "111122223333".parse().unwrap(),
-        "ext-id-123".parse().unwrap(),
-        Timestamp(0),
-    )
-    .unwrap()
+    Connection::builder(id("acme-prod"), "ext-id-123".parse().unwrap())
+        .with_display_name("Acme production")
+        .with_account("111122223333".parse().unwrap())
+        .build(Timestamp(0))
+        .unwrap()
 }
 
 fn submit(role: &str) -> ConnectionEvent {
@@ -114,7 +131,7 @@ fn submit(role: &str) -> ConnectionEvent {
 
 fn run(mut c: Connection, path: &[ConnectionEvent]) -> Connection {
     for e in path {
-        let t = Timestamp(c.updated_at.0 + 1);
+        let t = Timestamp(c.updated_at().0 + 1);
         c = c.apply(e.clone(), t).unwrap();
     }
     c
@@ -129,9 +146,9 @@ const STATES: [&str; 6] = [
     "removed",
 ];
 
-/// A connection in each state, reached through accepted events.
-fn in_state(name: &str) -> Connection {
-    let path: Vec<ConnectionEvent> = match name {
+/// The accepted events that lead from a new connection to each state.
+fn path_to(name: &str) -> Vec<ConnectionEvent> {
+    match name {
         "pending" => vec![],
         "verifying" => vec![submit(ROLE)],
         "active" => vec![submit(ROLE), event("verification_succeeded")],
@@ -147,9 +164,13 @@ fn in_state(name: &str) -> Connection {
         ],
         "removed" => vec![event("remove_requested")],
         other => panic!("{other}"),
-    };
-    let c = run(pending(), &path);
-    assert_eq!(c.state.name(), name);
+    }
+}
+
+/// A connection in each state, reached through accepted events.
+fn in_state(name: &str) -> Connection {
+    let c = run(pending(), &path_to(name));
+    assert_eq!(c.state().name(), name);
     c
 }
 
@@ -161,6 +182,7 @@ const ACCEPTED: &[(&str, &str, &str)] = &[
     ("verifying", "role_submitted", "verifying"),
     ("verifying", "verification_succeeded", "active"),
     ("verifying", "verification_failed", "pending"),
+    ("verifying", "verification_inconclusive", "verifying"),
     ("verifying", "disconnect_requested", "disconnected"),
     ("verifying", "remove_requested", "removed"),
     ("active", "refresh_succeeded", "active"),
@@ -196,18 +218,30 @@ fn every_pair_is_accepted_or_refused_as_the_table_says() {
             match (before.apply(ev.clone(), Timestamp(100)), expected) {
                 (Ok(after), Some(to)) => {
                     accepted += 1;
-                    assert_eq!(after.state.name(), to, "{state} + {label}");
-                    assert_eq!(after.revision, before.revision + 1, "{state} + {label}");
-                    assert_eq!(after.updated_at, Timestamp(100));
-                    assert_eq!(after.created_at, before.created_at);
+                    assert_eq!(after.state().name(), to, "{state} + {label}");
+                    assert_eq!(after.revision(), before.revision() + 1, "{state} + {label}");
+                    assert_eq!(after.updated_at(), Timestamp(100));
+                    assert_eq!(after.created_at(), before.created_at());
                     if to == state {
-                        assert_eq!(after.state_since, before.state_since, "{state} + {label}");
+                        assert_eq!(
+                            after.state_since(),
+                            before.state_since(),
+                            "{state} + {label}"
+                        );
                     } else {
-                        assert_eq!(after.state_since, Timestamp(100), "{state} + {label}");
+                        assert_eq!(after.state_since(), Timestamp(100), "{state} + {label}");
                     }
-                    match carries_diagnosis {
-                        Some(d) => assert_eq!(after.last_diagnosis, Some(d)),
-                        None => assert_eq!(after.last_diagnosis, before.last_diagnosis),
+                    match (carries_diagnosis, &ev) {
+                        (Some(d), _) => assert_eq!(after.last_diagnosis(), Some(&d)),
+                        // A vendor disconnect records why, at the time it happened.
+                        (None, ConnectionEvent::DisconnectRequested) => {
+                            let d = after.last_diagnosis().expect("a disconnect says why");
+                            assert_eq!(d.code(), DiagnosisCode::DisconnectRequested);
+                            assert_eq!(d.severity(), Severity::Warning);
+                            assert_eq!(d.at(), Timestamp(100));
+                            assert!(!d.message().is_empty() && !d.remediation().is_empty());
+                        }
+                        (None, _) => assert_eq!(after.last_diagnosis(), before.last_diagnosis()),
                     }
                     after.validate().unwrap();
                 }
@@ -240,6 +274,9 @@ fn every_pair_is_accepted_or_refused_as_the_table_says() {
             .iter()
             .all(|(s, e, to)| STATES.contains(s) && STATES.contains(to) && labels.contains(e))
     );
+    // The labels cover every state the enum has.
+    let names: BTreeSet<&str> = ConnectionState::ALL.iter().map(|s| s.name()).collect();
+    assert_eq!(names, STATES.into_iter().collect());
 }
 
 #[test]
@@ -278,31 +315,88 @@ fn roles_must_be_in_the_connections_account() {
 }
 
 #[test]
+fn an_unknown_account_is_learnt_from_the_first_role_and_then_enforced() {
+    let unknown = Connection::builder(id("acme-prod"), "ext-id-123".parse().unwrap())
+        .build(Timestamp(0))
+        .unwrap();
+    assert!(unknown.account_id().is_none());
+    let verifying = unknown.apply(submit(FOREIGN_ROLE), Timestamp(1)).unwrap();
+    assert_eq!(
+        verifying.account_id().map(|a| a.as_str()),
+        Some("999988887777")
+    );
+    assert_eq!(verifying.role_arn().unwrap().to_string(), FOREIGN_ROLE);
+    // From then on, a role in another account is refused, whatever the event.
+    match verifying.apply(submit(ROLE), Timestamp(2)) {
+        Err(ConnectorError::InvalidValue { field, value, rule }) => {
+            assert_eq!((field, value.as_str()), ("role ARN", ROLE));
+            assert!(rule.contains("999988887777"), "{rule}");
+        }
+        other => panic!("{other:?}"),
+    }
+    let disconnected = run(
+        verifying,
+        &[
+            event("verification_succeeded"),
+            event("disconnect_requested"),
+        ],
+    );
+    assert!(matches!(
+        disconnected.apply(
+            ConnectionEvent::ReconnectRequested {
+                role_arn: Some(ROLE.parse().unwrap())
+            },
+            Timestamp(9)
+        ),
+        Err(ConnectorError::InvalidValue {
+            field: "role ARN",
+            ..
+        })
+    ));
+    // A disconnect before any role keeps the account unknown.
+    let never = unknown
+        .apply(event("disconnect_requested"), Timestamp(1))
+        .unwrap();
+    assert!(never.account_id().is_none());
+}
+
+#[test]
 fn role_arns_are_recorded_and_replaced() {
     let verifying = in_state("verifying");
-    assert_eq!(verifying.role_arn.as_ref().unwrap().to_string(), ROLE);
+    assert_eq!(verifying.role_arn().unwrap().to_string(), ROLE);
     let corrected = verifying.apply(submit(OTHER_ROLE), Timestamp(9)).unwrap();
-    assert_eq!(corrected.role_arn.unwrap().to_string(), OTHER_ROLE);
+    assert_eq!(corrected.role_arn().unwrap().to_string(), OTHER_ROLE);
     // A failed verification keeps the ARN for the customer to fix.
     let failed = verifying
         .apply(event("verification_failed"), Timestamp(9))
         .unwrap();
-    assert_eq!(failed.state, ConnectionState::Pending);
-    assert!(failed.role_arn.is_some());
+    assert_eq!(failed.state(), ConnectionState::Pending);
+    assert!(failed.role_arn().is_some());
     assert_eq!(
-        failed.last_diagnosis.unwrap().code,
-        "TRUST_POLICY_MISSING_EXTERNAL_ID"
+        failed.last_diagnosis().unwrap().code(),
+        DiagnosisCode::ExternalIdNotRequired
+    );
+    // A test with no verdict keeps the connection verifying, the ARN and why.
+    let inconclusive = verifying
+        .apply(event("verification_inconclusive"), Timestamp(9))
+        .unwrap();
+    assert_eq!(inconclusive.state(), ConnectionState::Verifying);
+    assert_eq!(inconclusive.role_arn(), verifying.role_arn());
+    assert_eq!(inconclusive.state_since(), verifying.state_since());
+    assert_eq!(
+        inconclusive.last_diagnosis().unwrap().code(),
+        DiagnosisCode::AssumeRoleInconclusive
     );
 
     let disconnected = in_state("disconnected");
     let same = disconnected
         .apply(event("reconnect_requested"), Timestamp(9))
         .unwrap();
-    assert_eq!(same.role_arn.unwrap().to_string(), ROLE);
+    assert_eq!(same.role_arn().unwrap().to_string(), ROLE);
     let replaced = disconnected
         .apply(event("reconnect_requested_new_role"), Timestamp(9))
         .unwrap();
-    assert_eq!(replaced.role_arn.unwrap().to_string(), OTHER_ROLE);
+    assert_eq!(replaced.role_arn().unwrap().to_string(), OTHER_ROLE);
 
     // Disconnected before any role was submitted: a reconnect has to bring one.
     let never = run(pending(), &[event("disconnect_requested")]);
@@ -317,7 +411,7 @@ fn role_arns_are_recorded_and_replaced() {
         never
             .apply(event("reconnect_requested_new_role"), Timestamp(9))
             .unwrap()
-            .state,
+            .state(),
         ConnectionState::Verifying
     );
 }
@@ -325,36 +419,50 @@ fn role_arns_are_recorded_and_replaced() {
 #[test]
 fn degraded_keeps_the_time_trouble_started_and_disconnected_says_why() {
     let degraded = in_state("degraded");
-    let ConnectionState::Degraded { since, reason } = &degraded.state else {
-        panic!("{:?}", degraded.state)
-    };
+    assert_eq!(degraded.state(), ConnectionState::Degraded);
+    let why = degraded.last_diagnosis().unwrap();
     assert_eq!(
-        (*since, reason.as_str()),
-        (Timestamp(3), "THROTTLED happened")
+        (degraded.state_since(), why.code(), why.message()),
+        (Timestamp(3), DiagnosisCode::Throttled, "THROTTLED happened")
     );
     let still = degraded
         .apply(event("refresh_failed_retryable"), Timestamp(500))
         .unwrap();
-    assert!(
-        matches!(still.state, ConnectionState::Degraded { since, .. } if since == Timestamp(3))
-    );
-    assert_eq!(still.state_since, degraded.state_since);
+    assert_eq!(still.state(), ConnectionState::Degraded);
+    assert_eq!(still.state_since(), Timestamp(3));
+    assert_eq!(still.state_since(), degraded.state_since());
+    assert_eq!(still.updated_at(), Timestamp(500));
     let recovered = still
         .apply(event("refresh_succeeded"), Timestamp(600))
         .unwrap();
-    assert_eq!(recovered.state, ConnectionState::Active);
-    assert_eq!(recovered.state_since, Timestamp(600));
+    assert_eq!(recovered.state(), ConnectionState::Active);
+    assert_eq!(recovered.state_since(), Timestamp(600));
     // The diagnosis stays as a record of the last problem.
-    assert_eq!(recovered.last_diagnosis.unwrap().code, "THROTTLED");
+    assert_eq!(
+        recovered.last_diagnosis().unwrap().code(),
+        DiagnosisCode::Throttled
+    );
 
     let revoked = in_state("disconnected");
-    assert_eq!(
-        revoked.state,
-        ConnectionState::Disconnected {
-            reason: "ACCESS_DENIED happened".into()
-        }
-    );
-    assert_eq!(revoked.last_diagnosis.unwrap().code, "ACCESS_DENIED");
+    assert_eq!(revoked.state(), ConnectionState::Disconnected);
+    let why = revoked.last_diagnosis().unwrap();
+    assert_eq!(why.code(), DiagnosisCode::AccessDenied);
+    assert_eq!(why.message(), "ACCESS_DENIED happened");
+    assert_eq!(why.severity(), Severity::Error);
+}
+
+#[test]
+fn time_never_moves_backwards() {
+    let active = in_state("active");
+    assert_eq!(active.updated_at(), Timestamp(2));
+    // A skewed clock: the event is accepted at the record's last update time.
+    let degraded = active
+        .apply(event("refresh_failed_retryable"), Timestamp(-50))
+        .unwrap();
+    assert_eq!(degraded.updated_at(), Timestamp(2));
+    assert_eq!(degraded.state_since(), Timestamp(2));
+    assert!(degraded.state_since() >= degraded.created_at());
+    degraded.validate().unwrap();
 }
 
 #[test]
@@ -363,9 +471,9 @@ fn external_id_rotation_takes_two_steps() {
     let rotating = active
         .apply(event("rotation_started"), Timestamp(10))
         .unwrap();
-    assert_eq!(rotating.external_id.as_str(), "ext-id-123");
+    assert_eq!(rotating.external_id().as_str(), "ext-id-123");
     assert_eq!(
-        rotating.next_external_id.as_ref().unwrap().as_str(),
+        rotating.next_external_id().unwrap().as_str(),
         "next-external-id"
     );
     match rotating.apply(event("rotation_started"), Timestamp(11)) {
@@ -377,9 +485,9 @@ fn external_id_rotation_takes_two_steps() {
     let rotated = rotating
         .apply(event("rotation_completed"), Timestamp(12))
         .unwrap();
-    assert_eq!(rotated.external_id.as_str(), "next-external-id");
-    assert!(rotated.next_external_id.is_none());
-    assert_eq!(rotated.state_since, active.state_since);
+    assert_eq!(rotated.external_id().as_str(), "next-external-id");
+    assert!(rotated.next_external_id().is_none());
+    assert_eq!(rotated.state_since(), active.state_since());
 
     // Rotating to the id in use is a bad value, not a state problem.
     let same = ConnectionEvent::RotationStarted {
@@ -401,11 +509,8 @@ fn external_id_rotation_takes_two_steps() {
     let completed = cut_off
         .apply(event("rotation_completed"), Timestamp(21))
         .unwrap();
-    assert!(matches!(
-        completed.state,
-        ConnectionState::Disconnected { .. }
-    ));
-    assert_eq!(completed.external_id.as_str(), "next-external-id");
+    assert_eq!(completed.state(), ConnectionState::Disconnected);
+    assert_eq!(completed.external_id().as_str(), "next-external-id");
     let back = run(
         completed,
         &[
@@ -413,14 +518,17 @@ fn external_id_rotation_takes_two_steps() {
             event("verification_succeeded"),
         ],
     );
-    assert_eq!(back.state, ConnectionState::Active);
-    assert_eq!(back.revision, active.revision + 5);
+    assert_eq!(back.state(), ConnectionState::Active);
+    assert_eq!(back.revision(), active.revision() + 5);
 }
 
 #[test]
 fn the_revision_never_overflows_into_a_panic() {
-    let mut c = in_state("active");
-    c.revision = u64::MAX;
+    // Only a stored record can be at the last revision: read one back.
+    let mut json = serde_json::to_value(in_state("active")).unwrap();
+    json["revision"] = serde_json::json!(u64::MAX);
+    let c: Connection = serde_json::from_value(json).unwrap();
+    assert_eq!(c.revision(), u64::MAX);
     assert!(matches!(
         c.apply(event("refresh_succeeded"), Timestamp(9)),
         Err(ConnectorError::InvalidValue {
@@ -432,28 +540,53 @@ fn the_revision_never_overflows_into_a_panic() {
 
 #[test]
 fn constructors_check_their_input() {
-    let account = || "111122223333".parse().unwrap();
     let external = || "ext-id-123".parse().unwrap();
-    for (id, name, field) in [
-        ("", "Acme", "connection id"),
-        ("acme prod", "Acme", "connection id"),
-        ("acme/prod", "Acme", "connection id"),
-        (&*"a".repeat(65), "Acme", "connection id"),
-        ("acme", "", "display name"),
-        ("acme", "   ", "display name"),
-        ("acme", "Acme\nInc", "display name"),
-        ("acme", &*"n".repeat(257), "display name"),
-    ] {
-        match Connection::new(id, name, account(), external(), Timestamp(0)) {
-            Err(ConnectorError::InvalidValue { field: f, rule, .. }) => {
-                assert_eq!(f, field, "{id:?} {name:?}");
+    for bad in ["", "acme prod", "acme/prod", &*"a".repeat(65)] {
+        match ConnectionId::new(bad) {
+            Err(ConnectorError::InvalidValue { field, rule, .. }) => {
+                assert_eq!(field, "connection id", "{bad:?}");
                 assert!(!rule.is_empty());
             }
-            other => panic!("{id:?} {name:?}: {other:?}"),
+            other => panic!("{bad:?}: {other:?}"),
+        }
+        assert!(bad.parse::<ConnectionId>().is_err(), "{bad:?}");
+        assert!(serde_json::from_value::<ConnectionId>(serde_json::json!(bad)).is_err());
+    }
+    for name in ["", "   ", "Acme\nInc", &*"n".repeat(257)] {
+        match Connection::builder(id("acme"), external())
+            .with_display_name(name)
+            .build(Timestamp(0))
+        {
+            Err(ConnectorError::InvalidValue { field, rule, .. }) => {
+                assert_eq!(field, "display name", "{name:?}");
+                assert!(!rule.is_empty());
+            }
+            other => panic!("{name:?}: {other:?}"),
         }
     }
     assert!(ConnectionId::new(&"a".repeat(64)).is_ok());
-    assert!(Connection::new("a", &"n".repeat(256), account(), external(), Timestamp(0)).is_ok());
+    let longest = Connection::builder(id("a"), external())
+        .with_display_name("n".repeat(256))
+        .build(Timestamp(0))
+        .unwrap();
+    assert_eq!(longest.display_name().chars().count(), 256);
+    // Without a display name, the id is the name.
+    let unnamed = Connection::builder(id("acme"), external())
+        .build(Timestamp(0))
+        .unwrap();
+    assert_eq!(unnamed.display_name(), "acme");
+    assert_eq!(unnamed.state(), ConnectionState::Pending);
+    assert_eq!(unnamed.revision(), 0);
+    assert_eq!(
+        (
+            unnamed.created_at(),
+            unnamed.updated_at(),
+            unnamed.state_since()
+        ),
+        (Timestamp(0), Timestamp(0), Timestamp(0))
+    );
+    assert!(unnamed.role_arn().is_none() && unnamed.last_diagnosis().is_none());
+    assert!(unnamed.live().is_none());
 
     for bad in [
         "us-east",
@@ -464,53 +597,82 @@ fn constructors_check_their_input() {
         "",
         "1-2-3",
     ] {
-        match pending().with_regions([bad]) {
-            Err(ConnectorError::InvalidValue { field, value, .. }) => {
+        match bad.parse::<Region>() {
+            Err(iam_policy::Error::InvalidValue { field, value, .. }) => {
                 assert_eq!((field, value.as_str()), ("region", bad));
             }
             other => panic!("{bad:?}: {other:?}"),
         }
     }
-    let regions = pending()
-        .with_regions([
-            "us-east-1",
-            "us-gov-west-1",
-            "cn-north-1",
-            "us-isob-east-1",
-            "us-east-1",
-        ])
+    let regions = Connection::builder(id("acme"), external())
+        .with_regions(
+            [
+                "us-east-1",
+                "us-gov-west-1",
+                "cn-north-1",
+                "us-isob-east-1",
+                "us-east-1",
+            ]
+            .map(region),
+        )
+        .build(Timestamp(0))
         .unwrap()
-        .regions;
+        .regions()
+        .to_vec();
     assert_eq!(
         regions,
-        ["us-east-1", "us-gov-west-1", "cn-north-1", "us-isob-east-1"]
+        ["us-east-1", "us-gov-west-1", "cn-north-1", "us-isob-east-1"].map(region)
     );
+}
+
+/// An active connection with regions and a permission set.
+fn active_with_everything() -> Connection {
+    let base = Connection::builder(id("acme-prod"), "ext-id-123".parse().unwrap())
+        .with_display_name("Acme production")
+        .with_account("111122223333".parse().unwrap())
+        .with_regions(["us-east-1", "eu-west-1"].map(region))
+        .with_permission_set(PermissionSetRef::new("acme:read-only", "1.2.3").unwrap())
+        .build(Timestamp(0))
+        .unwrap();
+    run(base, &path_to("active"))
 }
 
 #[test]
 fn validate_and_deserialize_refuse_broken_records() {
-    let good = in_state("active")
-        .with_regions(["us-east-1"])
-        .unwrap()
-        .with_permission_set("acme:read-only", "1.0.0");
+    let good = active_with_everything();
     good.validate().unwrap();
+    assert_eq!(
+        good.permission_set().map(ToString::to_string).as_deref(),
+        Some("acme:read-only@1.2.3")
+    );
     let json = serde_json::to_value(&good).unwrap();
+    assert_eq!(
+        serde_json::from_value::<Connection>(json.clone()).unwrap(),
+        good
+    );
 
     use serde_json::{Value, json};
-    let broken: [(&str, &str, Value); 9] = [
+    let broken: [(&str, &str, Value); 12] = [
         ("region", "regions", json!(["moon-1"])),
         ("region", "regions", json!(["us-east-1", "us-east-1"])),
         ("display name", "display_name", json!("\u{7}")),
         ("role ARN", "role_arn", json!(FOREIGN_ROLE)),
         ("role ARN", "role_arn", Value::Null),
+        ("account id", "account_id", Value::Null),
+        ("role ARN", "account_id", json!("999988887777")),
         ("next external id", "next_external_id", json!("ext-id-123")),
-        ("permission set name", "permission_set", json!("Read Only")),
+        (
+            "permission set name",
+            "permission_set",
+            json!({"name": "Read Only", "version": "1.0.0"}),
+        ),
         (
             "permission set version",
-            "permission_set_version",
-            json!("v1"),
+            "permission_set",
+            json!({"name": "acme:read-only", "version": "v1"}),
         ),
-        ("permission set", "permission_set_version", Value::Null),
+        ("updated at", "updated_at", json!(-1)),
+        ("updated at", "state_since", json!(-1)),
     ];
     for (field, key, value) in broken {
         let mut j = json.clone();
@@ -521,13 +683,22 @@ fn validate_and_deserialize_refuse_broken_records() {
             "{field}: {err}"
         );
     }
-    // Wrong types and bad identifiers fail in serde, without panicking.
+    // Wrong types, bad identifiers, missing parts and unknown fields fail in serde, without
+    // panicking.
     for (key, value) in [
-        ("id", serde_json::json!("bad id!")),
-        ("account_id", serde_json::json!("1234")),
-        ("external_id", serde_json::json!("")),
-        ("revision", serde_json::json!(-1)),
-        ("state", serde_json::json!({"state": "sleeping"})),
+        ("id", json!("bad id!")),
+        ("account_id", json!("1234")),
+        ("external_id", json!("")),
+        ("revision", json!(-1)),
+        ("state", json!("sleeping")),
+        ("state", json!({"state": "degraded", "since": 3})),
+        ("permission_set", json!({"name": "acme:read-only"})),
+        ("permission_set", json!("acme:read-only")),
+        (
+            "last_diagnosis",
+            json!({"code": "NOT_A_CODE", "message": "m", "remediation": "r", "at": 1}),
+        ),
+        ("secret_access_key", json!("x")),
     ] {
         let mut j = json.clone();
         j[key] = value;
@@ -535,28 +706,70 @@ fn validate_and_deserialize_refuse_broken_records() {
     }
 }
 
-#[test]
-fn stores_refuse_invalid_records() {
+/// Drives a future to completion on this thread (the in-memory store's futures are ready at
+/// once).
+fn block_on<F: Future>(future: F) -> F::Output {
+    let mut future = std::pin::pin!(future);
+    let mut cx = Context::from_waker(Waker::noop());
+    loop {
+        if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
+            return output;
+        }
+        std::thread::yield_now();
+    }
+}
+
+#[tokio::test]
+async fn stores_refuse_invalid_records() {
     let store = InMemoryConnectionStore::new();
-    let mut c = pending();
-    c.regions = vec!["nowhere".into()];
+    // A broken record cannot be made, so it cannot reach a store.
+    let bad_name = Connection::builder(id("acme-prod"), "ext-id-123".parse().unwrap())
+        .with_display_name("\u{7}")
+        .build(Timestamp(0));
     assert!(matches!(
-        store.create(c),
+        bad_name,
         Err(ConnectorError::InvalidValue {
-            field: "region",
+            field: "display name",
             ..
         })
     ));
     assert!(store.is_empty());
+
+    // A swap must bring exactly the next revision.
+    let c = pending();
+    store.create(&c).await.unwrap();
+    for (expected, new) in [
+        (0, c.clone()),
+        (
+            0,
+            run(c.clone(), &[submit(ROLE), event("verification_succeeded")]),
+        ),
+        (1, c.apply(submit(ROLE), Timestamp(1)).unwrap()),
+        (u64::MAX, c.apply(submit(ROLE), Timestamp(1)).unwrap()),
+    ] {
+        assert!(
+            matches!(
+                store.compare_and_swap(expected, &new).await,
+                Err(ConnectorError::InvalidValue {
+                    field: "revision",
+                    ..
+                })
+            ),
+            "{expected} -> {}",
+            new.revision()
+        );
+    }
+    assert_eq!(store.get(c.id()).await.unwrap(), Some(c));
+    assert_eq!(store.len(), 1);
 }
 
-#[test]
-fn compare_and_swap_refuses_a_stale_writer() {
+#[tokio::test]
+async fn compare_and_swap_refuses_a_stale_writer() {
     let store = InMemoryConnectionStore::default();
     let c = pending();
-    store.create(c.clone()).unwrap();
+    store.create(&c).await.unwrap();
     assert!(matches!(
-        store.create(c.clone()),
+        store.create(&c).await,
         Err(ConnectorError::AlreadyExists(id)) if id == "acme-prod"
     ));
     // Two writers read revision 0.
@@ -564,8 +777,8 @@ fn compare_and_swap_refuses_a_stale_writer() {
     let b = c
         .apply(event("disconnect_requested"), Timestamp(1))
         .unwrap();
-    store.compare_and_swap(c.revision, a).unwrap();
-    match store.compare_and_swap(c.revision, b) {
+    store.compare_and_swap(c.revision(), &a).await.unwrap();
+    match store.compare_and_swap(c.revision(), &b).await {
         Err(ConnectorError::Conflict {
             connection,
             expected: 0,
@@ -574,20 +787,30 @@ fn compare_and_swap_refuses_a_stale_writer() {
         other => panic!("{other:?}"),
     }
     assert_eq!(
-        store.get(&c.id).unwrap().unwrap().state,
+        store.get(c.id()).await.unwrap().unwrap().state(),
         ConnectionState::Verifying
     );
 
-    let mut ghost = pending().apply(submit(ROLE), Timestamp(1)).unwrap();
-    ghost.id = ConnectionId::new("ghost").unwrap();
+    let ghost = Connection::builder(id("ghost"), "ext-id-123".parse().unwrap())
+        .build(Timestamp(0))
+        .unwrap()
+        .apply(submit(ROLE), Timestamp(1))
+        .unwrap();
     assert!(matches!(
-        store.compare_and_swap(0, ghost.clone()),
+        store.compare_and_swap(0, &ghost).await,
         Err(ConnectorError::NotFound(id)) if id == "ghost"
     ));
-    assert!(store.get(&ghost.id).unwrap().is_none());
-    assert!(!store.delete(&ghost.id).unwrap());
-    assert!(store.delete(&c.id).unwrap());
-    assert!(store.list().unwrap().is_empty());
+    assert!(store.get(ghost.id()).await.unwrap().is_none());
+    assert!(!store.delete(ghost.id()).await.unwrap());
+    assert!(store.delete(c.id()).await.unwrap());
+    assert!(
+        store
+            .list(&ListQuery::all())
+            .await
+            .unwrap()
+            .connections()
+            .is_empty()
+    );
 }
 
 /// A store whose swaps always lose, counting the attempts.
@@ -598,90 +821,213 @@ struct AlwaysLosing {
 }
 
 impl ConnectionStore for AlwaysLosing {
-    fn create(&self, connection: Connection) -> Result<(), ConnectorError> {
+    fn create<'a>(
+        &'a self,
+        connection: &'a Connection,
+    ) -> BoxFuture<'a, Result<(), ConnectorError>> {
         self.inner.create(connection)
     }
-    fn get(&self, id: &ConnectionId) -> Result<Option<Connection>, ConnectorError> {
+    fn get<'a>(
+        &'a self,
+        id: &'a ConnectionId,
+    ) -> BoxFuture<'a, Result<Option<Connection>, ConnectorError>> {
         self.inner.get(id)
     }
-    fn list(&self) -> Result<Vec<Connection>, ConnectorError> {
-        self.inner.list()
-    }
-    fn compare_and_swap(&self, expected: u64, new: Connection) -> Result<(), ConnectorError> {
+    fn compare_and_swap<'a>(
+        &'a self,
+        expected: u64,
+        new: &'a Connection,
+    ) -> BoxFuture<'a, Result<(), ConnectorError>> {
         self.swaps.fetch_add(1, Ordering::SeqCst);
-        Err(ConnectorError::Conflict {
-            connection: new.id.to_string(),
+        Box::pin(std::future::ready(Err(ConnectorError::Conflict {
+            connection: new.id().to_string(),
             expected,
             actual: expected + 1,
-        })
+        })))
     }
-    fn delete(&self, id: &ConnectionId) -> Result<bool, ConnectorError> {
+    fn delete<'a>(&'a self, id: &'a ConnectionId) -> BoxFuture<'a, Result<bool, ConnectorError>> {
         self.inner.delete(id)
+    }
+    fn list<'a>(&'a self, query: &'a ListQuery) -> BoxFuture<'a, Result<Page, ConnectorError>> {
+        self.inner.list(query)
     }
 }
 
-#[test]
-fn update_retries_a_bounded_number_of_times_then_reports_the_conflict() {
+#[tokio::test]
+async fn apply_event_retries_a_bounded_number_of_times_then_reports_the_conflict() {
     let store = AlwaysLosing::default();
     let c = pending();
-    store.create(c.clone()).unwrap();
-    let result = update(&store, &c.id, Timestamp(1), 5, |_| {
-        event("disconnect_requested")
-    });
+    store.create(&c).await.unwrap();
+    let result = apply_event(&store, c.id(), Timestamp(1), 5, |_| {
+        Ok(event("disconnect_requested"))
+    })
+    .await;
     assert!(matches!(result, Err(ConnectorError::Conflict { .. })));
     assert_eq!(store.swaps.load(Ordering::SeqCst), 5);
     // Zero attempts still makes one.
     store.swaps.store(0, Ordering::SeqCst);
     assert!(
-        update(&store, &c.id, Timestamp(1), 0, |_| event(
+        apply_event(&store, c.id(), Timestamp(1), 0, |_| Ok(event(
             "disconnect_requested"
-        ))
+        )))
+        .await
         .is_err()
     );
     assert_eq!(store.swaps.load(Ordering::SeqCst), 1);
 }
 
-#[test]
-fn update_stops_at_once_on_refusals_and_missing_connections() {
+#[tokio::test]
+async fn apply_event_stops_at_once_on_refusals_and_missing_connections() {
     let store = InMemoryConnectionStore::new();
     let c = pending();
-    store.create(c.clone()).unwrap();
+    store.create(&c).await.unwrap();
     assert!(matches!(
-        update(&store, &c.id, Timestamp(1), 5, |_| event(
+        apply_event(&store, c.id(), Timestamp(1), 5, |_| Ok(event(
             "refresh_succeeded"
-        )),
+        )))
+        .await,
         Err(ConnectorError::InvalidTransition { .. })
     ));
-    assert_eq!(store.get(&c.id).unwrap().unwrap(), c);
+    assert_eq!(store.get(c.id()).await.unwrap().unwrap(), c);
+    // The caller's own refusal (e.g. the connection is no longer what it acted on) is
+    // returned as it is, and nothing is written.
+    let refusal = ConnectorError::Conflict {
+        connection: "acme-prod".into(),
+        expected: 7,
+        actual: 0,
+    };
+    let calls = AtomicU32::new(0);
+    assert_eq!(
+        apply_event(&store, c.id(), Timestamp(1), 5, |_| {
+            calls.fetch_add(1, Ordering::SeqCst);
+            Err(refusal.clone())
+        })
+        .await,
+        Err(refusal.clone())
+    );
+    assert_eq!(calls.load(Ordering::SeqCst), 1, "no retry");
+    assert_eq!(store.get(c.id()).await.unwrap().unwrap(), c);
     let missing = ConnectionId::new("missing").unwrap();
     assert!(matches!(
-        update(&store, &missing, Timestamp(1), 5, |_| event("remove_requested")),
+        apply_event(&store, &missing, Timestamp(1), 5, |_| Ok(event("remove_requested"))).await,
         Err(ConnectorError::NotFound(id)) if id == "missing"
     ));
+}
+
+#[tokio::test]
+async fn apply_event_skips_writes_that_change_nothing_but_bookkeeping() {
+    // Every write is counted (and loses): a skipped write succeeds without a swap.
+    let active = in_state("active");
+    let store = AlwaysLosing::default();
+    store.create(&active).await.unwrap();
+    let same = apply_event(&store, active.id(), Timestamp(50), 3, |_| {
+        Ok(ConnectionEvent::RefreshSucceeded)
+    })
+    .await
+    .unwrap();
+    assert_eq!(same, active, "the stored record, bookkeeping untouched");
+    assert_eq!(store.swaps.load(Ordering::SeqCst), 0);
+
+    // The same trouble seen again later is not news either.
+    let degraded = in_state("degraded");
+    let store = AlwaysLosing::default();
+    store.create(&degraded).await.unwrap();
+    let again = Diagnosis::with_remediation(
+        DiagnosisCode::Throttled,
+        "THROTTLED happened",
+        "Do the thing.",
+        Timestamp(60),
+    );
+    let same = apply_event(&store, degraded.id(), Timestamp(60), 3, |_| {
+        Ok(ConnectionEvent::RefreshFailed {
+            diagnosis: again.clone(),
+            retryable: true,
+        })
+    })
+    .await
+    .unwrap();
+    assert_eq!(same, degraded);
+    assert_eq!(store.swaps.load(Ordering::SeqCst), 0);
+
+    // Another diagnosis, or another state, is written.
+    let other = Diagnosis::new(DiagnosisCode::Transient, "connection reset", Timestamp(70));
+    assert!(matches!(
+        apply_event(&store, degraded.id(), Timestamp(70), 1, |_| {
+            Ok(ConnectionEvent::RefreshFailed {
+                diagnosis: other.clone(),
+                retryable: true,
+            })
+        })
+        .await,
+        Err(ConnectorError::Conflict { .. })
+    ));
+    assert_eq!(store.swaps.load(Ordering::SeqCst), 1);
+    assert!(
+        apply_event(&store, degraded.id(), Timestamp(70), 1, |_| {
+            Ok(ConnectionEvent::RefreshSucceeded)
+        })
+        .await
+        .is_err()
+    );
+    assert_eq!(store.swaps.load(Ordering::SeqCst), 2);
+
+    // And with a store that takes writes: the revision moves only for news.
+    let store = InMemoryConnectionStore::new();
+    store.create(&degraded).await.unwrap();
+    let skipped = apply_event(&store, degraded.id(), Timestamp(80), 3, |_| {
+        Ok(ConnectionEvent::RefreshFailed {
+            diagnosis: again.clone(),
+            retryable: true,
+        })
+    })
+    .await
+    .unwrap();
+    assert_eq!(skipped.revision(), degraded.revision());
+    let written = apply_event(&store, degraded.id(), Timestamp(90), 3, |_| {
+        Ok(ConnectionEvent::RefreshFailed {
+            diagnosis: other.clone(),
+            retryable: true,
+        })
+    })
+    .await
+    .unwrap();
+    assert_eq!(written.revision(), degraded.revision() + 1);
+    assert_eq!(written.state_since(), degraded.state_since());
+    assert_eq!(written.updated_at(), Timestamp(90));
+    assert_eq!(store.get(degraded.id()).await.unwrap(), Some(written));
 }
 
 #[test]
 fn concurrent_updates_lose_nothing() {
     let store: Arc<dyn ConnectionStore> = Arc::new(InMemoryConnectionStore::default());
     let c = pending();
-    let id = c.id.clone();
-    store.create(c).unwrap();
+    let id = c.id().clone();
+    block_on(store.create(&c)).unwrap();
     let calls = Arc::new(AtomicU32::new(0));
     let threads: Vec<_> = (0..8)
         .map(|_| {
             let (store, id, calls) = (store.clone(), id.clone(), calls.clone());
             std::thread::spawn(move || {
                 for i in 0..100 {
-                    // The event depends on the state read, so a retry must see fresh data.
-                    update(store.as_ref(), &id, Timestamp(i), 10_000, |current| {
-                        calls.fetch_add(1, Ordering::Relaxed);
-                        match current.state {
-                            ConnectionState::Pending => submit(ROLE),
-                            ConnectionState::Verifying => ConnectionEvent::VerificationSucceeded,
-                            ConnectionState::Active => event("refresh_failed_retryable"),
-                            _ => ConnectionEvent::RefreshSucceeded,
-                        }
-                    })
+                    // The event depends on the state read, so a retry must see fresh data;
+                    // every event changes the state, so every call writes once.
+                    block_on(apply_event(
+                        store.as_ref(),
+                        &id,
+                        Timestamp(i),
+                        10_000,
+                        |current| {
+                            calls.fetch_add(1, Ordering::Relaxed);
+                            Ok(match current.state() {
+                                ConnectionState::Pending => submit(ROLE),
+                                ConnectionState::Verifying => {
+                                    ConnectionEvent::VerificationSucceeded
+                                }
+                                ConnectionState::Active => event("refresh_failed_retryable"),
+                                _ => ConnectionEvent::RefreshSucceeded,
+                            })
+                        },
+                    ))
                     .unwrap();
                 }
             })
@@ -690,18 +1036,15 @@ fn concurrent_updates_lose_nothing() {
     for t in threads {
         t.join().unwrap();
     }
-    let last = store.get(&id).unwrap().unwrap();
-    assert_eq!(last.revision, 800);
+    let last = block_on(store.get(&id)).unwrap().unwrap();
+    assert_eq!(last.revision(), 800);
     assert!(calls.load(Ordering::Relaxed) >= 800);
     last.validate().unwrap();
 }
 
 fn full_record() -> Connection {
     run(
-        in_state("active")
-            .with_regions(["us-east-1", "eu-west-1"])
-            .unwrap()
-            .with_permission_set("acme:read-only", "1.2.3"),
+        active_with_everything(),
         &[event("rotation_started"), event("refresh_failed_retryable")],
     )
 }
@@ -710,16 +1053,36 @@ fn full_record() -> Connection {
 fn every_state_round_trips_through_json() {
     let mut all: Vec<Connection> = STATES.iter().map(|s| in_state(s)).collect();
     all.push(full_record());
+    all.push(
+        Connection::builder(id("no-account"), "ext-id-123".parse().unwrap())
+            .build(Timestamp(0))
+            .unwrap(),
+    );
     for c in all {
         let json = serde_json::to_string_pretty(&c).unwrap();
         let back: Connection = serde_json::from_str(&json).unwrap();
         assert_eq!(back, c, "{json}");
     }
     let json = serde_json::to_value(in_state("degraded")).unwrap();
-    assert_eq!(json["state"]["state"], "degraded");
-    assert_eq!(json["state"]["since"], 3);
+    // The state is one flat word; since when and why are beside it.
+    assert_eq!(json["state"], "degraded");
+    assert_eq!(json["state_since"], 3);
+    assert_eq!(json["last_diagnosis"]["code"], "THROTTLED");
+    assert_eq!(json["last_diagnosis"]["severity"], "WARNING");
+    assert_eq!(json["last_diagnosis"]["message"], "THROTTLED happened");
     assert_eq!(json["role_arn"], ROLE);
+    assert_eq!(json["account_id"], "111122223333");
     assert_eq!(json["external_id"], "ext-id-123");
+    let full = serde_json::to_value(full_record()).unwrap();
+    assert_eq!(
+        full["regions"],
+        serde_json::json!(["us-east-1", "eu-west-1"])
+    );
+    assert_eq!(
+        full["permission_set"],
+        serde_json::json!({"name": "acme:read-only", "version": "1.2.3"})
+    );
+    assert_eq!(full["next_external_id"], "next-external-id");
 }
 
 fn keys(value: &serde_json::Value, out: &mut BTreeSet<String>) {
@@ -731,6 +1094,29 @@ fn keys(value: &serde_json::Value, out: &mut BTreeSet<String>) {
             }
         }
         serde_json::Value::Array(items) => items.iter().for_each(|v| keys(v, out)),
+        _ => {}
+    }
+}
+
+/// Every string a schema allows as a value (`enum` members and `const`s), recursively.
+fn allowed_values(value: &serde_json::Value, out: &mut BTreeSet<String>) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (k, v) in map {
+                match (k.as_str(), v) {
+                    ("enum", serde_json::Value::Array(items)) => out.extend(
+                        items
+                            .iter()
+                            .filter_map(|i| i.as_str().map(ToOwned::to_owned)),
+                    ),
+                    ("const", serde_json::Value::String(s)) => {
+                        out.insert(s.clone());
+                    }
+                    _ => allowed_values(v, out),
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|v| allowed_values(v, out)),
         _ => {}
     }
 }
@@ -752,14 +1138,25 @@ fn the_schema_describes_the_serialized_record() {
     for state in STATES {
         assert!(text.contains(&format!("\"{state}\"")), "{state} in {text}");
     }
+    // The state schema allows exactly the six flat words.
     let state = serde_json::to_value(schemars::schema_for!(ConnectionState)).unwrap();
-    assert!(
-        state["oneOf"]
-            .as_array()
-            .is_some_and(|v| v.len() == STATES.len()),
+    let mut words = BTreeSet::new();
+    allowed_values(&state, &mut words);
+    assert_eq!(
+        words,
+        STATES
+            .iter()
+            .map(|s| s.to_string())
+            .collect::<BTreeSet<_>>(),
         "{state}"
     );
-    let _ = schemars::schema_for!(Diagnosis);
+    // The diagnosis schema lists its codes.
+    let diagnosis = serde_json::to_value(schemars::schema_for!(Diagnosis)).unwrap();
+    let mut codes = BTreeSet::new();
+    allowed_values(&diagnosis, &mut codes);
+    for code in DiagnosisCode::ALL {
+        assert!(codes.contains(code.as_str()), "{code} in {diagnosis}");
+    }
 }
 
 #[test]
@@ -779,7 +1176,7 @@ fn records_hold_no_secrets() {
         &serde_json::to_value(schemars::schema_for!(Connection)).unwrap()["properties"],
         &mut names,
     );
-    let debug = format!("{c:?} {:?}", c.state).to_ascii_lowercase();
+    let debug = format!("{c:?} {:?}", c.state()).to_ascii_lowercase();
     let json = serde_json::to_string(&c).unwrap().to_ascii_lowercase();
     for word in forbidden {
         assert!(
@@ -796,14 +1193,15 @@ proptest! {
 
     #[test]
     fn random_event_sequences_keep_the_invariants(
-        choices in proptest::collection::vec((0usize..16, 0i64..3), 0..60),
+        choices in proptest::collection::vec((0usize..17, -2i64..3), 0..60),
     ) {
         let mut all: Vec<ConnectionEvent> = events().into_iter().map(|(_, e)| e).collect();
         all.push(submit(FOREIGN_ROLE));
         all.push(ConnectionEvent::RotationStarted { next_external_id: "ext-id-123".parse().unwrap() });
         all.push(ConnectionEvent::ReconnectRequested { role_arn: Some(FOREIGN_ROLE.parse().unwrap()) });
-        prop_assert_eq!(all.len(), 16);
+        prop_assert_eq!(all.len(), 17);
         let mut c = pending();
+        // The clock may step back (skew): records never do.
         let mut now = 0;
         let mut accepted = 0u64;
         for (i, step) in choices {
@@ -811,11 +1209,21 @@ proptest! {
             let before = c.clone();
             match c.apply(all[i].clone(), Timestamp(now)) {
                 Ok(next) => {
-                    prop_assert!(!before.state.is_terminal(), "nothing leaves Removed");
+                    prop_assert!(!before.state().is_terminal(), "nothing leaves Removed");
                     accepted += 1;
                     prop_assert!(next.validate().is_ok(), "{:?}", next.validate());
-                    prop_assert!(next.state_since <= next.updated_at);
-                    prop_assert_eq!(next.updated_at, Timestamp(now));
+                    prop_assert!(next.state_since() <= next.updated_at());
+                    prop_assert!(next.created_at() <= next.state_since());
+                    prop_assert_eq!(next.updated_at(), before.updated_at().max(Timestamp(now)));
+                    if next.state() == before.state() {
+                        prop_assert_eq!(next.state_since(), before.state_since());
+                    } else {
+                        prop_assert_eq!(next.state_since(), next.updated_at());
+                    }
+                    if let Some(d) = all[i].diagnosis() {
+                        prop_assert_eq!(next.last_diagnosis(), Some(d));
+                    }
+                    prop_assert_eq!(next.live().is_some(), next.state().is_live());
                     c = next;
                 }
                 Err(e) => {
@@ -827,7 +1235,7 @@ proptest! {
                     prop_assert_eq!(&c, &before);
                 }
             }
-            prop_assert_eq!(c.revision, accepted);
+            prop_assert_eq!(c.revision(), accepted);
         }
         let back: Connection = serde_json::from_str(&serde_json::to_string(&c).unwrap()).unwrap();
         prop_assert_eq!(back, c);

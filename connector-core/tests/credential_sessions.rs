@@ -10,9 +10,8 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use connector_core::{
-    AssumeRoleRequest, BoxFuture, CallerIdentity, Clock, CredentialSession, ManualClock,
-    ProviderError, ProviderErrorKind, RefreshPolicy, StsProvider, TemporaryCredentials,
-    WebIdentityRequest,
+    AssumeRoleRequest, BoxFuture, Clock, CredentialSession, ManualClock, ProviderError,
+    ProviderErrorKind, RefreshPolicy, StsProvider, TemporaryCredentials,
 };
 
 const HOUR: Duration = Duration::from_secs(3600);
@@ -74,35 +73,22 @@ impl StsProvider for ScriptedProvider {
                     format!("ASIA{n:016}"),
                     format!("{SECRET}-{n}"),
                     format!("token-{n}"),
-                    self.clock.now() + request.duration,
+                    self.clock.now() + request.duration(),
                 )),
                 Err(kind) => Err(ProviderError::new(kind, "scripted failure")),
             }
         })
     }
 
-    fn assume_role_with_web_identity<'a>(
-        &'a self,
-        _request: &'a WebIdentityRequest,
-    ) -> BoxFuture<'a, Result<TemporaryCredentials, ProviderError>> {
-        Box::pin(async { Err(ProviderError::new(ProviderErrorKind::Other, "not scripted")) })
-    }
-
-    fn caller_identity<'a>(
-        &'a self,
-        _credentials: &'a TemporaryCredentials,
-        _region: Option<&'a str>,
-    ) -> BoxFuture<'a, Result<CallerIdentity, ProviderError>> {
-        Box::pin(async { Err(ProviderError::new(ProviderErrorKind::Other, "not scripted")) })
-    }
+    // AssumeRoleWithWebIdentity and GetCallerIdentity: the trait's defaults (Unsupported).
 }
 
 fn session(clock: &ManualClock, provider: &Arc<ScriptedProvider>) -> Arc<CredentialSession> {
     let request = AssumeRoleRequest::new(
         "arn:aws:iam::111122223333:role/vendor".parse().unwrap(),
-        "vendor-sync",
+        "vendor-sync".parse().unwrap(),
     )
-    .duration(HOUR);
+    .with_duration(HOUR);
     Arc::new(
         CredentialSession::new(
             provider.clone(),

@@ -10,12 +10,15 @@ use std::time::{Duration, Instant};
 
 use connector_core::testing::{CallCounts, InMemorySts, PACKED_POLICY_LIMIT, SetupError};
 use connector_core::{
-    AssumeRoleRequest, Clock, ConnectorError, CredentialSession, ManualClock, ProviderError,
-    ProviderErrorKind, RefreshPolicy, StsProvider, TemporaryCredentials, VerificationSeverity,
-    WebIdentityRequest, verify_connection,
+    AssumeRoleRequest, Clock, Connection, ConnectionEvent, ConnectionId, ConnectionState,
+    ConnectionStore, Connector, ConnectorError, CredentialSession, DiagnosisCode,
+    InMemoryConnectionStore, MAX_SESSION_POLICY_CHARS, ManualClock, ProviderError,
+    ProviderErrorKind, RefreshPolicy, RoleSessionName, SessionScope, StsProvider,
+    TemporaryCredentials, Timestamp, VerificationCode, VerificationOutcome, WebIdentityRequest,
+    verify_connection,
 };
-use iam_policy::{AccountId, PolicyDocument, RoleArn};
-use secrecy::ExposeSecret;
+use iam_policy::{AccountId, PolicyDocument, Region, RoleArn, Severity};
+use secrecy::{ExposeSecret, SecretString};
 use trust_policy::{CrossAccountTrust, ExternalId, OidcTrust, SubjectMatch, VendorPrincipal};
 
 const VENDOR: &str = "999988887777";
@@ -59,7 +62,16 @@ fn world() -> World {
 }
 
 fn request(w: &World) -> AssumeRoleRequest {
-    AssumeRoleRequest::new(w.role.clone(), "vendor-sync").external_id(w.external_id.clone())
+    AssumeRoleRequest::new(w.role.clone(), name("vendor-sync"))
+        .with_external_id(w.external_id.clone())
+}
+
+fn name(text: &str) -> RoleSessionName {
+    text.parse().unwrap()
+}
+
+fn region(text: &str) -> Region {
+    text.parse().unwrap()
 }
 
 fn customer() -> AccountId {
@@ -109,7 +121,7 @@ async fn right_external_id_gets_credentials_with_expiry_and_identity() {
     // Another session of the same role: new keys and secrets, same role id.
     let other = w
         .sts
-        .assume_role(&request(&w).duration(Duration::from_secs(900)))
+        .assume_role(&request(&w).with_duration(Duration::from_secs(900)))
         .await
         .unwrap();
     assert_ne!(other.access_key_id(), credentials.access_key_id());
@@ -141,7 +153,7 @@ async fn credentials_expire_on_the_clock() {
 #[tokio::test]
 async fn wrong_missing_or_foreign_external_id_is_denied_as_aws_words_it() {
     let w = world();
-    let wrong = request(&w).external_id("another-customers-id".parse().unwrap());
+    let wrong = request(&w).with_external_id("another-customers-id".parse().unwrap());
     let error = denied(&w.sts, &wrong).await;
     assert_eq!(error.code.as_deref(), Some("AccessDenied"));
     assert_eq!(
@@ -159,7 +171,7 @@ async fn wrong_missing_or_foreign_external_id_is_denied_as_aws_words_it() {
             .contains("sts:ExternalId")
     );
 
-    let missing = AssumeRoleRequest::new(w.role.clone(), "vendor-sync");
+    let missing = AssumeRoleRequest::new(w.role.clone(), name("vendor-sync"));
     denied(&w.sts, &missing).await;
 
     // Another account calling with the right External ID (it leaked) is still refused.
@@ -183,9 +195,9 @@ async fn wrong_missing_or_foreign_external_id_is_denied_as_aws_words_it() {
         format!("arn:aws:iam::{CUSTOMER}:role/team/vendor-access")
             .parse()
             .unwrap(),
-        "vendor-sync",
+        name("vendor-sync"),
     )
-    .external_id(w.external_id.clone());
+    .with_external_id(w.external_id.clone());
     denied(&w.sts, &with_path).await;
     assert!(w.sts.last_denial_reason().unwrap().contains("path"));
     assert!(w.sts.assume_role(&request(&w)).await.is_ok());
@@ -325,23 +337,59 @@ async fn setup_is_checked_like_iam() {
 async fn invalid_requests_are_refused_before_anything() {
     let w = world();
     w.sts.throttle_next(1);
-    let bad_name = AssumeRoleRequest::new(w.role.clone(), "no spaces allowed")
-        .external_id(w.external_id.clone());
-    let too_short = request(&w).duration(Duration::from_secs(60));
-    let too_long = request(&w).duration(Duration::from_secs(43_201));
-    let bad_web = WebIdentityRequest::new(w.role.clone(), "x", "token");
-    for bad in [&bad_name, &too_short, &too_long] {
+    // A bad session name cannot even be put in a request: it is refused as STS would.
+    for bad in [
+        "no spaces allowed",
+        "x",
+        "",
+        &"x".repeat(65),
+        "name/with/slashes",
+    ] {
+        let error = RoleSessionName::new(bad).unwrap_err();
+        assert_eq!(error.kind, ProviderErrorKind::InvalidRequest, "{bad:?}");
+        assert!(error.message.contains("RoleSessionName"), "{error}");
+        assert_eq!(bad.parse::<RoleSessionName>(), Err(error));
+    }
+    let oversized: PolicyDocument = serde_json::from_value(serde_json::json!({
+        "Version": "2012-10-17",
+        "Statement": [{"Sid": "x".repeat(MAX_SESSION_POLICY_CHARS), "Effect": "Allow",
+            "Action": "s3:GetObject", "Resource": "*"}]
+    }))
+    .unwrap();
+    let too_short = request(&w).with_duration(Duration::from_secs(60));
+    let too_long = request(&w).with_duration(Duration::from_secs(43_201));
+    let too_big = request(&w).with_session_policy(oversized.clone());
+    let too_many_arns = request(&w).with_policy_arns(
+        (0..11)
+            .map(|i| format!("arn:aws:iam::aws:policy/P{i}").parse().unwrap())
+            .collect(),
+    );
+    let bad_identity = request(&w).with_source_identity("aws:alice");
+    let bad_tag = request(&w).with_tag("", "data");
+    for (bad, parameter) in [
+        (&too_short, "DurationSeconds"),
+        (&too_long, "DurationSeconds"),
+        (&too_big, "Policy"),
+        (&too_many_arns, "PolicyArns"),
+        (&bad_identity, "SourceIdentity"),
+        (&bad_tag, "Tags"),
+    ] {
         let error = w.sts.assume_role(bad).await.unwrap_err();
         assert_eq!(error.kind, ProviderErrorKind::InvalidRequest, "{error}");
+        assert!(error.message.starts_with(parameter), "{parameter}: {error}");
     }
-    assert_eq!(
-        w.sts
-            .assume_role_with_web_identity(&bad_web)
-            .await
-            .unwrap_err()
-            .kind,
-        ProviderErrorKind::InvalidRequest
-    );
+    let bad_web = web_request(&w).with_duration(Duration::from_secs(60));
+    let big_web = web_request(&w).with_session_policy(oversized);
+    for bad in [&bad_web, &big_web] {
+        assert_eq!(
+            w.sts
+                .assume_role_with_web_identity(bad)
+                .await
+                .unwrap_err()
+                .kind,
+            ProviderErrorKind::InvalidRequest
+        );
+    }
     // Nothing reached STS: nothing counted, the injected throttle still pending.
     assert_eq!(w.sts.calls(), CallCounts::default());
     assert_eq!(
@@ -350,13 +398,19 @@ async fn invalid_requests_are_refused_before_anything() {
     );
 }
 
+/// A web identity request for the world's role (its trust policy is irrelevant: the request
+/// is refused before it is sent).
+fn web_request(w: &World) -> WebIdentityRequest {
+    WebIdentityRequest::new(w.role.clone(), name("agent"), "token".to_owned().into())
+}
+
 #[tokio::test]
 async fn durations_beyond_the_role_or_role_chaining_are_validation_errors() {
     let w = world();
     // The role allows one hour.
     let error = w
         .sts
-        .assume_role(&request(&w).duration(2 * HOUR))
+        .assume_role(&request(&w).with_duration(2 * HOUR))
         .await
         .unwrap_err();
     assert_eq!(error.kind, ProviderErrorKind::Other);
@@ -373,9 +427,9 @@ async fn durations_beyond_the_role_or_role_chaining_are_validation_errors() {
             12 * HOUR,
         )
         .unwrap();
-    let two_hours = AssumeRoleRequest::new(long, "vendor-sync")
-        .external_id(w.external_id.clone())
-        .duration(2 * HOUR);
+    let two_hours = AssumeRoleRequest::new(long, name("vendor-sync"))
+        .with_external_id(w.external_id.clone())
+        .with_duration(2 * HOUR);
     let error = w.sts.assume_role(&two_hours).await.unwrap_err();
     assert_eq!(error.code.as_deref(), Some("ValidationError"));
     assert!(error.message.contains("role chaining"), "{error}");
@@ -386,7 +440,7 @@ async fn durations_beyond_the_role_or_role_chaining_are_validation_errors() {
     // Declared chaining is refused on the client side.
     assert_eq!(
         w.sts
-            .assume_role(&two_hours.clone().chained(true))
+            .assume_role(&two_hours.clone().with_chained(true))
             .await
             .unwrap_err()
             .kind,
@@ -404,21 +458,21 @@ async fn session_policies_tags_and_source_identity_follow_sts_rules() {
         .unwrap();
     let error = w
         .sts
-        .assume_role(&request(&w).session_policy(malformed))
+        .assume_role(&request(&w).with_session_policy(malformed))
         .await
         .unwrap_err();
     assert_eq!(error.kind, ProviderErrorKind::MalformedPolicy, "{error}");
     assert_eq!(error.code.as_deref(), Some("MalformedPolicyDocument"));
 
     // Tags need sts:TagSession, a source identity sts:SetSourceIdentity.
-    denied(&w.sts, &request(&w).tag("team", "data")).await;
+    denied(&w.sts, &request(&w).with_tag("team", "data")).await;
     assert!(
         w.sts
             .last_denial_reason()
             .unwrap()
             .contains("sts:TagSession")
     );
-    denied(&w.sts, &request(&w).source_identity("alice")).await;
+    denied(&w.sts, &request(&w).with_source_identity("alice")).await;
 
     let tagging: RoleArn = "arn:aws:iam::111122223333:role/tagging".parse().unwrap();
     w.sts
@@ -432,16 +486,16 @@ async fn session_policies_tags_and_source_identity_follow_sts_rules() {
             HOUR,
         )
         .unwrap();
-    let tagged = AssumeRoleRequest::new(tagging, "vendor-sync")
-        .external_id(w.external_id.clone())
-        .source_identity("alice")
-        .tag("team", "data");
+    let tagged = AssumeRoleRequest::new(tagging, name("vendor-sync"))
+        .with_external_id(w.external_id.clone())
+        .with_source_identity("alice")
+        .with_tag("team", "data");
     assert!(w.sts.assume_role(&tagged).await.is_ok());
 
     // Policy and tags over the packed budget.
     let mut packed = tagged.clone();
     for i in 0..10 {
-        packed = packed.tag(format!("k{i:0>127}"), "v".repeat(256));
+        packed = packed.with_tag(format!("k{i:0>127}"), "v".repeat(256));
     }
     assert!(packed.validate().is_ok(), "each tag is within STS's limits");
     let error = w.sts.assume_role(&packed).await.unwrap_err();
@@ -461,17 +515,17 @@ async fn session_policies_tags_and_source_identity_follow_sts_rules() {
 async fn disabled_regions_answer_region_disabled() {
     let w = world();
     let credentials = w.sts.assume_role(&request(&w)).await.unwrap();
-    w.sts.disable_region(&customer(), "af-south-1");
+    w.sts.disable_region(&customer(), &region("af-south-1"));
     let error = w
         .sts
-        .assume_role(&request(&w).region("af-south-1"))
+        .assume_role(&request(&w).with_region(region("af-south-1")))
         .await
         .unwrap_err();
     assert_eq!(error.kind, ProviderErrorKind::RegionDisabled);
     assert_eq!(error.code.as_deref(), Some("RegionDisabledException"));
     assert_eq!(
         w.sts
-            .caller_identity(&credentials, Some("af-south-1"))
+            .caller_identity(&credentials, Some(&region("af-south-1")))
             .await
             .unwrap_err()
             .kind,
@@ -479,7 +533,7 @@ async fn disabled_regions_answer_region_disabled() {
     );
     assert!(
         w.sts
-            .assume_role(&request(&w).region("eu-west-1"))
+            .assume_role(&request(&w).with_region(region("eu-west-1")))
             .await
             .is_ok()
     );
@@ -487,10 +541,10 @@ async fn disabled_regions_answer_region_disabled() {
         w.sts.assume_role(&request(&w)).await.is_ok(),
         "global endpoint"
     );
-    w.sts.enable_region(&customer(), "af-south-1");
+    w.sts.enable_region(&customer(), &region("af-south-1"));
     assert!(
         w.sts
-            .assume_role(&request(&w).region("af-south-1"))
+            .assume_role(&request(&w).with_region(region("af-south-1")))
             .await
             .is_ok()
     );
@@ -565,7 +619,7 @@ fn federated() -> Federated {
 
 impl Federated {
     fn request(&self, token: String) -> WebIdentityRequest {
-        WebIdentityRequest::new(self.role.clone(), "agent", token)
+        WebIdentityRequest::new(self.role.clone(), name("agent"), token.into())
     }
 
     async fn kind_of(&self, token: String) -> ProviderErrorKind {
@@ -650,17 +704,14 @@ async fn web_identity_checks_subject_audience_token_and_provider() {
     assert_eq!(f.kind_of(short).await, ProviderErrorKind::ExpiredToken);
     // Longer than the role allows.
     let fresh = sts.issue_test_token(ISSUER, "org/acme", "sts.amazonaws.com");
-    let long = WebIdentityRequest {
-        duration: 2 * HOUR,
-        ..f.request(fresh.clone())
-    };
+    let long = f.request(fresh.clone()).with_duration(2 * HOUR);
     let error = sts.assume_role_with_web_identity(&long).await.unwrap_err();
     assert_eq!(error.code.as_deref(), Some("ValidationError"));
     // A missing role.
     let missing = WebIdentityRequest::new(
         "arn:aws:iam::111122223333:role/missing".parse().unwrap(),
-        "agent",
-        fresh.clone(),
+        name("agent"),
+        SecretString::from(fresh.clone()),
     );
     assert_eq!(
         sts.assume_role_with_web_identity(&missing)
@@ -730,7 +781,7 @@ async fn counters_count_each_operation() {
     let credentials = w.sts.assume_role(&request(w)).await.unwrap();
     let _ = w
         .sts
-        .assume_role(&AssumeRoleRequest::new(w.role.clone(), "no-id"))
+        .assume_role(&AssumeRoleRequest::new(w.role.clone(), name("no-id")))
         .await;
     w.sts.caller_identity(&credentials, None).await.unwrap();
     let token = w
@@ -764,7 +815,7 @@ async fn usable_as_arc_dyn_provider_from_many_tasks() {
     let tasks: Vec<_> = (0..32)
         .map(|i| {
             let provider = Arc::clone(&provider);
-            let request = request(&w).duration(HOUR - Duration::from_secs(i));
+            let request = request(&w).with_duration(HOUR - Duration::from_secs(i));
             tokio::spawn(async move {
                 let credentials = provider.assume_role(&request).await.unwrap();
                 let identity = provider.caller_identity(&credentials, None).await.unwrap();
@@ -857,7 +908,7 @@ async fn seeded_instances_mint_the_same_ids() {
         .unwrap();
         (
             sts,
-            AssumeRoleRequest::new(role, "s1").external_id(external_id),
+            AssumeRoleRequest::new(role, name("s1")).with_external_id(external_id),
         )
     };
     let (one, request_one) = make();
@@ -899,8 +950,8 @@ async fn no_secret_in_any_debug_or_display_output() {
         .sts
         .assume_role_with_web_identity(&WebIdentityRequest::new(
             "arn:aws:iam::111122223333:role/missing".parse().unwrap(),
-            "agent",
-            oidc_token.clone(),
+            name("agent"),
+            SecretString::from(oidc_token.clone()),
         ))
         .await
         .unwrap_err();
@@ -932,16 +983,19 @@ async fn no_secret_in_any_debug_or_display_output() {
 async fn connection_test_verifies_and_refuses_roles_without_external_id() {
     let w = world();
     let provider: Arc<dyn StsProvider> = Arc::new(w.sts.clone());
-    let report = verify_connection(
-        provider.as_ref(),
-        &w.role,
-        &w.external_id,
-        "connection-test",
-        None,
-    )
-    .await;
-    assert!(report.verified, "{report:#?}");
-    assert!(report.findings.is_empty());
+    let session = name("connection-test");
+    let report =
+        verify_connection(provider.as_ref(), &w.role, &w.external_id, &session, None).await;
+    assert!(report.is_verified(), "{report:#?}");
+    assert_eq!(report.outcome(), VerificationOutcome::Verified);
+    assert!(report.findings().is_empty());
+    assert!(report.deciding_finding().is_none());
+    let identity = report.identity().unwrap();
+    assert_eq!(identity.account, CUSTOMER);
+    assert_eq!(
+        identity.arn,
+        "arn:aws:sts::111122223333:assumed-role/vendor-access/connection-test"
+    );
 
     // A role that trusts the vendor without an External ID "works" but must be refused.
     let open: RoleArn = "arn:aws:iam::111122223333:role/open".parse().unwrap();
@@ -952,46 +1006,63 @@ async fn connection_test_verifies_and_refuses_roles_without_external_id() {
     .parse()
     .unwrap();
     w.sts.create_role(open.clone(), trust, HOUR).unwrap();
-    let report = verify_connection(
-        provider.as_ref(),
-        &open,
-        &w.external_id,
-        "connection-test",
-        None,
-    )
-    .await;
-    assert!(!report.verified);
-    let error = report.first_error().unwrap();
-    assert_eq!(error.code, "EXTERNAL_ID_NOT_REQUIRED");
-    assert!(error.remediation.contains("sts:ExternalId"));
+    let report = verify_connection(provider.as_ref(), &open, &w.external_id, &session, None).await;
+    assert!(!report.is_verified());
+    assert_eq!(report.outcome(), VerificationOutcome::Refused);
+    let error = report.deciding_finding().unwrap();
+    assert_eq!(error.code(), VerificationCode::ExternalIdNotRequired);
+    assert_eq!(error.code().as_str(), "EXTERNAL_ID_NOT_REQUIRED");
+    assert_eq!(error.severity(), Severity::Error);
+    assert!(error.remediation().contains("sts:ExternalId"));
 
     // The wrong External ID: the trust policy does not let the vendor in.
     let report = verify_connection(
         provider.as_ref(),
         &w.role,
         &"wrong-id".parse().unwrap(),
-        "connection-test",
+        &session,
         None,
     )
     .await;
-    assert!(!report.verified);
-    assert_eq!(
-        report.first_error().unwrap().code,
-        "ASSUME_ROLE_ACCESS_DENIED"
-    );
+    assert!(!report.is_verified());
+    assert_eq!(report.outcome(), VerificationOutcome::Refused);
+    let error = report.deciding_finding().unwrap();
+    assert_eq!(error.code(), VerificationCode::AssumeRoleDenied);
+    assert_eq!(error.severity(), Severity::Error);
+    assert!(!error.is_retryable());
+    assert!(report.identity().is_none());
 
-    // Throttling is a warning, not a verdict.
-    w.sts.throttle_next(1);
+    // STS deactivated in the connection's region: the customer's to fix.
+    w.sts.disable_region(&customer(), &region("af-south-1"));
     let report = verify_connection(
         provider.as_ref(),
         &w.role,
         &w.external_id,
-        "connection-test",
-        None,
+        &session,
+        Some(&region("af-south-1")),
     )
     .await;
-    assert!(!report.verified);
-    assert_eq!(report.findings[0].severity, VerificationSeverity::Warning);
+    assert_eq!(report.outcome(), VerificationOutcome::Refused);
+    assert_eq!(
+        report.deciding_finding().unwrap().code(),
+        VerificationCode::AssumeRoleRegionDisabled
+    );
+
+    // Throttling is a warning, not a verdict.
+    w.sts.throttle_next(1);
+    let report =
+        verify_connection(provider.as_ref(), &w.role, &w.external_id, &session, None).await;
+    assert!(!report.is_verified());
+    assert_eq!(
+        report.outcome(),
+        VerificationOutcome::Inconclusive { retryable: true }
+    );
+    assert_eq!(report.findings()[0].severity(), Severity::Warning);
+    assert!(report.findings()[0].is_retryable());
+    assert_eq!(
+        report.deciding_finding().unwrap().code(),
+        VerificationCode::AssumeRoleInconclusive
+    );
 }
 
 #[tokio::test]
@@ -1040,16 +1111,24 @@ async fn throttling_keeps_valid_credentials_flowing() {
     assert!(session.credentials().await.is_err());
 }
 
-#[tokio::test]
-async fn revocation_moves_an_active_connection_to_disconnected_on_the_next_refresh() {
-    use connector_core::{
-        ConnectedSession, Connection, ConnectionEvent, ConnectionState, ConnectionStore,
-        InMemoryConnectionStore, Timestamp,
-    };
-    let w = world();
-    let store: Arc<dyn ConnectionStore> = Arc::new(InMemoryConnectionStore::default());
+/// A connector over `store` and the world's STS, on the world's clock.
+fn connector(w: &World, store: &Arc<dyn ConnectionStore>) -> Connector {
+    Connector::builder(
+        VendorPrincipal::account(VENDOR.parse().unwrap()),
+        Arc::clone(store),
+        Arc::new(w.sts.clone()),
+    )
+    .with_clock(Arc::new(w.clock.clone()))
+    .build()
+}
+
+/// An active connection to the world's role, stored.
+async fn active_connection(w: &World, store: &Arc<dyn ConnectionStore>) -> ConnectionId {
     let now = || Timestamp::from_system(w.clock.now());
-    let connection = Connection::new("acme", "Acme", customer(), w.external_id.clone(), now())
+    let connection = Connection::builder("acme".parse().unwrap(), w.external_id.clone())
+        .with_display_name("Acme")
+        .with_account(customer())
+        .build(now())
         .unwrap()
         .apply(
             ConnectionEvent::RoleSubmitted {
@@ -1060,81 +1139,145 @@ async fn revocation_moves_an_active_connection_to_disconnected_on_the_next_refre
         .unwrap()
         .apply(ConnectionEvent::VerificationSucceeded, now())
         .unwrap();
-    let id = connection.id.clone();
-    store.create(connection).unwrap();
-    let session = CredentialSession::new(
-        Arc::new(w.sts.clone()),
-        request(&w),
-        Arc::new(w.clock.clone()),
-        RefreshPolicy::default(),
-    )
-    .unwrap();
-    let connected = ConnectedSession::new(
-        store.clone(),
-        id.clone(),
-        session,
-        Arc::new(w.clock.clone()),
-    );
-    connected.credentials().await.unwrap();
-    assert_eq!(
-        store.get(&id).unwrap().unwrap().state,
-        ConnectionState::Active
-    );
+    store.create(&connection).await.unwrap();
+    connection.id().clone()
+}
+
+async fn stored(store: &Arc<dyn ConnectionStore>, id: &ConnectionId) -> Connection {
+    store.get(id).await.unwrap().unwrap()
+}
+
+#[tokio::test]
+async fn revocation_moves_an_active_connection_to_disconnected_on_the_next_refresh() {
+    let w = world();
+    let store: Arc<dyn ConnectionStore> = Arc::new(InMemoryConnectionStore::default());
+    let id = active_connection(&w, &store).await;
+    let revision = stored(&store, &id).await.revision();
+    let connector = connector(&w, &store);
+    let connected = connector.session(id.clone());
+    let first = connected.credentials().await.unwrap();
+    let identity = w.sts.caller_identity(&first, None).await.unwrap();
+    assert_eq!(identity.account, CUSTOMER);
+    assert_eq!(stored(&store, &id).await.state(), ConnectionState::Active);
+    // A refresh that changes nothing is not written.
+    assert_eq!(stored(&store, &id).await.revision(), revision);
 
     // Throttled refresh: degraded, credentials still flow; recovery: active again.
     w.clock
         .advance(Duration::from_secs(50 * 60) + Duration::from_secs(1));
     w.sts.throttle_next(1);
-    assert!(connected.credentials().await.is_ok());
-    assert!(matches!(
-        store.get(&id).unwrap().unwrap().state,
-        ConnectionState::Degraded { .. }
-    ));
-    w.clock.advance(Duration::from_secs(2));
-    assert!(connected.credentials().await.is_ok());
+    let served = connected.credentials().await.unwrap();
+    assert!(served.same_secrets(&first));
+    let degraded = stored(&store, &id).await;
+    assert_eq!(degraded.state(), ConnectionState::Degraded);
     assert_eq!(
-        store.get(&id).unwrap().unwrap().state,
-        ConnectionState::Active
+        degraded.last_diagnosis().unwrap().code(),
+        DiagnosisCode::Throttled
     );
+    w.clock.advance(Duration::from_secs(2));
+    let refreshed = connected.credentials().await.unwrap();
+    assert!(!refreshed.same_secrets(&first));
+    assert_eq!(stored(&store, &id).await.state(), ConnectionState::Active);
 
     // The customer deletes the role: the next refresh disconnects the connection.
     w.sts.delete_role(&w.role).unwrap();
     w.clock.advance(Duration::from_secs(56 * 60));
-    assert!(connected.credentials().await.is_err());
-    let stored = store.get(&id).unwrap().unwrap();
-    assert!(
-        matches!(stored.state, ConnectionState::Disconnected { .. }),
-        "{:?}",
-        stored.state
+    match connected.credentials().await {
+        Err(ConnectorError::Provider(error)) => {
+            assert_eq!(error.kind, ProviderErrorKind::AccessDenied)
+        }
+        other => panic!("{other:?}"),
+    }
+    let disconnected = stored(&store, &id).await;
+    assert_eq!(
+        disconnected.state(),
+        ConnectionState::Disconnected,
+        "{disconnected:?}"
     );
-    assert_eq!(stored.last_diagnosis.unwrap().code, "ACCESS_DENIED");
+    assert_eq!(
+        disconnected.last_diagnosis().unwrap().code(),
+        DiagnosisCode::AccessDenied
+    );
+    // From then on nothing is handed out, and STS is not asked.
+    let calls = w.sts.calls();
+    for result in [
+        connected.credentials().await,
+        connector.credentials(&id).await,
+    ] {
+        assert!(
+            matches!(
+                &result,
+                Err(ConnectorError::NotLive {
+                    state: ConnectionState::Disconnected,
+                    ..
+                })
+            ),
+            "{result:?}"
+        );
+    }
+    assert_eq!(w.sts.calls(), calls);
 }
 
 #[tokio::test]
 async fn narrowed_sessions_are_cached_apart_from_the_full_role() {
-    use connector_core::{ConnectionId, SessionCache};
     let w = world();
-    let cache = SessionCache::new(
-        Arc::new(w.sts.clone()),
-        Arc::new(w.clock.clone()),
-        RefreshPolicy::default(),
-    );
-    let id = ConnectionId::new("acme").unwrap();
+    let store: Arc<dyn ConnectionStore> = Arc::new(InMemoryConnectionStore::default());
+    let id = active_connection(&w, &store).await;
+    let connector = connector(&w, &store);
     let narrow: PolicyDocument = r#"{"Version": "2012-10-17", "Statement": {"Effect": "Allow",
         "Action": "ec2:DescribeInstances", "Resource": "*"}}"#
         .parse()
         .unwrap();
-    let full = cache.session(&id, request(&w)).unwrap();
-    let again = cache.session(&id, request(&w)).unwrap();
-    let narrowed = cache
-        .session(&id, request(&w).session_policy(narrow))
-        .unwrap();
-    assert!(Arc::ptr_eq(&full, &again));
-    assert!(!Arc::ptr_eq(&full, &narrowed));
+    let full = connector.session(id.clone());
+    let again = connector.session(id.clone());
+    let narrowed =
+        connector.scoped_session(id.clone(), SessionScope::new().with_session_policy(narrow));
+    // One session per connection and scope, whoever asks.
     let a = full.credentials().await.unwrap();
+    let a_again = again.credentials().await.unwrap();
+    let a_direct = connector.credentials(&id).await.unwrap();
+    assert!(a.same_secrets(&a_again) && a.same_secrets(&a_direct));
+    assert_eq!(w.sts.calls().assume_role, 1);
+    // A narrowed session is another session, with its own credentials.
     let b = narrowed.credentials().await.unwrap();
     assert!(!a.same_secrets(&b));
     assert_eq!(w.sts.calls().assume_role, 2);
-    assert_eq!(cache.forget(&id), 2);
-    assert!(cache.is_empty());
+    assert!(narrowed.credentials().await.unwrap().same_secrets(&b));
+    assert!(full.credentials().await.unwrap().same_secrets(&a));
+    assert_eq!(w.sts.calls().assume_role, 2);
+
+    // Disconnecting drops every session of the connection: nothing is served, and after a
+    // reconnect both scopes start new sessions.
+    connector.disconnect(&id).await.unwrap();
+    let calls = w.sts.calls();
+    for handle in [&full, &narrowed] {
+        let refused = handle.credentials().await;
+        assert!(
+            matches!(
+                &refused,
+                Err(ConnectorError::NotLive {
+                    state: ConnectionState::Disconnected,
+                    ..
+                })
+            ),
+            "{refused:?}"
+        );
+    }
+    assert_eq!(
+        w.sts.calls(),
+        calls,
+        "no STS call for a disconnected connection"
+    );
+    let submission = connector.reconnect(&id, None).await.unwrap();
+    assert_eq!(submission.connection().state(), ConnectionState::Active);
+    let before = w.sts.calls().assume_role;
+    let a2 = full.credentials().await.unwrap();
+    let b2 = narrowed.credentials().await.unwrap();
+    assert!(!a2.same_secrets(&a) && !b2.same_secrets(&b) && !a2.same_secrets(&b2));
+    assert_eq!(w.sts.calls().assume_role, before + 2);
+
+    // Removing the connection forgets it altogether.
+    assert_eq!(connector.tracked_connections(), 1);
+    connector.remove(&id).await.unwrap();
+    assert_eq!(connector.tracked_connections(), 0);
 }

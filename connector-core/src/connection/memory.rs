@@ -1,24 +1,33 @@
-//! `InMemoryConnectionStore`: a [`ConnectionStore`] in a lock-guarded map.
+//! `InMemoryConnectionStore`: a [`ConnectionStore`] in a lock-guarded ordered map; the
+//! reference implementation the behaviour suite is written against.
 
 use std::collections::BTreeMap;
+use std::ops::Bound;
 use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 
-use super::{Connection, ConnectionId, ConnectionStore};
-use crate::ConnectorError;
+use super::{Connection, ConnectionId, ConnectionStore, ListQuery, Page};
+use crate::{BoxFuture, ConnectorError};
 
-/// A store in memory, for tests and single-process deployments. Clone-free sharing: wrap it
-/// in an `Arc`. A lock poisoned by a panicking thread is recovered, not propagated: every
-/// write is a single map operation, so the map is never left half-updated.
+/// A store in memory, for tests and single-process deployments; share it in an `Arc`. A lock
+/// poisoned by a panicking thread is recovered, not propagated: every write is a single map
+/// operation, so the map is never left half-updated. Its futures are ready at once.
 ///
 /// ```
 /// use std::sync::Arc;
-/// use connector_core::{Connection, ConnectionStore, InMemoryConnectionStore, Timestamp};
+/// use connector_core::{Connection, ConnectionStore, InMemoryConnectionStore, ListQuery, Timestamp};
+/// # tokio::runtime::Builder::new_current_thread().build()?.block_on(async {
 /// let store: Arc<dyn ConnectionStore> = Arc::new(InMemoryConnectionStore::default());
-/// for id in ["b", "a"] {
-///     store.create(Connection::new(id, id, "111122223333".parse()?, "ext-id-123".parse()?, Timestamp(0))?)?;
+/// for id in ["b", "a", "c"] {
+///     store.create(&Connection::builder(id.parse()?, "ext-id-123".parse()?).build(Timestamp(0))?).await?;
 /// }
-/// let ids: Vec<String> = store.list()?.into_iter().map(|c| c.id.to_string()).collect();
+/// let first = store.list(&ListQuery::all().with_limit(2)).await?;
+/// let ids: Vec<&str> = first.connections().iter().map(|c| c.id().as_str()).collect();
 /// assert_eq!(ids, ["a", "b"]);
+/// let rest = store.list(&ListQuery::all().with_limit(2).with_cursor(first.next().cloned())).await?;
+/// assert_eq!(rest.connections()[0].id().as_str(), "c");
+/// assert!(rest.next().is_none());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// # })?;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Default)]
@@ -49,82 +58,115 @@ impl InMemoryConnectionStore {
     fn write(&self) -> RwLockWriteGuard<'_, BTreeMap<ConnectionId, Connection>> {
         self.connections.write().unwrap_or_else(|p| p.into_inner())
     }
+
+    fn create_now(&self, connection: &Connection) -> Result<(), ConnectorError> {
+        connection.validate()?;
+        let mut map = self.write();
+        if map.contains_key(connection.id()) {
+            return Err(ConnectorError::AlreadyExists(connection.id().to_string()));
+        }
+        map.insert(connection.id().clone(), connection.clone());
+        Ok(())
+    }
+
+    fn swap_now(&self, expected_revision: u64, new: &Connection) -> Result<(), ConnectorError> {
+        check_next_revision(expected_revision, new)?;
+        new.validate()?;
+        let mut map = self.write();
+        let Some(stored) = map.get_mut(new.id()) else {
+            return Err(ConnectorError::NotFound(new.id().to_string()));
+        };
+        if stored.revision() != expected_revision {
+            return Err(ConnectorError::Conflict {
+                connection: new.id().to_string(),
+                expected: expected_revision,
+                actual: stored.revision(),
+            });
+        }
+        *stored = new.clone();
+        Ok(())
+    }
+
+    fn list_now(&self, query: &ListQuery) -> Page {
+        let map = self.read();
+        let start = match query.cursor() {
+            Some(cursor) => Bound::Excluded(cursor.last_id()),
+            None => Bound::Unbounded,
+        };
+        let connections: Vec<Connection> = map
+            .range::<ConnectionId, _>((start, Bound::Unbounded))
+            .map(|(_, c)| c)
+            .filter(|c| query.selects(c))
+            .take(query.limit())
+            .cloned()
+            .collect();
+        Page::new(connections, query)
+    }
+}
+
+/// The swap rule every store checks before touching its backend: the new record's revision
+/// is the expected one plus one.
+pub fn check_next_revision(expected_revision: u64, new: &Connection) -> Result<(), ConnectorError> {
+    if expected_revision.checked_add(1) == Some(new.revision()) {
+        Ok(())
+    } else {
+        Err(ConnectorError::invalid(
+            "revision",
+            &new.revision().to_string(),
+            format!(
+                "the new record's revision must be the expected revision plus one ({expected_revision} + 1)"
+            ),
+        ))
+    }
 }
 
 impl ConnectionStore for InMemoryConnectionStore {
-    fn create(&self, connection: Connection) -> Result<(), ConnectorError> {
-        connection.validate()?;
-        let mut map = self.write();
-        if map.contains_key(&connection.id) {
-            return Err(ConnectorError::AlreadyExists(connection.id.to_string()));
-        }
-        map.insert(connection.id.clone(), connection);
-        Ok(())
+    fn create<'a>(
+        &'a self,
+        connection: &'a Connection,
+    ) -> BoxFuture<'a, Result<(), ConnectorError>> {
+        Box::pin(std::future::ready(self.create_now(connection)))
     }
 
-    fn get(&self, id: &ConnectionId) -> Result<Option<Connection>, ConnectorError> {
-        Ok(self.read().get(id).cloned())
+    fn get<'a>(
+        &'a self,
+        id: &'a ConnectionId,
+    ) -> BoxFuture<'a, Result<Option<Connection>, ConnectorError>> {
+        Box::pin(std::future::ready(Ok(self.read().get(id).cloned())))
     }
 
-    fn list(&self) -> Result<Vec<Connection>, ConnectorError> {
-        Ok(self.read().values().cloned().collect())
-    }
-
-    fn compare_and_swap(
-        &self,
+    fn compare_and_swap<'a>(
+        &'a self,
         expected_revision: u64,
-        new: Connection,
-    ) -> Result<(), ConnectorError> {
-        if expected_revision.checked_add(1) != Some(new.revision) {
-            return Err(ConnectorError::invalid(
-                "revision",
-                &new.revision.to_string(),
-                format!(
-                    "the new record's revision must be the expected revision plus one ({expected_revision} + 1)"
-                ),
-            ));
-        }
-        new.validate()?;
-        let mut map = self.write();
-        let Some(stored) = map.get_mut(&new.id) else {
-            return Err(ConnectorError::NotFound(new.id.to_string()));
-        };
-        if stored.revision != expected_revision {
-            return Err(ConnectorError::Conflict {
-                connection: new.id.to_string(),
-                expected: expected_revision,
-                actual: stored.revision,
-            });
-        }
-        *stored = new;
-        Ok(())
+        new: &'a Connection,
+    ) -> BoxFuture<'a, Result<(), ConnectorError>> {
+        Box::pin(std::future::ready(self.swap_now(expected_revision, new)))
     }
 
-    fn delete(&self, id: &ConnectionId) -> Result<bool, ConnectorError> {
-        Ok(self.write().remove(id).is_some())
+    fn delete<'a>(&'a self, id: &'a ConnectionId) -> BoxFuture<'a, Result<bool, ConnectorError>> {
+        Box::pin(std::future::ready(Ok(self.write().remove(id).is_some())))
+    }
+
+    fn list<'a>(&'a self, query: &'a ListQuery) -> BoxFuture<'a, Result<Page, ConnectorError>> {
+        Box::pin(std::future::ready(Ok(self.list_now(query))))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Timestamp;
+    use crate::{ConnectionEvent, Timestamp};
 
     fn connection(id: &str) -> Connection {
-        Connection::new(
-            id,
-            "Acme",
-            "111122223333".parse().unwrap(),
-            "ext-id-123".parse().unwrap(),
-            Timestamp(0),
-        )
-        .unwrap()
+        Connection::builder(id.parse().unwrap(), "ext-id-123".parse().unwrap())
+            .build(Timestamp(0))
+            .unwrap()
     }
 
     #[test]
     fn a_poisoned_lock_is_recovered() {
         let store = std::sync::Arc::new(InMemoryConnectionStore::new());
-        store.create(connection("a")).unwrap();
+        store.create_now(&connection("a")).unwrap();
         let poisoner = store.clone();
         let joined = std::thread::spawn(move || {
             let _guard = poisoner.write();
@@ -134,36 +176,29 @@ mod tests {
         assert!(joined.is_err());
         assert!(store.connections.is_poisoned());
         assert_eq!(store.len(), 1);
-        store.create(connection("b")).unwrap();
-        assert_eq!(store.list().unwrap().len(), 2);
-        assert!(store.delete(&ConnectionId::new("a").unwrap()).unwrap());
+        store.create_now(&connection("b")).unwrap();
+        assert_eq!(store.list_now(&ListQuery::all()).connections().len(), 2);
     }
 
     #[test]
-    fn swaps_need_the_next_revision_and_a_valid_record() {
+    fn swaps_need_the_next_revision() {
         let store = InMemoryConnectionStore::new();
         let c = connection("a");
-        store.create(c.clone()).unwrap();
-        let mut same = c.clone();
-        same.display_name = "Renamed".into();
+        store.create_now(&c).unwrap();
+        let next = c
+            .apply(ConnectionEvent::DisconnectRequested, Timestamp(1))
+            .unwrap();
         assert!(matches!(
-            store.compare_and_swap(0, same.clone()),
+            store.swap_now(1, &next),
             Err(ConnectorError::InvalidValue {
                 field: "revision",
                 ..
             })
         ));
-        same.revision = 1;
-        same.regions = vec!["moon-1".into()];
         assert!(matches!(
-            store.compare_and_swap(0, same),
-            Err(ConnectorError::InvalidValue {
-                field: "region",
-                ..
-            })
+            store.swap_now(u64::MAX, &next),
+            Err(ConnectorError::InvalidValue { .. })
         ));
-        let mut huge = c;
-        huge.revision = u64::MAX;
-        assert!(store.compare_and_swap(u64::MAX, huge).is_err());
+        store.swap_now(0, &next).unwrap();
     }
 }

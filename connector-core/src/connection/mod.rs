@@ -1,5 +1,7 @@
-//! Connections: the record a platform keeps per customer, its state machine and its store.
+//! Connections: the record a platform keeps per customer, its state machine, its diagnoses
+//! and its store.
 
+mod diagnosis;
 mod id;
 mod memory;
 mod record;
@@ -7,8 +9,9 @@ mod state;
 mod store;
 mod transition;
 
+pub use diagnosis::{Diagnosis, DiagnosisCode};
 pub use id::ConnectionId;
-pub use memory::InMemoryConnectionStore;
-pub use record::{Connection, Diagnosis};
+pub use memory::{InMemoryConnectionStore, check_next_revision};
+pub use record::{Connection, ConnectionBuilder, LiveConnection};
 pub use state::{ConnectionEvent, ConnectionState};
-pub use store::{ConnectionStore, update};
+pub use store::{ConnectionStore, ListCursor, ListQuery, Page, apply_event};

@@ -7,8 +7,8 @@
 //!  +---------+ <---------------- +-----------+                    +--------+              |
 //!              VerificationFailed  |   ^   ^                        |    ^                |
 //!                                  +---+   |          RefreshFailed |    | Refresh-       |
-//!                         RoleSubmitted    |           (retryable)  v    | Succeeded      |
-//!                         (replaces ARN)   |                     +----------+             |
+//!        RoleSubmitted (a new ARN),        |           (retryable)  v    | Succeeded      |
+//!        VerificationInconclusive          |                     +----------+             |
 //!                                          |                     | Degraded |             |
 //!                                          |                     +----------+             |
 //!                                          |                          |                   |
@@ -21,9 +21,10 @@
 //!
 //!  The AccessRevoked / RefreshFailed (not retryable) edges leave both Active and Degraded.
 //!  Self loops that keep the state:
-//!    Verifying:    RoleSubmitted (the customer corrected the ARN).
+//!    Verifying:    RoleSubmitted (the customer corrected the ARN), VerificationInconclusive
+//!                  (the test reached no verdict: throttled, timed out; retry later).
 //!    Active:       RefreshSucceeded, RotationStarted, RotationCompleted.
-//!    Degraded:     RefreshFailed (retryable; `since` is kept), RotationStarted,
+//!    Degraded:     RefreshFailed (retryable; `state_since` is kept), RotationStarted,
 //!                  RotationCompleted.
 //!    Disconnected: RotationCompleted (the customer moved to the new External ID first).
 //!  DisconnectRequested: Pending, Verifying, Active, Degraded -> Disconnected.
@@ -37,9 +38,11 @@ use iam_policy::RoleArn;
 use trust_policy::ExternalId;
 
 use super::Diagnosis;
-use crate::Timestamp;
 
-/// Where a connection stands.
+/// Where a connection stands. What went wrong, and since when, are on the connection
+/// ([`Connection::last_diagnosis`](super::Connection::last_diagnosis),
+/// [`Connection::state_since`](super::Connection::state_since)); the state itself serializes
+/// as one flat word: `"state": "degraded"`.
 ///
 /// | state | event | next state |
 /// |---|---|---|
@@ -47,8 +50,9 @@ use crate::Timestamp;
 /// | `Verifying` | `RoleSubmitted` (a corrected ARN) | `Verifying` |
 /// | `Verifying` | `VerificationSucceeded` | `Active` |
 /// | `Verifying` | `VerificationFailed` | `Pending` |
+/// | `Verifying` | `VerificationInconclusive` | `Verifying` |
 /// | `Active`, `Degraded` | `RefreshSucceeded` | `Active` |
-/// | `Active`, `Degraded` | `RefreshFailed`, retryable | `Degraded` (`since` kept while degraded) |
+/// | `Active`, `Degraded` | `RefreshFailed`, retryable | `Degraded` (`state_since` kept while degraded) |
 /// | `Active`, `Degraded` | `RefreshFailed`, not retryable | `Disconnected` |
 /// | `Active`, `Degraded` | `AccessRevoked` | `Disconnected` |
 /// | `Active`, `Degraded` | `RotationStarted` (none in progress) | unchanged |
@@ -60,19 +64,20 @@ use crate::Timestamp;
 /// Every other pair is refused with [`ConnectorError::InvalidTransition`](crate::ConnectorError::InvalidTransition).
 ///
 /// ```
-/// use connector_core::{Connection, ConnectionEvent as E, ConnectionState, ConnectorError, Diagnosis, Timestamp};
-/// let throttled = Diagnosis {
-///     code: "THROTTLED".into(), message: "Rate exceeded".into(),
-///     remediation: "Retry with backoff.".into(), at: Timestamp(30),
-/// };
-/// let c = Connection::new("acme", "Acme", "111122223333".parse()?, "ext-id-123".parse()?, Timestamp(0))?
+/// use connector_core::{Connection, ConnectionEvent as E, ConnectionState, ConnectorError, Diagnosis, DiagnosisCode, Timestamp};
+/// let throttled = Diagnosis::new(DiagnosisCode::Throttled, "Rate exceeded", Timestamp(30));
+/// let c = Connection::builder("acme".parse()?, "ext-id-123".parse()?)
+///     .with_account("111122223333".parse()?)
+///     .build(Timestamp(0))?
 ///     .apply(E::RoleSubmitted { role_arn: "arn:aws:iam::111122223333:role/vendor".parse()? }, Timestamp(10))?
 ///     .apply(E::VerificationSucceeded, Timestamp(20))?
 ///     .apply(E::RefreshFailed { diagnosis: throttled, retryable: true }, Timestamp(30))?;
-/// assert_eq!(c.state, ConnectionState::Degraded { reason: "Rate exceeded".into(), since: Timestamp(30) });
-/// assert_eq!(c.last_diagnosis.as_ref().map(|d| d.code.as_str()), Some("THROTTLED"));
+/// assert_eq!(c.state(), ConnectionState::Degraded);
+/// assert_eq!(c.state_since(), Timestamp(30));
+/// assert_eq!(c.last_diagnosis().map(|d| d.code()), Some(DiagnosisCode::Throttled));
 /// let c = c.apply(E::RefreshSucceeded, Timestamp(40))?;
-/// assert_eq!((c.state.name(), c.revision), ("active", 4));
+/// assert_eq!((c.state(), c.revision()), (ConnectionState::Active, 4));
+/// assert_eq!(serde_json::to_value(&c)?["state"], "active");
 ///
 /// // Refused: naming the state and the event.
 /// let err = c.apply(E::VerificationSucceeded, Timestamp(50)).unwrap_err();
@@ -81,50 +86,68 @@ use crate::Timestamp;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(
-    Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, schemars::JsonSchema,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    serde::Serialize,
+    serde::Deserialize,
+    schemars::JsonSchema,
 )]
-#[serde(tag = "state", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
+#[schemars(
+    description = "Where a connection stands: pending (waiting for the customer's role), verifying (the connection test is running or reached no verdict), active, degraded (transient trouble; credentials may still flow), disconnected (access revoked or refused, or disconnected by the vendor) or removed (terminal)."
+)]
 #[non_exhaustive]
 pub enum ConnectionState {
     /// Waiting for the customer to create the role and hand back its ARN.
     Pending,
-    /// The role ARN is in; the connection test is running.
+    /// The role ARN is in; the connection test is running or reached no verdict yet.
     Verifying,
     /// Working.
     Active,
     /// Transient trouble (throttling, timeouts); credentials may still flow.
-    Degraded {
-        /// What is wrong.
-        reason: String,
-        /// Since when (kept while the trouble lasts).
-        since: Timestamp,
-    },
-    /// Access was revoked or refused: the role is gone, its trust changed, or the External ID
-    /// no longer matches; or the platform disconnected it.
-    Disconnected {
-        /// Why.
-        reason: String,
-    },
-    /// Deleted by the platform; terminal.
+    Degraded,
+    /// Access was revoked or refused (the role is gone, its trust changed, or the External
+    /// ID no longer matches), or the vendor disconnected it. No credentials are handed out.
+    Disconnected,
+    /// Deleted by the vendor; terminal.
     Removed,
 }
 
 impl ConnectionState {
-    /// A short name, e.g. `degraded`.
-    pub fn name(&self) -> &'static str {
+    /// Every state.
+    pub const ALL: [ConnectionState; 6] = [
+        ConnectionState::Pending,
+        ConnectionState::Verifying,
+        ConnectionState::Active,
+        ConnectionState::Degraded,
+        ConnectionState::Disconnected,
+        ConnectionState::Removed,
+    ];
+
+    /// A short name, e.g. `degraded`, as serialized.
+    pub fn name(self) -> &'static str {
         match self {
             ConnectionState::Pending => "pending",
             ConnectionState::Verifying => "verifying",
             ConnectionState::Active => "active",
-            ConnectionState::Degraded { .. } => "degraded",
-            ConnectionState::Disconnected { .. } => "disconnected",
+            ConnectionState::Degraded => "degraded",
+            ConnectionState::Disconnected => "disconnected",
             ConnectionState::Removed => "removed",
         }
     }
 
     /// True for `Removed`, which no event leaves.
-    pub fn is_terminal(&self) -> bool {
+    pub fn is_terminal(self) -> bool {
         matches!(self, ConnectionState::Removed)
+    }
+
+    /// True for `Active` and `Degraded`: the states in which credentials are handed out.
+    pub fn is_live(self) -> bool {
+        matches!(self, ConnectionState::Active | ConnectionState::Degraded)
     }
 }
 
@@ -134,12 +157,29 @@ impl std::fmt::Display for ConnectionState {
     }
 }
 
+impl std::str::FromStr for ConnectionState {
+    type Err = crate::ConnectorError;
+    fn from_str(name: &str) -> Result<Self, crate::ConnectorError> {
+        ConnectionState::ALL
+            .into_iter()
+            .find(|s| s.name() == name)
+            .ok_or_else(|| {
+                crate::ConnectorError::invalid(
+                    "state",
+                    name,
+                    "a state is pending, verifying, active, degraded, disconnected or removed",
+                )
+            })
+    }
+}
+
 /// Something that happened to a connection; [`Connection::apply`](super::Connection::apply)
 /// turns it into the next record.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ConnectionEvent {
-    /// The customer handed back the role ARN (it must be in the connection's account).
+    /// The customer handed back the role ARN (it must be in the connection's account, when
+    /// that is known; otherwise the role's account becomes the connection's).
     RoleSubmitted {
         /// The role.
         role_arn: RoleArn,
@@ -151,9 +191,15 @@ pub enum ConnectionEvent {
         /// Why.
         diagnosis: Diagnosis,
     },
+    /// The connection test reached no verdict (throttled, timed out, a check the provider
+    /// cannot run); the connection stays `Verifying`.
+    VerificationInconclusive {
+        /// Why.
+        diagnosis: Diagnosis,
+    },
     /// Credentials were refreshed.
     RefreshSucceeded,
-    /// A refresh failed; `retryable` failures degrade, others (access denied) disconnect.
+    /// A refresh failed; `retryable` failures degrade, others disconnect.
     RefreshFailed {
         /// Why.
         diagnosis: Diagnosis,
@@ -178,9 +224,9 @@ pub enum ConnectionEvent {
         /// ever submitted.
         role_arn: Option<RoleArn>,
     },
-    /// The platform disconnects.
+    /// The vendor disconnects.
     DisconnectRequested,
-    /// The platform deletes the connection.
+    /// The vendor deletes the connection.
     RemoveRequested,
 }
 
@@ -191,6 +237,7 @@ impl ConnectionEvent {
             ConnectionEvent::RoleSubmitted { .. } => "role_submitted",
             ConnectionEvent::VerificationSucceeded => "verification_succeeded",
             ConnectionEvent::VerificationFailed { .. } => "verification_failed",
+            ConnectionEvent::VerificationInconclusive { .. } => "verification_inconclusive",
             ConnectionEvent::RefreshSucceeded => "refresh_succeeded",
             ConnectionEvent::RefreshFailed { .. } => "refresh_failed",
             ConnectionEvent::AccessRevoked { .. } => "access_revoked",
@@ -207,6 +254,7 @@ impl ConnectionEvent {
     pub fn diagnosis(&self) -> Option<&Diagnosis> {
         match self {
             ConnectionEvent::VerificationFailed { diagnosis }
+            | ConnectionEvent::VerificationInconclusive { diagnosis }
             | ConnectionEvent::RefreshFailed { diagnosis, .. }
             | ConnectionEvent::AccessRevoked { diagnosis } => Some(diagnosis),
             ConnectionEvent::RoleSubmitted { .. }

@@ -2,13 +2,15 @@
 //! new state or event does not compile until its transitions are decided. The diagram is in
 //! `state.rs`; the table is on [`ConnectionState`].
 
-use super::{Connection, ConnectionEvent, ConnectionState};
+use super::{Connection, ConnectionEvent, ConnectionState, Diagnosis, DiagnosisCode};
 use crate::{ConnectorError, Timestamp};
 
 impl Connection {
     /// Applies `event` at `now` and returns the updated record: `revision + 1`, `updated_at =
     /// now`, `state_since = now` when the state changes, and `last_diagnosis` set when the
-    /// event carries one. `self` is left as it was.
+    /// event carries one (a vendor disconnect records `DISCONNECT_REQUESTED`). `self` is left
+    /// as it was. A time before the record's last update is taken as that time, so a skewed
+    /// clock never moves a record back in time.
     ///
     /// Refused pairs return [`ConnectorError::InvalidTransition`] naming the state and the
     /// event; a bad payload returns [`ConnectorError::InvalidValue`] naming the field and the
@@ -27,72 +29,60 @@ impl Connection {
             event: event.name().to_owned(),
         };
         let refused = || Err(refuse(self.state.name()));
+        let now = now.max(self.updated_at);
         let mut next = self.clone();
-        let state = match (&self.state, &event) {
+        let state = match (self.state, &event) {
             // Onboarding.
             (S::Pending | S::Verifying, E::RoleSubmitted { role_arn }) => {
                 self.check_role_account(role_arn)?;
+                next.account_id = Some(role_arn.account_id().clone());
                 next.role_arn = Some(role_arn.clone());
                 S::Verifying
             }
-            (
-                S::Active | S::Degraded { .. } | S::Disconnected { .. } | S::Removed,
-                E::RoleSubmitted { .. },
-            ) => return refused(),
+            (S::Active | S::Degraded | S::Disconnected | S::Removed, E::RoleSubmitted { .. }) => {
+                return refused();
+            }
             (S::Verifying, E::VerificationSucceeded) => S::Active,
             (
-                S::Pending | S::Active | S::Degraded { .. } | S::Disconnected { .. } | S::Removed,
+                S::Pending | S::Active | S::Degraded | S::Disconnected | S::Removed,
                 E::VerificationSucceeded,
             ) => return refused(),
             (S::Verifying, E::VerificationFailed { .. }) => S::Pending,
             (
-                S::Pending | S::Active | S::Degraded { .. } | S::Disconnected { .. } | S::Removed,
+                S::Pending | S::Active | S::Degraded | S::Disconnected | S::Removed,
                 E::VerificationFailed { .. },
+            ) => return refused(),
+            (S::Verifying, E::VerificationInconclusive { .. }) => S::Verifying,
+            (
+                S::Pending | S::Active | S::Degraded | S::Disconnected | S::Removed,
+                E::VerificationInconclusive { .. },
             ) => return refused(),
 
             // Running.
-            (S::Active | S::Degraded { .. }, E::RefreshSucceeded) => S::Active,
+            (S::Active | S::Degraded, E::RefreshSucceeded) => S::Active,
+            (S::Pending | S::Verifying | S::Disconnected | S::Removed, E::RefreshSucceeded) => {
+                return refused();
+            }
             (
-                S::Pending | S::Verifying | S::Disconnected { .. } | S::Removed,
-                E::RefreshSucceeded,
-            ) => return refused(),
-            (
-                S::Active,
+                S::Active | S::Degraded,
                 E::RefreshFailed {
-                    diagnosis,
-                    retryable: true,
+                    retryable: true, ..
                 },
-            ) => S::Degraded {
-                reason: diagnosis.message.clone(),
-                since: now,
-            },
+            ) => S::Degraded,
             (
-                S::Degraded { since, .. },
+                S::Active | S::Degraded,
                 E::RefreshFailed {
-                    diagnosis,
-                    retryable: true,
-                },
-            ) => S::Degraded {
-                reason: diagnosis.message.clone(),
-                since: *since,
-            },
+                    retryable: false, ..
+                }
+                | E::AccessRevoked { .. },
+            ) => S::Disconnected,
             (
-                S::Active | S::Degraded { .. },
-                E::RefreshFailed {
-                    diagnosis,
-                    retryable: false,
-                },
-            )
-            | (S::Active | S::Degraded { .. }, E::AccessRevoked { diagnosis }) => S::Disconnected {
-                reason: diagnosis.message.clone(),
-            },
-            (
-                S::Pending | S::Verifying | S::Disconnected { .. } | S::Removed,
+                S::Pending | S::Verifying | S::Disconnected | S::Removed,
                 E::RefreshFailed { .. } | E::AccessRevoked { .. },
             ) => return refused(),
 
             // External ID rotation, in two steps.
-            (S::Active | S::Degraded { .. }, E::RotationStarted { next_external_id }) => {
+            (S::Active | S::Degraded, E::RotationStarted { next_external_id }) => {
                 if self.next_external_id.is_some() {
                     let state = format!("{} (an External ID rotation is in progress)", self.state);
                     return Err(refuse(&state));
@@ -105,28 +95,29 @@ impl Connection {
                     ));
                 }
                 next.next_external_id = Some(next_external_id.clone());
-                self.state.clone()
+                self.state
             }
             (
-                S::Pending | S::Verifying | S::Disconnected { .. } | S::Removed,
+                S::Pending | S::Verifying | S::Disconnected | S::Removed,
                 E::RotationStarted { .. },
             ) => return refused(),
-            (S::Active | S::Degraded { .. } | S::Disconnected { .. }, E::RotationCompleted) => {
+            (S::Active | S::Degraded | S::Disconnected, E::RotationCompleted) => {
                 let Some(new_id) = self.next_external_id.clone() else {
                     let state = format!("{} (no External ID rotation in progress)", self.state);
                     return Err(refuse(&state));
                 };
                 next.external_id = new_id;
                 next.next_external_id = None;
-                self.state.clone()
+                self.state
             }
             (S::Pending | S::Verifying | S::Removed, E::RotationCompleted) => return refused(),
 
             // Recovery and shutdown.
-            (S::Disconnected { .. }, E::ReconnectRequested { role_arn }) => {
+            (S::Disconnected, E::ReconnectRequested { role_arn }) => {
                 match role_arn {
                     Some(role_arn) => {
                         self.check_role_account(role_arn)?;
+                        next.account_id = Some(role_arn.account_id().clone());
                         next.role_arn = Some(role_arn.clone());
                     }
                     None if self.role_arn.is_none() => {
@@ -141,18 +132,20 @@ impl Connection {
                 S::Verifying
             }
             (
-                S::Pending | S::Verifying | S::Active | S::Degraded { .. } | S::Removed,
+                S::Pending | S::Verifying | S::Active | S::Degraded | S::Removed,
                 E::ReconnectRequested { .. },
             ) => return refused(),
+            (S::Pending | S::Verifying | S::Active | S::Degraded, E::DisconnectRequested) => {
+                next.last_diagnosis = Some(Diagnosis::new(
+                    DiagnosisCode::DisconnectRequested,
+                    "the vendor disconnected the connection",
+                    now,
+                ));
+                S::Disconnected
+            }
+            (S::Disconnected | S::Removed, E::DisconnectRequested) => return refused(),
             (
-                S::Pending | S::Verifying | S::Active | S::Degraded { .. },
-                E::DisconnectRequested,
-            ) => S::Disconnected {
-                reason: "disconnect requested".to_owned(),
-            },
-            (S::Disconnected { .. } | S::Removed, E::DisconnectRequested) => return refused(),
-            (
-                S::Pending | S::Verifying | S::Active | S::Degraded { .. } | S::Disconnected { .. },
+                S::Pending | S::Verifying | S::Active | S::Degraded | S::Disconnected,
                 E::RemoveRequested,
             ) => S::Removed,
             (S::Removed, E::RemoveRequested) => return refused(),
@@ -160,7 +153,7 @@ impl Connection {
         if let Some(diagnosis) = event.diagnosis() {
             next.last_diagnosis = Some(diagnosis.clone());
         }
-        if std::mem::discriminant(&state) != std::mem::discriminant(&self.state) {
+        if state != self.state {
             next.state_since = now;
         }
         next.state = state;
@@ -172,6 +165,7 @@ impl Connection {
             )
         })?;
         next.updated_at = now;
+        next.validate()?;
         Ok(next)
     }
 }

@@ -6,6 +6,7 @@ use std::fmt;
 /// The kinds of STS failure (STS API reference, "Errors" of AssumeRole and
 /// AssumeRoleWithWebIdentity; "Common errors").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 #[non_exhaustive]
 pub enum ProviderErrorKind {
     /// `AccessDenied`: the trust policy does not let the caller in (wrong account, wrong
@@ -27,6 +28,9 @@ pub enum ProviderErrorKind {
     Transient,
     /// A request this library refused to send because it breaks an STS rule.
     InvalidRequest,
+    /// The provider does not implement the operation (a test double that only fakes
+    /// `AssumeRole`, say). Never retryable, never a verdict.
+    Unsupported,
     /// Anything else.
     Other,
 }
@@ -73,6 +77,9 @@ impl ProviderErrorKind {
                 "Retry with backoff; check network access to the STS endpoint."
             }
             ProviderErrorKind::InvalidRequest => "Fix the request parameter named in the message.",
+            ProviderErrorKind::Unsupported => {
+                "Use a provider that implements this operation (connector-aws's AwsStsProvider does)."
+            }
             ProviderErrorKind::Other => "See the message from AWS; retrying will not help.",
         }
     }
@@ -89,6 +96,7 @@ impl ProviderErrorKind {
             ProviderErrorKind::InvalidIdentityToken => "INVALID_IDENTITY_TOKEN",
             ProviderErrorKind::Transient => "TRANSIENT",
             ProviderErrorKind::InvalidRequest => "INVALID_REQUEST",
+            ProviderErrorKind::Unsupported => "UNSUPPORTED",
             ProviderErrorKind::Other => "OTHER",
         }
     }
@@ -127,6 +135,14 @@ impl ProviderError {
             code: None,
             message: message.into(),
         }
+    }
+
+    /// The provider does not implement `operation`.
+    pub fn unsupported(operation: &str) -> ProviderError {
+        ProviderError::new(
+            ProviderErrorKind::Unsupported,
+            format!("this provider does not implement {operation}"),
+        )
     }
 
     /// Sets AWS's error code.

@@ -3,11 +3,12 @@
 
 use std::time::Duration;
 
-use iam_policy::{Arn, PolicyDocument, RoleArn};
+use iam_policy::{Arn, PolicyDocument, Region, RoleArn};
 use secrecy::SecretString;
 use trust_policy::ExternalId;
 
-use super::{ProviderError, ProviderErrorKind};
+use super::{ProviderError, ProviderErrorKind, RoleSessionName};
+use crate::LiveConnection;
 
 /// Shortest session STS grants (`DurationSeconds` minimum).
 pub const MIN_SESSION: Duration = Duration::from_secs(900);
@@ -29,68 +30,89 @@ fn invalid(parameter: &str, rule: &str) -> ProviderError {
     )
 }
 
-/// `RoleSessionName` and `SourceIdentity`: 2 to 64 characters from `[\w+=,.@-]`.
-fn check_name(parameter: &str, value: &str) -> Result<(), ProviderError> {
-    let ok = (2..=64).contains(&value.len())
-        && value
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"_+=,.@-".contains(&b));
-    if ok {
-        Ok(())
+/// `DurationSeconds` against `min..=max`, naming the chaining rule when it applies.
+fn check_duration(duration: Duration, chained: bool) -> Result<(), ProviderError> {
+    let max = if chained {
+        MAX_CHAINED_SESSION
     } else {
-        Err(invalid(
-            parameter,
-            &format!("{value:?} must be 2 to 64 characters from letters, digits and _+=,.@-"),
-        ))
+        MAX_SESSION
+    };
+    if duration < MIN_SESSION || duration > max {
+        return Err(invalid(
+            "DurationSeconds",
+            &format!(
+                "{} s is outside {} to {} s{}",
+                duration.as_secs(),
+                MIN_SESSION.as_secs(),
+                max.as_secs(),
+                if chained {
+                    " (role chaining allows at most one hour)"
+                } else {
+                    ""
+                }
+            ),
+        ));
     }
+    Ok(())
 }
 
-/// An `AssumeRole` call.
+/// `Policy`: the plaintext of an inline session policy is at most 2,048 characters.
+fn check_session_policy(policy: Option<&PolicyDocument>) -> Result<(), ProviderError> {
+    if let Some(policy) = policy {
+        let size = iam_policy::policy_size(policy);
+        if size > MAX_SESSION_POLICY_CHARS {
+            return Err(invalid(
+                "Policy",
+                &format!(
+                    "the session policy is {size} characters, {} over the {MAX_SESSION_POLICY_CHARS}-character limit",
+                    size - MAX_SESSION_POLICY_CHARS
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// An `AssumeRole` call. Fields are private: build it with [`new`](AssumeRoleRequest::new)
+/// (or [`for_connection`](AssumeRoleRequest::for_connection)) and the `with_*` setters;
+/// [`validate`](AssumeRoleRequest::validate) checks the rules that involve several fields or
+/// sizes, and every provider runs it before sending.
 ///
 /// ```
 /// use std::time::Duration;
 /// use connector_core::AssumeRoleRequest;
 /// let request = AssumeRoleRequest::new(
-///     "arn:aws:iam::111122223333:role/vendor".parse().unwrap(),
-///     "vendor-sync-42",
+///     "arn:aws:iam::111122223333:role/vendor".parse()?,
+///     "vendor-sync-42".parse()?,
 /// )
-/// .external_id("q3VfX0oJ8m2TzL7cRk1NwY5aHbE6dGs4".parse().unwrap())
-/// .duration(Duration::from_secs(3600));
+/// .with_external_id("q3VfX0oJ8m2TzL7cRk1NwY5aHbE6dGs4".parse()?)
+/// .with_duration(Duration::from_secs(3600))
+/// .with_region("eu-west-1".parse()?);
 /// assert!(request.validate().is_ok());
-/// assert!(request.clone().duration(Duration::from_secs(60)).validate().is_err());
-/// assert!(AssumeRoleRequest::new("arn:aws:iam::111122223333:role/vendor".parse().unwrap(), "bad name!")
-///     .validate().is_err());
+/// assert_eq!(request.session_name().as_str(), "vendor-sync-42");
+/// assert!(request.clone().with_duration(Duration::from_secs(60)).validate().is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct AssumeRoleRequest {
-    /// The role to assume.
-    pub role_arn: RoleArn,
-    /// `RoleSessionName`.
-    pub session_name: String,
-    /// `ExternalId`.
-    pub external_id: Option<ExternalId>,
-    /// `DurationSeconds`.
-    pub duration: Duration,
-    /// True when the caller is itself a role session (role chaining caps the duration at 1 h).
-    pub chained: bool,
-    /// `Policy`: an inline session policy.
-    pub session_policy: Option<PolicyDocument>,
-    /// `PolicyArns`: managed session policies.
-    pub policy_arns: Vec<Arn>,
-    /// `SourceIdentity`.
-    pub source_identity: Option<String>,
-    /// `Tags`: session tags.
-    pub tags: Vec<(String, String)>,
-    /// The region of the STS endpoint to call (regional endpoints).
-    pub region: Option<String>,
+    role_arn: RoleArn,
+    session_name: RoleSessionName,
+    external_id: Option<ExternalId>,
+    duration: Duration,
+    chained: bool,
+    session_policy: Option<PolicyDocument>,
+    policy_arns: Vec<Arn>,
+    source_identity: Option<String>,
+    tags: Vec<(String, String)>,
+    region: Option<Region>,
 }
 
 impl AssumeRoleRequest {
     /// A one-hour session of `role_arn` named `session_name`.
-    pub fn new(role_arn: RoleArn, session_name: impl Into<String>) -> AssumeRoleRequest {
+    pub fn new(role_arn: RoleArn, session_name: RoleSessionName) -> AssumeRoleRequest {
         AssumeRoleRequest {
             role_arn,
-            session_name: session_name.into(),
+            session_name,
             external_id: None,
             duration: Duration::from_secs(3_600),
             chained: false,
@@ -102,90 +124,138 @@ impl AssumeRoleRequest {
         }
     }
 
+    /// The request a worker of `connection` makes: its role, its current External ID, and the
+    /// STS endpoint of its first region (the global endpoint when it has none).
+    pub fn for_connection(
+        connection: &LiveConnection<'_>,
+        session_name: RoleSessionName,
+    ) -> AssumeRoleRequest {
+        let mut request = AssumeRoleRequest::new(connection.role_arn().clone(), session_name)
+            .with_external_id(connection.external_id().clone());
+        request.region = connection.primary_region().cloned();
+        request
+    }
+
     /// Sets the External ID.
-    pub fn external_id(mut self, external_id: ExternalId) -> Self {
+    pub fn with_external_id(mut self, external_id: ExternalId) -> Self {
         self.external_id = Some(external_id);
         self
     }
 
+    /// Removes the External ID (the connection test's negative check).
+    pub fn without_external_id(mut self) -> Self {
+        self.external_id = None;
+        self
+    }
+
+    /// Sets the session name.
+    pub fn with_session_name(mut self, session_name: RoleSessionName) -> Self {
+        self.session_name = session_name;
+        self
+    }
+
     /// Sets the session duration.
-    pub fn duration(mut self, duration: Duration) -> Self {
+    pub fn with_duration(mut self, duration: Duration) -> Self {
         self.duration = duration;
         self
     }
 
-    /// Marks the call as role chaining.
-    pub fn chained(mut self, chained: bool) -> Self {
+    /// Marks the call as role chaining (the caller is itself a role session).
+    pub fn with_chained(mut self, chained: bool) -> Self {
         self.chained = chained;
         self
     }
 
     /// Narrows the session with an inline session policy.
-    pub fn session_policy(mut self, policy: PolicyDocument) -> Self {
+    pub fn with_session_policy(mut self, policy: PolicyDocument) -> Self {
         self.session_policy = Some(policy);
         self
     }
 
     /// Narrows the session with managed policies.
-    pub fn policy_arns(mut self, arns: Vec<Arn>) -> Self {
+    pub fn with_policy_arns(mut self, arns: Vec<Arn>) -> Self {
         self.policy_arns = arns;
         self
     }
 
     /// Sets the source identity.
-    pub fn source_identity(mut self, identity: impl Into<String>) -> Self {
+    pub fn with_source_identity(mut self, identity: impl Into<String>) -> Self {
         self.source_identity = Some(identity.into());
         self
     }
 
     /// Adds a session tag.
-    pub fn tag(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+    pub fn with_tag(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
         self.tags.push((key.into(), value.into()));
         self
     }
 
     /// Calls the STS endpoint of `region`.
-    pub fn region(mut self, region: impl Into<String>) -> Self {
-        self.region = Some(region.into());
+    pub fn with_region(mut self, region: Region) -> Self {
+        self.region = Some(region);
         self
+    }
+
+    /// Sets or clears the STS endpoint's region.
+    pub fn with_optional_region(mut self, region: Option<Region>) -> Self {
+        self.region = region;
+        self
+    }
+
+    /// The role to assume.
+    pub fn role_arn(&self) -> &RoleArn {
+        &self.role_arn
+    }
+
+    /// `RoleSessionName`.
+    pub fn session_name(&self) -> &RoleSessionName {
+        &self.session_name
+    }
+
+    /// `ExternalId`.
+    pub fn external_id(&self) -> Option<&ExternalId> {
+        self.external_id.as_ref()
+    }
+
+    /// `DurationSeconds`.
+    pub fn duration(&self) -> Duration {
+        self.duration
+    }
+
+    /// True when the caller is itself a role session (role chaining caps the duration at 1 h).
+    pub fn is_chained(&self) -> bool {
+        self.chained
+    }
+
+    /// `Policy`: the inline session policy.
+    pub fn session_policy(&self) -> Option<&PolicyDocument> {
+        self.session_policy.as_ref()
+    }
+
+    /// `PolicyArns`: managed session policies.
+    pub fn policy_arns(&self) -> &[Arn] {
+        &self.policy_arns
+    }
+
+    /// `SourceIdentity`.
+    pub fn source_identity(&self) -> Option<&str> {
+        self.source_identity.as_deref()
+    }
+
+    /// `Tags`: session tags, in order.
+    pub fn tags(&self) -> &[(String, String)] {
+        &self.tags
+    }
+
+    /// The region of the STS endpoint to call (the global endpoint when `None`).
+    pub fn region(&self) -> Option<&Region> {
+        self.region.as_ref()
     }
 
     /// Checks every STS rule; the error names the parameter and the rule.
     pub fn validate(&self) -> Result<(), ProviderError> {
-        check_name("RoleSessionName", &self.session_name)?;
-        let max = if self.chained {
-            MAX_CHAINED_SESSION
-        } else {
-            MAX_SESSION
-        };
-        if self.duration < MIN_SESSION || self.duration > max {
-            return Err(invalid(
-                "DurationSeconds",
-                &format!(
-                    "{} s is outside {} to {} s{}",
-                    self.duration.as_secs(),
-                    MIN_SESSION.as_secs(),
-                    max.as_secs(),
-                    if self.chained {
-                        " (role chaining allows at most one hour)"
-                    } else {
-                        ""
-                    }
-                ),
-            ));
-        }
-        if let Some(policy) = &self.session_policy {
-            let size = iam_policy::policy_size(policy);
-            if size > MAX_SESSION_POLICY_CHARS {
-                return Err(invalid(
-                    "Policy",
-                    &format!(
-                        "the session policy is {size} characters, {} over the {MAX_SESSION_POLICY_CHARS}-character limit",
-                        size - MAX_SESSION_POLICY_CHARS
-                    ),
-                ));
-            }
-        }
+        check_duration(self.duration, self.chained)?;
+        check_session_policy(self.session_policy.as_ref())?;
         if self.policy_arns.len() > MAX_POLICY_ARNS {
             return Err(invalid(
                 "PolicyArns",
@@ -193,7 +263,15 @@ impl AssumeRoleRequest {
             ));
         }
         if let Some(identity) = &self.source_identity {
-            check_name("SourceIdentity", identity)?;
+            // SourceIdentity follows the RoleSessionName pattern and length.
+            if !RoleSessionName::is_valid(identity) {
+                return Err(invalid(
+                    "SourceIdentity",
+                    &format!(
+                        "{identity:?} must be 2 to 64 characters from letters, digits and _+=,.@-"
+                    ),
+                ));
+            }
             if identity.to_ascii_lowercase().starts_with("aws:") {
                 return Err(invalid("SourceIdentity", "cannot start with \"aws:\""));
             }
@@ -228,55 +306,100 @@ impl AssumeRoleRequest {
     }
 }
 
-/// An `AssumeRoleWithWebIdentity` call. The token is a secret.
+/// An `AssumeRoleWithWebIdentity` call. The token is a secret (redacted in `Debug`, zeroized
+/// on drop). Fields are private: build it with [`new`](WebIdentityRequest::new) and the
+/// `with_*` setters.
+///
+/// ```
+/// use connector_core::WebIdentityRequest;
+/// let request = WebIdentityRequest::new(
+///     "arn:aws:iam::111122223333:role/federated".parse()?,
+///     "agent".parse()?,
+///     "eyJhbGciOi...".into(),
+/// );
+/// assert!(!format!("{request:?}").contains("eyJhbGciOi"));
+/// assert!(request.validate().is_ok());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct WebIdentityRequest {
-    /// The role to assume.
-    pub role_arn: RoleArn,
-    /// `RoleSessionName`.
-    pub session_name: String,
-    /// `WebIdentityToken`: the OIDC token (redacted in `Debug`).
-    pub token: SecretString,
-    /// `DurationSeconds`.
-    pub duration: Duration,
-    /// `Policy`.
-    pub session_policy: Option<PolicyDocument>,
-    /// The STS endpoint's region.
-    pub region: Option<String>,
+    role_arn: RoleArn,
+    session_name: RoleSessionName,
+    token: SecretString,
+    duration: Duration,
+    session_policy: Option<PolicyDocument>,
+    region: Option<Region>,
 }
 
 impl WebIdentityRequest {
     /// A one-hour session of `role_arn` with `token`.
     pub fn new(
         role_arn: RoleArn,
-        session_name: impl Into<String>,
-        token: impl Into<String>,
+        session_name: RoleSessionName,
+        token: SecretString,
     ) -> WebIdentityRequest {
         WebIdentityRequest {
             role_arn,
-            session_name: session_name.into(),
-            token: SecretString::from(token.into()),
+            session_name,
+            token,
             duration: Duration::from_secs(3_600),
             session_policy: None,
             region: None,
         }
     }
 
+    /// Sets the session duration.
+    pub fn with_duration(mut self, duration: Duration) -> Self {
+        self.duration = duration;
+        self
+    }
+
+    /// Narrows the session with an inline session policy.
+    pub fn with_session_policy(mut self, policy: PolicyDocument) -> Self {
+        self.session_policy = Some(policy);
+        self
+    }
+
+    /// Calls the STS endpoint of `region`.
+    pub fn with_region(mut self, region: Region) -> Self {
+        self.region = Some(region);
+        self
+    }
+
+    /// The role to assume.
+    pub fn role_arn(&self) -> &RoleArn {
+        &self.role_arn
+    }
+
+    /// `RoleSessionName`.
+    pub fn session_name(&self) -> &RoleSessionName {
+        &self.session_name
+    }
+
+    /// `WebIdentityToken`.
+    pub fn token(&self) -> &SecretString {
+        &self.token
+    }
+
+    /// `DurationSeconds`.
+    pub fn duration(&self) -> Duration {
+        self.duration
+    }
+
+    /// `Policy`.
+    pub fn session_policy(&self) -> Option<&PolicyDocument> {
+        self.session_policy.as_ref()
+    }
+
+    /// The STS endpoint's region.
+    pub fn region(&self) -> Option<&Region> {
+        self.region.as_ref()
+    }
+
     /// Checks the STS rules.
     pub fn validate(&self) -> Result<(), ProviderError> {
-        check_name("RoleSessionName", &self.session_name)?;
-        if self.duration < MIN_SESSION || self.duration > MAX_SESSION {
-            return Err(invalid("DurationSeconds", "must be 900 to 43,200 seconds"));
-        }
-        if let Some(policy) = &self.session_policy
-            && iam_policy::policy_size(policy) > MAX_SESSION_POLICY_CHARS
-        {
-            return Err(invalid(
-                "Policy",
-                "the session policy is over 2,048 characters",
-            ));
-        }
-        Ok(())
+        check_duration(self.duration, false)?;
+        check_session_policy(self.session_policy.as_ref())
     }
 }
 

@@ -12,14 +12,12 @@
 //!   session stays revoked (its connection should become `Disconnected`) until
 //!   [`CredentialSession::reset`].
 
-mod cache;
-mod connected;
 mod flight;
 mod policy;
+mod scope;
 
-pub use cache::SessionCache;
-pub use connected::ConnectedSession;
 pub use policy::RefreshPolicy;
+pub use scope::SessionScope;
 
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
@@ -29,7 +27,9 @@ use flight::{Flight, FlightResult, LeaderGuard};
 
 use crate::{AssumeRoleRequest, Clock, ProviderError, StsProvider, TemporaryCredentials};
 
-/// Self-refreshing credentials for one `AssumeRole` request.
+/// Self-refreshing credentials for one `AssumeRole` request: the building block. It knows
+/// nothing of the stored connection; a [`Connector`](crate::Connector) wraps one per
+/// connection and scope so that a disconnected connection stops handing out credentials.
 ///
 /// ```
 /// # use std::sync::Arc;
@@ -37,7 +37,7 @@ use crate::{AssumeRoleRequest, Clock, ProviderError, StsProvider, TemporaryCrede
 /// # fn demo(provider: Arc<dyn StsProvider>) {
 /// let request = AssumeRoleRequest::new(
 ///     "arn:aws:iam::111122223333:role/vendor".parse().unwrap(),
-///     "vendor-sync",
+///     "vendor-sync".parse().unwrap(),
 /// );
 /// let session = CredentialSession::new(provider, request, Arc::new(SystemClock), RefreshPolicy::default()).unwrap();
 /// // In async code: let credentials = session.credentials().await?;
@@ -99,8 +99,8 @@ impl CredentialSession {
     ) -> Result<CredentialSession, ProviderError> {
         request.validate()?;
         let mut hasher = DefaultHasher::new();
-        request.role_arn.to_string().hash(&mut hasher);
-        request.session_name.hash(&mut hasher);
+        request.role_arn().to_string().hash(&mut hasher);
+        request.session_name().hash(&mut hasher);
         let jitter = policy::jitter(hasher.finish(), policy.jitter);
         Ok(CredentialSession {
             provider,
@@ -121,7 +121,11 @@ impl CredentialSession {
     /// The credentials when they are cached and outside the refresh window: no provider call,
     /// no waiting. The hot path of every AWS call made with this session.
     pub fn cached(&self) -> Option<Arc<TemporaryCredentials>> {
-        let now = self.clock.now_coarse();
+        self.cached_at(self.clock.now_coarse())
+    }
+
+    /// [`cached`](Self::cached) at a time the caller already read from the coarse clock.
+    pub(crate) fn cached_at(&self, now: SystemTime) -> Option<Arc<TemporaryCredentials>> {
         let guard = self
             .cached
             .read()

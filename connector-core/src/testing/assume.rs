@@ -1,7 +1,7 @@
 //! `AssumeRole`: the caller, the region, the session policy, the role's trust policy through
 //! `trust_policy::simulate`, the role's limits, then fresh credentials.
 
-use iam_policy::{Arn, Decision, PolicyDocument, PolicyKind, Severity, Validator};
+use iam_policy::{Arn, Decision, PolicyDocument, PolicyKind, Region, Severity, Validator};
 
 use super::answers;
 use super::state::{State, role_key};
@@ -33,13 +33,13 @@ impl State {
     pub(super) fn check_region(
         &self,
         account: &str,
-        region: Option<&str>,
+        region: Option<&Region>,
     ) -> Result<(), ProviderError> {
         match region {
             Some(region)
                 if self
                     .disabled_regions
-                    .contains(&(account.to_owned(), region.to_owned())) =>
+                    .contains(&(account.to_owned(), region.as_str().to_owned())) =>
             {
                 Err(answers::region_disabled(account))
             }
@@ -50,17 +50,14 @@ impl State {
 
 /// The approximate packed size: session policy, policy ARNs and tags, in characters.
 fn packed_size(request: &AssumeRoleRequest) -> usize {
-    let policy = request
-        .session_policy
-        .as_ref()
-        .map_or(0, iam_policy::policy_size);
+    let policy = request.session_policy().map_or(0, iam_policy::policy_size);
     let arns: usize = request
-        .policy_arns
+        .policy_arns()
         .iter()
         .map(|arn| arn.to_string().len())
         .sum();
     let tags: usize = request
-        .tags
+        .tags()
         .iter()
         .map(|(key, value)| key.chars().count() + value.chars().count())
         .sum();
@@ -80,7 +77,7 @@ impl InMemorySts {
             return Err(fault);
         }
         let caller = state.caller.clone();
-        let role_arn = &request.role_arn;
+        let role_arn = request.role_arn();
         if caller.service() == "iam" && caller.resource() == "root" {
             state.last_denial = Some(format!("{caller} is an account root"));
             return Err(answers::root_denied());
@@ -91,8 +88,8 @@ impl InMemorySts {
             ));
             return Err(answers::assume_role_denied(&caller, role_arn));
         }
-        state.check_region(role_arn.account_id().as_str(), request.region.as_deref())?;
-        if let Some(policy) = &request.session_policy {
+        state.check_region(role_arn.account_id().as_str(), request.region())?;
+        if let Some(policy) = request.session_policy() {
             check_session_policy(policy)?;
         }
         let role = match state.roles.get(&role_key(role_arn)) {
@@ -112,17 +109,17 @@ impl InMemorySts {
 
         let mut simulated = trust_policy::AssumeRoleRequest::new(caller.clone())
             .role(role_arn.clone())
-            .session_name(request.session_name.clone());
-        if let Some(external_id) = &request.external_id {
+            .session_name(request.session_name().as_str());
+        if let Some(external_id) = request.external_id() {
             simulated = simulated.external_id(external_id.as_str());
         }
-        if let Some(identity) = &request.source_identity {
-            simulated = simulated.source_identity(identity.clone());
+        if let Some(identity) = request.source_identity() {
+            simulated = simulated.source_identity(identity);
         }
-        if let Some(region) = &request.region {
-            simulated = simulated.region(region.clone());
+        if let Some(region) = request.region() {
+            simulated = simulated.region(region.as_str());
         }
-        for (key, value) in &request.tags {
+        for (key, value) in request.tags() {
             simulated = simulated.tag(key.clone(), value.clone());
         }
         let simulation = trust_policy::simulate(&role.trust, &simulated);
@@ -131,17 +128,19 @@ impl InMemorySts {
             return Err(answers::assume_role_denied(&caller, role_arn));
         }
 
-        if request.duration > role.max_session {
+        if request.duration() > role.max_session {
             return Err(answers::validation(format!(
                 "The requested DurationSeconds exceeds the MaxSessionDuration set for this role. ({} s requested, {} s allowed)",
-                request.duration.as_secs(),
+                request.duration().as_secs(),
                 role.max_session.as_secs()
             )));
         }
-        if (request.chained || is_role_session(&caller)) && request.duration > MAX_CHAINED_SESSION {
+        if (request.is_chained() || is_role_session(&caller))
+            && request.duration() > MAX_CHAINED_SESSION
+        {
             return Err(answers::validation(format!(
                 "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining. ({} s requested)",
-                request.duration.as_secs()
+                request.duration().as_secs()
             )));
         }
         let packed = packed_size(request);
@@ -155,9 +154,9 @@ impl InMemorySts {
         state.issue(
             &arn,
             &unique_id,
-            &request.session_name,
+            request.session_name().as_str(),
             now,
-            request.duration,
+            request.duration(),
         )
     }
 }

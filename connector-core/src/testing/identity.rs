@@ -11,7 +11,7 @@ impl InMemorySts {
     pub(super) fn answer_caller_identity(
         &self,
         credentials: &TemporaryCredentials,
-        region: Option<&str>,
+        region: Option<&iam_policy::Region>,
     ) -> Result<CallerIdentity, ProviderError> {
         let now = self.inner.clock.now();
         let mut guard = self.state();

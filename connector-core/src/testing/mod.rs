@@ -96,7 +96,7 @@
 //! let rt = tokio::runtime::Builder::new_current_thread().build()?;
 //! rt.block_on(async {
 //!     // The right External ID: credentials, and GetCallerIdentity says who they are.
-//!     let request = AssumeRoleRequest::new(role.clone(), "sync").external_id(external_id);
+//!     let request = AssumeRoleRequest::new(role.clone(), "sync".parse()?).with_external_id(external_id);
 //!     let credentials = sts.assume_role(&request).await?;
 //!     assert_eq!(credentials.expiration(), clock.now() + Duration::from_secs(3600));
 //!     let identity = sts.caller_identity(&credentials, None).await?;
@@ -104,7 +104,7 @@
 //!     assert!(identity.user_id.starts_with("AROA") && identity.user_id.ends_with(":sync"));
 //!
 //!     // Another customer's External ID (the confused deputy) is denied.
-//!     let wrong = request.clone().external_id("another-customers-id".parse()?);
+//!     let wrong = request.clone().with_external_id("another-customers-id".parse()?);
 //!     assert_eq!(sts.assume_role(&wrong).await.unwrap_err().kind, ProviderErrorKind::AccessDenied);
 //!     assert!(sts.last_denial_reason().unwrap().contains("sts:ExternalId"));
 //!
@@ -133,10 +133,10 @@
 //!     sts.create_role(federated.clone(), trust, Duration::from_secs(3600))?;
 //!     sts.create_oidc_provider(&"111122223333".parse()?, "https://id.example.com", &["sts.amazonaws.com"])?;
 //!     let token = sts.issue_test_token("https://id.example.com", "org/acme", "sts.amazonaws.com");
-//!     let web = WebIdentityRequest::new(federated.clone(), "agent", token);
+//!     let web = WebIdentityRequest::new(federated.clone(), "agent".parse()?, token.into());
 //!     assert!(sts.assume_role_with_web_identity(&web).await.is_ok());
 //!     let other = sts.issue_test_token("https://id.example.com", "org/evil", "sts.amazonaws.com");
-//!     let denied = sts.assume_role_with_web_identity(&WebIdentityRequest::new(federated, "agent", other)).await;
+//!     let denied = sts.assume_role_with_web_identity(&WebIdentityRequest::new(federated, "agent".parse()?, other.into())).await;
 //!     assert_eq!(denied.unwrap_err().kind, ProviderErrorKind::AccessDenied);
 //!
 //!     assert_eq!(sts.calls(), CallCounts {

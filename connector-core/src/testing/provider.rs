@@ -1,6 +1,8 @@
 //! `StsProvider` for the in-memory STS: validate on the client side, arrive (counted), wait
 //! out the injected latency, answer.
 
+use iam_policy::Region;
+
 use super::InMemorySts;
 use super::faults::{Delay, Operation};
 use crate::{
@@ -43,7 +45,7 @@ impl StsProvider for InMemorySts {
     fn caller_identity<'a>(
         &'a self,
         credentials: &'a TemporaryCredentials,
-        region: Option<&'a str>,
+        region: Option<&'a Region>,
     ) -> BoxFuture<'a, Result<CallerIdentity, ProviderError>> {
         Box::pin(async move {
             self.arrive(Operation::GetCallerIdentity).await;

@@ -3,7 +3,7 @@
 
 use std::time::{Duration, UNIX_EPOCH};
 
-use iam_policy::{AccountId, PolicyDocument, PolicyKind, RoleArn, Severity, Validator};
+use iam_policy::{AccountId, PolicyDocument, PolicyKind, Region, RoleArn, Severity, Validator};
 
 use super::state::{Role, issuer_claim, issuer_host_path, role_key};
 use super::token::{self, Claims};
@@ -215,16 +215,16 @@ impl InMemorySts {
     /// Deactivates STS in `region` for `account`: calls to that regional endpoint about the
     /// account's roles or credentials fail with `RegionDisabled`. Calls without a region (the
     /// global endpoint) are not affected.
-    pub fn disable_region(&self, account: &AccountId, region: &str) {
+    pub fn disable_region(&self, account: &AccountId, region: &Region) {
         self.state()
             .disabled_regions
-            .insert((account.to_string(), region.to_owned()));
+            .insert((account.to_string(), region.as_str().to_owned()));
     }
 
     /// Activates STS in `region` for `account` again.
-    pub fn enable_region(&self, account: &AccountId, region: &str) {
+    pub fn enable_region(&self, account: &AccountId, region: &Region) {
         self.state()
             .disabled_regions
-            .remove(&(account.to_string(), region.to_owned()));
+            .remove(&(account.to_string(), region.as_str().to_owned()));
     }
 }

@@ -25,7 +25,7 @@ impl InMemorySts {
         if let Some(fault) = state.faults.take() {
             return Err(fault);
         }
-        let claims = token::decode(self.inner.token_key, request.token.expose_secret())
+        let claims = token::decode(self.inner.token_key, request.token().expose_secret())
             .ok_or_else(|| {
                 answers::invalid_identity_token("The web identity token could not be validated.")
             })?;
@@ -33,7 +33,7 @@ impl InMemorySts {
         if claims.expires <= now_secs {
             return Err(answers::expired_identity_token());
         }
-        let role_arn = &request.role_arn;
+        let role_arn = request.role_arn();
         let account = role_arn.account_id().to_string();
         let Some(audiences) = state.oidc.get(&(account.clone(), claims.issuer.clone())) else {
             return Err(answers::invalid_identity_token(format!(
@@ -44,8 +44,8 @@ impl InMemorySts {
         if !audiences.contains(&claims.audience) {
             return Err(answers::invalid_identity_token("Incorrect token audience"));
         }
-        state.check_region(&account, request.region.as_deref())?;
-        if let Some(policy) = &request.session_policy {
+        state.check_region(&account, request.region())?;
+        if let Some(policy) = request.session_policy() {
             check_session_policy(policy)?;
         }
         let Some(role) = state
@@ -66,9 +66,9 @@ impl InMemorySts {
             .with_principal(RequestPrincipal::Federated(provider.clone()))
             .with_context(format!("{}:aud", claims.issuer), claims.audience.clone())
             .with_context(format!("{}:sub", claims.issuer), claims.subject.clone())
-            .with_context("sts:RoleSessionName", request.session_name.clone())
+            .with_context("sts:RoleSessionName", request.session_name().as_str())
             .with_context("aws:FederatedProvider", provider);
-        if let Some(region) = &request.region {
+        if let Some(region) = request.region() {
             evaluated.set_context("aws:RequestedRegion", region.as_str());
         }
         let evaluation = role.trust.evaluate(&evaluated);
@@ -87,10 +87,10 @@ impl InMemorySts {
             ));
             return Err(answers::web_identity_denied());
         }
-        if request.duration > role.max_session {
+        if request.duration() > role.max_session {
             return Err(answers::validation(format!(
                 "The requested DurationSeconds exceeds the MaxSessionDuration set for this role. ({} s requested, {} s allowed)",
-                request.duration.as_secs(),
+                request.duration().as_secs(),
                 role.max_session.as_secs()
             )));
         }
@@ -98,9 +98,9 @@ impl InMemorySts {
         state.issue(
             &arn,
             &unique_id,
-            &request.session_name,
+            request.session_name().as_str(),
             now,
-            request.duration,
+            request.duration(),
         )
     }
 }

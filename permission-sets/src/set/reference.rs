@@ -28,6 +28,7 @@ use crate::PermissionSetError;
 #[derive(
     Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, schemars::JsonSchema,
 )]
+#[schemars(description = "A permission set's name and version.")]
 pub struct PermissionSetRef {
     /// 1 to 128 lowercase letters, digits, `-`, `_` and `:`.
     #[schemars(length(min = 1, max = 128), regex(pattern = r"^[a-z0-9_:-]{1,128}$"))]
