@@ -6,8 +6,7 @@ mod lint;
 mod simulate;
 
 use clap::Subcommand;
-use iam_policy::{AccountId, RoleArn};
-use trust_policy::{ExternalId, TrustPolicyError, VendorPrincipal};
+use trust_policy::{AccountId, ExternalId, Region, RoleArn, TrustPolicyError, VendorPrincipal};
 
 use crate::exit::Outcome;
 
@@ -58,6 +57,12 @@ fn vendor_principal(account: &str, role: Option<&str>) -> Result<VendorPrincipal
 fn external_id(text: &str) -> Result<ExternalId, Outcome> {
     text.parse()
         .map_err(|e| Outcome::BadInput(format!("--external-id: {e}")))
+}
+
+/// Parses a `--region` value into the one region type.
+fn region(text: &str) -> Result<Region, Outcome> {
+    text.parse()
+        .map_err(|e| Outcome::BadInput(format!("--region: {e}")))
 }
 
 /// Turns a builder error into an outcome: a rejected value is bad input naming its option.

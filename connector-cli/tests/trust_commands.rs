@@ -172,8 +172,12 @@ fn generate_web_identity() {
 
 #[test]
 fn generate_bad_input_names_the_field() {
-    let cases: [(&[&str], &str); 7] = [
+    let cases: [(&[&str], &str); 8] = [
         (&["--vendor-account", "12"], "invalid account id \"12\""),
+        (
+            &["--vendor-account", VENDOR, "--region", "cn-north-1"],
+            "--region: invalid region \"cn-north-1\": the region is in the aws-cn partition",
+        ),
         (
             &["--vendor-account", VENDOR, "--external-id", "x"],
             "--external-id",
@@ -282,6 +286,26 @@ fn lint_wrong_id_and_malformed_json_are_findings() {
         .collect();
     assert!(codes.contains(&"EXTERNAL_ID_MISMATCH"), "{codes:?}");
 
+    let invalid = write_policy(
+        "lint-invalid.json",
+        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+          "Condition": {"StringEquals": {"sts:ExternalId": "right-id-123"}}}]}"#,
+    );
+    let out = lint(invalid.to_str().unwrap(), "right-id-123", &["--json"]);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let report = json(&out);
+    let invalid_finding = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "POLICY_INVALID")
+        .expect("a POLICY_INVALID finding");
+    assert_eq!(invalid_finding["validation_code"], "MISSING_PRINCIPAL");
+    assert_eq!(invalid_finding["severity"], "ERROR");
+    let out = lint(invalid.to_str().unwrap(), "right-id-123", &[]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("(MISSING_PRINCIPAL)"), "{text}");
+
     let broken = write_policy("lint-broken.json", "{\"Statement\": [\n  {\"Effect\": ,}]}");
     let out = lint(broken.to_str().unwrap(), "right-id-123", &[]);
     assert_eq!(out.status.code(), Some(1), "{out:?}");
@@ -289,13 +313,58 @@ fn lint_wrong_id_and_malformed_json_are_findings() {
 }
 
 #[test]
+fn lint_extra_principals_is_a_suggestion_and_the_region_is_the_vendors() {
+    let extra = write_policy(
+        "lint-extra.json",
+        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+          "Principal": {"AWS": "arn:aws:iam::999988887777:root", "Service": "ec2.amazonaws.com"},
+          "Action": "sts:AssumeRole",
+          "Condition": {"StringEquals": {"sts:ExternalId": "right-id-123", "aws:RequestedRegion": "eu-west-1"}}}]}"#,
+    );
+    let path = extra.to_str().unwrap();
+    let out = lint(path, "right-id-123", &["--region", "eu-west-1", "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let report = json(&out);
+    assert_eq!(report["vendor_may_connect"], true);
+    let finding = &report["findings"][0];
+    assert_eq!(finding["code"], "EXTRA_PRINCIPALS");
+    assert_eq!(finding["severity"], "SUGGESTION");
+    assert!(finding["validation_code"].is_null());
+
+    // From another region the condition is not met.
+    let out = lint(path, "right-id-123", &["--region", "us-east-1", "--json"]);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let codes: Vec<String> = json(&out)["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(
+        codes.contains(&"UNSATISFIABLE_CONDITION".to_owned()),
+        "{codes:?}"
+    );
+}
+
+#[test]
 fn lint_bad_input_names_the_field() {
     let good = write_policy("lint-input.json", GOOD_TRUST);
     let path = good.to_str().unwrap();
-    let cases: [(&[&str], &str); 4] = [
+    let cases: [(&[&str], &str); 5] = [
         (
             &["--vendor-account", "1234", "--external-id", "right-id-123"],
             "--vendor-account",
+        ),
+        (
+            &[
+                "--vendor-account",
+                VENDOR,
+                "--external-id",
+                "right-id-123",
+                "--region",
+                "eu-west",
+            ],
+            "--region: invalid region \"eu-west\"",
         ),
         (
             &["--vendor-account", VENDOR, "--external-id", "bad id"],
@@ -410,8 +479,9 @@ fn simulate_source_identity_needs_set_source_identity() {
 fn simulate_bad_input_names_the_field() {
     let file = write_policy("simulate-input.json", GOOD_TRUST);
     let path = file.to_str().unwrap();
-    let cases: [(&[&str], &str); 4] = [
+    let cases: [(&[&str], &str); 5] = [
         (&["--caller", "bob"], "--caller"),
+        (&["--caller", CALLER, "--region", "EU-WEST-1"], "--region"),
         (
             &["--caller", CALLER, "--role", "arn:aws:s3:::bucket"],
             "--role",

@@ -47,15 +47,18 @@ impl Error {
 
 /// A place in a policy document: a JSON path (`$.Statement[0].Action`) and, when
 /// the document came from text, the 1-based line and column.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, schemars::JsonSchema)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
+#[serde(deny_unknown_fields)]
 pub struct SourceLocation {
     /// JSON path from the document root, `$` for the root itself.
     pub path: String,
     /// 1-based line in the source text, when known.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line: Option<usize>,
     /// 1-based column in the source text, when known.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub column: Option<usize>,
 }
 

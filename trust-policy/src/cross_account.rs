@@ -3,7 +3,7 @@
 
 use iam_policy::{
     ActionClause, Condition, ConditionOperator, ConditionValue, OneOrMany, OperatorKind,
-    PolicyDocument, Principal, Statement,
+    PolicyDocument, Principal, Region, Statement,
 };
 
 use crate::finish::{DEFAULT_TRUST_POLICY_LIMIT, check_limit, finish};
@@ -20,17 +20,22 @@ pub const VENDOR_STATEMENT_SID: &str = "VendorAssumeRole";
 /// use iam_policy::{Decision, Request, RequestPrincipal};
 /// use trust_policy::{CrossAccountTrust, ExternalId, VendorPrincipal};
 ///
-/// let id: ExternalId = "q3VfX0oJ8m2TzL7cRk1NwY5aHbE6dGs4".parse().unwrap();
-/// let trust = CrossAccountTrust::new(VendorPrincipal::account("999988887777".parse().unwrap()), id)
-///     .restrict_regions(["us-east-1"]).unwrap();
-/// let policy = trust.policy().unwrap();
+/// let id: ExternalId = "q3VfX0oJ8m2TzL7cRk1NwY5aHbE6dGs4".parse()?;
+/// let trust = CrossAccountTrust::new(VendorPrincipal::account("999988887777".parse()?), id)
+///     .restrict_regions(["us-east-1".parse()?])?;
+/// let policy = trust.policy()?;
 /// assert!(policy.to_json().contains(r#""sts:ExternalId":"q3VfX0oJ8m2TzL7cRk1NwY5aHbE6dGs4""#));
 ///
 /// let request = Request::new("sts:AssumeRole", "arn:aws:iam::111122223333:role/vendor")
-///     .with_principal(RequestPrincipal::Aws("arn:aws:iam::999988887777:role/app".parse().unwrap()))
+///     .with_principal(RequestPrincipal::Aws("arn:aws:iam::999988887777:role/app".parse()?))
 ///     .with_context("sts:ExternalId", "q3VfX0oJ8m2TzL7cRk1NwY5aHbE6dGs4")
 ///     .with_context("aws:RequestedRegion", "us-east-1");
 /// assert_eq!(policy.evaluate(&request).decision, Decision::Allow);
+///
+/// // The vendor (in the aws partition) can never call STS in a China region for this role.
+/// let err = trust.restrict_regions(["cn-north-1".parse()?]).unwrap_err();
+/// assert!(err.to_string().starts_with("invalid region \"cn-north-1\""));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CrossAccountTrust {
@@ -38,7 +43,7 @@ pub struct CrossAccountTrust {
     external_ids: Vec<ExternalId>,
     source_identity: Option<SourceIdentityRule>,
     allow_tag_session: bool,
-    regions: Vec<String>,
+    regions: Vec<Region>,
     principal_org_id: Option<String>,
     limit: usize,
 }
@@ -123,26 +128,30 @@ impl CrossAccountTrust {
         self
     }
 
-    /// Only accept calls made to STS in these regions (`aws:RequestedRegion`).
-    pub fn restrict_regions<I, S>(
+    /// Only accept calls made to STS in these regions (`aws:RequestedRegion`); repeated
+    /// regions are kept once. Each region must be in the vendor principal's partition: a role
+    /// can only be assumed from its own partition ("direct role assumption with the
+    /// AssumeRole API doesn't work across partition boundaries", IAM User Guide, "Federating
+    /// AWS identities across AWS partitions"), so a region of another partition would lock
+    /// the vendor out.
+    pub fn restrict_regions(
         mut self,
-        regions: I,
-    ) -> Result<CrossAccountTrust, TrustPolicyError>
-    where
-        I: IntoIterator<Item = S>,
-        S: AsRef<str>,
-    {
+        regions: impl IntoIterator<Item = Region>,
+    ) -> Result<CrossAccountTrust, TrustPolicyError> {
         for region in regions {
-            let region = region.as_ref();
-            if !is_region(region) {
+            let partition = self.vendor.partition();
+            if region.partition() != partition {
                 return Err(TrustPolicyError::invalid(
                     "region",
-                    region,
-                    "a region looks like us-east-1: lowercase words joined by hyphens, ending in a number",
+                    region.as_str(),
+                    format!(
+                        "the region is in the {} partition but the vendor principal is in {partition}; AssumeRole does not cross partitions",
+                        region.partition()
+                    ),
                 ));
             }
-            if !self.regions.iter().any(|r| r == region) {
-                self.regions.push(region.to_owned());
+            if !self.regions.contains(&region) {
+                self.regions.push(region);
             }
         }
         Ok(self)
@@ -188,6 +197,12 @@ impl CrossAccountTrust {
         &self.external_ids
     }
 
+    /// The regions calls must be made in (`aws:RequestedRegion`); empty when any region is
+    /// accepted.
+    pub fn regions(&self) -> &[Region] {
+        &self.regions
+    }
+
     /// The actions the vendor is allowed on the role.
     pub fn actions(&self) -> Vec<&'static str> {
         let mut actions = vec!["sts:AssumeRole"];
@@ -207,10 +222,9 @@ impl CrossAccountTrust {
             .iter()
             .map(|id| ConditionValue::from(id.as_str()))
             .collect();
-        let ids = if ids.len() == 1 {
-            OneOrMany::One(ids[0].clone())
-        } else {
-            OneOrMany::Many(ids)
+        let ids = match ids.as_slice() {
+            [only] => OneOrMany::One(only.clone()),
+            _ => OneOrMany::Many(ids),
         };
         let equals = ConditionOperator::new(OperatorKind::StringEquals);
         let mut condition = Condition::default().with(equals.clone(), "sts:ExternalId", ids);
@@ -262,20 +276,6 @@ impl CrossAccountTrust {
     }
 }
 
-/// `us-east-1`, `us-gov-west-1`, `cn-north-1`, `us-isob-east-1`: lowercase words joined by
-/// hyphens, ending in a number.
-pub(crate) fn is_region(region: &str) -> bool {
-    let parts: Vec<&str> = region.split('-').collect();
-    parts.len() >= 3
-        && parts.len() <= 5
-        && parts[..parts.len() - 1]
-            .iter()
-            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase()))
-        && parts
-            .last()
-            .is_some_and(|n| !n.is_empty() && n.len() <= 2 && n.bytes().all(|b| b.is_ascii_digit()))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -286,6 +286,10 @@ mod tests {
 
     fn vendor() -> VendorPrincipal {
         VendorPrincipal::account("999988887777".parse().unwrap())
+    }
+
+    fn region(s: &str) -> Region {
+        s.parse().unwrap()
     }
 
     #[test]
@@ -306,7 +310,11 @@ mod tests {
             .unwrap()
             .require_source_identity()
             .allow_tag_session()
-            .restrict_regions(["us-east-1", "eu-west-1"])
+            .restrict_regions([
+                region("us-east-1"),
+                region("eu-west-1"),
+                region("us-east-1"),
+            ])
             .unwrap()
             .require_principal_org("o-abcdefghij")
             .unwrap()
@@ -334,14 +342,35 @@ mod tests {
                 .also_accept(id("c3"))
                 .is_err()
         );
-        assert!(t.clone().restrict_regions(["US-EAST-1"]).is_err());
-        assert!(t.clone().restrict_regions(["useast1"]).is_err());
         assert!(t.clone().require_principal_org("o-short").is_err());
         assert!(t.clone().require_source_identity_like("has space").is_err());
         assert!(t.clone().size_limit(4097).is_err());
-        assert!(
-            is_region("us-gov-west-1") && is_region("us-isob-east-1") && is_region("cn-north-1")
-        );
+    }
+
+    #[test]
+    fn regions_must_be_in_the_vendors_partition() {
+        let t = CrossAccountTrust::new(vendor(), id("abc123"));
+        for other in [
+            "cn-north-1",
+            "us-gov-west-1",
+            "us-isob-east-1",
+            "eusc-de-east-1",
+        ] {
+            match t.clone().restrict_regions([region(other)]) {
+                Err(TrustPolicyError::InvalidValue { field, value, rule }) => {
+                    assert_eq!((field, value.as_str()), ("region", other));
+                    assert!(rule.contains("partition"), "{rule}");
+                }
+                result => panic!("{other}: expected InvalidValue, got {result:?}"),
+            }
+        }
+        let gov: VendorPrincipal =
+            VendorPrincipal::Role("arn:aws-us-gov:iam::999988887777:role/v".parse().unwrap());
+        let policy = CrossAccountTrust::new(gov, id("abc123"))
+            .restrict_regions([region("us-gov-west-1")])
+            .unwrap();
+        assert_eq!(policy.regions(), [region("us-gov-west-1")]);
+        assert!(policy.restrict_regions([region("us-east-1")]).is_err());
     }
 
     #[test]

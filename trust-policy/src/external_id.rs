@@ -59,11 +59,16 @@ impl ExternalId {
         while out.len() < len {
             getrandom::fill(&mut buf).map_err(|e| TrustPolicyError::Randomness(e.to_string()))?;
             // Rejection sampling keeps every character equally likely: 248 = 4 * 62.
-            for &byte in buf.iter().filter(|&&b| b < 248) {
+            // `byte % 62` always indexes the 62-character alphabet.
+            let chars = buf
+                .iter()
+                .filter(|&&b| b < 248)
+                .filter_map(|&b| ALPHABET.get(usize::from(b % 62)));
+            for &c in chars {
                 if out.len() == len {
                     break;
                 }
-                out.push(char::from(ALPHABET[usize::from(byte % 62)]));
+                out.push(char::from(c));
             }
         }
         Ok(ExternalId(out))

@@ -8,16 +8,29 @@
 //! - [`CrossAccountTrust`] and [`OidcTrust`]: trust policies that always validate and fit
 //!   IAM's 2,048-character quota, or say by how much they don't.
 //! - [`RotationPlan`]: rotate an External ID without cutting access.
+//! - [`TrustPolicyLint`]: what is wrong with the trust policy a customer pasted back, as
+//!   [`LintFinding`]s with a [`LintCode`] on the workspace's one [`Severity`] scale.
+//! - [`simulate`]: would an [`AssumeRoleAttempt`] be allowed, and by which statement.
+//!
+//! The `iam-policy` types that appear in this crate's signatures are re-exported
+//! ([`AccountId`], [`Region`], [`PolicyDocument`], [`Decision`], ...), so a caller needs no
+//! direct dependency on `iam-policy` to use it. The one exception is `iam_policy::Error`, held
+//! by [`TrustPolicyError::Policy`].
 //!
 //! ```
-//! use trust_policy::{CrossAccountTrust, ExternalId, VendorPrincipal};
-//! let external_id = ExternalId::generate().unwrap();
-//! let vendor = VendorPrincipal::account("999988887777".parse().unwrap());
-//! let policy = CrossAccountTrust::new(vendor, external_id.clone()).policy().unwrap();
+//! use trust_policy::{CrossAccountTrust, ExternalId, Region, VendorPrincipal};
+//! let external_id = ExternalId::generate()?;
+//! let vendor = VendorPrincipal::account("999988887777".parse()?);
+//! let region: Region = "eu-west-1".parse()?;
+//! let policy = CrossAccountTrust::new(vendor, external_id.clone())
+//!     .restrict_regions([region])?
+//!     .policy()?;
 //! println!("{}", policy.to_json_pretty());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 #![deny(missing_docs)]
 
+mod attempt;
 mod cross_account;
 mod error;
 mod external_id;
@@ -28,15 +41,20 @@ mod rotation;
 mod simulate;
 mod vendor;
 
+pub use attempt::AssumeRoleAttempt;
 pub use cross_account::{CrossAccountTrust, VENDOR_STATEMENT_SID};
 pub use error::TrustPolicyError;
 pub use external_id::ExternalId;
 pub use finish::{DEFAULT_TRUST_POLICY_LIMIT, MAX_TRUST_POLICY_LIMIT};
-pub use iam_policy;
-pub use lint::{
-    LintCode, LintFinding, LintReport, LintSeverity, TrustExpectation, TrustPolicyLint, VendorCall,
-};
+pub use lint::{LintCode, LintFinding, LintReport, TrustExpectation, TrustPolicyLint, VendorCall};
 pub use oidc::{OidcTrust, SubjectMatch};
 pub use rotation::RotationPlan;
-pub use simulate::{ActionSimulation, AssumeRoleRequest, Simulation, simulate};
+pub use simulate::{ActionSimulation, Simulation, simulate};
 pub use vendor::VendorPrincipal;
+
+// The `iam-policy` types in this crate's public signatures.
+pub use iam_policy::{
+    AccountId, Arn, ContextValue, Decision, Evaluation, Finding, FindingCode, Partition,
+    PolicyDocument, Region, Request, RoleArn, Severity, SourceLocation, StatementTrace,
+    UnknownCode,
+};

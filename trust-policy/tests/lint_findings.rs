@@ -12,7 +12,7 @@ fn lint(policy: &str) -> Vec<(LintCode, String)> {
         .lint_text(policy)
         .findings
         .into_iter()
-        .map(|f| (f.code, f.message))
+        .map(|f| (f.code(), f.message().to_owned()))
         .collect()
 }
 

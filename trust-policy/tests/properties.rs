@@ -6,8 +6,8 @@ use iam_policy::{Decision, PolicyDocument};
 use proptest::prelude::*;
 use serde_json::{Value, json};
 use trust_policy::{
-    AssumeRoleRequest, CrossAccountTrust, ExternalId, LintCode, RotationPlan, TrustExpectation,
-    TrustPolicyLint, VendorCall, VendorPrincipal, simulate,
+    AssumeRoleAttempt, CrossAccountTrust, ExternalId, LintCode, Region, RotationPlan,
+    TrustExpectation, TrustPolicyLint, VendorCall, VendorPrincipal, simulate,
 };
 
 fn external_id() -> impl Strategy<Value = ExternalId> {
@@ -67,7 +67,7 @@ impl Setup {
     fn trust(&self) -> CrossAccountTrust {
         let mut trust = CrossAccountTrust::new(self.vendor(), self.id.clone());
         if !self.regions.is_empty() {
-            trust = trust.restrict_regions(&self.regions).unwrap();
+            trust = trust.restrict_regions(self.regions()).unwrap();
         }
         if let Some(org) = &self.org {
             trust = trust.require_principal_org(org).unwrap();
@@ -81,6 +81,10 @@ impl Setup {
         trust
     }
 
+    fn regions(&self) -> Vec<Region> {
+        self.regions.iter().map(|r| r.parse().unwrap()).collect()
+    }
+
     fn caller(&self, account: &str) -> iam_policy::Arn {
         let role = self.vendor_role.as_deref().unwrap_or("connector");
         format!("arn:aws:sts::{account}:assumed-role/{role}/s")
@@ -89,19 +93,37 @@ impl Setup {
     }
 
     /// A call that satisfies every optional condition.
-    fn call(&self, account: &str) -> AssumeRoleRequest {
-        let mut call = AssumeRoleRequest::new(self.caller(account));
-        if let Some(region) = self.regions.first() {
-            call = call.region(*region);
+    fn call(&self, account: &str) -> AssumeRoleAttempt {
+        let mut call = AssumeRoleAttempt::new(self.caller(account));
+        if let Some(region) = self.regions().first() {
+            call = call.with_region(region.clone());
         }
         if let Some(org) = &self.org {
-            call = call.context("aws:PrincipalOrgID", org.as_str());
+            call = call.with_context("aws:PrincipalOrgID", org.as_str());
         }
         if self.source_identity {
-            call = call.source_identity("alice@vendor");
+            call = call.with_source_identity("alice@vendor");
         }
         if self.tags {
-            call = call.tag("customer", "acme");
+            call = call.with_tag("customer", "acme");
+        }
+        call
+    }
+
+    /// The vendor's real call, as the linter is told about it.
+    fn vendor_call(&self) -> VendorCall {
+        let mut call = VendorCall::new();
+        if let Some(region) = self.regions().first() {
+            call = call.with_region(region.clone());
+        }
+        if self.source_identity {
+            call = call.with_source_identity("alice@vendor");
+        }
+        if self.tags {
+            call = call.with_tag("customer", "acme");
+        }
+        if let Some(org) = &self.org {
+            call = call.with_principal_org_id(org.as_str());
         }
         call
     }
@@ -114,23 +136,17 @@ proptest! {
     fn only_the_vendor_with_the_right_id_gets_in(s in setup(), wrong in external_id(), other in account()) {
         let policy = s.trust().policy().unwrap();
         let vendor = &s.vendor_account;
-        let right = simulate(&policy, &s.call(vendor).external_id(s.id.as_str()));
+        let right = simulate(&policy, &s.call(vendor).with_external_id(s.id.as_str()));
         prop_assert_eq!(right.decision, Decision::Allow, "{}", right.explanation);
         if wrong != s.id {
-            prop_assert_eq!(simulate(&policy, &s.call(vendor).external_id(wrong.as_str())).decision, Decision::ImplicitDeny);
+            prop_assert_eq!(simulate(&policy, &s.call(vendor).with_external_id(wrong.as_str())).decision, Decision::ImplicitDeny);
         }
         prop_assert_eq!(simulate(&policy, &s.call(vendor)).decision, Decision::ImplicitDeny);
         if &other != vendor {
-            prop_assert_eq!(simulate(&policy, &s.call(&other).external_id(s.id.as_str())).decision, Decision::ImplicitDeny);
+            prop_assert_eq!(simulate(&policy, &s.call(&other).with_external_id(s.id.as_str())).decision, Decision::ImplicitDeny);
         }
         // The generated policy lints clean against its own expectation.
-        let call = VendorCall {
-            region: s.regions.first().map(|r| r.to_string()),
-            source_identity: s.source_identity.then(|| "alice@vendor".to_owned()),
-            tags: if s.tags { vec![("customer".into(), "acme".into())] } else { Vec::new() },
-            principal_org_id: s.org.clone(),
-        };
-        let expectation = TrustExpectation::new(s.vendor(), s.id.clone()).with_call(call);
+        let expectation = TrustExpectation::new(s.vendor(), s.id.clone()).with_call(s.vendor_call());
         let report = TrustPolicyLint::new(expectation).lint(&policy);
         prop_assert!(report.findings.is_empty(), "{:#?}", report.findings);
     }
@@ -141,10 +157,10 @@ proptest! {
         let plan = RotationPlan::new(&s.trust(), new.clone()).unwrap();
         let vendor = &s.vendor_account;
         for id in [&s.id, &new] {
-            prop_assert_eq!(simulate(&plan.transitional, &s.call(vendor).external_id(id.as_str())).decision, Decision::Allow);
+            prop_assert_eq!(simulate(&plan.transitional, &s.call(vendor).with_external_id(id.as_str())).decision, Decision::Allow);
         }
-        prop_assert_eq!(simulate(&plan.final_policy, &s.call(vendor).external_id(new.as_str())).decision, Decision::Allow);
-        prop_assert_eq!(simulate(&plan.final_policy, &s.call(vendor).external_id(s.id.as_str())).decision, Decision::ImplicitDeny);
+        prop_assert_eq!(simulate(&plan.final_policy, &s.call(vendor).with_external_id(new.as_str())).decision, Decision::Allow);
+        prop_assert_eq!(simulate(&plan.final_policy, &s.call(vendor).with_external_id(s.id.as_str())).decision, Decision::ImplicitDeny);
     }
 
     #[test]
@@ -158,11 +174,49 @@ proptest! {
         let (text, expected) = inject(&good, defect, &vendor_account, &other, id.as_str());
         let report = lint.lint_text(&text);
         prop_assert!(
-            report.findings.iter().any(|f| f.code == expected),
+            report.findings.iter().any(|f| f.code() == expected),
             "defect {} expected {:?}, got {:#?}\n{}", defect, expected, report.findings, text
         );
         if expected != LintCode::ExtraPrincipals {
             prop_assert!(!report.vendor_may_connect());
+        }
+        // What a store keeps reads back the same.
+        let json = serde_json::to_string(&report).unwrap();
+        prop_assert_eq!(serde_json::from_str::<trust_policy::LintReport>(&json).unwrap(), report);
+    }
+
+    #[test]
+    fn regions_are_accepted_exactly_in_the_vendors_partition(
+        partition in proptest::sample::select(vec!["aws", "aws-cn", "aws-us-gov", "aws-iso-b", "aws-eusc"]),
+        region in proptest::sample::select(vec![
+            "us-east-1", "ap-southeast-5", "mx-central-1", "il-central-1", "cn-northwest-1",
+            "us-gov-west-1", "us-isob-east-1", "eusc-de-east-1",
+        ]),
+        id in external_id(),
+    ) {
+        let vendor = VendorPrincipal::Role(
+            format!("arn:{partition}:iam::999988887777:role/connector").parse().unwrap(),
+        );
+        let region: Region = region.parse().unwrap();
+        let same = region.partition() == vendor.partition();
+        let trust = CrossAccountTrust::new(vendor.clone(), id.clone()).restrict_regions([region.clone()]);
+        prop_assert_eq!(trust.is_ok(), same);
+        match trust {
+            Ok(trust) => {
+                // The restricted policy admits the vendor from that region only.
+                let policy = trust.policy().unwrap();
+                let caller = || -> iam_policy::Arn {
+                    format!("arn:{partition}:sts::999988887777:assumed-role/connector/s").parse().unwrap()
+                };
+                let from = |r: &Region| simulate(
+                    &policy,
+                    &AssumeRoleAttempt::new(caller()).with_external_id(id.as_str()).with_region(r.clone()),
+                ).decision;
+                prop_assert_eq!(from(&region), Decision::Allow);
+                let elsewhere: Region = if region.as_str() == "us-east-1" { "us-west-2" } else { "us-east-1" }.parse().unwrap();
+                prop_assert_eq!(from(&elsewhere), Decision::ImplicitDeny);
+            }
+            Err(err) => prop_assert!(err.to_string().starts_with(&format!("invalid region {:?}", region.as_str())), "{}", err),
         }
     }
 }
@@ -275,7 +329,7 @@ proptest! {
         let report = lint.lint_text(&text);
         if text.parse::<PolicyDocument>().is_err() {
             prop_assert_eq!(report.findings.len(), 1);
-            prop_assert_eq!(report.findings[0].code, LintCode::MalformedPolicy);
+            prop_assert_eq!(report.findings.first().map(|f| f.code()), Some(LintCode::MalformedPolicy));
             prop_assert!(!report.vendor_may_connect());
         }
     }

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use iam_policy::{Decision, PolicyDocument};
 use trust_policy::{
-    AssumeRoleRequest, ExternalId, TrustExpectation, TrustPolicyLint, VendorPrincipal, simulate,
+    AssumeRoleAttempt, ExternalId, TrustExpectation, TrustPolicyLint, VendorPrincipal, simulate,
 };
 
 const SEED: &str = "003_4f5be45d5f4ee9aa.txt";
@@ -71,7 +71,7 @@ fn axiom_trust_policy_parses_lints_clean_and_simulates_as_documented() {
     };
     let both_match = simulate(
         &policy,
-        &AssumeRoleRequest::new(axiom()).external_id(external_id.as_str()),
+        &AssumeRoleAttempt::new(axiom()).with_external_id(external_id.as_str()),
     );
     assert_eq!(
         both_match.decision,
@@ -83,7 +83,7 @@ fn axiom_trust_policy_parses_lints_clean_and_simulates_as_documented() {
     // "InvalidExternalId: External ID in the trust policy condition doesn't match".
     let wrong_id = simulate(
         &policy,
-        &AssumeRoleRequest::new(axiom()).external_id("another-customers-id"),
+        &AssumeRoleAttempt::new(axiom()).with_external_id("another-customers-id"),
     );
     assert_eq!(wrong_id.decision, Decision::ImplicitDeny);
     assert!(
@@ -98,7 +98,7 @@ fn axiom_trust_policy_parses_lints_clean_and_simulates_as_documented() {
         .unwrap();
     let wrong_account = simulate(
         &policy,
-        &AssumeRoleRequest::new(stranger).external_id(external_id.as_str()),
+        &AssumeRoleAttempt::new(stranger).with_external_id(external_id.as_str()),
     );
     assert_eq!(wrong_account.decision, Decision::ImplicitDeny);
     assert!(
@@ -120,16 +120,16 @@ fn axiom_trust_policy_parses_lints_clean_and_simulates_as_documented() {
         .unwrap();
     let from_us = simulate(
         &regional,
-        &AssumeRoleRequest::new(axiom())
-            .external_id(external_id.as_str())
-            .region("us-east-1"),
+        &AssumeRoleAttempt::new(axiom())
+            .with_external_id(external_id.as_str())
+            .with_region("us-east-1".parse().unwrap()),
     );
     assert_eq!(from_us.decision, Decision::ImplicitDeny);
     let from_eu = simulate(
         &regional,
-        &AssumeRoleRequest::new(axiom())
-            .external_id(external_id.as_str())
-            .region("eu-west-1"),
+        &AssumeRoleAttempt::new(axiom())
+            .with_external_id(external_id.as_str())
+            .with_region("eu-west-1".parse().unwrap()),
     );
     assert_eq!(from_eu.decision, Decision::Allow);
 }

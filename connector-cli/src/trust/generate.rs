@@ -1,11 +1,12 @@
 //! `connector trust generate`: the trust policy a customer puts on the vendor's role.
 
 use clap::Args;
-use iam_policy::{AccountId, PolicyDocument};
 use serde::Serialize;
-use trust_policy::{CrossAccountTrust, ExternalId, OidcTrust, SubjectMatch};
+use trust_policy::{
+    AccountId, CrossAccountTrust, ExternalId, OidcTrust, PolicyDocument, Region, SubjectMatch,
+};
 
-use super::{builder_error, external_id, vendor_principal};
+use super::{builder_error, external_id, region, vendor_principal};
 use crate::exit::Outcome;
 use crate::output::print_json;
 
@@ -77,7 +78,7 @@ struct Generated {
     #[serde(skip_serializing_if = "Option::is_none")]
     external_id_generated: Option<bool>,
     /// Regions the AssumeRole call must be made in (empty: any).
-    regions: Vec<String>,
+    regions: Vec<Region>,
     /// The policy's size in characters, as IAM counts them.
     size: usize,
     /// The trust policy.
@@ -120,8 +121,13 @@ fn cross_account(args: &GenerateArgs) -> Result<Generated, Outcome> {
             true,
         ),
     };
+    let regions = args
+        .regions
+        .iter()
+        .map(|text| region(text))
+        .collect::<Result<Vec<_>, _>>()?;
     let mut trust = CrossAccountTrust::new(vendor.clone(), id.clone())
-        .restrict_regions(&args.regions)
+        .restrict_regions(regions)
         .map_err(builder_error)?;
     if let Some(limit) = args.size_limit {
         trust = trust.size_limit(limit).map_err(builder_error)?;
@@ -132,7 +138,7 @@ fn cross_account(args: &GenerateArgs) -> Result<Generated, Outcome> {
         principal: vendor.principal_arn(),
         external_id: Some(id),
         external_id_generated: Some(generated),
-        regions: args.regions.clone(),
+        regions: trust.regions().to_vec(),
         size: iam_policy::policy_size(&policy),
         policy,
     })

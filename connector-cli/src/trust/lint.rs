@@ -5,17 +5,17 @@ use std::path::PathBuf;
 use clap::Args;
 use serde::Serialize;
 use trust_policy::{
-    LintCode, LintFinding, LintSeverity, TrustExpectation, TrustPolicyLint, VendorCall,
+    FindingCode, LintCode, LintFinding, Severity, TrustExpectation, TrustPolicyLint, VendorCall,
 };
 
-use super::{builder_error, external_id, vendor_principal};
+use super::{builder_error, external_id, region, vendor_principal};
 use crate::exit::Outcome;
 use crate::output::{print_json, read_file};
 
 #[derive(Debug, Args)]
 #[command(
     after_long_help = "Exit status: 0 when the vendor may connect, 1 when it may not (AssumeRole would fail, or an error finding such as a missing External ID condition), 2 on bad input.\n\n\
---json prints: file, vendor_may_connect, vendor_allowed (the vendor's AssumeRole with the right External ID is allowed), findings[] with code, severity (ERROR, WARNING, INFO), path, line, column, message, remediation."
+--json prints: file, vendor_may_connect, vendor_allowed (the vendor's AssumeRole with the right External ID is allowed), findings[] with code, severity (ERROR, SECURITY_WARNING, WARNING, SUGGESTION), path, line, column, message, remediation, and validation_code (the IAM validation finding's code, for POLICY_INVALID and SIZE_LIMIT_EXCEEDED) or null."
 )]
 pub(crate) struct LintArgs {
     /// The trust policy JSON file (`-` for standard input).
@@ -62,8 +62,8 @@ struct Lint {
 struct Finding {
     /// Stable code, e.g. `EXTERNAL_ID_MISSING`.
     code: LintCode,
-    /// `ERROR`, `WARNING` or `INFO`.
-    severity: LintSeverity,
+    /// `ERROR`, `SECURITY_WARNING`, `WARNING` or `SUGGESTION` (fixed per code).
+    severity: Severity,
     /// JSON path of the element, e.g. `$.Statement[0].Condition`.
     path: String,
     /// 1-based line, when known.
@@ -74,18 +74,23 @@ struct Finding {
     message: String,
     /// What the customer should do.
     remediation: &'static str,
+    /// For `POLICY_INVALID` and `SIZE_LIMIT_EXCEEDED`: the IAM validation finding's code,
+    /// e.g. `MISSING_PRINCIPAL`.
+    validation_code: Option<FindingCode>,
 }
 
-impl From<LintFinding> for Finding {
-    fn from(f: LintFinding) -> Finding {
+impl From<&LintFinding> for Finding {
+    fn from(f: &LintFinding) -> Finding {
+        let location = f.location();
         Finding {
-            code: f.code,
-            severity: f.severity,
-            path: f.location.path,
-            line: f.location.line,
-            column: f.location.column,
-            message: f.message,
-            remediation: f.remediation,
+            code: f.code(),
+            severity: f.severity(),
+            path: location.path.clone(),
+            line: location.line,
+            column: location.column,
+            message: f.message().to_owned(),
+            remediation: f.remediation(),
+            validation_code: f.validation_code(),
         }
     }
 }
@@ -105,7 +110,7 @@ pub(crate) fn run(args: LintArgs) -> Outcome {
         file: args.file.display().to_string(),
         vendor_may_connect: may_connect,
         vendor_allowed: report.vendor_allowed,
-        findings: report.findings.into_iter().map(Finding::from).collect(),
+        findings: report.findings.iter().map(Finding::from).collect(),
     };
     if args.json {
         print_json(&lint);
@@ -121,11 +126,13 @@ pub(crate) fn run(args: LintArgs) -> Outcome {
 
 fn linter(args: &LintArgs) -> Result<TrustPolicyLint, Outcome> {
     let vendor = vendor_principal(&args.vendor_account, args.vendor_role.as_deref())?;
-    let call = VendorCall {
-        region: args.region.clone(),
-        source_identity: args.source_identity.clone(),
-        ..VendorCall::default()
-    };
+    let mut call = VendorCall::new();
+    if let Some(text) = &args.region {
+        call = call.with_region(region(text)?);
+    }
+    if let Some(source_identity) = &args.source_identity {
+        call = call.with_source_identity(source_identity.as_str());
+    }
     let mut expectation =
         TrustExpectation::new(vendor, external_id(&args.external_id)?).with_call(call);
     if let Some(limit) = args.size_limit {
@@ -140,8 +147,12 @@ fn print_text(lint: &Lint) {
             (Some(line), Some(column)) => format!("{}:{line}:{column}", lint.file),
             _ => lint.file.clone(),
         };
+        let cause = f
+            .validation_code
+            .map(|code| format!(" ({code})"))
+            .unwrap_or_default();
         println!(
-            "{position}: {} {} at {}: {}",
+            "{position}: {} {} at {}: {}{cause}",
             f.severity, f.code, f.path, f.message
         );
         println!("    fix: {}", f.remediation);

@@ -3,10 +3,13 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use iam_policy::{Arn, Decision, MatchedStatement, RoleArn, StatementTrace, Unevaluable};
+use iam_policy::{MatchedStatement, Unevaluable};
 use serde::Serialize;
-use trust_policy::{ActionSimulation, AssumeRoleRequest, simulate};
+use trust_policy::{
+    ActionSimulation, Arn, AssumeRoleAttempt, Decision, RoleArn, StatementTrace, simulate,
+};
 
+use super::region;
 use crate::args::{KeyCase, key_values};
 use crate::exit::Outcome;
 use crate::output::{print_json, read_policy};
@@ -94,15 +97,15 @@ impl From<ActionSimulation> for ActionResult {
 }
 
 pub(crate) fn run(args: SimulateArgs) -> Outcome {
-    let request = match request(&args) {
-        Ok(request) => request,
+    let attempt = match attempt(&args) {
+        Ok(attempt) => attempt,
         Err(outcome) => return outcome,
     };
     let (_, policy) = match read_policy(&args.file) {
         Ok(read) => read,
         Err(outcome) => return outcome,
     };
-    let simulation = simulate(&policy, &request);
+    let simulation = simulate(&policy, &attempt);
     let result = Simulated {
         file: args.file.display().to_string(),
         decision: simulation.decision,
@@ -126,29 +129,29 @@ pub(crate) fn run(args: SimulateArgs) -> Outcome {
     }
 }
 
-fn request(args: &SimulateArgs) -> Result<AssumeRoleRequest, Outcome> {
+fn attempt(args: &SimulateArgs) -> Result<AssumeRoleAttempt, Outcome> {
     let caller: Arn = args
         .caller
         .parse()
         .map_err(|e| Outcome::BadInput(format!("--caller: {e}")))?;
-    let mut request = AssumeRoleRequest::new(caller);
+    let mut attempt = AssumeRoleAttempt::new(caller);
     if let Some(role) = &args.role {
         let role: RoleArn = role
             .parse()
             .map_err(|e| Outcome::BadInput(format!("--role: {e}")))?;
-        request = request.role(role);
+        attempt = attempt.with_role(role);
     }
     if let Some(id) = &args.external_id {
-        request = request.external_id(id.as_str());
+        attempt = attempt.with_external_id(id.as_str());
     }
     if let Some(source_identity) = &args.source_identity {
-        request = request.source_identity(source_identity.as_str());
+        attempt = attempt.with_source_identity(source_identity.as_str());
     }
     if let Some(name) = &args.session_name {
-        request = request.session_name(name.as_str());
+        attempt = attempt.with_session_name(name.as_str());
     }
-    if let Some(region) = &args.region {
-        request = request.region(region.as_str());
+    if let Some(text) = &args.region {
+        attempt = attempt.with_region(region(text)?);
     }
     let tags = key_values("--tag", &args.tags, KeyCase::Sensitive).map_err(Outcome::BadInput)?;
     for (key, mut values) in tags {
@@ -158,18 +161,18 @@ fn request(args: &SimulateArgs) -> Result<AssumeRoleRequest, Outcome> {
                 values.len()
             )));
         }
-        request = request.tag(key, values.pop().unwrap_or_default());
+        attempt = attempt.with_tag(key, values.pop().unwrap_or_default());
     }
     let context =
         key_values("--context", &args.context, KeyCase::Insensitive).map_err(Outcome::BadInput)?;
     for (key, mut values) in context {
-        request = if values.len() == 1 {
-            request.context(key, values.pop().unwrap_or_default())
+        attempt = if values.len() == 1 {
+            attempt.with_context(key, values.pop().unwrap_or_default())
         } else {
-            request.context(key, values)
+            attempt.with_context(key, values)
         };
     }
-    Ok(request)
+    Ok(attempt)
 }
 
 fn print_text(result: &Simulated) {

@@ -107,20 +107,20 @@ impl InMemorySts {
             }
         };
 
-        let mut simulated = trust_policy::AssumeRoleRequest::new(caller.clone())
-            .role(role_arn.clone())
-            .session_name(request.session_name().as_str());
+        let mut simulated = trust_policy::AssumeRoleAttempt::new(caller.clone())
+            .with_role(role_arn.clone())
+            .with_session_name(request.session_name().as_str());
         if let Some(external_id) = request.external_id() {
-            simulated = simulated.external_id(external_id.as_str());
+            simulated = simulated.with_external_id(external_id.as_str());
         }
         if let Some(identity) = request.source_identity() {
-            simulated = simulated.source_identity(identity);
+            simulated = simulated.with_source_identity(identity);
         }
         if let Some(region) = request.region() {
-            simulated = simulated.region(region.as_str());
+            simulated = simulated.with_region(region.clone());
         }
         for (key, value) in request.tags() {
-            simulated = simulated.tag(key.clone(), value.clone());
+            simulated = simulated.with_tag(key.clone(), value.clone());
         }
         let simulation = trust_policy::simulate(&role.trust, &simulated);
         if simulation.decision != Decision::Allow {

@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::SourceLocation;
 
@@ -19,7 +19,7 @@ use crate::SourceLocation;
     PartialOrd,
     Ord,
     Serialize,
-    serde::Deserialize,
+    Deserialize,
     schemars::JsonSchema,
 )]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
@@ -152,6 +152,9 @@ crate::finding_codes! {
 
 /// One problem found in a policy: how much it matters, what it is, where, and what to do.
 ///
+/// Findings serialize as the JSON below and deserialize from it (for stores that keep them);
+/// a stored finding whose `severity` is not its code's is refused, naming both.
+///
 /// ```
 /// use iam_policy::{FindingCode, PolicyKind, Severity, Validator};
 ///
@@ -167,6 +170,7 @@ crate::finding_codes! {
 /// assert_eq!(json["severity"], "ERROR");
 /// assert_eq!(json["code"], "EMPTY_ARRAY_ACTION");
 /// assert_eq!(json["location"]["line"], 2);
+/// assert_eq!(serde_json::from_value::<iam_policy::Finding>(json).unwrap(), *empty);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, schemars::JsonSchema)]
 pub struct Finding {
@@ -189,6 +193,31 @@ impl Finding {
             location,
             message: message.into(),
         }
+    }
+}
+
+/// The serialized form, read before the severity is checked against the code.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StoredFinding {
+    severity: Severity,
+    code: FindingCode,
+    location: SourceLocation,
+    message: String,
+}
+
+impl<'de> Deserialize<'de> for Finding {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Finding, D::Error> {
+        let stored = StoredFinding::deserialize(deserializer)?;
+        if stored.severity != stored.code.severity() {
+            return Err(serde::de::Error::custom(format_args!(
+                "invalid finding severity {}: findings with code {} have severity {}",
+                stored.severity,
+                stored.code,
+                stored.code.severity()
+            )));
+        }
+        Ok(Finding::new(stored.code, stored.location, stored.message))
     }
 }
 
@@ -240,6 +269,45 @@ mod tests {
     }
 
     #[test]
+    fn findings_round_trip_and_a_wrong_severity_is_refused() {
+        let finding = Finding::new(
+            FindingCode::PassRoleWithStarInResource,
+            SourceLocation {
+                path: "$.Statement[0].Resource".into(),
+                line: Some(3),
+                column: Some(7),
+            },
+            "iam:PassRole on every role",
+        );
+        let json = serde_json::to_value(&finding).unwrap();
+        assert_eq!(
+            serde_json::from_value::<Finding>(json.clone()).unwrap(),
+            finding
+        );
+        let no_position = Finding::new(
+            FindingCode::MissingVersion,
+            SourceLocation::path("$"),
+            "no Version",
+        );
+        let text = serde_json::to_string(&no_position).unwrap();
+        assert_eq!(serde_json::from_str::<Finding>(&text).unwrap(), no_position);
+
+        let mut wrong = json.clone();
+        wrong["severity"] = "SUGGESTION".into();
+        let err = serde_json::from_value::<Finding>(wrong)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("invalid finding severity SUGGESTION"), "{err}");
+        assert!(
+            err.contains("PASS_ROLE_WITH_STAR_IN_RESOURCE have severity SECURITY_WARNING"),
+            "{err}"
+        );
+        let mut unknown = json;
+        unknown["code"] = "NOT_A_CODE".into();
+        assert!(serde_json::from_value::<Finding>(unknown).is_err());
+    }
+
+    #[test]
     fn display_names_everything() {
         let f = Finding::new(
             FindingCode::DuplicateSid,
@@ -251,5 +319,40 @@ mod tests {
             f.to_string(),
             "ERROR DUPLICATE_SID at $.Statement[1].Sid: m"
         );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn stored_findings_load_exactly_when_the_severity_is_the_codes(
+            code in proptest::sample::select(FindingCode::ALL.to_vec()),
+            severity in proptest::sample::select(vec![
+                Severity::Error,
+                Severity::SecurityWarning,
+                Severity::Warning,
+                Severity::Suggestion,
+            ]),
+            path in "\\PC{0,30}",
+            line in proptest::option::of(1usize..10_000),
+            column in proptest::option::of(1usize..500),
+            message in "\\PC{0,60}",
+        ) {
+            let json = serde_json::json!({
+                "severity": severity,
+                "code": code,
+                "location": SourceLocation { path: path.clone(), line, column },
+                "message": message,
+            });
+            match serde_json::from_value::<Finding>(json.clone()) {
+                Ok(finding) => {
+                    proptest::prop_assert_eq!(severity, code.severity());
+                    proptest::prop_assert_eq!(finding.code, code);
+                    proptest::prop_assert_eq!(serde_json::to_value(&finding).unwrap(), json);
+                }
+                Err(err) => {
+                    proptest::prop_assert_ne!(severity, code.severity());
+                    proptest::prop_assert!(err.to_string().contains(code.as_str()));
+                }
+            }
+        }
     }
 }

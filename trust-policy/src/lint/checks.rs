@@ -9,7 +9,7 @@ use iam_policy::{
 };
 
 use super::{LintCode, LintFinding, TrustExpectation};
-use crate::{AssumeRoleRequest, Simulation, VendorPrincipal, simulate};
+use crate::{AssumeRoleAttempt, Simulation, VendorPrincipal, simulate};
 
 const ASSUME_ROLE: &str = "sts:AssumeRole";
 const EXTERNAL_ID_KEY: &str = "sts:ExternalId";
@@ -26,37 +26,36 @@ pub(super) fn run(
     set_operators_on_external_id(doc, &mut findings);
     extra_principals(expectation, doc, &mut findings);
 
-    let vendor = || call(expectation, vendor_session(&expectation.vendor));
-    let right = simulate(doc, &vendor().external_id(expectation.external_id.as_str()));
+    let vendor_caller = vendor_session(expectation.vendor());
+    let stranger_caller = stranger_session(expectation.vendor());
+    let (Some(vendor_caller), Some(stranger_caller)) = (vendor_caller, stranger_caller) else {
+        // Unreachable: both ARNs are assembled from a validated account id and role name.
+        // Without them nothing is simulated, so the vendor is not cleared to connect.
+        return (findings, false);
+    };
+    let vendor = || call(expectation, vendor_caller.clone());
+    let right = simulate(
+        doc,
+        &vendor().with_external_id(expectation.external_id().as_str()),
+    );
     let vendor_allowed = right.decision == Decision::Allow;
     if vendor_allowed {
         let missing = simulate(doc, &vendor());
-        let wrong = simulate(doc, &vendor().external_id(WRONG_EXTERNAL_ID));
-        let deciding = |s: &Simulation| {
-            (s.decision == Decision::Allow).then(|| {
-                s.actions[0]
-                    .evaluation
-                    .deciding_statement()
-                    .map(|m| m.index)
-            })
-        };
-        match (deciding(&missing), deciding(&wrong)) {
+        let wrong = simulate(doc, &vendor().with_external_id(WRONG_EXTERNAL_ID));
+        match (allowed_by(&missing), allowed_by(&wrong)) {
             // One statement lets both through: one finding per cause, not two.
-            (Some(a), Some(b)) if a == b => external_id_leak(
-                expectation,
-                doc,
-                &missing,
-                "without an External ID or with a wrong one",
-                &mut findings,
-            ),
+            (Some(a), Some(b)) if a == b => {
+                let what = "without an External ID or with a wrong one";
+                external_id_leak(expectation, doc, a, what, &mut findings);
+            }
             (missing_leaks, wrong_leaks) => {
-                if missing_leaks.is_some() {
+                if let Some(index) = missing_leaks {
                     let what = "without an External ID";
-                    external_id_leak(expectation, doc, &missing, what, &mut findings);
+                    external_id_leak(expectation, doc, index, what, &mut findings);
                 }
-                if wrong_leaks.is_some() {
+                if let Some(index) = wrong_leaks {
                     let what = "with a wrong External ID";
-                    external_id_leak(expectation, doc, &wrong, what, &mut findings);
+                    external_id_leak(expectation, doc, index, what, &mut findings);
                 }
             }
         }
@@ -66,19 +65,15 @@ pub(super) fn run(
 
     let stranger = simulate(
         doc,
-        &call(expectation, stranger_session(&expectation.vendor))
-            .external_id(expectation.external_id.as_str()),
+        &call(expectation, stranger_caller).with_external_id(expectation.external_id().as_str()),
     );
     let already_broad = findings
         .iter()
-        .any(|f| f.code == LintCode::PrincipalTooBroad);
-    if stranger.decision == Decision::Allow
-        && !already_broad
-        && let Some(m) = stranger.actions[0].evaluation.deciding_statement()
-    {
+        .any(|f| f.code() == LintCode::PrincipalTooBroad);
+    if !already_broad && let Some(index) = allowed_by(&stranger) {
         findings.push(LintFinding::new(
             LintCode::OtherAccountsAllowed,
-            SourceLocation::path(doc.statement_path(m.index)),
+            SourceLocation::path(doc.statement_path(index)),
             "an account other than the vendor's can assume this role with the External ID"
                 .to_owned(),
         ));
@@ -86,23 +81,35 @@ pub(super) fn run(
     (findings, vendor_allowed)
 }
 
+/// The index of the statement that allowed `sts:AssumeRole` when the whole call was allowed.
+fn allowed_by(simulation: &Simulation) -> Option<usize> {
+    if simulation.decision != Decision::Allow {
+        return None;
+    }
+    simulation
+        .actions
+        .first()
+        .and_then(|a| a.evaluation.deciding_statement())
+        .map(|m| m.index)
+}
+
 /// An AssumeRole from `caller` carrying everything the vendor's real call carries.
-fn call(expectation: &TrustExpectation, caller: Arn) -> AssumeRoleRequest {
-    let extras = &expectation.call;
-    let mut request = AssumeRoleRequest::new(caller);
-    if let Some(region) = &extras.region {
-        request = request.region(region.clone());
+fn call(expectation: &TrustExpectation, caller: Arn) -> AssumeRoleAttempt {
+    let extras = expectation.call();
+    let mut attempt = AssumeRoleAttempt::new(caller);
+    if let Some(region) = extras.region() {
+        attempt = attempt.with_region(region.clone());
     }
-    if let Some(identity) = &extras.source_identity {
-        request = request.source_identity(identity.clone());
+    if let Some(identity) = extras.source_identity() {
+        attempt = attempt.with_source_identity(identity);
     }
-    for (key, value) in &extras.tags {
-        request = request.tag(key.clone(), value.clone());
+    for (key, value) in extras.tags() {
+        attempt = attempt.with_tag(key.clone(), value.clone());
     }
-    if let Some(org) = &extras.principal_org_id {
-        request = request.context("aws:PrincipalOrgID", org.as_str());
+    if let Some(org) = extras.principal_org_id() {
+        attempt = attempt.with_context("aws:PrincipalOrgID", org);
     }
-    request
+    attempt
 }
 
 fn validator_findings(
@@ -111,7 +118,7 @@ fn validator_findings(
     out: &mut Vec<LintFinding>,
 ) {
     let kind = PolicyKind::RoleTrustPolicy {
-        max_chars: expectation.size_limit,
+        max_chars: expectation.size_limit(),
     };
     for finding in Validator::new(kind).validate(doc) {
         if finding.severity != Severity::Error {
@@ -122,11 +129,7 @@ fn validator_findings(
         } else {
             LintCode::PolicyInvalid
         };
-        out.push(LintFinding::new(
-            code,
-            finding.location,
-            format!("{} ({})", finding.message, finding.code),
-        ));
+        out.push(LintFinding::from_validation(code, finding));
     }
 }
 
@@ -196,7 +199,7 @@ fn extra_principals(
     doc: &PolicyDocument,
     out: &mut Vec<LintFinding>,
 ) {
-    let vendor_forms = vendor_forms(&expectation.vendor);
+    let vendor_forms = vendor_forms(expectation.vendor());
     for (index, statement) in doc.statements().iter().enumerate() {
         let Some(PrincipalClause::Principal(principal)) = &statement.principal else {
             continue;
@@ -238,15 +241,15 @@ fn vendor_forms(vendor: &VendorPrincipal) -> Vec<String> {
 
 /// The vendor's caller as STS sees it: a session of the vendor's role (or of some role in the
 /// vendor's account when the account is trusted).
-fn vendor_session(vendor: &VendorPrincipal) -> Arn {
+fn vendor_session(vendor: &VendorPrincipal) -> Option<Arn> {
     let role_name = match vendor {
-        VendorPrincipal::Role(role) => role.role_name().to_owned(),
-        _ => "vendor-connector".to_owned(),
+        VendorPrincipal::Role(role) => role.role_name(),
+        _ => "vendor-connector",
     };
-    session_arn(vendor, vendor.account_id().as_str(), &role_name)
+    session_arn(vendor, vendor.account_id().as_str(), role_name)
 }
 
-fn stranger_session(vendor: &VendorPrincipal) -> Arn {
+fn stranger_session(vendor: &VendorPrincipal) -> Option<Arn> {
     let account = if vendor.account_id().as_str() == "210987654321" {
         "123456789098"
     } else {
@@ -255,18 +258,13 @@ fn stranger_session(vendor: &VendorPrincipal) -> Arn {
     session_arn(vendor, account, "vendor-connector")
 }
 
-fn session_arn(vendor: &VendorPrincipal, account: &str, role: &str) -> Arn {
+fn session_arn(vendor: &VendorPrincipal, account: &str, role: &str) -> Option<Arn> {
     format!(
         "arn:{}:sts::{account}:assumed-role/{role}/connection-check",
         vendor.partition()
     )
     .parse()
-    .unwrap_or_else(|_| unreachable_arn())
-}
-
-// The session ARN is assembled from a validated account id and role name.
-fn unreachable_arn() -> Arn {
-    panic!("a session ARN built from validated parts always parses")
+    .ok()
 }
 
 fn condition_path(
@@ -296,7 +294,7 @@ fn vendor_refused(
                 SourceLocation::path(doc.statement_path(m.index)),
                 format!(
                     "this Deny statement matches the vendor's AssumeRole ({}), so the connection is refused",
-                    expectation.vendor
+                    expectation.vendor()
                 ),
             ));
         }
@@ -331,7 +329,7 @@ fn vendor_refused(
             .iter()
             .position(|s| s.effect == Effect::Allow && s.principal.is_some())
             .map_or_else(
-                || doc.statement_path(0).replace("[0]", ""),
+                || json_path::child("$", "Statement"),
                 |i| json_path::child(&doc.statement_path(i), "Principal"),
             );
         out.push(LintFinding::new(
@@ -339,19 +337,20 @@ fn vendor_refused(
             SourceLocation::path(location),
             format!(
                 "no Allow statement trusts the vendor {}; the policy trusts {}. The vendor's AssumeRole will get AccessDenied",
-                expectation.vendor,
+                expectation.vendor(),
                 if trusted.is_empty() { "nobody".to_owned() } else { trusted.join(", ") }
             ),
         ));
         return;
     }
     let Some(candidate) = trusting.iter().find(|t| t.action && t.resource) else {
-        let index = trusting[0].index;
-        out.push(LintFinding::new(
-            LintCode::ActionNotAllowed,
-            SourceLocation::path(json_path::child(&doc.statement_path(index), "Action")),
-            "the statement trusting the vendor does not allow sts:AssumeRole".to_owned(),
-        ));
+        if let Some(first) = trusting.first() {
+            out.push(LintFinding::new(
+                LintCode::ActionNotAllowed,
+                SourceLocation::path(json_path::child(&doc.statement_path(first.index), "Action")),
+                "the statement trusting the vendor does not allow sts:AssumeRole".to_owned(),
+            ));
+        }
         return;
     };
     for condition in candidate
@@ -360,7 +359,11 @@ fn vendor_refused(
         .filter(|c| c.result == ConditionResult::NotMet)
     {
         if condition.key.eq_ignore_ascii_case(EXTERNAL_ID_KEY) {
-            let expected = external_id_values(&doc.statements()[candidate.index]);
+            let expected = doc
+                .statements()
+                .get(candidate.index)
+                .map(external_id_values)
+                .unwrap_or_default();
             out.push(LintFinding::new(
                 LintCode::ExternalIdMismatch,
                 SourceLocation::path(condition.path.clone()),
@@ -371,7 +374,7 @@ fn vendor_refused(
                     } else {
                         expected.join(" or ")
                     },
-                    expectation.external_id.as_str()
+                    expectation.external_id().as_str()
                 ),
             ));
         } else {
@@ -397,15 +400,15 @@ fn external_id_values(statement: &Statement) -> Vec<String> {
         .collect()
 }
 
-/// The vendor got in without the right External ID: find the statement and the reason.
+/// The vendor got in without the right External ID through statement `index`: say why.
 fn external_id_leak(
     expectation: &TrustExpectation,
     doc: &PolicyDocument,
-    leak: &Simulation,
+    index: usize,
     what: &str,
     out: &mut Vec<LintFinding>,
 ) {
-    let Some(m) = leak.actions[0].evaluation.deciding_statement() else {
+    let Some(statement) = doc.statements().get(index) else {
         return;
     };
     let any_condition = doc
@@ -413,15 +416,14 @@ fn external_id_leak(
         .iter()
         .flat_map(|s| s.condition.iter().flat_map(|c| c.entries()))
         .any(|(_, e)| e.key.eq_ignore_ascii_case(EXTERNAL_ID_KEY));
-    let statement = &doc.statements()[m.index];
-    let path = doc.statement_path(m.index);
+    let path = doc.statement_path(index);
     if !any_condition {
         out.push(LintFinding::new(
             LintCode::ExternalIdMissing,
             SourceLocation::path(path),
             format!(
                 "no statement checks sts:ExternalId, so {} can assume the role {what}: any other customer of the vendor could point the vendor at this role",
-                expectation.vendor
+                expectation.vendor()
             ),
         ));
         return;
@@ -470,7 +472,7 @@ fn external_id_leak(
         };
         out.push(LintFinding::new(
             LintCode::ExternalIdNotEnforced,
-            SourceLocation::path(condition_path(doc, m.index, operator, &entry.key)),
+            SourceLocation::path(condition_path(doc, index, operator, &entry.key)),
             format!("the vendor can assume the role {what}: {why}"),
         ));
     }

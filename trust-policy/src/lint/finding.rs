@@ -1,109 +1,62 @@
-//! Lint findings: stable codes, severities and the remediation a customer can act on.
+//! Lint findings: [`LintCode`] (one table: stable name and severity on the workspace's one
+//! scale, [`Severity`]), the remediation a customer can act on, and [`LintFinding`].
 
 use std::fmt;
 
-use iam_policy::SourceLocation;
+use iam_policy::{FindingCode, Severity, SourceLocation};
+use serde::{Deserialize, Serialize};
 
-/// How serious a finding is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum LintSeverity {
-    /// The connection must not be used: it fails, or it is unsafe.
-    Error,
-    /// Works, but should be changed.
-    Warning,
-    /// Worth knowing.
-    Info,
-}
-
-impl fmt::Display for LintSeverity {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            LintSeverity::Error => "ERROR",
-            LintSeverity::Warning => "WARNING",
-            LintSeverity::Info => "INFO",
-        })
+iam_policy::finding_codes! {
+    /// What a trust policy lint finding is about: a stable name and a fixed [`Severity`].
+    ///
+    /// `Error` is every code that makes the vendor refuse the connection: the vendor's
+    /// AssumeRole fails, or the role is unsafe (the External ID is not enforced, or others
+    /// can assume it).
+    ///
+    /// ```
+    /// use trust_policy::{LintCode, Severity};
+    /// assert_eq!(LintCode::ExternalIdMissing.as_str(), "EXTERNAL_ID_MISSING");
+    /// assert_eq!(LintCode::ExternalIdMissing.severity(), Severity::Error);
+    /// assert_eq!("EXTRA_PRINCIPALS".parse::<LintCode>()?, LintCode::ExtraPrincipals);
+    /// assert!(LintCode::ExternalIdMissing.remediation().contains("sts:ExternalId"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[non_exhaustive]
+    pub enum LintCode: "A stable trust policy lint code." {
+        /// The text is not valid policy JSON.
+        MalformedPolicy = "MALFORMED_POLICY", Error;
+        /// The policy breaks an IAM rule the validator checks (the validator's code is in
+        /// [`LintFinding::validation_code`]).
+        PolicyInvalid = "POLICY_INVALID", Error;
+        /// Over IAM's trust policy size quota.
+        SizeLimitExceeded = "SIZE_LIMIT_EXCEEDED", Error;
+        /// No statement trusts the vendor: AssumeRole gets AccessDenied.
+        VendorNotTrusted = "VENDOR_NOT_TRUSTED", Error;
+        /// The vendor is trusted, but not for `sts:AssumeRole`.
+        ActionNotAllowed = "ACTION_NOT_ALLOWED", Error;
+        /// No External ID condition: confused-deputy risk, the vendor must refuse the role.
+        ExternalIdMissing = "EXTERNAL_ID_MISSING", Error;
+        /// The External ID in the policy is not the vendor's.
+        ExternalIdMismatch = "EXTERNAL_ID_MISMATCH", Error;
+        /// An External ID condition exists but a wrong or missing id is still accepted.
+        ExternalIdNotEnforced = "EXTERNAL_ID_NOT_ENFORCED", Error;
+        /// `ForAnyValue` / `ForAllValues` on the single-valued `sts:ExternalId`.
+        ExternalIdSetOperator = "EXTERNAL_ID_SET_OPERATOR", Warning;
+        /// `Principal: "*"`, `{"AWS": "*"}`, a wildcard ARN or `NotPrincipal` in an Allow.
+        PrincipalTooBroad = "PRINCIPAL_TOO_BROAD", Error;
+        /// Another account can assume the role.
+        OtherAccountsAllowed = "OTHER_ACCOUNTS_ALLOWED", Error;
+        /// A Deny statement blocks the vendor.
+        DenyBlocksVendor = "DENY_BLOCKS_VENDOR", Error;
+        /// A condition the vendor cannot satisfy (MFA, source IP, ...).
+        UnsatisfiableCondition = "UNSATISFIABLE_CONDITION", Error;
+        /// Principals other than the vendor are trusted too: worth checking, not needed for
+        /// the connection.
+        ExtraPrincipals = "EXTRA_PRINCIPALS", Suggestion;
     }
-}
-
-/// What a finding is about. The string codes are stable.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-#[non_exhaustive]
-pub enum LintCode {
-    /// The text is not valid policy JSON.
-    #[serde(rename = "MALFORMED_POLICY")]
-    MalformedPolicy,
-    /// The policy breaks an IAM rule the validator checks.
-    #[serde(rename = "POLICY_INVALID")]
-    PolicyInvalid,
-    /// Over IAM's trust policy size quota.
-    #[serde(rename = "SIZE_LIMIT_EXCEEDED")]
-    SizeLimitExceeded,
-    /// No statement trusts the vendor: AssumeRole gets AccessDenied.
-    #[serde(rename = "VENDOR_NOT_TRUSTED")]
-    VendorNotTrusted,
-    /// The vendor is trusted, but not for `sts:AssumeRole`.
-    #[serde(rename = "ACTION_NOT_ALLOWED")]
-    ActionNotAllowed,
-    /// No External ID condition: confused-deputy risk, the vendor must refuse the role.
-    #[serde(rename = "EXTERNAL_ID_MISSING")]
-    ExternalIdMissing,
-    /// The External ID in the policy is not the vendor's.
-    #[serde(rename = "EXTERNAL_ID_MISMATCH")]
-    ExternalIdMismatch,
-    /// An External ID condition exists but a wrong or missing id is still accepted.
-    #[serde(rename = "EXTERNAL_ID_NOT_ENFORCED")]
-    ExternalIdNotEnforced,
-    /// `ForAnyValue` / `ForAllValues` on the single-valued `sts:ExternalId`.
-    #[serde(rename = "EXTERNAL_ID_SET_OPERATOR")]
-    ExternalIdSetOperator,
-    /// `Principal: "*"`, `{"AWS": "*"}`, a wildcard ARN or `NotPrincipal` in an Allow.
-    #[serde(rename = "PRINCIPAL_TOO_BROAD")]
-    PrincipalTooBroad,
-    /// Another account can assume the role.
-    #[serde(rename = "OTHER_ACCOUNTS_ALLOWED")]
-    OtherAccountsAllowed,
-    /// A Deny statement blocks the vendor.
-    #[serde(rename = "DENY_BLOCKS_VENDOR")]
-    DenyBlocksVendor,
-    /// A condition the vendor cannot satisfy (MFA, source IP, ...).
-    #[serde(rename = "UNSATISFIABLE_CONDITION")]
-    UnsatisfiableCondition,
-    /// Principals other than the vendor are trusted too.
-    #[serde(rename = "EXTRA_PRINCIPALS")]
-    ExtraPrincipals,
 }
 
 impl LintCode {
-    /// The stable code string.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            LintCode::MalformedPolicy => "MALFORMED_POLICY",
-            LintCode::PolicyInvalid => "POLICY_INVALID",
-            LintCode::SizeLimitExceeded => "SIZE_LIMIT_EXCEEDED",
-            LintCode::VendorNotTrusted => "VENDOR_NOT_TRUSTED",
-            LintCode::ActionNotAllowed => "ACTION_NOT_ALLOWED",
-            LintCode::ExternalIdMissing => "EXTERNAL_ID_MISSING",
-            LintCode::ExternalIdMismatch => "EXTERNAL_ID_MISMATCH",
-            LintCode::ExternalIdNotEnforced => "EXTERNAL_ID_NOT_ENFORCED",
-            LintCode::ExternalIdSetOperator => "EXTERNAL_ID_SET_OPERATOR",
-            LintCode::PrincipalTooBroad => "PRINCIPAL_TOO_BROAD",
-            LintCode::OtherAccountsAllowed => "OTHER_ACCOUNTS_ALLOWED",
-            LintCode::DenyBlocksVendor => "DENY_BLOCKS_VENDOR",
-            LintCode::UnsatisfiableCondition => "UNSATISFIABLE_CONDITION",
-            LintCode::ExtraPrincipals => "EXTRA_PRINCIPALS",
-        }
-    }
-
-    /// The severity findings of this code always have.
-    pub fn severity(self) -> LintSeverity {
-        match self {
-            LintCode::ExternalIdSetOperator => LintSeverity::Warning,
-            LintCode::ExtraPrincipals => LintSeverity::Info,
-            _ => LintSeverity::Error,
-        }
-    }
-
     /// What the customer should do.
     pub fn remediation(self) -> &'static str {
         match self {
@@ -153,36 +106,98 @@ impl LintCode {
     }
 }
 
-impl fmt::Display for LintCode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// One problem found in a trust policy.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+/// One problem found in a trust policy: its code (and so its severity and remediation),
+/// where it is, and what exactly is wrong.
+///
+/// It serializes with the severity and remediation spelled out, and deserializes from that
+/// form (for stores that keep findings); a stored severity that is not the code's is refused.
+///
+/// ```
+/// use trust_policy::{LintCode, LintFinding, Severity, TrustExpectation, TrustPolicyLint, VendorPrincipal};
+/// let lint = TrustPolicyLint::new(TrustExpectation::new(
+///     VendorPrincipal::account("999988887777".parse()?),
+///     "right-id".parse()?,
+/// ));
+/// let report = lint.lint_text(r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+///   "Principal": {"AWS": "arn:aws:iam::999988887777:root"}, "Action": "sts:AssumeRole"}]}"#);
+/// let finding = &report.findings[0];
+/// assert_eq!(finding.code(), LintCode::ExternalIdMissing);
+/// assert_eq!(finding.severity(), Severity::Error);
+/// assert_eq!(finding.location().path, "$.Statement[0]");
+///
+/// let json = serde_json::to_value(finding)?;
+/// assert_eq!(json["code"], "EXTERNAL_ID_MISSING");
+/// assert_eq!(json["severity"], "ERROR");
+/// assert_eq!(serde_json::from_value::<LintFinding>(json)?, *finding);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct LintFinding {
-    /// Stable code.
-    pub code: LintCode,
-    /// Severity (fixed per code).
-    pub severity: LintSeverity,
-    /// Where in the policy.
-    pub location: SourceLocation,
-    /// What is wrong, with the specifics (which principal, which value).
-    pub message: String,
-    /// What to do about it.
-    pub remediation: &'static str,
+    code: LintCode,
+    location: SourceLocation,
+    message: String,
+    validation_code: Option<FindingCode>,
 }
 
 impl LintFinding {
     pub(crate) fn new(code: LintCode, location: SourceLocation, message: String) -> LintFinding {
         LintFinding {
             code,
-            severity: code.severity(),
             location,
             message,
-            remediation: code.remediation(),
+            validation_code: None,
         }
+    }
+
+    /// A finding that reports an `iam-policy` validation finding.
+    pub(crate) fn from_validation(code: LintCode, finding: iam_policy::Finding) -> LintFinding {
+        LintFinding {
+            code,
+            location: finding.location,
+            message: finding.message,
+            validation_code: Some(finding.code),
+        }
+    }
+
+    /// Fills in the line and column of the location, when it has none yet.
+    pub(crate) fn locate(&mut self, text: &str) {
+        if self.location.line.is_none()
+            && let Some((line, column)) = iam_policy::locate_path(text, &self.location.path)
+        {
+            self.location.line = Some(line);
+            self.location.column = Some(column);
+        }
+    }
+
+    /// The stable code.
+    pub fn code(&self) -> LintCode {
+        self.code
+    }
+
+    /// The severity, always `code().severity()`.
+    pub fn severity(&self) -> Severity {
+        self.code.severity()
+    }
+
+    /// Where in the policy: JSON path, and line and column when linting text.
+    pub fn location(&self) -> &SourceLocation {
+        &self.location
+    }
+
+    /// What is wrong, with the specifics (which principal, which value).
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// What to do about it, `code().remediation()`.
+    pub fn remediation(&self) -> &'static str {
+        self.code.remediation()
+    }
+
+    /// For [`LintCode::PolicyInvalid`] and [`LintCode::SizeLimitExceeded`]: the code of the
+    /// `iam-policy` validation finding reported.
+    pub fn validation_code(&self) -> Option<FindingCode> {
+        self.validation_code
     }
 }
 
@@ -190,8 +205,195 @@ impl fmt::Display for LintFinding {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "{} {} at {}: {}. Fix: {}",
-            self.severity, self.code, self.location, self.message, self.remediation
-        )
+            "{} {} at {}: {}",
+            self.severity(),
+            self.code,
+            self.location,
+            self.message
+        )?;
+        if let Some(code) = self.validation_code {
+            write!(f, " ({code})")?;
+        }
+        write!(f, ". Fix: {}", self.remediation())
+    }
+}
+
+/// One problem found in a trust policy, as serialized.
+#[derive(Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct StoredLintFinding {
+    /// Stable code.
+    code: LintCode,
+    /// Severity, fixed per code.
+    severity: Severity,
+    /// Where in the policy.
+    location: SourceLocation,
+    /// What is wrong.
+    message: String,
+    /// What to do about it (written for readers; derived from the code when read back).
+    #[serde(default)]
+    remediation: String,
+    /// The `iam-policy` validation code, for `POLICY_INVALID` and `SIZE_LIMIT_EXCEEDED`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    validation_code: Option<FindingCode>,
+}
+
+impl Serialize for LintFinding {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        StoredLintFinding {
+            code: self.code,
+            severity: self.severity(),
+            location: self.location.clone(),
+            message: self.message.clone(),
+            remediation: self.remediation().to_owned(),
+            validation_code: self.validation_code,
+        }
+        .serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for LintFinding {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<LintFinding, D::Error> {
+        let stored = StoredLintFinding::deserialize(deserializer)?;
+        if stored.severity != stored.code.severity() {
+            return Err(serde::de::Error::custom(format_args!(
+                "invalid lint finding severity {}: findings with code {} have severity {}",
+                stored.severity,
+                stored.code,
+                stored.code.severity()
+            )));
+        }
+        Ok(LintFinding {
+            code: stored.code,
+            location: stored.location,
+            message: stored.message,
+            validation_code: stored.validation_code,
+        })
+    }
+}
+
+impl schemars::JsonSchema for LintFinding {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "LintFinding".into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        StoredLintFinding::json_schema(generator)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_keep_their_stable_names_and_severities() {
+        let table: Vec<(&str, Severity)> = LintCode::ALL
+            .iter()
+            .map(|c| (c.as_str(), c.severity()))
+            .collect();
+        assert_eq!(
+            table,
+            [
+                ("MALFORMED_POLICY", Severity::Error),
+                ("POLICY_INVALID", Severity::Error),
+                ("SIZE_LIMIT_EXCEEDED", Severity::Error),
+                ("VENDOR_NOT_TRUSTED", Severity::Error),
+                ("ACTION_NOT_ALLOWED", Severity::Error),
+                ("EXTERNAL_ID_MISSING", Severity::Error),
+                ("EXTERNAL_ID_MISMATCH", Severity::Error),
+                ("EXTERNAL_ID_NOT_ENFORCED", Severity::Error),
+                ("EXTERNAL_ID_SET_OPERATOR", Severity::Warning),
+                ("PRINCIPAL_TOO_BROAD", Severity::Error),
+                ("OTHER_ACCOUNTS_ALLOWED", Severity::Error),
+                ("DENY_BLOCKS_VENDOR", Severity::Error),
+                ("UNSATISFIABLE_CONDITION", Severity::Error),
+                ("EXTRA_PRINCIPALS", Severity::Suggestion),
+            ]
+        );
+        for code in LintCode::ALL {
+            assert_eq!(code.as_str().parse::<LintCode>(), Ok(*code));
+            assert!(code.remediation().ends_with('.'), "{code}");
+        }
+        let schema = serde_json::to_value(schemars::schema_for!(LintFinding)).unwrap();
+        assert!(schema.to_string().contains("EXTERNAL_ID_NOT_ENFORCED"));
+        assert!(schema.to_string().contains("MALFORMED_POLICY_DOCUMENT"));
+    }
+
+    #[test]
+    fn display_and_json_name_everything() {
+        let finding = LintFinding::from_validation(
+            LintCode::PolicyInvalid,
+            iam_policy::Finding::new(
+                FindingCode::MissingPrincipal,
+                SourceLocation::path("$.Statement[0]"),
+                "a trust policy statement needs a Principal",
+            ),
+        );
+        assert_eq!(
+            finding.to_string(),
+            format!(
+                "ERROR POLICY_INVALID at $.Statement[0]: a trust policy statement needs a Principal (MISSING_PRINCIPAL). Fix: {}",
+                LintCode::PolicyInvalid.remediation()
+            )
+        );
+        let json = serde_json::to_value(&finding).unwrap();
+        assert_eq!(json["validation_code"], "MISSING_PRINCIPAL");
+        assert_eq!(json["remediation"], LintCode::PolicyInvalid.remediation());
+        assert_eq!(
+            serde_json::from_value::<LintFinding>(json.clone()).unwrap(),
+            finding
+        );
+
+        let mut wrong = json;
+        wrong["severity"] = "WARNING".into();
+        let err = serde_json::from_value::<LintFinding>(wrong)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("POLICY_INVALID have severity ERROR"), "{err}");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn stored_findings_load_exactly_when_the_severity_is_the_codes(
+            code in proptest::sample::select(LintCode::ALL.to_vec()),
+            severity in proptest::sample::select(vec![
+                Severity::Error,
+                Severity::SecurityWarning,
+                Severity::Warning,
+                Severity::Suggestion,
+            ]),
+            validation in proptest::option::of(proptest::sample::select(FindingCode::ALL.to_vec())),
+            path in "\\PC{0,20}",
+            message in "\\PC{0,40}",
+            remediation in proptest::option::of("\\PC{0,20}"),
+        ) {
+            let mut json = serde_json::json!({
+                "code": code,
+                "severity": severity,
+                "location": {"path": path},
+                "message": message,
+            });
+            if let Some(validation) = validation {
+                json["validation_code"] = serde_json::json!(validation);
+            }
+            if let Some(remediation) = remediation {
+                json["remediation"] = remediation.into();
+            }
+            match serde_json::from_value::<LintFinding>(json) {
+                Ok(finding) => {
+                    proptest::prop_assert_eq!(severity, code.severity());
+                    proptest::prop_assert_eq!(finding.code(), code);
+                    proptest::prop_assert_eq!(finding.validation_code(), validation);
+                    proptest::prop_assert_eq!(finding.remediation(), code.remediation());
+                    let again = serde_json::to_value(&finding).unwrap();
+                    proptest::prop_assert_eq!(serde_json::from_value::<LintFinding>(again).unwrap(), finding);
+                }
+                Err(err) => {
+                    proptest::prop_assert_ne!(severity, code.severity());
+                    proptest::prop_assert!(err.to_string().contains(code.as_str()));
+                }
+            }
+        }
     }
 }

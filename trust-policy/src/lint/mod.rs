@@ -8,73 +8,21 @@
 //! linting text) and a sentence the customer can act on.
 
 mod checks;
+mod expectation;
 mod finding;
 
-pub use finding::{LintCode, LintFinding, LintSeverity};
+pub use expectation::{TrustExpectation, VendorCall};
+pub use finding::{LintCode, LintFinding};
 
-use iam_policy::{PolicyDocument, SourceLocation};
-
-use crate::finish::{DEFAULT_TRUST_POLICY_LIMIT, check_limit};
-use crate::{ExternalId, TrustPolicyError, VendorPrincipal};
-
-/// What the vendor expects the customer's trust policy to say.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TrustExpectation {
-    /// The vendor principal that will call `sts:AssumeRole`.
-    pub vendor: VendorPrincipal,
-    /// The External ID the vendor will send.
-    pub external_id: ExternalId,
-    /// The trust policy quota in characters (2,048 unless the customer raised it).
-    pub size_limit: usize,
-    /// What else the vendor's AssumeRole carries (region, source identity, session tags,
-    /// organization), so conditions the vendor does satisfy are not reported.
-    pub call: VendorCall,
-}
-
-/// The parts of the vendor's real AssumeRole call that conditions may test.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct VendorCall {
-    /// The region of the STS endpoint the vendor calls.
-    pub region: Option<String>,
-    /// The source identity the vendor sets.
-    pub source_identity: Option<String>,
-    /// Session tags the vendor passes.
-    pub tags: Vec<(String, String)>,
-    /// The vendor's AWS Organization id (`aws:PrincipalOrgID`).
-    pub principal_org_id: Option<String>,
-}
-
-impl TrustExpectation {
-    /// Expect `vendor` with `external_id` under the default 2,048-character quota.
-    pub fn new(vendor: VendorPrincipal, external_id: ExternalId) -> TrustExpectation {
-        TrustExpectation {
-            vendor,
-            external_id,
-            size_limit: DEFAULT_TRUST_POLICY_LIMIT,
-            call: VendorCall::default(),
-        }
-    }
-
-    /// Describe the rest of the vendor's call.
-    pub fn with_call(mut self, call: VendorCall) -> TrustExpectation {
-        self.call = call;
-        self
-    }
-
-    /// Use a raised quota (at most 4,096).
-    pub fn with_size_limit(mut self, limit: usize) -> Result<TrustExpectation, TrustPolicyError> {
-        self.size_limit = check_limit(limit)?;
-        Ok(self)
-    }
-}
+use iam_policy::{PolicyDocument, Severity, SourceLocation};
 
 /// The trust policy linter.
 ///
 /// ```
 /// use trust_policy::{LintCode, TrustExpectation, TrustPolicyLint, VendorPrincipal};
 /// let expect = TrustExpectation::new(
-///     VendorPrincipal::account("999988887777".parse().unwrap()),
-///     "right-id".parse().unwrap(),
+///     VendorPrincipal::account("999988887777".parse()?),
+///     "right-id".parse()?,
 /// );
 /// let report = TrustPolicyLint::new(expect).lint_text(r#"{
 ///   "Version": "2012-10-17",
@@ -82,7 +30,8 @@ impl TrustExpectation {
 ///                  "Action": "sts:AssumeRole"}]
 /// }"#);
 /// assert!(!report.vendor_may_connect());
-/// assert!(report.findings.iter().any(|f| f.code == LintCode::ExternalIdMissing));
+/// assert!(report.findings.iter().any(|f| f.code() == LintCode::ExternalIdMissing));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone)]
 pub struct TrustPolicyLint {
@@ -90,7 +39,7 @@ pub struct TrustPolicyLint {
 }
 
 /// The linter's answer.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct LintReport {
     /// Every finding, errors first, then by path.
     pub findings: Vec<LintFinding>,
@@ -109,7 +58,7 @@ impl LintReport {
     pub fn has_errors(&self) -> bool {
         self.findings
             .iter()
-            .any(|f| f.severity == LintSeverity::Error)
+            .any(|f| f.severity() == Severity::Error)
     }
 }
 
@@ -125,13 +74,7 @@ impl TrustPolicyLint {
             Ok(doc) => {
                 let mut report = self.lint(&doc);
                 for finding in &mut report.findings {
-                    if finding.location.line.is_none()
-                        && let Some((line, column)) =
-                            iam_policy::locate_path(text, &finding.location.path)
-                    {
-                        finding.location.line = Some(line);
-                        finding.location.column = Some(column);
-                    }
+                    finding.locate(text);
                 }
                 report
             }
@@ -156,10 +99,10 @@ impl TrustPolicyLint {
     pub fn lint(&self, doc: &PolicyDocument) -> LintReport {
         let (mut findings, vendor_allowed) = checks::run(&self.expectation, doc);
         findings.sort_by(|a, b| {
-            (a.severity, &a.location.path, a.code.as_str()).cmp(&(
-                b.severity,
-                &b.location.path,
-                b.code.as_str(),
+            (a.severity(), &a.location().path, a.code().as_str()).cmp(&(
+                b.severity(),
+                &b.location().path,
+                b.code().as_str(),
             ))
         });
         findings.dedup();
