@@ -30,7 +30,12 @@ pub use catalog::{
     AccessLevel, Action, Catalog, CatalogSource, ResourceType, Service, closest_action,
 };
 pub use error::PermissionSetError;
-pub use iam_policy;
+// The `iam-policy` types that appear in this crate's public API, so callers need not depend
+// on `iam-policy` (and on the same version of it) to use them.
+pub use iam_policy::{
+    ActionPattern, Arn, Condition, Error as PolicyError, Finding, PolicyDocument, Severity,
+    Statement,
+};
 pub use render::{
     DEFAULT_ATTACHED_POLICY_QUOTA, ExplanationRow, PolicyTarget, Rendered, SESSION_POLICY_LIMIT,
 };
