@@ -9,7 +9,8 @@
 //!   policy documents that fit IAM's quotas, session policies, and a "why each line" table;
 //! - [`builtin`] sets reproducing what real vendors ask for;
 //! - an [`audit`] of any policy (read-only? excluded area? privilege escalation? data reads?)
-//!   and a [`ceiling`] check that one policy stays within another.
+//!   and a [`ceiling`] check that one policy stays within another, every finding with a
+//!   stable [`AuditCode`] and a [`Severity`].
 //!
 //! Pure: no I/O, no async runtime, no AWS SDK.
 #![deny(missing_docs)]
@@ -24,7 +25,8 @@ mod set;
 
 pub use area::{Area, area_of, is_read_only};
 pub use audit::{
-    Ceiling, Excess, Guarantee, PolicyAudit, Violation, audit, audit_with, ceiling, ceiling_with,
+    AuditCode, Ceiling, Excess, Guarantee, GuaranteeCheck, PolicyAudit, Violation, audit,
+    audit_with, ceiling, ceiling_with,
 };
 pub use catalog::{
     AccessLevel, Action, Catalog, CatalogSource, ResourceType, Service, closest_action,
@@ -34,7 +36,7 @@ pub use error::PermissionSetError;
 // on `iam-policy` (and on the same version of it) to use them.
 pub use iam_policy::{
     ActionPattern, Arn, Condition, Error as PolicyError, Finding, PolicyDocument, Severity,
-    Statement,
+    Statement, UnknownCode,
 };
 pub use render::{
     DEFAULT_ATTACHED_POLICY_QUOTA, ExplanationRow, PolicyTarget, Rendered, SESSION_POLICY_LIMIT,
