@@ -303,6 +303,7 @@ impl OnboardingBuilder {
         let external_id = self.trust.external_ids()[0].as_str().to_owned();
         let trust_template = trust_template(&trust_policy, &external_id)?;
         let policies = policy_templates(&self.set, &rendered)?;
+        crate::promises::keeps_promises(&self.set, &policies, &rendered)?;
         let inputs = inputs(&self.set, &values, &external_id, &role_name);
         Ok(Onboarding {
             trust: self.trust,

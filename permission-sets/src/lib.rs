@@ -10,7 +10,10 @@
 //! - [`builtin`] sets reproducing what real vendors ask for;
 //! - an [`audit`] of any policy (read-only? excluded area? privilege escalation? data reads?)
 //!   and a [`ceiling`] check that one policy stays within another, every finding with a
-//!   stable [`AuditCode`] and a [`Severity`].
+//!   stable [`AuditCode`] and a [`Severity`];
+//! - [`Guarantee`]s a set claims, checked by that audit when the set is built and rendered;
+//!   grants whose declared area is not the catalog's, or that reach the excluded area
+//!   without opting in, are refused.
 //!
 //! Pure: no I/O, no async runtime, no AWS SDK.
 #![deny(missing_docs)]
@@ -31,7 +34,7 @@ pub use audit::{
 pub use catalog::{
     AccessLevel, Action, Catalog, CatalogSource, ResourceType, Service, closest_action,
 };
-pub use error::PermissionSetError;
+pub use error::{PermissionSetError, PermissionSetErrorCode};
 // The `iam-policy` types that appear in this crate's public API, so callers need not depend
 // on `iam-policy` (and on the same version of it) to use them.
 pub use iam_policy::{

@@ -15,7 +15,7 @@ use crate::output::print_json;
 #[command(
     after_long_help = "Every parameter without a default needs --param NAME=VALUE (repeat NAME for a list); --sample-values fills the missing ones with samples that follow each rule, for previews only.\n\n\
 Text output: the documents' JSON on standard output, a header per document on standard error.\n\n\
-Exit status: 0 when rendered, 1 when the set does not fit a quota (size or attached policies), 2 on bad input.\n\n\
+Exit status: 0 when rendered, 1 when the set does not fit a quota (size or attached policies), 2 on bad input (including values that break a guarantee the set claims).\n\n\
 --json prints: name, version, kind (managed, inline or session), parameters {NAME: [values]}, sample_values[] (names filled with samples), documents[] {size, policy}, managed_policy_arns[]."
 )]
 pub(crate) struct RenderArgs {
@@ -209,6 +209,9 @@ fn error(error: PermissionSetError) -> Outcome {
             };
             Outcome::BadInput(format!("{flag}: {error}"))
         }
+        // The set's claims held for the sample values when it was built, so the values given
+        // here are what breaks one (a PassRole path of `/`, say).
+        PermissionSetError::ClaimDisproved { .. } => Outcome::BadInput(format!("--param: {error}")),
         _ => Outcome::Failed(error.to_string()),
     }
 }

@@ -227,7 +227,7 @@ impl Onboarding {
             .explain()
             .into_iter()
             .map(|row| {
-                Node::map([
+                let mut fields = vec![
                     ("Id", Node::str(row.id)),
                     (
                         "Area",
@@ -237,7 +237,11 @@ impl Onboarding {
                     ("Resources", Node::strs(row.resources)),
                     ("Why", Node::str(row.justification)),
                     ("StepUp", Node::Bool(row.step_up)),
-                ])
+                ];
+                if let Some(excluded) = row.excluded_area_justification {
+                    fields.push(("WhyExcludedArea", Node::str(excluded)));
+                }
+                Node::map(fields)
             })
             .collect();
         let own: Vec<&str> = vec![crate::EXTERNAL_ID_INPUT, crate::ROLE_NAME_INPUT];
@@ -273,6 +277,10 @@ impl Onboarding {
                             ("Name", Node::str(set.name())),
                             ("Version", Node::str(set.version())),
                             ("Description", Node::str(set.description())),
+                            (
+                                "Guarantees",
+                                Node::strs(set.claims().iter().map(|g| g.as_str())),
+                            ),
                         ]),
                     ),
                     ("WhyEachLine", Node::List(why)),

@@ -8,7 +8,8 @@ use super::Violation;
 use crate::PermissionSetError;
 
 /// A promise about what a policy allows, checked by [`audit`](crate::audit) against the
-/// catalog.
+/// catalog. A [`PermissionSet`](crate::PermissionSet) can claim guarantees
+/// ([`claims`](crate::PermissionSetBuilder::claims)); building and rendering it checks them.
 ///
 /// ```
 /// use permission_sets::Guarantee;
