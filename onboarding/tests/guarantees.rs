@@ -91,14 +91,22 @@ fn values_that_break_a_claimed_guarantee_are_refused() {
 /// The "why each line" table in every template shows each line's real area: the catalog's
 /// area of every action on it, and the reason for any excluded-area line.
 #[test]
-fn templates_show_catalog_areas_and_claims() {
+fn templates_show_catalog_areas_claims_and_the_set_reference() {
     let catalog = Catalog::aws();
     for onboarding in onboardings() {
         let set = onboarding.permission_set();
         let template: Value =
             serde_json::from_str(&onboarding.cloudformation().unwrap().to_json().unwrap()).unwrap();
         let connector = &template["Metadata"]["Connector"];
-        let reference = set.reference();
+        let reference = onboarding.permission_set_ref();
+        assert_eq!(reference, set.reference());
+        assert_eq!(connector["PermissionSet"]["Name"], reference.name());
+        assert_eq!(connector["PermissionSet"]["Version"], reference.version());
+        let description = template["Description"].as_str().unwrap();
+        assert!(
+            description.contains(&format!("({reference})")),
+            "{description}"
+        );
         let claims: Vec<&str> = set.claims().iter().map(|g| g.as_str()).collect();
         assert_eq!(
             connector["PermissionSet"]["Guarantees"],

@@ -3,7 +3,9 @@
 
 use clap::{Args, ValueEnum};
 use iam_policy::PolicyDocument;
-use permission_sets::{ParameterValues, PermissionSet, PermissionSetError, PolicyTarget};
+use permission_sets::{
+    ParameterValues, PermissionSet, PermissionSetError, PermissionSetRef, PolicyTarget,
+};
 use serde::Serialize;
 
 use super::find;
@@ -52,10 +54,9 @@ pub(crate) enum TargetArg {
 /// The `--json` output of `permissions render`.
 #[derive(Debug, Serialize)]
 struct Render {
-    /// The set's name.
-    name: String,
-    /// Its version.
-    version: String,
+    /// The set's name and version (`name`, `version`).
+    #[serde(flatten)]
+    reference: PermissionSetRef,
     /// `managed`, `inline` or `session`.
     kind: &'static str,
     /// Every parameter's values as rendered (given, default or sample).
@@ -113,8 +114,7 @@ fn render(args: &RenderArgs) -> Result<Render, Outcome> {
         (kind, rendered.documents, arns)
     };
     Ok(Render {
-        name: set.name().to_owned(),
-        version: set.version().to_owned(),
+        reference: set.reference().clone(),
         kind,
         parameters: resolved(&set, &values),
         sample_values: samples,
@@ -231,9 +231,8 @@ fn print_text(render: &Render) {
             _ => "managed policy",
         };
         eprintln!(
-            "# {} {} {what} {} of {total}, {} characters",
-            render.name,
-            render.version,
+            "# {} {what} {} of {total}, {} characters",
+            render.reference,
             i + 1,
             doc.size
         );
