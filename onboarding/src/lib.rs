@@ -14,9 +14,10 @@
 //! Every artifact takes the same inputs ([`Input`]): the External ID, the role name and the
 //! permission set's parameters, with the same rules and defaults.
 //!
-//! [`Onboarding::build`] refuses a permission set that breaks its own promises in what the
-//! customer would run: a grant whose declared area is not the catalog's, the excluded area
-//! without an opt-in, or a claimed guarantee that the audit of the documents disproves.
+//! [`OnboardingBuilder::build`] refuses a permission set that breaks its own promises in
+//! what the customer would run: a grant whose declared area is not the catalog's, the
+//! excluded area without an opt-in, or a claimed guarantee that the audit of the documents
+//! disproves.
 //!
 //! ```
 //! use onboarding::Onboarding;

@@ -11,7 +11,8 @@ iam_policy::finding_codes! {
     /// writes, it reads data) and a `SecurityWarning` when the access is likely broader than
     /// anyone intended (the excluded area, a way to escalate privileges). A ceiling excess is
     /// an `Error`: that part of the narrower policy does not work, since a session's
-    /// permissions are the intersection of the role's policies and the session policy.
+    /// permissions are the intersection of the role's identity-based policies and the session
+    /// policy (IAM User Guide, "Session policies").
     ///
     /// ```
     /// use permission_sets::{AuditCode, Guarantee, Severity};

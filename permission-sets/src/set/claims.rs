@@ -36,6 +36,9 @@ impl PermissionSet {
                 policy: policy.to_string(),
             });
         }
+        // IAM evaluates all identity-based policies of the role together: an action is allowed
+        // when any of them allows it and none denies it (IAM User Guide, "Policy evaluation
+        // logic"). One document with all their statements has exactly that meaning.
         let merged = PolicyDocument::new(
             documents
                 .iter()

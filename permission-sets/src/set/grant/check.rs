@@ -7,8 +7,8 @@ use crate::{Area, Catalog, PermissionSetError};
 impl Grant {
     /// Checks the grant against `catalog`:
     ///
-    /// - it has at least one action pattern, and every pattern names real actions (no unknown service, no typo, no wildcard that
-    ///   matches nothing);
+    /// - it has at least one action pattern, and every pattern names real actions (no unknown
+    ///   service, no typo, no wildcard that matches nothing);
     /// - the declared area is the catalog's area ([`area_of`](crate::area_of)) of every action
     ///   the patterns expand to, wildcards included: otherwise
     ///   [`AreaMismatch`](PermissionSetError::AreaMismatch), naming the first such action
