@@ -40,14 +40,14 @@ fn audits(c: &mut Criterion) {
         })
     });
     group.bench_function("audit_read_only_access", |b| {
-        b.iter(|| audit(black_box(read_only)).allowed_actions)
+        b.iter(|| audit(black_box(read_only)).allowed_actions())
     });
     group.sample_size(10);
     group.bench_function(format!("audit_{}_corpus_policies", policies.len()), |b| {
         b.iter(|| {
             policies
                 .iter()
-                .map(|(_, doc)| audit(black_box(doc)).allowed_actions)
+                .map(|(_, doc)| audit(black_box(doc)).allowed_actions())
                 .sum::<usize>()
         })
     });

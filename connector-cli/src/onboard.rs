@@ -3,7 +3,7 @@
 
 use clap::{Args, Subcommand, ValueEnum};
 use onboarding::{Onboarding, OnboardingError};
-use permission_sets::builtin;
+use permission_sets::{PermissionSetError, builtin};
 use trust_policy::{CrossAccountTrust, ExternalId, VendorPrincipal};
 
 use crate::exit::Outcome;
@@ -235,7 +235,14 @@ fn emit(json: bool, text: &str, document: serde_json::Value, note: Option<String
 }
 
 fn message(error: OnboardingError) -> String {
-    error.to_string()
+    match &error {
+        // The set's claims held for the sample values when it was built, so the values given
+        // here are what breaks one (a PassRole path of `/`, say).
+        OnboardingError::PermissionSet(PermissionSetError::ClaimDisproved { .. }) => {
+            format!("--param: {error}")
+        }
+        _ => error.to_string(),
+    }
 }
 
 fn build(common: &Common) -> Result<Onboarding, String> {

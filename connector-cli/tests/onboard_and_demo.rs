@@ -157,6 +157,29 @@ fn parameters_are_required_named_and_checked() {
     args.push("--sample-values");
     assert_eq!(connector(&args).status.code(), Some(0));
 
+    // Values that break a guarantee the set claims never reach an artifact.
+    let out = connector(&[
+        "onboard",
+        "cloudformation",
+        "--vendor-account",
+        "999988887777",
+        "--external-id",
+        "q3VfX0oJ8m2TzL7cRk1NwY5aHbE6dGs4",
+        "--set",
+        "orchestrator",
+        "--param",
+        "PassRolePath=/",
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(stdout(&out).is_empty(), "{}", stdout(&out));
+    assert!(
+        stderr(&out).contains(
+            "--param: permission set `orchestrator@1.0.0` claims no-privilege-escalation"
+        ),
+        "{}",
+        stderr(&out)
+    );
+
     for (flag, value, named) in [
         ("--vendor-account", "12", "--vendor-account"),
         ("--external-id", "x", "--external-id"),

@@ -36,9 +36,27 @@ fn list_names_every_builtin_set() {
     );
     let s3 = sets.iter().find(|s| s["name"] == "aws:s3-read").unwrap();
     assert_eq!(s3["parameters"], serde_json::json!(["Buckets"]));
+    assert_eq!(
+        s3["claims"],
+        serde_json::json!(["read-only", "no-excluded-area", "no-privilege-escalation"])
+    );
+    assert_eq!(
+        scan["claims"],
+        serde_json::json!(["read-only", "no-privilege-escalation"])
+    );
+    assert!(
+        scan["areas"]
+            .as_array()
+            .unwrap()
+            .contains(&"excluded".into())
+    );
 
     let out = connector(&["permissions", "list"]);
     let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("guarantees: read-only, no-excluded-area, no-privilege-escalation"),
+        "{text}"
+    );
     for set in sets {
         assert!(text.contains(set["name"].as_str().unwrap()), "{text}");
     }
@@ -59,6 +77,32 @@ fn show_explains_each_line_and_the_parameters() {
         "{text}"
     );
     assert!(text.contains("rule: an IAM path"), "{text}");
+    assert!(
+        text.contains("Guarantees, checked against the AWS action catalog: no-excluded-area, no-privilege-escalation."),
+        "{text}"
+    );
+
+    // Axiom's Cost Explorer line is in the excluded area, opted in with its reason.
+    let out = connector(&["permissions", "show", "axiom:read-only-scan", "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let report = json(&out);
+    let costs = report["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "CostSignals")
+        .unwrap();
+    assert_eq!(costs["area"], "excluded");
+    assert!(
+        costs["excluded_area_justification"]
+            .as_str()
+            .unwrap()
+            .contains("cannot change it")
+    );
+    assert_eq!(
+        report["claims"],
+        serde_json::json!(["read-only", "no-privilege-escalation"])
+    );
 
     let out = connector(&["permissions", "show", "aws:s3-read", "--json"]);
     assert_eq!(out.status.code(), Some(0), "{out:?}");
@@ -189,4 +233,37 @@ fn render_and_show_bad_input_names_the_field() {
         assert_eq!(out.status.code(), Some(2), "{args:?}: {out:?}");
         assert!(stderr(&out).contains(field), "{args:?}: {}", stderr(&out));
     }
+}
+
+#[test]
+fn values_that_break_a_claimed_guarantee_are_bad_input() {
+    // The orchestrator claims no privilege escalation; passing every role breaks it.
+    let out = connector(&[
+        "permissions",
+        "render",
+        "orchestrator",
+        "--param",
+        "PassRolePath=/",
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let message = stderr(&out);
+    assert!(
+        message.contains("--param: permission set `orchestrator@1.0.0` claims no-privilege-escalation but grant `PassWorkloadRoles` allows iam:PassRole"),
+        "{message}"
+    );
+    assert!(message.contains("(PASS_ROLE_ESCALATION)"), "{message}");
+    let out = connector(&[
+        "permissions",
+        "render",
+        "orchestrator",
+        "--param",
+        "PassRolePath=/acme/",
+        "--json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let report = json(&out);
+    assert_eq!(
+        (report["name"].as_str(), report["version"].as_str()),
+        (Some("orchestrator"), Some("1.0.0"))
+    );
 }

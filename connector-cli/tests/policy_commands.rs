@@ -226,9 +226,19 @@ fn audit_reports_guarantees_and_violations() {
     );
     assert_eq!(escalation["violations"][0]["sid"], "Escalate");
     assert_eq!(escalation["violations"][0]["line"], 3);
+    assert_eq!(escalation["violations"][0]["code"], "PRIVILEGE_ESCALATION");
+    assert_eq!(escalation["violations"][0]["severity"], "SECURITY_WARNING");
     let reads = guarantee("no-data-reads");
     assert_eq!(reads["violations"][0]["action"], "s3:GetObject");
     assert_eq!(reads["violations"][0]["statement"], 0);
+    assert_eq!(reads["violations"][0]["code"], "DATA_READ");
+    assert_eq!(reads["violations"][0]["severity"], "WARNING");
+    let writes = guarantee("read-only");
+    assert_eq!(writes["violations"][0]["code"], "NOT_READ_ONLY");
+    assert_eq!(
+        writes["description"],
+        "no Write, Permissions management or Tagging action is allowed"
+    );
 
     // Only the chosen guarantees are checked and shown.
     let out = connector(&[
@@ -243,7 +253,10 @@ fn audit_reports_guarantees_and_violations() {
     assert_eq!(out.status.code(), Some(1), "{out:?}");
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("VIOLATED no-privilege-escalation"), "{text}");
-    assert!(text.contains("iam:AttachRolePolicy"), "{text}");
+    assert!(
+        text.contains("PRIVILEGE_ESCALATION iam:AttachRolePolicy: can attach"),
+        "{text}"
+    );
     assert!(!text.contains("no-data-reads"), "{text}");
 }
 

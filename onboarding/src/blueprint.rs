@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 
 use iam_policy::{OneOrMany, PolicyDocument, ResourceClause, RoleArn};
-use permission_sets::{ParameterValues, PermissionSet, PolicyTarget, Rendered};
+use permission_sets::{ParameterValues, PermissionSet, PermissionSetRef, PolicyTarget, Rendered};
 use trust_policy::{CrossAccountTrust, ExternalId};
 
 use crate::OnboardingError;
@@ -154,6 +154,12 @@ impl Onboarding {
         &self.set
     }
 
+    /// The permission set's name and version, as every artifact records and shows them
+    /// (`name@version` in descriptions, `Name` and `Version` in the template's metadata).
+    pub fn permission_set_ref(&self) -> &PermissionSetRef {
+        self.set.reference()
+    }
+
     /// The default role name.
     pub fn role_name(&self) -> &str {
         &self.role_name
@@ -208,10 +214,9 @@ impl Onboarding {
     /// The role's description: who may assume it and for what.
     pub fn role_description(&self) -> String {
         let text = format!(
-            "Lets {} assume this role with the External ID it was given, for {} {}: {}",
+            "Lets {} assume this role with the External ID it was given, for {}: {}",
             self.trust.vendor().principal_arn(),
-            self.set.name(),
-            self.set.version(),
+            self.permission_set_ref(),
             self.set.description()
         );
         // IAM: a description is printable ASCII or Latin-1 and at most 1,000 characters.
@@ -303,6 +308,7 @@ impl OnboardingBuilder {
         let external_id = self.trust.external_ids()[0].as_str().to_owned();
         let trust_template = trust_template(&trust_policy, &external_id)?;
         let policies = policy_templates(&self.set, &rendered)?;
+        crate::promises::keeps_promises(&self.set, &policies, &rendered)?;
         let inputs = inputs(&self.set, &values, &external_id, &role_name);
         Ok(Onboarding {
             trust: self.trust,

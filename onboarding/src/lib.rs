@@ -14,6 +14,11 @@
 //! Every artifact takes the same inputs ([`Input`]): the External ID, the role name and the
 //! permission set's parameters, with the same rules and defaults.
 //!
+//! [`OnboardingBuilder::build`] refuses a permission set that breaks its own promises in
+//! what the customer would run: a grant whose declared area is not the catalog's, the
+//! excluded area without an opt-in, or a claimed guarantee that the audit of the documents
+//! disproves.
+//!
 //! ```
 //! use onboarding::Onboarding;
 //! use permission_sets::{ParameterValues, builtin};
@@ -39,6 +44,7 @@ mod disconnect;
 mod error;
 mod manual;
 mod node;
+mod promises;
 mod terraform;
 mod yaml;
 

@@ -137,9 +137,8 @@ impl Onboarding {
                                 .add_attribute((
                                     "description",
                                     Expression::from(format!(
-                                        "{} {} ({})",
-                                        self.permission_set().name(),
-                                        self.permission_set().version(),
+                                        "{} ({})",
+                                        self.permission_set_ref(),
                                         policy.name
                                     )),
                                 ))
@@ -182,10 +181,9 @@ impl Onboarding {
                 var(crate::EXTERNAL_ID_INPUT),
             ));
         let header = format!(
-            "# The IAM role {} assumes to reach this account ({} {}).\n# Why each permission is there: see the permission set's explanation.\n# Remove the access with `terraform destroy`.\n\n",
+            "# The IAM role {} assumes to reach this account ({}).\n# Why each permission is there: see the permission set's explanation.\n# Remove the access with `terraform destroy`.\n\n",
             self.trust().vendor().principal_arn(),
-            self.permission_set().name(),
-            self.permission_set().version()
+            self.permission_set_ref()
         );
         Ok(TerraformConfig {
             body: body.build(),

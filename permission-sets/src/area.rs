@@ -1,5 +1,6 @@
 //! Areas: which part of a customer's account an action touches (compute, storage,
-//! observability), and the excluded area that a vendor's role is never granted.
+//! observability), and the excluded area that a vendor's role is never granted unless a grant
+//! opts in explicitly, saying why ([`Grant::allow_excluded`](crate::Grant::allow_excluded)).
 //!
 //! The promise behind the excluded area: *IAM user management, billing and Organizations
 //! are not granted, and the role cannot escalate its own privileges.* So it holds every way
@@ -42,8 +43,9 @@ pub enum Area {
     Storage,
     /// Telemetry: CloudWatch, Logs, X-Ray, CloudTrail (reading it), Application Signals, ...
     Observability,
-    /// Never granted: IAM user, credential and policy management, billing and cost,
-    /// Organizations and account settings, and changes to the audit trail.
+    /// IAM user, credential and policy management, billing and cost, Organizations and
+    /// account settings, and changes to the audit trail: refused unless a grant opts in with
+    /// [`Grant::allow_excluded`](crate::Grant::allow_excluded).
     Excluded,
     /// Everything else (IAM reads included).
     Other,

@@ -4,7 +4,9 @@
 use std::path::PathBuf;
 
 use iam_policy::PolicyDocument;
-use permission_sets::{ParameterValues, PolicyTarget, audit, builtin, ceiling};
+use permission_sets::{
+    AuditCode, ParameterValues, PolicyTarget, Severity, audit, builtin, ceiling,
+};
 
 fn role_policy(set: &permission_sets::PermissionSet) -> PolicyDocument {
     let rendered = set
@@ -37,45 +39,53 @@ fn corpus(name: &str) -> Option<PolicyDocument> {
 #[test]
 fn axiom_scan_set_is_read_only_and_cannot_escalate() {
     let report = audit(&role_policy(&builtin::read_only_scan().unwrap()));
-    assert!(report.read_only.holds, "{:#?}", report.read_only.violations);
     assert!(
-        report.no_privilege_escalation.holds,
+        report.read_only().holds(),
         "{:#?}",
-        report.no_privilege_escalation.violations
+        report.read_only().violations()
+    );
+    assert!(
+        report.no_privilege_escalation().holds(),
+        "{:#?}",
+        report.no_privilege_escalation().violations()
     );
     // "We never read object contents": no S3 data read, even though logs events are readable.
     assert!(
         report
-            .no_data_reads
-            .violations
+            .no_data_reads()
+            .violations()
             .iter()
-            .all(|v| !v.action.starts_with("s3:"))
+            .all(|v| !v.action().starts_with("s3:"))
     );
-    assert!(report.allowed_actions > 300, "{}", report.allowed_actions);
+    assert!(
+        report.allowed_actions() > 300,
+        "{}",
+        report.allowed_actions()
+    );
 }
 
 #[test]
 fn orchestrator_grants_nothing_excluded_and_cannot_escalate() {
     let report = audit(&role_policy(&builtin::orchestrator().unwrap()));
     assert!(
-        report.no_excluded_area.holds,
+        report.no_excluded_area().holds(),
         "{:#?}",
-        report.no_excluded_area.violations
+        report.no_excluded_area().violations()
     );
     assert!(
-        report.no_privilege_escalation.holds,
+        report.no_privilege_escalation().holds(),
         "{:#?}",
-        report.no_privilege_escalation.violations
+        report.no_privilege_escalation().violations()
     );
     assert!(
-        !report.read_only.holds,
+        !report.read_only().holds(),
         "it deploys workloads: read-write by design"
     );
     let writes: Vec<&str> = report
-        .read_only
-        .violations
+        .read_only()
+        .violations()
         .iter()
-        .map(|v| v.action.as_str())
+        .map(|v| v.action())
         .collect();
     assert!(writes.contains(&"ecs:CreateService") && writes.contains(&"iam:PassRole"));
 }
@@ -89,19 +99,19 @@ fn nomos_and_doit_sets_audit_as_scoped() {
         .unwrap()
         .documents[0];
     let report = audit(doc);
-    assert!(report.read_only.holds && report.no_privilege_escalation.holds);
-    assert_eq!(report.no_data_reads.violations.len(), 1);
+    assert!(report.read_only().holds() && report.no_privilege_escalation().holds());
+    assert_eq!(report.no_data_reads().violations().len(), 1);
     assert_eq!(
-        report.no_data_reads.violations[0].sid.as_deref(),
+        report.no_data_reads().violations()[0].sid(),
         Some("GetObjects")
     );
 
     let ec2 = audit(&role_policy(&builtin::ec2_operator().unwrap()));
     let writes: Vec<&str> = ec2
-        .read_only
-        .violations
+        .read_only()
+        .violations()
         .iter()
-        .map(|v| v.action.as_str())
+        .map(|v| v.action())
         .collect();
     assert_eq!(writes, ["ec2:StartInstances", "ec2:StopInstances"]);
 }
@@ -112,16 +122,20 @@ fn read_only_access_is_read_only_but_reads_data() {
         return;
     };
     let report = audit(&doc);
-    assert!(report.allowed_actions > 3000, "{}", report.allowed_actions);
+    assert!(
+        report.allowed_actions() > 3000,
+        "{}",
+        report.allowed_actions()
+    );
     // AWS's own ReadOnlyAccess grants a handful of actions that the Service Authorization
     // Reference classifies as Write or Permissions management although they are named
     // Get/List (athena:GetSessionEndpoint, cognito-idp:GetTokensFromRefreshToken, ...). The
     // audit reports them, exactly; anything else would be a real write.
     let non_read: Vec<&str> = report
-        .read_only
-        .violations
+        .read_only()
+        .violations()
         .iter()
-        .map(|v| v.action.as_str())
+        .map(|v| v.action())
         .collect();
     assert!(non_read.len() <= 10, "{non_read:?}");
     for action in &non_read {
@@ -132,15 +146,15 @@ fn read_only_access_is_read_only_but_reads_data() {
         );
     }
     assert!(
-        report.no_privilege_escalation.holds,
+        report.no_privilege_escalation().holds(),
         "{:#?}",
-        report.no_privilege_escalation.violations
+        report.no_privilege_escalation().violations()
     );
     let reads: Vec<&str> = report
-        .no_data_reads
-        .violations
+        .no_data_reads()
+        .violations()
         .iter()
-        .map(|v| v.action.as_str())
+        .map(|v| v.action())
         .collect();
     for expected in ["s3:GetObject", "dynamodb:GetItem", "dynamodb:Scan"] {
         assert!(
@@ -158,15 +172,15 @@ fn administrator_access_fails_every_guarantee() {
             .unwrap()
     });
     let report = audit(&doc);
-    assert!(!report.read_only.holds);
-    assert!(!report.no_excluded_area.holds);
-    assert!(!report.no_privilege_escalation.holds);
-    assert!(!report.no_data_reads.holds);
+    assert!(!report.read_only().holds());
+    assert!(!report.no_excluded_area().holds());
+    assert!(!report.no_privilege_escalation().holds());
+    assert!(!report.no_data_reads().holds());
     let escalations: Vec<&str> = report
-        .no_privilege_escalation
-        .violations
+        .no_privilege_escalation()
+        .violations()
         .iter()
-        .map(|v| v.action.as_str())
+        .map(|v| v.action())
         .collect();
     for path in [
         "iam:AttachRolePolicy",
@@ -186,16 +200,16 @@ fn deny_and_not_action_are_honoured() {
     ]}"#.parse().unwrap();
     let report = audit(&denied);
     assert!(
-        report.no_privilege_escalation.holds,
+        report.no_privilege_escalation().holds(),
         "{:#?}",
-        report.no_privilege_escalation.violations
+        report.no_privilege_escalation().violations()
     );
     assert!(
         report
-            .no_excluded_area
-            .violations
+            .no_excluded_area()
+            .violations()
             .iter()
-            .all(|v| !v.action.starts_with("iam:"))
+            .all(|v| !v.action().starts_with("iam:"))
     );
 
     let not_action: PolicyDocument = r#"{"Version": "2012-10-17", "Statement": [
@@ -204,16 +218,13 @@ fn deny_and_not_action_are_honoured() {
     let report = audit(&not_action);
     assert!(
         report
-            .no_privilege_escalation
-            .violations
+            .no_privilege_escalation()
+            .violations()
             .iter()
-            .all(|v| !v.action.starts_with("iam:"))
+            .all(|v| !v.action().starts_with("iam:"))
     );
-    assert!(!report.read_only.holds);
-    assert_eq!(
-        report.read_only.violations[0].sid.as_deref(),
-        Some("AllButIam")
-    );
+    assert!(!report.read_only().holds());
+    assert_eq!(report.read_only().violations()[0].sid(), Some("AllButIam"));
 
     // A Deny on some resources only leaves the action possibly allowed.
     let partial: PolicyDocument = r#"{"Version": "2012-10-17", "Statement": [
@@ -222,7 +233,7 @@ fn deny_and_not_action_are_honoured() {
     ]}"#
     .parse()
     .unwrap();
-    assert!(!audit(&partial).read_only.holds);
+    assert!(!audit(&partial).read_only().holds());
 }
 
 #[test]
@@ -238,7 +249,7 @@ fn session_policies_stay_under_the_role() {
             .session_policy(&values, Some(&[first.as_str()]))
             .unwrap();
         let check = ceiling(&session, &role);
-        assert!(check.contained, "{}: {:#?}", set.name(), check.excess);
+        assert!(check.contained(), "{}: {:#?}", set.name(), check.excess());
     }
     // Widening is caught: a session asking for more than the role has.
     let role = role_policy(&builtin::ec2_operator().unwrap());
@@ -247,9 +258,77 @@ fn session_policies_stay_under_the_role() {
         .parse()
         .unwrap();
     let check = ceiling(&wider, &role);
-    assert!(!check.contained);
-    assert_eq!(check.excess.len(), 1);
-    assert_eq!(check.excess[0].action, "ec2:TerminateInstances");
+    assert!(!check.contained());
+    assert_eq!(check.excess().len(), 1);
+    assert_eq!(check.excess()[0].action(), "ec2:TerminateInstances");
+    assert_eq!(check.excess()[0].code(), AuditCode::NotWithinCeiling);
+    assert_eq!(check.excess()[0].severity(), Severity::Error);
+    // A Deny in the ceiling is its own code.
+    let denying: PolicyDocument = r#"{"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "ec2:*", "Resource": "*"},
+        {"Effect": "Deny", "Action": "ec2:TerminateInstances", "Resource": "*",
+         "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "false"}}}]}"#
+        .parse()
+        .unwrap();
+    let check = ceiling(&wider, &denying);
+    let codes: Vec<(&str, AuditCode)> = check
+        .excess()
+        .iter()
+        .map(|e| (e.action(), e.code()))
+        .collect();
+    assert_eq!(
+        codes,
+        [("ec2:TerminateInstances", AuditCode::DeniedByCeiling)]
+    );
+    let json = serde_json::to_value(&check).unwrap();
+    assert_eq!(json["excess"][0]["code"], "DENIED_BY_CEILING");
+    assert_eq!(json["excess"][0]["severity"], "ERROR");
+}
+
+#[test]
+fn every_violation_carries_the_code_of_its_guarantee() {
+    let doc: PolicyDocument = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}"#
+        .parse()
+        .unwrap();
+    let report = audit(&doc);
+    for check in report.checks() {
+        assert!(!check.holds());
+        for v in check.violations() {
+            assert_eq!(
+                v.code().guarantee(),
+                Some(check.guarantee()),
+                "{}",
+                v.action()
+            );
+            assert_eq!(v.severity(), v.code().severity());
+        }
+    }
+    let code_of = |action: &str| {
+        report
+            .no_privilege_escalation()
+            .violations()
+            .iter()
+            .find(|v| v.action() == action)
+            .map(|v| v.code())
+    };
+    assert_eq!(
+        code_of("iam:AttachRolePolicy"),
+        Some(AuditCode::PrivilegeEscalation)
+    );
+    assert_eq!(code_of("iam:PassRole"), Some(AuditCode::PassRoleEscalation));
+    assert_eq!(code_of("sts:AssumeRole"), Some(AuditCode::AssumeAnyRole));
+    let data = &report.no_data_reads().violations()[0];
+    assert_eq!(
+        (data.code(), data.severity()),
+        (AuditCode::DataRead, Severity::Warning)
+    );
+    let write = &report.read_only().violations()[0];
+    assert_eq!(write.code(), AuditCode::NotReadOnly);
+    let excluded = &report.no_excluded_area().violations()[0];
+    assert_eq!(
+        (excluded.code(), excluded.severity()),
+        (AuditCode::ExcludedArea, Severity::SecurityWarning)
+    );
 }
 
 #[test]
@@ -266,7 +345,7 @@ fn every_corpus_policy_audits_without_panicking() {
         let value: serde_json::Value = serde_json::from_str(&text).unwrap();
         if let Ok(doc) = PolicyDocument::from_value(value["PolicyVersion"]["Document"].clone()) {
             let report = audit(&doc);
-            assert!(report.read_only.holds || !report.read_only.violations.is_empty());
+            assert!(report.read_only().holds() || !report.read_only().violations().is_empty());
             audited += 1;
         }
     }

@@ -68,15 +68,11 @@ fn main() {
             .map(|doc| {
                 let audit = permission_sets::audit(&doc);
                 validator.validate(&doc).len()
-                    + [
-                        &audit.read_only,
-                        &audit.no_excluded_area,
-                        &audit.no_privilege_escalation,
-                        &audit.no_data_reads,
-                    ]
-                    .iter()
-                    .map(|g| g.violations.len())
-                    .sum::<usize>()
+                    + audit
+                        .checks()
+                        .iter()
+                        .map(|g| g.violations().len())
+                        .sum::<usize>()
             })
             .sum::<usize>()
     });

@@ -3,7 +3,7 @@
 use std::collections::BTreeSet;
 
 use clap::Args;
-use permission_sets::{Area, PermissionSet, builtin};
+use permission_sets::{Area, Guarantee, PermissionSet, builtin};
 use serde::Serialize;
 
 use crate::exit::Outcome;
@@ -11,7 +11,7 @@ use crate::output::print_json;
 
 #[derive(Debug, Args)]
 #[command(
-    after_long_help = "--json prints: sets[] with name, version, description, areas[] (compute, storage, observability, excluded, other), parameters[] (names), grants (count), managed_policies (ARNs)."
+    after_long_help = "--json prints: sets[] with name, version, description, areas[] (compute, storage, observability, excluded, other), claims[] (guarantees checked by the audit: read-only, no-excluded-area, no-privilege-escalation, no-data-reads), parameters[] (names), grants (count), managed_policies (ARNs)."
 )]
 pub(crate) struct ListArgs {
     /// Print JSON instead of text.
@@ -37,6 +37,8 @@ struct SetSummary {
     description: String,
     /// The areas its grants touch, sorted.
     areas: Vec<Area>,
+    /// The guarantees it claims, checked by the audit.
+    claims: Vec<Guarantee>,
     /// Its parameter names.
     parameters: Vec<String>,
     /// How many grants it has.
@@ -53,6 +55,7 @@ impl From<&PermissionSet> for SetSummary {
             version: set.version().to_owned(),
             description: set.description().to_owned(),
             areas: areas.into_iter().collect(),
+            claims: set.claims().to_vec(),
             parameters: set.parameters().iter().map(|p| p.name.clone()).collect(),
             grants: set.grants().len(),
             managed_policies: set
@@ -83,6 +86,10 @@ pub(crate) fn run(args: ListArgs) -> Outcome {
         }
         println!("{} {}  [{areas}]", set.name, set.version);
         println!("    {}", set.description);
+        if !set.claims.is_empty() {
+            let claims: Vec<&str> = set.claims.iter().map(|g| g.as_str()).collect();
+            println!("    guarantees: {}", claims.join(", "));
+        }
         if !set.parameters.is_empty() {
             println!("    parameters: {}", set.parameters.join(", "));
         }

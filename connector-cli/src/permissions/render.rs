@@ -3,7 +3,9 @@
 
 use clap::{Args, ValueEnum};
 use iam_policy::PolicyDocument;
-use permission_sets::{ParameterValues, PermissionSet, PermissionSetError, PolicyTarget};
+use permission_sets::{
+    ParameterValues, PermissionSet, PermissionSetError, PermissionSetRef, PolicyTarget,
+};
 use serde::Serialize;
 
 use super::find;
@@ -15,7 +17,7 @@ use crate::output::print_json;
 #[command(
     after_long_help = "Every parameter without a default needs --param NAME=VALUE (repeat NAME for a list); --sample-values fills the missing ones with samples that follow each rule, for previews only.\n\n\
 Text output: the documents' JSON on standard output, a header per document on standard error.\n\n\
-Exit status: 0 when rendered, 1 when the set does not fit a quota (size or attached policies), 2 on bad input.\n\n\
+Exit status: 0 when rendered, 1 when the set does not fit a quota (size or attached policies), 2 on bad input (including values that break a guarantee the set claims).\n\n\
 --json prints: name, version, kind (managed, inline or session), parameters {NAME: [values]}, sample_values[] (names filled with samples), documents[] {size, policy}, managed_policy_arns[]."
 )]
 pub(crate) struct RenderArgs {
@@ -52,10 +54,9 @@ pub(crate) enum TargetArg {
 /// The `--json` output of `permissions render`.
 #[derive(Debug, Serialize)]
 struct Render {
-    /// The set's name.
-    name: String,
-    /// Its version.
-    version: String,
+    /// The set's name and version (`name`, `version`).
+    #[serde(flatten)]
+    reference: PermissionSetRef,
     /// `managed`, `inline` or `session`.
     kind: &'static str,
     /// Every parameter's values as rendered (given, default or sample).
@@ -113,8 +114,7 @@ fn render(args: &RenderArgs) -> Result<Render, Outcome> {
         (kind, rendered.documents, arns)
     };
     Ok(Render {
-        name: set.name().to_owned(),
-        version: set.version().to_owned(),
+        reference: set.reference().clone(),
         kind,
         parameters: resolved(&set, &values),
         sample_values: samples,
@@ -209,6 +209,9 @@ fn error(error: PermissionSetError) -> Outcome {
             };
             Outcome::BadInput(format!("{flag}: {error}"))
         }
+        // The set's claims held for the sample values when it was built, so the values given
+        // here are what breaks one (a PassRole path of `/`, say).
+        PermissionSetError::ClaimDisproved { .. } => Outcome::BadInput(format!("--param: {error}")),
         _ => Outcome::Failed(error.to_string()),
     }
 }
@@ -228,9 +231,8 @@ fn print_text(render: &Render) {
             _ => "managed policy",
         };
         eprintln!(
-            "# {} {} {what} {} of {total}, {} characters",
-            render.name,
-            render.version,
+            "# {} {what} {} of {total}, {} characters",
+            render.reference,
             i + 1,
             doc.size
         );

@@ -2,7 +2,7 @@
 //! parameters accept.
 
 use clap::Args;
-use permission_sets::ExplanationRow;
+use permission_sets::{ExplanationRow, Guarantee};
 use serde::Serialize;
 
 use super::{ParameterInfo, find};
@@ -11,7 +11,7 @@ use crate::output::print_json;
 
 #[derive(Debug, Args)]
 #[command(
-    after_long_help = "--json prints: name, version, description, rows[] (the explanation table: id, area, actions[], resources[], justification, step_up), parameters[] with name, description, list, required, default, rule, rule_description, pattern."
+    after_long_help = "--json prints: name, version, description, claims[] (the guarantees the set claims, checked by the audit: read-only, no-excluded-area, no-privilege-escalation, no-data-reads), rows[] (the explanation table: id, area, actions[], resources[], justification, excluded_area_justification (only for a grant that opts in to the excluded area), step_up), parameters[] with name, description, list, required, default, rule, rule_description, pattern."
 )]
 pub(crate) struct ShowArgs {
     /// The set's name, e.g. `axiom:read-only-scan` (see `connector permissions list`).
@@ -30,6 +30,8 @@ struct Show {
     version: String,
     /// What it is for.
     description: String,
+    /// The guarantees it claims, checked by the audit when it is built and rendered.
+    claims: Vec<Guarantee>,
     /// One row per grant and managed policy: the "why each line" table.
     rows: Vec<ExplanationRow>,
     /// The parameters a customer fills in.
@@ -47,6 +49,7 @@ pub(crate) fn run(args: ShowArgs) -> Outcome {
             name: set.name().to_owned(),
             version: set.version().to_owned(),
             description: set.description().to_owned(),
+            claims: set.claims().to_vec(),
             rows: set.explain(),
             parameters,
         });

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
-use permission_sets::{Guarantee, PolicyAudit, Violation, audit};
+use permission_sets::{AuditCode, Guarantee, Severity, Violation, audit};
 use serde::Serialize;
 
 use crate::exit::Outcome;
@@ -13,7 +13,7 @@ use crate::output::{print_json, read_policy};
 #[derive(Debug, Args)]
 #[command(
     after_long_help = "Exit status: 0 when every checked guarantee holds, 1 when one is violated, 2 on bad input.\n\n\
---json prints: file, allowed_actions (catalog actions the policy allows), all_hold, guarantees[] with name (read-only, no-excluded-area, no-privilege-escalation, no-data-reads), description, holds, violations[] {action, statement, sid, path, line, column, reason}."
+--json prints: file, allowed_actions (catalog actions the policy allows), all_hold, guarantees[] with name (read-only, no-excluded-area, no-privilege-escalation, no-data-reads), description, holds, violations[] {code (NOT_READ_ONLY, EXCLUDED_AREA, PRIVILEGE_ESCALATION, PASS_ROLE_ESCALATION, ASSUME_ANY_ROLE, DATA_READ), severity (SECURITY_WARNING or WARNING), action, statement, sid, path, line, column, reason}."
 )]
 pub(crate) struct AuditArgs {
     /// The policy JSON file (`-` for standard input).
@@ -26,6 +26,7 @@ pub(crate) struct AuditArgs {
     json: bool,
 }
 
+/// The `--guarantee` values: the library's [`Guarantee`]s, by their names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub(crate) enum GuaranteeName {
     /// No Write, Permissions management or Tagging action.
@@ -38,42 +39,13 @@ pub(crate) enum GuaranteeName {
     NoDataReads,
 }
 
-impl GuaranteeName {
-    const ALL: [GuaranteeName; 4] = [
-        GuaranteeName::ReadOnly,
-        GuaranteeName::NoExcludedArea,
-        GuaranteeName::NoPrivilegeEscalation,
-        GuaranteeName::NoDataReads,
-    ];
-
-    fn name(self) -> &'static str {
-        match self {
-            GuaranteeName::ReadOnly => "read-only",
-            GuaranteeName::NoExcludedArea => "no-excluded-area",
-            GuaranteeName::NoPrivilegeEscalation => "no-privilege-escalation",
-            GuaranteeName::NoDataReads => "no-data-reads",
-        }
-    }
-
-    fn description(self) -> &'static str {
-        match self {
-            GuaranteeName::ReadOnly => {
-                "no Write, Permissions management or Tagging action is allowed"
-            }
-            GuaranteeName::NoExcludedArea => {
-                "nothing from the excluded area (IAM writes, billing, Organizations, audit trail changes) is allowed"
-            }
-            GuaranteeName::NoPrivilegeEscalation => "no known privilege-escalation path is open",
-            GuaranteeName::NoDataReads => "no action that returns data contents is allowed",
-        }
-    }
-
-    fn of(self, audit: &PolicyAudit) -> &Guarantee {
-        match self {
-            GuaranteeName::ReadOnly => &audit.read_only,
-            GuaranteeName::NoExcludedArea => &audit.no_excluded_area,
-            GuaranteeName::NoPrivilegeEscalation => &audit.no_privilege_escalation,
-            GuaranteeName::NoDataReads => &audit.no_data_reads,
+impl From<GuaranteeName> for Guarantee {
+    fn from(name: GuaranteeName) -> Guarantee {
+        match name {
+            GuaranteeName::ReadOnly => Guarantee::ReadOnly,
+            GuaranteeName::NoExcludedArea => Guarantee::NoExcludedArea,
+            GuaranteeName::NoPrivilegeEscalation => Guarantee::NoPrivilegeEscalation,
+            GuaranteeName::NoDataReads => Guarantee::NoDataReads,
         }
     }
 }
@@ -95,7 +67,7 @@ struct Audit {
 #[derive(Debug, Serialize)]
 struct GuaranteeResult {
     /// `read-only`, `no-excluded-area`, `no-privilege-escalation` or `no-data-reads`.
-    name: &'static str,
+    name: Guarantee,
     /// What it promises.
     description: &'static str,
     /// True when nothing breaks it.
@@ -107,6 +79,10 @@ struct GuaranteeResult {
 /// An action that breaks a guarantee, and the statement granting it.
 #[derive(Debug, Serialize)]
 struct ViolationAt {
+    /// What kind of break it is, e.g. `PRIVILEGE_ESCALATION`.
+    code: AuditCode,
+    /// The code's severity.
+    severity: Severity,
     /// The action, as the catalog spells it.
     action: String,
     /// Index of the statement granting it.
@@ -129,20 +105,24 @@ pub(crate) fn run(args: AuditArgs) -> Outcome {
         Err(outcome) => return outcome,
     };
     let report = audit(&doc);
-    let selected: &[GuaranteeName] = if args.guarantees.is_empty() {
-        &GuaranteeName::ALL
-    } else {
-        &args.guarantees
-    };
+    let selected: Vec<Guarantee> = args
+        .guarantees
+        .iter()
+        .copied()
+        .map(Guarantee::from)
+        .collect();
     let mut guarantees: Vec<GuaranteeResult> = Vec::new();
-    for &name in GuaranteeName::ALL.iter().filter(|g| selected.contains(g)) {
-        let guarantee = name.of(&report);
+    for check in report
+        .checks()
+        .into_iter()
+        .filter(|c| selected.is_empty() || selected.contains(&c.guarantee()))
+    {
         guarantees.push(GuaranteeResult {
-            name: name.name(),
-            description: name.description(),
-            holds: guarantee.holds,
-            violations: guarantee
-                .violations
+            name: check.guarantee(),
+            description: check.guarantee().description(),
+            holds: check.holds(),
+            violations: check
+                .violations()
                 .iter()
                 .map(|v| located(&text, v))
                 .collect(),
@@ -150,7 +130,7 @@ pub(crate) fn run(args: AuditArgs) -> Outcome {
     }
     let result = Audit {
         file: args.file.display().to_string(),
-        allowed_actions: report.allowed_actions,
+        allowed_actions: report.allowed_actions(),
         all_hold: guarantees.iter().all(|g| g.holds),
         guarantees,
     };
@@ -167,15 +147,17 @@ pub(crate) fn run(args: AuditArgs) -> Outcome {
 }
 
 fn located(text: &str, v: &Violation) -> ViolationAt {
-    let (line, column) = iam_policy::locate_path(text, &v.path).unzip();
+    let (line, column) = iam_policy::locate_path(text, v.path()).unzip();
     ViolationAt {
-        action: v.action.clone(),
-        statement: v.statement,
-        sid: v.sid.clone(),
-        path: v.path.clone(),
+        code: v.code(),
+        severity: v.severity(),
+        action: v.action().to_owned(),
+        statement: v.statement(),
+        sid: v.sid().map(str::to_owned),
+        path: v.path().to_owned(),
         line,
         column,
-        reason: v.reason.clone(),
+        reason: v.reason().to_owned(),
     }
 }
 
@@ -193,7 +175,10 @@ fn print_text(audit: &Audit) {
                 None => format!("statement {}", v.statement),
             };
             let line = v.line.map(|l| format!(", line {l}")).unwrap_or_default();
-            println!("      {}: {} [{statement}{line}]", v.action, v.reason);
+            println!(
+                "      {} {}: {} [{statement}{line}]",
+                v.code, v.action, v.reason
+            );
         }
     }
     let violated = audit.guarantees.iter().filter(|g| !g.holds).count();
@@ -205,5 +190,21 @@ fn print_text(audit: &Audit) {
             audit.file,
             audit.guarantees.len()
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::ValueEnum;
+
+    use super::*;
+
+    #[test]
+    fn every_guarantee_is_a_flag_value_by_its_library_name() {
+        for guarantee in Guarantee::ALL {
+            let name = GuaranteeName::from_str(guarantee.as_str(), false).unwrap();
+            assert_eq!(Guarantee::from(name), guarantee);
+        }
+        assert_eq!(GuaranteeName::value_variants().len(), Guarantee::ALL.len());
     }
 }

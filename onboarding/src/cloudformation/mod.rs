@@ -136,9 +136,8 @@ impl Onboarding {
                                     (
                                         "Description",
                                         Node::str(format!(
-                                            "{} {} ({})",
-                                            self.permission_set().name(),
-                                            self.permission_set().version(),
+                                            "{} ({})",
+                                            self.permission_set_ref(),
                                             p.name
                                         )),
                                     ),
@@ -208,10 +207,9 @@ impl Onboarding {
 
     fn template_description(&self) -> String {
         let text = format!(
-            "Creates the IAM role {} assumes to reach this account ({} {}). See Metadata.Connector.WhyEachLine for why each permission is there.",
+            "Creates the IAM role {} assumes to reach this account ({}). See Metadata.Connector.WhyEachLine for why each permission is there.",
             self.trust().vendor().principal_arn(),
-            self.permission_set().name(),
-            self.permission_set().version(),
+            self.permission_set_ref(),
         );
         // The limit is in bytes; the text is ASCII but cut on a character boundary anyway.
         let mut end = text.len().min(DESCRIPTION_LIMIT);
@@ -227,7 +225,7 @@ impl Onboarding {
             .explain()
             .into_iter()
             .map(|row| {
-                Node::map([
+                let mut fields = vec![
                     ("Id", Node::str(row.id)),
                     (
                         "Area",
@@ -237,7 +235,11 @@ impl Onboarding {
                     ("Resources", Node::strs(row.resources)),
                     ("Why", Node::str(row.justification)),
                     ("StepUp", Node::Bool(row.step_up)),
-                ])
+                ];
+                if let Some(excluded) = row.excluded_area_justification {
+                    fields.push(("WhyExcludedArea", Node::str(excluded)));
+                }
+                Node::map(fields)
             })
             .collect();
         let own: Vec<&str> = vec![crate::EXTERNAL_ID_INPUT, crate::ROLE_NAME_INPUT];
@@ -270,9 +272,13 @@ impl Onboarding {
                     (
                         "PermissionSet",
                         Node::map([
-                            ("Name", Node::str(set.name())),
-                            ("Version", Node::str(set.version())),
+                            ("Name", Node::str(self.permission_set_ref().name())),
+                            ("Version", Node::str(self.permission_set_ref().version())),
                             ("Description", Node::str(set.description())),
+                            (
+                                "Guarantees",
+                                Node::strs(set.claims().iter().map(|g| g.as_str())),
+                            ),
                         ]),
                     ),
                     ("WhyEachLine", Node::List(why)),

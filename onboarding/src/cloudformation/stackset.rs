@@ -216,10 +216,9 @@ impl Onboarding {
             (
                 "Description",
                 Node::str(format!(
-                    "Deploys the role {} assumes to every account of the chosen organizational units, and to accounts that join them later ({} {}).",
+                    "Deploys the role {} assumes to every account of the chosen organizational units, and to accounts that join them later ({}).",
                     self.trust().vendor().principal_arn(),
-                    self.permission_set().name(),
-                    self.permission_set().version()
+                    self.permission_set_ref()
                 )),
             ),
             ("Parameters", Node::Map(parameters)),

@@ -8,32 +8,76 @@
 //! accepts A's pattern text itself: a `*` in B absorbs any wildcard of A; a `?` in B cannot,
 //! so then only an identical pattern counts.
 
-use iam_policy::{Effect, PolicyDocument, Request, ResourceClause, ResourcePattern, Statement};
+use iam_policy::{
+    Effect, PolicyDocument, Request, ResourceClause, ResourcePattern, Severity, Statement,
+};
 
 use crate::catalog::Catalog;
 
+use super::AuditCode;
 use super::allowed::covered;
 
 /// Something A allows that B does not provably allow.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Excess {
-    /// The action.
-    pub action: String,
-    /// The resource pattern A grants it on.
-    pub resource: String,
-    /// Index of A's statement.
-    pub statement: usize,
-    /// Why it is not contained.
-    pub reason: String,
+    code: AuditCode,
+    severity: Severity,
+    action: String,
+    resource: String,
+    statement: usize,
+    reason: String,
 }
 
-/// The result of a ceiling check.
+impl Excess {
+    /// Why it is not contained: B denies the action ([`AuditCode::DeniedByCeiling`]) or does
+    /// not allow it there in every case ([`AuditCode::NotWithinCeiling`]).
+    pub fn code(&self) -> AuditCode {
+        self.code
+    }
+
+    /// How much it matters: always `code().severity()`.
+    pub fn severity(&self) -> Severity {
+        self.severity
+    }
+
+    /// The action, as the catalog spells it.
+    pub fn action(&self) -> &str {
+        &self.action
+    }
+
+    /// The resource pattern A grants it on.
+    pub fn resource(&self) -> &str {
+        &self.resource
+    }
+
+    /// Index of A's statement.
+    pub fn statement(&self) -> usize {
+        self.statement
+    }
+
+    /// Why it is not contained, in words.
+    pub fn reason(&self) -> &str {
+        &self.reason
+    }
+}
+
+/// The result of a ceiling check: everything A allows that B does not provably allow.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Ceiling {
+    contained: bool,
+    excess: Vec<Excess>,
+}
+
+impl Ceiling {
     /// True when everything A allows is allowed by B.
-    pub contained: bool,
-    /// What is not.
-    pub excess: Vec<Excess>,
+    pub fn contained(&self) -> bool {
+        self.contained
+    }
+
+    /// What is not, in A's statement order.
+    pub fn excess(&self) -> &[Excess] {
+        &self.excess
+    }
 }
 
 /// Is everything `a` allows also allowed by `b`, over the embedded catalog?
@@ -44,8 +88,10 @@ pub struct Ceiling {
 ///     "Action": "s3:Get*", "Resource": "arn:aws:s3:::data/*"}}"#.parse().unwrap();
 /// let narrow = r#"{"Version": "2012-10-17", "Statement": {"Effect": "Allow",
 ///     "Action": "s3:GetObject", "Resource": "arn:aws:s3:::data/reports/*"}}"#.parse().unwrap();
-/// assert!(ceiling(&narrow, &role).contained);
-/// assert!(!ceiling(&role, &narrow).contained);
+/// assert!(ceiling(&narrow, &role).contained());
+/// let wider = ceiling(&role, &narrow);
+/// assert!(!wider.contained());
+/// assert_eq!(wider.excess()[0].code(), permission_sets::AuditCode::NotWithinCeiling);
 /// ```
 pub fn ceiling(a: &PolicyDocument, b: &PolicyDocument) -> Ceiling {
     ceiling_with(Catalog::aws(), a, b)
@@ -62,8 +108,10 @@ pub fn ceiling_with(catalog: &Catalog, a: &PolicyDocument, b: &PolicyDocument) -
         for action in covered(catalog, statement) {
             let name = action.full_name();
             for resource in &resources {
-                if let Err(reason) = contained(b, statement, name, resource) {
+                if let Err((code, reason)) = contained(b, statement, name, resource) {
                     excess.push(Excess {
+                        code,
+                        severity: code.severity(),
                         action: name.to_string(),
                         resource: resource.clone(),
                         statement: index,
@@ -92,7 +140,7 @@ fn contained(
     a_statement: &Statement,
     action: &str,
     resource: &str,
-) -> Result<(), String> {
+) -> Result<(), (AuditCode, String)> {
     let request = Request::new(action, resource);
     let a_wild = resource.contains(['*', '?']);
     let mut covered_unconditionally = false;
@@ -101,7 +149,10 @@ fn contained(
             continue;
         }
         if statement.effect == Effect::Deny {
-            return Err(format!("B denies {action} in some cases"));
+            return Err((
+                AuditCode::DeniedByCeiling,
+                format!("B denies {action} in some cases"),
+            ));
         }
         let resource_ok = trace.resource && !(a_wild && has_question_mark(statement))
             || same_resource(statement, resource);
@@ -114,8 +165,9 @@ fn contained(
     if covered_unconditionally {
         Ok(())
     } else {
-        Err(format!(
-            "B does not allow {action} on {resource} in every case A does"
+        Err((
+            AuditCode::NotWithinCeiling,
+            format!("B does not allow {action} on {resource} in every case A does"),
         ))
     }
 }

@@ -4,9 +4,15 @@
 
 mod allowed;
 mod ceiling;
+mod code;
+mod guarantee;
 mod lists;
+mod violation;
 
 pub use ceiling::{Ceiling, Excess, ceiling, ceiling_with};
+pub use code::AuditCode;
+pub use guarantee::{Guarantee, GuaranteeCheck};
+pub use violation::Violation;
 
 use iam_policy::{Decision, Effect, PolicyDocument, Request};
 
@@ -15,74 +21,75 @@ use crate::catalog::Catalog;
 
 use allowed::{Grantor, allowed_actions};
 
-/// One action that breaks a guarantee, and where it comes from.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct Violation {
-    /// The action, as the catalog spells it.
-    pub action: String,
-    /// Index of the statement granting it.
-    pub statement: usize,
-    /// That statement's `Sid`.
-    pub sid: Option<String>,
-    /// JSON path of that statement.
-    pub path: String,
-    /// Why it breaks the guarantee.
-    pub reason: String,
-}
-
-/// Whether a guarantee holds, and what breaks it.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct Guarantee {
-    /// True when nothing breaks it.
-    pub holds: bool,
-    /// Every action that breaks it, sorted by action.
-    pub violations: Vec<Violation>,
-}
-
-impl Guarantee {
-    fn from(mut violations: Vec<Violation>) -> Guarantee {
-        violations.sort_by(|a, b| a.action.cmp(&b.action));
-        Guarantee {
-            holds: violations.is_empty(),
-            violations,
-        }
-    }
-}
-
-/// The audit of one policy document.
+/// The audit of one policy document: each [`Guarantee`] with the actions that break it.
 ///
 /// ```
-/// use permission_sets::audit;
+/// use permission_sets::{AuditCode, Guarantee, audit};
 /// let doc = r#"{"Version": "2012-10-17", "Statement": [
 ///     {"Sid": "Read", "Effect": "Allow", "Action": ["ec2:Describe*", "s3:GetObject"], "Resource": "*"}
-/// ]}"#.parse().unwrap();
+/// ]}"#.parse()?;
 /// let report = audit(&doc);
-/// assert!(report.read_only.holds);
-/// assert!(report.no_privilege_escalation.holds);
-/// assert!(!report.no_data_reads.holds);
-/// assert_eq!(report.no_data_reads.violations[0].action, "s3:GetObject");
+/// assert!(report.read_only().holds());
+/// assert!(report.guarantee(Guarantee::NoPrivilegeEscalation).holds());
+/// let reads = report.no_data_reads();
+/// assert!(!reads.holds());
+/// assert_eq!(reads.violations()[0].action(), "s3:GetObject");
+/// assert_eq!(reads.violations()[0].code(), AuditCode::DataRead);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct PolicyAudit {
-    /// How many catalog actions the policy allows.
-    pub allowed_actions: usize,
-    /// No Write, Permissions management or Tagging action is allowed.
-    pub read_only: Guarantee,
-    /// Nothing from [`Area::Excluded`] is allowed.
-    pub no_excluded_area: Guarantee,
-    /// No known privilege-escalation path is open.
-    pub no_privilege_escalation: Guarantee,
-    /// No action that returns data contents is allowed.
-    pub no_data_reads: Guarantee,
+    allowed_actions: usize,
+    read_only: GuaranteeCheck,
+    no_excluded_area: GuaranteeCheck,
+    no_privilege_escalation: GuaranteeCheck,
+    no_data_reads: GuaranteeCheck,
 }
 
 impl PolicyAudit {
+    /// How many catalog actions the policy allows.
+    pub fn allowed_actions(&self) -> usize {
+        self.allowed_actions
+    }
+
+    /// [`Guarantee::ReadOnly`]: no Write, Permissions management or Tagging action.
+    pub fn read_only(&self) -> &GuaranteeCheck {
+        &self.read_only
+    }
+
+    /// [`Guarantee::NoExcludedArea`]: nothing from [`Area::Excluded`].
+    pub fn no_excluded_area(&self) -> &GuaranteeCheck {
+        &self.no_excluded_area
+    }
+
+    /// [`Guarantee::NoPrivilegeEscalation`]: no known privilege-escalation path.
+    pub fn no_privilege_escalation(&self) -> &GuaranteeCheck {
+        &self.no_privilege_escalation
+    }
+
+    /// [`Guarantee::NoDataReads`]: no action that returns data contents.
+    pub fn no_data_reads(&self) -> &GuaranteeCheck {
+        &self.no_data_reads
+    }
+
+    /// The check of `guarantee`.
+    pub fn guarantee(&self, guarantee: Guarantee) -> &GuaranteeCheck {
+        match guarantee {
+            Guarantee::ReadOnly => &self.read_only,
+            Guarantee::NoExcludedArea => &self.no_excluded_area,
+            Guarantee::NoPrivilegeEscalation => &self.no_privilege_escalation,
+            Guarantee::NoDataReads => &self.no_data_reads,
+        }
+    }
+
+    /// Every check, in [`Guarantee::ALL`] order.
+    pub fn checks(&self) -> [&GuaranteeCheck; 4] {
+        Guarantee::ALL.map(|g| self.guarantee(g))
+    }
+
     /// True when every guarantee holds.
     pub fn all_hold(&self) -> bool {
-        self.read_only.holds
-            && self.no_excluded_area.holds
-            && self.no_privilege_escalation.holds
-            && self.no_data_reads.holds
+        self.checks().iter().all(|c| c.holds())
     }
 }
 
@@ -94,15 +101,17 @@ pub fn audit(doc: &PolicyDocument) -> PolicyAudit {
 /// Audits `doc` against `catalog`.
 pub fn audit_with(catalog: &Catalog, doc: &PolicyDocument) -> PolicyAudit {
     let allowed = allowed_actions(catalog, doc);
-    let violation = |action: &str, grantor: Grantor, reason: String| Violation {
-        action: action.to_owned(),
-        statement: grantor.statement,
-        sid: doc
-            .statements()
-            .get(grantor.statement)
-            .and_then(|s| s.sid.clone()),
-        path: doc.statement_path(grantor.statement),
-        reason,
+    let violation = |code: AuditCode, action: &str, grantor: Grantor, reason: String| {
+        Violation::new(
+            code,
+            action,
+            grantor.statement,
+            doc.statements()
+                .get(grantor.statement)
+                .and_then(|s| s.sid.clone()),
+            doc.statement_path(grantor.statement),
+            reason,
+        )
     };
 
     let mut read_only = Vec::new();
@@ -111,13 +120,19 @@ pub fn audit_with(catalog: &Catalog, doc: &PolicyDocument) -> PolicyAudit {
         let name = action.full_name();
         if !action.access_level().is_read_only() {
             read_only.push(violation(
+                AuditCode::NotReadOnly,
                 name,
                 grantor,
                 format!("access level {}", action.access_level().as_str()),
             ));
         }
         if catalog.area(action) == Area::Excluded {
-            excluded.push(violation(name, grantor, "in the excluded area".to_owned()));
+            excluded.push(violation(
+                AuditCode::ExcludedArea,
+                name,
+                grantor,
+                "in the excluded area".to_owned(),
+            ));
         }
     }
 
@@ -127,7 +142,12 @@ pub fn audit_with(catalog: &Catalog, doc: &PolicyDocument) -> PolicyAudit {
         if let Some((action, grantor)) = lookup(name)
             && covers_probe(doc, name, probe)
         {
-            escalation.push(violation(action.full_name(), grantor, format!("can {how}")));
+            escalation.push(violation(
+                AuditCode::PrivilegeEscalation,
+                action.full_name(),
+                grantor,
+                format!("can {how}"),
+            ));
         }
     }
     if let Some((pass_role, grantor)) = lookup("iam:PassRole")
@@ -139,6 +159,7 @@ pub fn audit_with(catalog: &Catalog, doc: &PolicyDocument) -> PolicyAudit {
             .collect();
         if !launchers.is_empty() {
             escalation.push(violation(
+                    AuditCode::PassRoleEscalation,
                     pass_role.full_name(),
                     grantor,
                     format!(
@@ -152,6 +173,7 @@ pub fn audit_with(catalog: &Catalog, doc: &PolicyDocument) -> PolicyAudit {
         && covers_probe(doc, "sts:AssumeRole", lists::PROBE_ROLE)
     {
         escalation.push(violation(
+            AuditCode::AssumeAnyRole,
             assume.full_name(),
             grantor,
             "can assume any role that trusts the account".to_owned(),
@@ -162,6 +184,7 @@ pub fn audit_with(catalog: &Catalog, doc: &PolicyDocument) -> PolicyAudit {
     for (name, what) in lists::DATA_READS {
         if let Some((action, grantor)) = lookup(name) {
             data_reads.push(violation(
+                AuditCode::DataRead,
                 action.full_name(),
                 grantor,
                 format!("reads {what}"),
@@ -171,10 +194,10 @@ pub fn audit_with(catalog: &Catalog, doc: &PolicyDocument) -> PolicyAudit {
 
     PolicyAudit {
         allowed_actions: allowed.len(),
-        read_only: Guarantee::from(read_only),
-        no_excluded_area: Guarantee::from(excluded),
-        no_privilege_escalation: Guarantee::from(escalation),
-        no_data_reads: Guarantee::from(data_reads),
+        read_only: GuaranteeCheck::new(Guarantee::ReadOnly, read_only),
+        no_excluded_area: GuaranteeCheck::new(Guarantee::NoExcludedArea, excluded),
+        no_privilege_escalation: GuaranteeCheck::new(Guarantee::NoPrivilegeEscalation, escalation),
+        no_data_reads: GuaranteeCheck::new(Guarantee::NoDataReads, data_reads),
     }
 }
 

@@ -1,12 +1,17 @@
 //! Axiom's read-only scan role: its exact action list, each line with the reason Axiom gives
 //! ("03 · Why each line" in the seed).
 
-use crate::{Area, Grant, PermissionSet, PermissionSetError};
+use crate::{Area, Grant, Guarantee, PermissionSet, PermissionSetError};
 
 /// `axiom:read-only-scan`: Describe, Get and List only, every line justified.
+///
+/// Claims read-only and no privilege escalation. It does not claim the other two: its
+/// Cost Explorer reads are in the excluded area (opted in, with the reason), and `logs:Get*`
+/// includes `logs:GetLogEvents`, which reads log contents.
 pub fn read_only_scan() -> Result<PermissionSet, PermissionSetError> {
     PermissionSet::builder("axiom:read-only-scan", "1.0.0")
         .description("Read-only inventory, posture and cost scan: no write, no delete, no modify.")
+        .claims([Guarantee::ReadOnly, Guarantee::NoPrivilegeEscalation])
         .grant(Grant::new(
             "Ec2Inventory",
             Area::Compute,
@@ -43,12 +48,17 @@ pub fn read_only_scan() -> Result<PermissionSet, PermissionSetError> {
             ["logs:Describe*", "logs:Get*", "logs:List*"],
             "Detect missing or stale log groups and retention misconfigurations.",
         )?)
-        .grant(Grant::new(
-            "CostSignals",
-            Area::Excluded,
-            ["ce:Get*", "ce:List*"],
-            "Cost Explorer signals, to confirm that cost optimizations land in the actual bill.",
-        )?)
+        .grant(
+            Grant::new(
+                "CostSignals",
+                Area::Excluded,
+                ["ce:Get*", "ce:List*"],
+                "Cost Explorer signals, to confirm that cost optimizations land in the actual bill.",
+            )?
+            .allow_excluded(
+                "Cost Explorer is billing data, which vendors are otherwise never granted; these are its Get and List actions only, so the scan reads the bill and cannot change it.",
+            )?,
+        )
         .grant(Grant::new(
             "ConnectionTest",
             Area::Other,

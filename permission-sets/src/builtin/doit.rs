@@ -5,7 +5,9 @@ use iam_policy::ActionPattern;
 use crate::{Area, Grant, PermissionSet, PermissionSetError};
 
 /// A set made of managed policies (by ARN) plus extra actions on every resource, as a
-/// connection wizard builds it. `area` labels the extra actions.
+/// connection wizard builds it. `area` labels the extra actions, and must be the catalog's
+/// area of each of them (see [`Grant::check`]); the excluded area is refused. The set claims
+/// no guarantee: the audit does not see the managed policies' statements.
 ///
 /// ```
 /// use permission_sets::{Area, builtin};

@@ -80,4 +80,33 @@ mod tests {
                 .contains("axiom:read-only-scan")
         );
     }
+
+    /// Each built-in set claims exactly the guarantees the audit proves for its documents
+    /// (sets that attach managed policies claim nothing: the audit cannot see those).
+    #[test]
+    fn builtin_claims_are_exactly_what_the_audit_proves() {
+        for set in all() {
+            if !set.managed_policies().is_empty() {
+                assert!(set.claims().is_empty(), "{}", set.name());
+                continue;
+            }
+            let rendered = set
+                .render(&set.sample_values(), crate::PolicyTarget::ManagedPolicies)
+                .unwrap();
+            let statements = rendered
+                .documents
+                .iter()
+                .flat_map(|d| d.statements().iter().cloned())
+                .collect();
+            let report = crate::audit(&iam_policy::PolicyDocument::new(statements));
+            for guarantee in crate::Guarantee::ALL {
+                assert_eq!(
+                    set.claims().contains(&guarantee),
+                    report.guarantee(guarantee).holds(),
+                    "{} {guarantee}",
+                    set.name()
+                );
+            }
+        }
+    }
 }

@@ -1,12 +1,18 @@
 //! Nomos' starter policies: narrow read sets on buckets and tables the customer names, and an
 //! EC2 operator whose start and stop need a second approval.
 
-use crate::{Area, Grant, Parameter, ParameterRule, PermissionSet, PermissionSetError};
+use crate::{Area, Grant, Guarantee, Parameter, ParameterRule, PermissionSet, PermissionSetError};
 
-/// `aws:s3-read`: get and list on the configured buckets.
+/// `aws:s3-read`: get and list on the configured buckets. Claims read-only, no excluded
+/// area and no privilege escalation (it reads object contents, by design).
 pub fn s3_read() -> Result<PermissionSet, PermissionSetError> {
     PermissionSet::builder("aws:s3-read", "1.0.0")
         .description("Get and list objects in the buckets you configure.")
+        .claims([
+            Guarantee::ReadOnly,
+            Guarantee::NoExcludedArea,
+            Guarantee::NoPrivilegeEscalation,
+        ])
         .parameter(Parameter::list(
             "Buckets",
             "The buckets agents may read.",
@@ -33,10 +39,16 @@ pub fn s3_read() -> Result<PermissionSet, PermissionSetError> {
         .build()
 }
 
-/// `aws:dynamodb-read`: query and get_item on the configured tables.
+/// `aws:dynamodb-read`: query and get_item on the configured tables. Claims read-only, no
+/// excluded area and no privilege escalation (it reads items, by design).
 pub fn dynamodb_read() -> Result<PermissionSet, PermissionSetError> {
     PermissionSet::builder("aws:dynamodb-read", "1.0.0")
         .description("Query and get items from the tables you configure.")
+        .claims([
+            Guarantee::ReadOnly,
+            Guarantee::NoExcludedArea,
+            Guarantee::NoPrivilegeEscalation,
+        ])
         .parameter(Parameter::list(
             "Tables",
             "The tables agents may read.",
@@ -54,10 +66,16 @@ pub fn dynamodb_read() -> Result<PermissionSet, PermissionSetError> {
         .build()
 }
 
-/// `aws:ec2-operator`: describe instances; start and stop with step-up.
+/// `aws:ec2-operator`: describe instances; start and stop with step-up. Claims no excluded
+/// area, no privilege escalation and no data reads (starting and stopping are writes).
 pub fn ec2_operator() -> Result<PermissionSet, PermissionSetError> {
     PermissionSet::builder("aws:ec2-operator", "1.0.0")
         .description("See instances; start and stop them after a second approval.")
+        .claims([
+            Guarantee::NoExcludedArea,
+            Guarantee::NoPrivilegeEscalation,
+            Guarantee::NoDataReads,
+        ])
         .grant(Grant::new(
             "DescribeInstances",
             Area::Compute,

@@ -4,11 +4,15 @@
 
 use iam_policy::{Condition, ConditionOperator, ConditionValue, OperatorKind};
 
-use crate::{Area, Grant, Parameter, ParameterRule, PermissionSet, PermissionSetError};
+use crate::{Area, Grant, Guarantee, Parameter, ParameterRule, PermissionSet, PermissionSetError};
 
 /// `orchestrator`: deploy and operate ECS, Lambda and EC2 workloads with their S3/DynamoDB
 /// data and CloudWatch telemetry. `iam:PassRole` is limited to roles under `{{PassRolePath}}`
 /// and to the services that run workloads.
+///
+/// Claims no excluded area and no privilege escalation. The second depends on the values: a
+/// `PassRolePath` of `/` passes every role, which with `RunTask` or `RunInstances` is an
+/// escalation path, so rendering with it is refused.
 pub fn orchestrator() -> Result<PermissionSet, PermissionSetError> {
     let passed_to = Condition::default().with(
         ConditionOperator::new(OperatorKind::StringEquals),
@@ -21,6 +25,7 @@ pub fn orchestrator() -> Result<PermissionSet, PermissionSetError> {
     );
     PermissionSet::builder("orchestrator", "1.0.0")
         .description("Build, deploy and operate application workloads; no IAM user management, billing or Organizations, and no way to escalate its own privileges.")
+        .claims([Guarantee::NoExcludedArea, Guarantee::NoPrivilegeEscalation])
         .parameter(
             Parameter::single(
                 "PassRolePath",

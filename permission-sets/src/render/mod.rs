@@ -52,7 +52,9 @@ pub const SESSION_POLICY_LIMIT: usize = 2048;
 
 impl PermissionSet {
     /// Renders one statement per grant (split when a grant alone exceeds the quota) and packs
-    /// them into as few documents as fit the target's quota.
+    /// them into as few documents as fit the target's quota. The claimed guarantees are
+    /// checked on the result ([`check_claims`](Self::check_claims)): the customer's values can
+    /// break one that held for the sample values.
     pub fn render(
         &self,
         values: &ParameterValues,
@@ -96,6 +98,7 @@ impl PermissionSet {
         for doc in &documents {
             check_valid(doc, target.kind())?;
         }
+        self.check_claims(&documents, &managed_policy_arns)?;
         Ok(Rendered {
             documents,
             managed_policy_arns,
@@ -105,7 +108,7 @@ impl PermissionSet {
     /// A session policy for `AssumeRole`'s `Policy` parameter: the grants named in `grant_ids`
     /// (all when `None`), so one session gets less than the role may do. The result must fit
     /// STS's 2,048-character limit. Managed policies are not included: pass their ARNs as
-    /// `PolicyArns`.
+    /// `PolicyArns`. The claimed guarantees are checked on the session policy.
     pub fn session_policy(
         &self,
         values: &ParameterValues,
@@ -132,6 +135,7 @@ impl PermissionSet {
             });
         }
         check_valid(&doc, PolicyKind::SessionPolicy)?;
+        self.check_claims(std::slice::from_ref(&doc), &[])?;
         Ok(doc)
     }
 
@@ -151,7 +155,8 @@ impl PermissionSet {
         })
     }
 
-    fn statements(
+    /// One statement per grant (those in `only`, or all), with `values` filled in.
+    pub(crate) fn statements(
         &self,
         values: &ParameterValues,
         only: Option<&[&str]>,

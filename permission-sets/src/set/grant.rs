@@ -1,5 +1,7 @@
 //! `Grant`: one line of a permission set, with the area it belongs to and why it is there.
 
+mod check;
+
 use iam_policy::{ActionPattern, Condition};
 
 use crate::{Area, Catalog, PermissionSetError};
@@ -17,13 +19,25 @@ pub enum Access {
 /// One grant: actions on resources (optionally under conditions), its area, a one-line
 /// justification the customer reads, and whether its actions need a second approval.
 ///
+/// The declared area must be the catalog's area ([`area_of`](crate::area_of)) of every action
+/// the patterns expand to, and the excluded area is refused unless the grant opts in with
+/// [`allow_excluded`](Grant::allow_excluded), saying why; [`check`](Grant::check) (run by
+/// [`PermissionSetBuilder::build`](crate::PermissionSetBuilder::build)) enforces both.
+///
 /// ```
-/// use permission_sets::{Area, Grant};
-/// let grant = Grant::new("ReadObjects", Area::Storage, ["s3:GetObject"], "Read build artefacts.")
-///     .unwrap()
+/// use permission_sets::{Area, Catalog, Grant};
+/// let grant = Grant::new("ReadObjects", Area::Storage, ["s3:GetObject"], "Read build artefacts.")?
 ///     .on(["arn:aws:s3:::{{Buckets}}/*"]);
 /// assert_eq!(grant.resources, ["arn:aws:s3:::{{Buckets}}/*"]);
 /// assert!(!grant.step_up);
+/// assert!(grant.check(Catalog::aws()).is_ok());
+///
+/// // Cost Explorer is billing, in the excluded area: refused unless the grant opts in.
+/// let costs = Grant::new("Costs", Area::Excluded, ["ce:GetCostAndUsage"], "Show savings.")?;
+/// assert!(costs.check(Catalog::aws()).is_err());
+/// let costs = costs.allow_excluded("Reads the bill to confirm savings; it never changes it.")?;
+/// assert!(costs.check(Catalog::aws()).is_ok());
+/// # Ok::<(), permission_sets::PermissionSetError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Grant {
@@ -42,6 +56,10 @@ pub struct Grant {
     pub justification: String,
     /// True when using these actions needs a second approval (step-up) in the vendor's product.
     pub step_up: bool,
+    /// Why the vendor needs actions from the excluded area, when the grant opts in (never
+    /// blank; set only by [`allow_excluded`](Grant::allow_excluded)).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    excluded_area_justification: Option<String>,
 }
 
 impl Grant {
@@ -89,6 +107,7 @@ impl Grant {
             condition: None,
             justification: justification.to_owned(),
             step_up: false,
+            excluded_area_justification: None,
         })
     }
 
@@ -127,5 +146,28 @@ impl Grant {
     pub fn step_up(mut self) -> Grant {
         self.step_up = true;
         self
+    }
+
+    /// Opts the grant in to the excluded area ([`Area::Excluded`]: IAM user, credential and
+    /// policy management, billing, Organizations, audit-trail changes), which is otherwise
+    /// refused. `why` says, for the customer, why the vendor needs it; it shows in the "why
+    /// each line" table. The grant must declare [`Area::Excluded`].
+    ///
+    /// A blank `why` is refused.
+    pub fn allow_excluded(mut self, why: &str) -> Result<Grant, PermissionSetError> {
+        if why.trim().is_empty() {
+            return Err(PermissionSetError::invalid(
+                "excluded-area justification",
+                &self.id,
+                "a grant that opts in to the excluded area says why the vendor needs it",
+            ));
+        }
+        self.excluded_area_justification = Some(why.to_owned());
+        Ok(self)
+    }
+
+    /// Why the grant opts in to the excluded area, when it does.
+    pub fn excluded_area_justification(&self) -> Option<&str> {
+        self.excluded_area_justification.as_deref()
     }
 }

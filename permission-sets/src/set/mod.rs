@@ -1,20 +1,21 @@
 //! `PermissionSet`: a named, versioned set of grants and managed policies, with the
 //! parameters a customer fills in.
 
+mod claims;
 mod grant;
 mod parameter;
 mod reference;
 
 pub use grant::{Access, Grant};
 pub use parameter::{Parameter, ParameterRule, ParameterValues};
-pub use reference::PermissionSetRef;
 pub(crate) use parameter::{render_resource, resolve};
+pub use reference::PermissionSetRef;
 
 use std::collections::BTreeMap;
 
 use iam_policy::Arn;
 
-use crate::PermissionSetError;
+use crate::{Guarantee, PermissionSetError};
 
 /// An AWS managed policy attached by ARN, with why.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -25,20 +26,33 @@ pub struct ManagedPolicy {
     pub justification: String,
 }
 
-/// A named, versioned permission set.
+/// A named, versioned permission set, with the guarantees it claims.
 ///
 /// ```
-/// use permission_sets::{Area, Grant, Parameter, ParameterRule, ParameterValues, PermissionSet, PolicyTarget};
+/// use permission_sets::{
+///     Area, Grant, Guarantee, Parameter, ParameterRule, ParameterValues, PermissionSet,
+///     PermissionSetError, PolicyTarget,
+/// };
 /// let set = PermissionSet::builder("acme:artefacts", "1.0.0")
 ///     .description("Read and write build artefacts.")
 ///     .parameter(Parameter::single("Bucket", "The artefact bucket.", ParameterRule::BucketName))
-///     .grant(Grant::new("Artefacts", Area::Storage, ["s3:GetObject", "s3:PutObject"], "Store builds.")
-///         .unwrap()
+///     .grant(Grant::new("Artefacts", Area::Storage, ["s3:GetObject", "s3:PutObject"], "Store builds.")?
 ///         .on(["arn:aws:s3:::{{Bucket}}/*"]))
-///     .build()
-///     .unwrap();
-/// let rendered = set.render(&ParameterValues::new().set("Bucket", "acme-builds"), PolicyTarget::ManagedPolicies).unwrap();
+///     .claims([Guarantee::NoExcludedArea, Guarantee::NoPrivilegeEscalation])
+///     .build()?;
+/// assert_eq!(set.claims(), [Guarantee::NoExcludedArea, Guarantee::NoPrivilegeEscalation]);
+/// let rendered = set.render(&ParameterValues::new().set("Bucket", "acme-builds"), PolicyTarget::ManagedPolicies)?;
 /// assert!(rendered.documents[0].to_json().contains("arn:aws:s3:::acme-builds/*"));
+///
+/// // A claim the audit disproves is refused, naming the grant and the action.
+/// let error = PermissionSet::builder("acme:artefacts", "1.0.0")
+///     .grant(Grant::new("Artefacts", Area::Storage, ["s3:PutObject"], "Store builds.")?)
+///     .claims([Guarantee::ReadOnly])
+///     .build()
+///     .unwrap_err();
+/// assert!(matches!(error, PermissionSetError::ClaimDisproved { guarantee: Guarantee::ReadOnly, .. }));
+/// assert!(error.to_string().contains("grant `Artefacts` allows s3:PutObject"));
+/// # Ok::<(), PermissionSetError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct PermissionSet {
@@ -48,6 +62,7 @@ pub struct PermissionSet {
     parameters: Vec<Parameter>,
     grants: Vec<Grant>,
     managed_policies: Vec<ManagedPolicy>,
+    claims: Vec<Guarantee>,
 }
 
 impl PermissionSet {
@@ -64,6 +79,7 @@ impl PermissionSet {
                 parameters: Vec::new(),
                 grants: Vec::new(),
                 managed_policies: Vec::new(),
+                claims: Vec::new(),
             },
             managed_errors: Vec::new(),
         }
@@ -102,6 +118,12 @@ impl PermissionSet {
     /// The managed policies attached by ARN.
     pub fn managed_policies(&self) -> &[ManagedPolicy] {
         &self.managed_policies
+    }
+
+    /// The guarantees the set claims, sorted, each once; [`build`](PermissionSetBuilder::build)
+    /// and every rendering check them with the [`audit`](crate::audit).
+    pub fn claims(&self) -> &[Guarantee] {
+        &self.claims
     }
 
     /// Values that satisfy every parameter, for checks and previews: defaults, or a sample
@@ -154,6 +176,19 @@ impl PermissionSetBuilder {
         self
     }
 
+    /// Claims guarantees (added to any claimed before). [`build`](Self::build) refuses the set
+    /// when the audit of its documents (with [sample values](PermissionSet::sample_values))
+    /// disproves one, or when the set attaches managed policies, whose statements the audit
+    /// cannot see; [`render`](PermissionSet::render) and
+    /// [`session_policy`](PermissionSet::session_policy) check them again with the customer's
+    /// values, which can matter (a `PassRole` path of `/` passes every role).
+    pub fn claims(mut self, guarantees: impl IntoIterator<Item = Guarantee>) -> Self {
+        self.set.claims.extend(guarantees);
+        self.set.claims.sort();
+        self.set.claims.dedup();
+        self
+    }
+
     /// Attaches a managed policy by ARN.
     pub fn managed_policy(mut self, arn: &str, justification: &str) -> Self {
         match arn.parse::<Arn>() {
@@ -173,9 +208,11 @@ impl PermissionSetBuilder {
         self
     }
 
-    /// Checks and returns the set: name and version rules, unique grant ids, every action
-    /// known to the catalog (typos such as `s3:GetObjects` are refused with a suggestion),
-    /// placeholders that name declared parameters, resources that render to valid patterns.
+    /// Checks and returns the set: name and version rules, unique grant ids, every grant's
+    /// [`check`](Grant::check) (actions known to the catalog, typos such as `s3:GetObjects`
+    /// refused with a suggestion; declared areas that are the catalog's; the excluded area
+    /// only with an opt-in), placeholders that name declared parameters, resources that render
+    /// to valid patterns, and the claimed guarantees, audited with sample values.
     pub fn build(self) -> Result<PermissionSet, PermissionSetError> {
         let mut set = self.set;
         if let Some(error) = self.managed_errors.into_iter().next() {
@@ -214,9 +251,7 @@ impl PermissionSetBuilder {
         }
         let catalog = crate::Catalog::aws();
         for grant in &set.grants {
-            for action in &grant.actions {
-                catalog.check(action)?;
-            }
+            grant.check(catalog)?;
         }
         let samples: BTreeMap<String, Vec<String>> =
             resolve(&set.parameters, &set.sample_values())?;
@@ -225,6 +260,7 @@ impl PermissionSetBuilder {
                 render_resource(resource, &samples)?;
             }
         }
+        set.check_claims_with(&set.sample_values())?;
         Ok(set)
     }
 }

@@ -44,6 +44,6 @@ cat > aws-dynamodb-read-Permissions.json <<'JSON'
 }
 JSON
 
-aws iam create-role --role-name aws-dynamodb-read --description 'Lets arn:aws:iam::999988887777:root assume this role with the External ID it was given, for aws:dynamodb-read 1.0.0: Query and get items from the tables you configure.' --max-session-duration 3600 --assume-role-policy-document file://trust-policy.json
+aws iam create-role --role-name aws-dynamodb-read --description 'Lets arn:aws:iam::999988887777:root assume this role with the External ID it was given, for aws:dynamodb-read@1.0.0: Query and get items from the tables you configure.' --max-session-duration 3600 --assume-role-policy-document file://trust-policy.json
 aws iam put-role-policy --role-name aws-dynamodb-read --policy-name Permissions --policy-document file://aws-dynamodb-read-Permissions.json
 aws iam get-role --role-name aws-dynamodb-read --query Role.Arn --output text

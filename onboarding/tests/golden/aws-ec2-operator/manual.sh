@@ -54,6 +54,6 @@ cat > aws-ec2-operator-Permissions.json <<'JSON'
 }
 JSON
 
-aws iam create-role --role-name aws-ec2-operator --description 'Lets arn:aws:iam::999988887777:root assume this role with the External ID it was given, for aws:ec2-operator 1.0.0: See instances; start and stop them after a second approval.' --max-session-duration 3600 --assume-role-policy-document file://trust-policy.json
+aws iam create-role --role-name aws-ec2-operator --description 'Lets arn:aws:iam::999988887777:root assume this role with the External ID it was given, for aws:ec2-operator@1.0.0: See instances; start and stop them after a second approval.' --max-session-duration 3600 --assume-role-policy-document file://trust-policy.json
 aws iam put-role-policy --role-name aws-ec2-operator --policy-name Permissions --policy-document file://aws-ec2-operator-Permissions.json
 aws iam get-role --role-name aws-ec2-operator --query Role.Arn --output text

@@ -1,4 +1,4 @@
-# The IAM role arn:aws:iam::999988887777:root assumes to reach this account (aws:s3-read 1.0.0).
+# The IAM role arn:aws:iam::999988887777:root assumes to reach this account (aws:s3-read@1.0.0).
 # Why each permission is there: see the permission set's explanation.
 # Remove the access with `terraform destroy`.
 
@@ -92,7 +92,7 @@ locals {
 
 resource "aws_iam_role" "connector" {
   name = var.role_name
-  description = "Lets arn:aws:iam::999988887777:root assume this role with the External ID it was given, for aws:s3-read 1.0.0: Get and list objects in the buckets you configure."
+  description = "Lets arn:aws:iam::999988887777:root assume this role with the External ID it was given, for aws:s3-read@1.0.0: Get and list objects in the buckets you configure."
   max_session_duration = 3600
   assume_role_policy = jsonencode(local.trust_policy)
 }

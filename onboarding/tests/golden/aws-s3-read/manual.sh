@@ -53,6 +53,6 @@ cat > aws-s3-read-Permissions.json <<'JSON'
 }
 JSON
 
-aws iam create-role --role-name aws-s3-read --description 'Lets arn:aws:iam::999988887777:root assume this role with the External ID it was given, for aws:s3-read 1.0.0: Get and list objects in the buckets you configure.' --max-session-duration 3600 --assume-role-policy-document file://trust-policy.json
+aws iam create-role --role-name aws-s3-read --description 'Lets arn:aws:iam::999988887777:root assume this role with the External ID it was given, for aws:s3-read@1.0.0: Get and list objects in the buckets you configure.' --max-session-duration 3600 --assume-role-policy-document file://trust-policy.json
 aws iam put-role-policy --role-name aws-s3-read --policy-name Permissions --policy-document file://aws-s3-read-Permissions.json
 aws iam get-role --role-name aws-s3-read --query Role.Arn --output text

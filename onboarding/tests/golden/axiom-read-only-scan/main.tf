@@ -1,4 +1,4 @@
-# The IAM role arn:aws:iam::999988887777:root assumes to reach this account (axiom:read-only-scan 1.0.0).
+# The IAM role arn:aws:iam::999988887777:root assumes to reach this account (axiom:read-only-scan@1.0.0).
 # Why each permission is there: see the permission set's explanation.
 # Remove the access with `terraform destroy`.
 
@@ -163,7 +163,7 @@ locals {
 
 resource "aws_iam_role" "connector" {
   name = var.role_name
-  description = "Lets arn:aws:iam::999988887777:root assume this role with the External ID it was given, for axiom:read-only-scan 1.0.0: Read-only inventory, posture and cost scan: no write, no delete, no modify."
+  description = "Lets arn:aws:iam::999988887777:root assume this role with the External ID it was given, for axiom:read-only-scan@1.0.0: Read-only inventory, posture and cost scan: no write, no delete, no modify."
   max_session_duration = 3600
   assume_role_policy = jsonencode(local.trust_policy)
 }

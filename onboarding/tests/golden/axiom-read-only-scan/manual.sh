@@ -133,6 +133,6 @@ cat > axiom-read-only-scan-Permissions.json <<'JSON'
 }
 JSON
 
-aws iam create-role --role-name axiom-read-only-scan --description 'Lets arn:aws:iam::999988887777:root assume this role with the External ID it was given, for axiom:read-only-scan 1.0.0: Read-only inventory, posture and cost scan: no write, no delete, no modify.' --max-session-duration 3600 --assume-role-policy-document file://trust-policy.json
+aws iam create-role --role-name axiom-read-only-scan --description 'Lets arn:aws:iam::999988887777:root assume this role with the External ID it was given, for axiom:read-only-scan@1.0.0: Read-only inventory, posture and cost scan: no write, no delete, no modify.' --max-session-duration 3600 --assume-role-policy-document file://trust-policy.json
 aws iam put-role-policy --role-name axiom-read-only-scan --policy-name Permissions --policy-document file://axiom-read-only-scan-Permissions.json
 aws iam get-role --role-name axiom-read-only-scan --query Role.Arn --output text

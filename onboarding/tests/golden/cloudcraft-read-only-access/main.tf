@@ -1,4 +1,4 @@
-# The IAM role arn:aws:iam::999988887777:root assumes to reach this account (cloudcraft:read-only-access 1.0.0).
+# The IAM role arn:aws:iam::999988887777:root assumes to reach this account (cloudcraft:read-only-access@1.0.0).
 # Why each permission is there: see the permission set's explanation.
 # Remove the access with `terraform destroy`.
 
@@ -58,7 +58,7 @@ locals {
 
 resource "aws_iam_role" "connector" {
   name = var.role_name
-  description = "Lets arn:aws:iam::999988887777:root assume this role with the External ID it was given, for cloudcraft:read-only-access 1.0.0: Visualize the live environment: read-only access to every AWS service, through AWS's own managed policy."
+  description = "Lets arn:aws:iam::999988887777:root assume this role with the External ID it was given, for cloudcraft:read-only-access@1.0.0: Visualize the live environment: read-only access to every AWS service, through AWS's own managed policy."
   max_session_duration = 3600
   assume_role_policy = jsonencode(local.trust_policy)
 }

@@ -25,6 +25,6 @@ cat > trust-policy.json <<'JSON'
 }
 JSON
 
-aws iam create-role --role-name cloudcraft-read-only-access --description "Lets arn:aws:iam::999988887777:root assume this role with the External ID it was given, for cloudcraft:read-only-access 1.0.0: Visualize the live environment: read-only access to every AWS service, through AWS's own managed policy." --max-session-duration 3600 --assume-role-policy-document file://trust-policy.json
+aws iam create-role --role-name cloudcraft-read-only-access --description "Lets arn:aws:iam::999988887777:root assume this role with the External ID it was given, for cloudcraft:read-only-access@1.0.0: Visualize the live environment: read-only access to every AWS service, through AWS's own managed policy." --max-session-duration 3600 --assume-role-policy-document file://trust-policy.json
 aws iam attach-role-policy --role-name cloudcraft-read-only-access --policy-arn arn:aws:iam::aws:policy/ReadOnlyAccess
 aws iam get-role --role-name cloudcraft-read-only-access --query Role.Arn --output text

@@ -1,4 +1,4 @@
-# The IAM role arn:aws:iam::999988887777:root assumes to reach this account (doit:cloudflow-example 1.0.0).
+# The IAM role arn:aws:iam::999988887777:root assumes to reach this account (doit:cloudflow-example@1.0.0).
 # Why each permission is there: see the permission set's explanation.
 # Remove the access with `terraform destroy`.
 
@@ -73,7 +73,7 @@ locals {
 
 resource "aws_iam_role" "connector" {
   name = var.role_name
-  description = "Lets arn:aws:iam::999988887777:root assume this role with the External ID it was given, for doit:cloudflow-example 1.0.0: AWS managed policies plus extra allowed actions."
+  description = "Lets arn:aws:iam::999988887777:root assume this role with the External ID it was given, for doit:cloudflow-example@1.0.0: AWS managed policies plus extra allowed actions."
   max_session_duration = 3600
   assume_role_policy = jsonencode(local.trust_policy)
 }

@@ -43,7 +43,7 @@ cat > doit-cloudflow-example-Permissions.json <<'JSON'
 }
 JSON
 
-aws iam create-role --role-name doit-cloudflow-example --description 'Lets arn:aws:iam::999988887777:root assume this role with the External ID it was given, for doit:cloudflow-example 1.0.0: AWS managed policies plus extra allowed actions.' --max-session-duration 3600 --assume-role-policy-document file://trust-policy.json
+aws iam create-role --role-name doit-cloudflow-example --description 'Lets arn:aws:iam::999988887777:root assume this role with the External ID it was given, for doit:cloudflow-example@1.0.0: AWS managed policies plus extra allowed actions.' --max-session-duration 3600 --assume-role-policy-document file://trust-policy.json
 aws iam put-role-policy --role-name doit-cloudflow-example --policy-name Permissions --policy-document file://doit-cloudflow-example-Permissions.json
 aws iam attach-role-policy --role-name doit-cloudflow-example --policy-arn arn:aws:iam::aws:policy/AmazonEC2ReadOnlyAccess
 aws iam get-role --role-name doit-cloudflow-example --query Role.Arn --output text

@@ -184,6 +184,6 @@ cat > orchestrator-Permissions.json <<'JSON'
 }
 JSON
 
-aws iam create-role --role-name orchestrator --description 'Lets arn:aws:iam::999988887777:root assume this role with the External ID it was given, for orchestrator 1.0.0: Build, deploy and operate application workloads; no IAM user management, billing or Organizations, and no way to escalate its own privileges.' --max-session-duration 3600 --assume-role-policy-document file://trust-policy.json
+aws iam create-role --role-name orchestrator --description 'Lets arn:aws:iam::999988887777:root assume this role with the External ID it was given, for orchestrator@1.0.0: Build, deploy and operate application workloads; no IAM user management, billing or Organizations, and no way to escalate its own privileges.' --max-session-duration 3600 --assume-role-policy-document file://trust-policy.json
 aws iam put-role-policy --role-name orchestrator --policy-name Permissions --policy-document file://orchestrator-Permissions.json
 aws iam get-role --role-name orchestrator --query Role.Arn --output text
