@@ -58,17 +58,15 @@ fn events() -> Vec<(&'static str, ConnectionEvent)> {
         ),
         ("refresh_succeeded", ConnectionEvent::RefreshSucceeded),
         (
-            "refresh_failed_retryable",
+            "refresh_failed_throttled",
             ConnectionEvent::RefreshFailed {
                 diagnosis: diagnosis(DiagnosisCode::Throttled),
-                retryable: true,
             },
         ),
         (
-            "refresh_failed_final",
+            "refresh_failed_vendor_side",
             ConnectionEvent::RefreshFailed {
                 diagnosis: diagnosis(DiagnosisCode::StsError),
-                retryable: false,
             },
         ),
         (
@@ -155,7 +153,7 @@ fn path_to(name: &str) -> Vec<ConnectionEvent> {
         "degraded" => vec![
             submit(ROLE),
             event("verification_succeeded"),
-            event("refresh_failed_retryable"),
+            event("refresh_failed_throttled"),
         ],
         "disconnected" => vec![
             submit(ROLE),
@@ -186,15 +184,15 @@ const ACCEPTED: &[(&str, &str, &str)] = &[
     ("verifying", "disconnect_requested", "disconnected"),
     ("verifying", "remove_requested", "removed"),
     ("active", "refresh_succeeded", "active"),
-    ("active", "refresh_failed_retryable", "degraded"),
-    ("active", "refresh_failed_final", "disconnected"),
+    ("active", "refresh_failed_throttled", "degraded"),
+    ("active", "refresh_failed_vendor_side", "degraded"),
     ("active", "access_revoked", "disconnected"),
     ("active", "rotation_started", "active"),
     ("active", "disconnect_requested", "disconnected"),
     ("active", "remove_requested", "removed"),
     ("degraded", "refresh_succeeded", "active"),
-    ("degraded", "refresh_failed_retryable", "degraded"),
-    ("degraded", "refresh_failed_final", "disconnected"),
+    ("degraded", "refresh_failed_throttled", "degraded"),
+    ("degraded", "refresh_failed_vendor_side", "degraded"),
     ("degraded", "access_revoked", "disconnected"),
     ("degraded", "rotation_started", "degraded"),
     ("degraded", "disconnect_requested", "disconnected"),
@@ -426,7 +424,7 @@ fn degraded_keeps_the_time_trouble_started_and_disconnected_says_why() {
         (Timestamp(3), DiagnosisCode::Throttled, "THROTTLED happened")
     );
     let still = degraded
-        .apply(event("refresh_failed_retryable"), Timestamp(500))
+        .apply(event("refresh_failed_throttled"), Timestamp(500))
         .unwrap();
     assert_eq!(still.state(), ConnectionState::Degraded);
     assert_eq!(still.state_since(), Timestamp(3));
@@ -457,7 +455,7 @@ fn time_never_moves_backwards() {
     assert_eq!(active.updated_at(), Timestamp(2));
     // A skewed clock: the event is accepted at the record's last update time.
     let degraded = active
-        .apply(event("refresh_failed_retryable"), Timestamp(-50))
+        .apply(event("refresh_failed_throttled"), Timestamp(-50))
         .unwrap();
     assert_eq!(degraded.updated_at(), Timestamp(2));
     assert_eq!(degraded.state_since(), Timestamp(2));
@@ -941,7 +939,6 @@ async fn apply_event_skips_writes_that_change_nothing_but_bookkeeping() {
     let same = apply_event(&store, degraded.id(), Timestamp(60), 3, |_| {
         Ok(ConnectionEvent::RefreshFailed {
             diagnosis: again.clone(),
-            retryable: true,
         })
     })
     .await
@@ -955,7 +952,6 @@ async fn apply_event_skips_writes_that_change_nothing_but_bookkeeping() {
         apply_event(&store, degraded.id(), Timestamp(70), 1, |_| {
             Ok(ConnectionEvent::RefreshFailed {
                 diagnosis: other.clone(),
-                retryable: true,
             })
         })
         .await,
@@ -977,7 +973,6 @@ async fn apply_event_skips_writes_that_change_nothing_but_bookkeeping() {
     let skipped = apply_event(&store, degraded.id(), Timestamp(80), 3, |_| {
         Ok(ConnectionEvent::RefreshFailed {
             diagnosis: again.clone(),
-            retryable: true,
         })
     })
     .await
@@ -986,7 +981,6 @@ async fn apply_event_skips_writes_that_change_nothing_but_bookkeeping() {
     let written = apply_event(&store, degraded.id(), Timestamp(90), 3, |_| {
         Ok(ConnectionEvent::RefreshFailed {
             diagnosis: other.clone(),
-            retryable: true,
         })
     })
     .await
@@ -1023,7 +1017,7 @@ fn concurrent_updates_lose_nothing() {
                                 ConnectionState::Verifying => {
                                     ConnectionEvent::VerificationSucceeded
                                 }
-                                ConnectionState::Active => event("refresh_failed_retryable"),
+                                ConnectionState::Active => event("refresh_failed_throttled"),
                                 _ => ConnectionEvent::RefreshSucceeded,
                             })
                         },
@@ -1045,7 +1039,7 @@ fn concurrent_updates_lose_nothing() {
 fn full_record() -> Connection {
     run(
         active_with_everything(),
-        &[event("rotation_started"), event("refresh_failed_retryable")],
+        &[event("rotation_started"), event("refresh_failed_throttled")],
     )
 }
 

@@ -723,3 +723,83 @@ async fn scoped_sessions_are_their_own_sessions() {
             .is_err()
     );
 }
+
+/// A refresh that fails through the vendor's own fault (its keys, its expired token) degrades
+/// the connection and keeps valid credentials flowing; it never disconnects the customer.
+#[tokio::test]
+async fn a_vendor_side_refresh_error_does_not_disconnect_the_customer() {
+    let w = world();
+    let id = w.active("acme").await;
+    w.connector.credentials(&id).await.unwrap();
+    for (n, error) in [
+        ProviderError::new(
+            ProviderErrorKind::Other,
+            "The security token included in the request is invalid.",
+        )
+        .with_code("InvalidClientTokenId"),
+        ProviderError::new(
+            ProviderErrorKind::ExpiredToken,
+            "The vendor's token expired.",
+        ),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        // Into the advisory window of the current credentials.
+        w.clock
+            .advance(Duration::from_secs(if n == 0 { 50 * 60 } else { 5 * 60 }));
+        w.sts.fail_next(error.clone());
+        let credentials = w.connector.credentials(&id).await;
+        let stored = w.stored(&id).await;
+        assert_eq!(stored.state(), ConnectionState::Degraded, "{error}");
+        assert_eq!(
+            stored.last_diagnosis().unwrap().code(),
+            DiagnosisCode::from(error.kind)
+        );
+        let credentials = credentials.unwrap();
+        assert!(
+            !credentials.is_expired_at(w.clock.now()),
+            "the old credentials still serve"
+        );
+    }
+    // The vendor fixes its side: the next refresh recovers.
+    w.clock.advance(Duration::from_secs(5 * 60));
+    w.connector.credentials(&id).await.unwrap();
+    assert_eq!(w.stored(&id).await.state(), ConnectionState::Active);
+}
+
+/// STS deactivated in the region for the customer's account is the customer's to fix: the
+/// connection disconnects.
+#[tokio::test]
+async fn a_disabled_region_disconnects() {
+    let w = world();
+    let pending = w
+        .connector
+        .create(
+            NewConnection::new("acme".parse().unwrap())
+                .with_regions(["eu-west-1".parse().unwrap()]),
+        )
+        .await
+        .unwrap();
+    w.sts
+        .create_role(
+            role(),
+            trust(pending.external_id()),
+            Duration::from_secs(3600),
+        )
+        .unwrap();
+    w.connector.submit_role(pending.id(), role()).await.unwrap();
+    w.connector.credentials(pending.id()).await.unwrap();
+    w.sts.disable_region(
+        &"111122223333".parse().unwrap(),
+        &"eu-west-1".parse().unwrap(),
+    );
+    w.clock.advance(Duration::from_secs(3600));
+    assert!(w.connector.credentials(pending.id()).await.is_err());
+    let stored = w.stored(pending.id()).await;
+    assert_eq!(stored.state(), ConnectionState::Disconnected);
+    assert_eq!(
+        stored.last_diagnosis().unwrap().code(),
+        DiagnosisCode::RegionDisabled
+    );
+}

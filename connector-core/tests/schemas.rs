@@ -26,7 +26,10 @@ fn assert_prose(schema: serde_json::Value) {
     assert!(texts.len() > 5, "{schema:#}");
     for text in texts {
         for code in ["```", "assert", "let ", "use connector_core", "| ---"] {
-            assert!(!text.contains(code), "a description holds code ({code:?}): {text}");
+            assert!(
+                !text.contains(code),
+                "a description holds code ({code:?}): {text}"
+            );
         }
     }
 }
@@ -60,7 +63,14 @@ fn the_state_is_one_flat_word() {
         .collect();
     assert_eq!(
         words,
-        ["pending", "verifying", "active", "degraded", "disconnected", "removed"]
+        [
+            "pending",
+            "verifying",
+            "active",
+            "degraded",
+            "disconnected",
+            "removed"
+        ]
     );
     // Unknown fields are refused, not dropped.
     let mut extra = json.clone();

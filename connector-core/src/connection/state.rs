@@ -7,24 +7,26 @@
 //!  +---------+ <---------------- +-----------+                    +--------+              |
 //!              VerificationFailed  |   ^   ^                        |    ^                |
 //!                                  +---+   |          RefreshFailed |    | Refresh-       |
-//!        RoleSubmitted (a new ARN),        |           (retryable)  v    | Succeeded      |
+//!        RoleSubmitted (a new ARN),        |                        v    | Succeeded      |
 //!        VerificationInconclusive          |                     +----------+             |
 //!                                          |                     | Degraded |             |
 //!                                          |                     +----------+             |
 //!                                          |                          |                   |
 //!                       ReconnectRequested |                          |  AccessRevoked or |
-//!                        (maybe a new ARN) |                          |  RefreshFailed    |
-//!                                          |                          v  (not retryable)  |
+//!                        (maybe a new ARN) |                          |                   |
+//!                                          |                          v                   |
 //!                                          |                  +--------------+            |
 //!                                          +----------------- | Disconnected | <----------+
 //!                                                             +--------------+
 //!
-//!  The AccessRevoked / RefreshFailed (not retryable) edges leave both Active and Degraded.
+//!  The AccessRevoked edges leave both Active and Degraded. A failed refresh degrades, whatever
+//!  its cause, unless the customer's side refused (AccessRevoked): a fault of the vendor's
+//!  (its own credentials, a session policy STS rejects) never disconnects a customer.
 //!  Self loops that keep the state:
 //!    Verifying:    RoleSubmitted (the customer corrected the ARN), VerificationInconclusive
 //!                  (the test reached no verdict: throttled, timed out; retry later).
 //!    Active:       RefreshSucceeded, RotationStarted, RotationCompleted.
-//!    Degraded:     RefreshFailed (retryable; `state_since` is kept), RotationStarted,
+//!    Degraded:     RefreshFailed (`state_since` is kept), RotationStarted,
 //!                  RotationCompleted.
 //!    Disconnected: RotationCompleted (the customer moved to the new External ID first).
 //!  DisconnectRequested: Pending, Verifying, Active, Degraded -> Disconnected.
@@ -52,8 +54,7 @@ use super::Diagnosis;
 /// | `Verifying` | `VerificationFailed` | `Pending` |
 /// | `Verifying` | `VerificationInconclusive` | `Verifying` |
 /// | `Active`, `Degraded` | `RefreshSucceeded` | `Active` |
-/// | `Active`, `Degraded` | `RefreshFailed`, retryable | `Degraded` (`state_since` kept while degraded) |
-/// | `Active`, `Degraded` | `RefreshFailed`, not retryable | `Disconnected` |
+/// | `Active`, `Degraded` | `RefreshFailed` | `Degraded` (`state_since` kept while degraded) |
 /// | `Active`, `Degraded` | `AccessRevoked` | `Disconnected` |
 /// | `Active`, `Degraded` | `RotationStarted` (none in progress) | unchanged |
 /// | `Active`, `Degraded`, `Disconnected` | `RotationCompleted` (one in progress) | unchanged |
@@ -71,7 +72,7 @@ use super::Diagnosis;
 ///     .build(Timestamp(0))?
 ///     .apply(E::RoleSubmitted { role_arn: "arn:aws:iam::111122223333:role/vendor".parse()? }, Timestamp(10))?
 ///     .apply(E::VerificationSucceeded, Timestamp(20))?
-///     .apply(E::RefreshFailed { diagnosis: throttled, retryable: true }, Timestamp(30))?;
+///     .apply(E::RefreshFailed { diagnosis: throttled }, Timestamp(30))?;
 /// assert_eq!(c.state(), ConnectionState::Degraded);
 /// assert_eq!(c.state_since(), Timestamp(30));
 /// assert_eq!(c.last_diagnosis().map(|d| d.code()), Some(DiagnosisCode::Throttled));
@@ -199,14 +200,16 @@ pub enum ConnectionEvent {
     },
     /// Credentials were refreshed.
     RefreshSucceeded,
-    /// A refresh failed; `retryable` failures degrade, others disconnect.
+    /// A refresh failed for a reason other than the customer refusing (throttling, network
+    /// trouble, or a fault on the vendor's side such as its own credentials): the connection
+    /// degrades; valid credentials may still flow.
     RefreshFailed {
         /// Why.
         diagnosis: Diagnosis,
-        /// Throttling, timeouts, network trouble.
-        retryable: bool,
     },
-    /// STS denied access: the customer revoked it.
+    /// The customer's side refused (STS denied access: the role is gone or no longer trusts
+    /// the vendor with this External ID; or STS is deactivated in the region for the
+    /// customer's account): the connection disconnects.
     AccessRevoked {
         /// Why.
         diagnosis: Diagnosis,

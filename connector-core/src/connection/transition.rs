@@ -63,19 +63,8 @@ impl Connection {
             (S::Pending | S::Verifying | S::Disconnected | S::Removed, E::RefreshSucceeded) => {
                 return refused();
             }
-            (
-                S::Active | S::Degraded,
-                E::RefreshFailed {
-                    retryable: true, ..
-                },
-            ) => S::Degraded,
-            (
-                S::Active | S::Degraded,
-                E::RefreshFailed {
-                    retryable: false, ..
-                }
-                | E::AccessRevoked { .. },
-            ) => S::Disconnected,
+            (S::Active | S::Degraded, E::RefreshFailed { .. }) => S::Degraded,
+            (S::Active | S::Degraded, E::AccessRevoked { .. }) => S::Disconnected,
             (
                 S::Pending | S::Verifying | S::Disconnected | S::Removed,
                 E::RefreshFailed { .. } | E::AccessRevoked { .. },

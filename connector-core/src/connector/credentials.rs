@@ -181,12 +181,13 @@ impl Connector {
         let now = self.now();
         let event = match session.revocation().or_else(|| session.last_error()) {
             None => ConnectionEvent::RefreshSucceeded,
-            Some(error) if error.kind.is_revocation() => ConnectionEvent::AccessRevoked {
+            Some(error) if error.kind.is_customer_refusal() => ConnectionEvent::AccessRevoked {
                 diagnosis: Diagnosis::from_provider_error(&error, now),
             },
+            // Throttling, network trouble, or the vendor's own fault: never the customer's
+            // doing, so the connection degrades and does not disconnect.
             Some(error) => ConnectionEvent::RefreshFailed {
                 diagnosis: Diagnosis::from_provider_error(&error, now),
-                retryable: error.is_retryable(),
             },
         };
         let written = apply_event(

@@ -44,9 +44,21 @@ impl ProviderErrorKind {
         )
     }
 
-    /// True when the customer has revoked access (the connection is then `Disconnected`).
+    /// True when the customer has revoked access: the credentials are dropped at once.
     pub fn is_revocation(self) -> bool {
         matches!(self, ProviderErrorKind::AccessDenied)
+    }
+
+    /// True when the customer's side refused (access revoked, or STS deactivated in the
+    /// region for the customer's account; STS API reference, `RegionDisabledException`): the
+    /// connection is then `Disconnected`. Every other failure (throttling, network, or a
+    /// fault of the vendor's such as its own credentials or a session policy STS rejects)
+    /// only degrades it.
+    pub fn is_customer_refusal(self) -> bool {
+        matches!(
+            self,
+            ProviderErrorKind::AccessDenied | ProviderErrorKind::RegionDisabled
+        )
     }
 
     /// What to do about it, in one sentence.

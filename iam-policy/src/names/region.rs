@@ -72,9 +72,15 @@ impl Region {
             ("eu-isoe-", Partition::AwsIsoE),
             ("eusc-", Partition::AwsEusc),
         ];
+        // Each partition's `regionRegex` (`^us\-gov\-\w+\-\d+$` and the like) wants a word
+        // between the prefix and the number: `us-gov-1` is not a GovCloud region.
         PREFIXES
             .iter()
-            .find(|(prefix, _)| self.0.starts_with(prefix))
+            .find(|(prefix, _)| {
+                self.0
+                    .strip_prefix(prefix)
+                    .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_lowercase()))
+            })
             .map_or(Partition::Aws, |(_, partition)| *partition)
     }
 }
@@ -161,6 +167,19 @@ mod tests {
             let region: Region = text.parse().unwrap();
             assert_eq!(region.partition(), *partition, "{text}");
             assert_eq!(region.to_string(), *text);
+        }
+    }
+
+    #[test]
+    fn a_partition_prefix_needs_a_word_before_the_number() {
+        // The SDKs' `regionRegex` (`^us\-gov\-\w+\-\d+$`, ...) does not match these.
+        for (text, expected) in [
+            ("us-gov-1", Partition::Aws),
+            ("us-isob-1", Partition::Aws),
+            ("cn-north-x-1", Partition::AwsCn),
+        ] {
+            let region: Region = text.parse().unwrap();
+            assert_eq!(region.partition(), expected, "{text}");
         }
     }
 
