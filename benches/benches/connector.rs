@@ -20,13 +20,17 @@ use trust_policy::CrossAccountTrust;
 /// Polls a future once: the warm path must be ready at once.
 fn ready<F: Future>(future: F) -> F::Output {
     let mut future = pin!(future);
-    match future.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
+    match future
+        .as_mut()
+        .poll(&mut Context::from_waker(Waker::noop()))
+    {
         Poll::Ready(output) => output,
         Poll::Pending => panic!("the warm path waited"),
     }
 }
 
-fn warm_connector() -> Result<(Connector, connector_core::ConnectionId, InMemorySts), ConnectorError> {
+fn warm_connector() -> Result<(Connector, connector_core::ConnectionId, InMemorySts), ConnectorError>
+{
     let clock = Arc::new(SystemClock);
     let sts = InMemorySts::new(
         clock.clone(),
@@ -46,7 +50,9 @@ fn warm_connector() -> Result<(Connector, connector_core::ConnectionId, InMemory
         .build()
         .map_err(|e| ConnectorError::invalid("runtime", "", e.to_string()))?;
     let id = runtime.block_on(async {
-        let pending = connector.create(NewConnection::new("acme".parse()?)).await?;
+        let pending = connector
+            .create(NewConnection::new("acme".parse()?))
+            .await?;
         let role: RoleArn = "arn:aws:iam::111122223333:role/vendor".parse()?;
         let trust = CrossAccountTrust::new(vendor, pending.external_id().clone()).policy()?;
         sts.create_role(role.clone(), trust, Duration::from_secs(43_200))
@@ -70,7 +76,9 @@ fn warm_path(c: &mut Criterion) {
 
     // The same run's references: a bare session hit, and a bare RwLock read + Arc clone.
     let request = connector_core::AssumeRoleRequest::new(
-        "arn:aws:iam::111122223333:role/vendor".parse().expect("role"),
+        "arn:aws:iam::111122223333:role/vendor"
+            .parse()
+            .expect("role"),
         "bench".parse().expect("name"),
     )
     .with_external_id("bench-external-id".parse().expect("id"));
@@ -79,7 +87,9 @@ fn warm_path(c: &mut Criterion) {
         "bench-external-id".parse().expect("id"),
     );
     let _ = sts.update_trust_policy(
-        &"arn:aws:iam::111122223333:role/vendor".parse().expect("role"),
+        &"arn:aws:iam::111122223333:role/vendor"
+            .parse()
+            .expect("role"),
         sts_role.policy().expect("policy"),
     );
     let session = CredentialSession::new(

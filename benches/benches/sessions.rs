@@ -1,18 +1,21 @@
 //! Credential session benchmarks: the cached-credential hit path against a bare `RwLock`
 //! read in the same run. Figures: benches/README.md.
 
+use std::future::Future;
 use std::hint::black_box;
+use std::pin::pin;
 use std::sync::{Arc, RwLock};
+use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
 use connector_core::{
-    AssumeRoleRequest, BoxFuture, CallerIdentity, Clock, CredentialSession, ProviderError,
-    ProviderErrorKind, RefreshPolicy, StsProvider, SystemClock, TemporaryCredentials,
-    WebIdentityRequest,
+    AssumeRoleRequest, BoxFuture, Clock, CredentialSession, ProviderError, RefreshPolicy,
+    StsProvider, SystemClock, TemporaryCredentials,
 };
 use criterion::{Criterion, criterion_group, criterion_main};
 
-/// Mints 12-hour credentials instantly.
+/// Mints credentials of the requested duration instantly (the other operations keep the
+/// trait's default: unsupported).
 #[derive(Debug)]
 struct InstantProvider;
 
@@ -26,24 +29,17 @@ impl StsProvider for InstantProvider {
                 "ASIABENCHMARK000000",
                 "secret",
                 "token",
-                SystemClock.now() + request.duration,
+                SystemClock.now() + request.duration(),
             ))
         })
     }
+}
 
-    fn assume_role_with_web_identity<'a>(
-        &'a self,
-        _: &'a WebIdentityRequest,
-    ) -> BoxFuture<'a, Result<TemporaryCredentials, ProviderError>> {
-        Box::pin(async { Err(ProviderError::new(ProviderErrorKind::Other, "unused")) })
-    }
-
-    fn caller_identity<'a>(
-        &'a self,
-        _: &'a TemporaryCredentials,
-        _: Option<&'a str>,
-    ) -> BoxFuture<'a, Result<CallerIdentity, ProviderError>> {
-        Box::pin(async { Err(ProviderError::new(ProviderErrorKind::Other, "unused")) })
+/// The output of a future that is ready when first polled, as the in-memory store's are.
+fn ready<F: Future>(future: F) -> F::Output {
+    match pin!(future).poll(&mut Context::from_waker(Waker::noop())) {
+        Poll::Ready(output) => output,
+        Poll::Pending => panic!("the in-memory store's futures are ready at once"),
     }
 }
 
@@ -52,9 +48,9 @@ fn hit_path(c: &mut Criterion) {
         "arn:aws:iam::111122223333:role/vendor"
             .parse()
             .expect("role ARN"),
-        "bench",
+        "bench".parse().expect("session name"),
     )
-    .duration(Duration::from_secs(43_200));
+    .with_duration(Duration::from_secs(43_200));
     let session = CredentialSession::new(
         Arc::new(InstantProvider),
         request,
@@ -97,24 +93,32 @@ fn resident_bytes() -> Option<u64> {
 /// connection (printed; not a timing), then times creating one more.
 fn connections_in_memory(c: &mut Criterion) {
     use connector_core::{
-        Connection, ConnectionEvent, ConnectionStore, InMemoryConnectionStore, Timestamp,
+        Connection, ConnectionEvent, ConnectionStore, InMemoryConnectionStore, PermissionSetRef,
+        Timestamp,
     };
     const COUNT: usize = 100_000;
     let before = resident_bytes();
     let store = InMemoryConnectionStore::default();
+    let regions = [
+        "us-east-1".parse().expect("region"),
+        "eu-west-1".parse().expect("region"),
+    ];
+    let set = PermissionSetRef::new("axiom:read-only-scan", "1.0.0").expect("permission set");
     for i in 0..COUNT {
-        let connection = Connection::new(
-            &format!("customer-{i:06}"),
-            &format!("Customer {i}"),
+        let connection = Connection::builder(
+            format!("customer-{i:06}").parse().expect("id"),
+            format!("ext{i:029}").parse().expect("external id"),
+        )
+        .with_display_name(format!("Customer {i}"))
+        .with_account(
             format!("{:012}", 100_000_000_000u64 + i as u64)
                 .parse()
                 .expect("account"),
-            format!("ext{i:029}").parse().expect("external id"),
-            Timestamp(1_800_000_000),
         )
-        .and_then(|c| c.with_regions(["us-east-1", "eu-west-1"]))
+        .with_regions(regions.clone())
+        .with_permission_set(set.clone())
+        .build(Timestamp(1_800_000_000))
         .expect("connection")
-        .with_permission_set("axiom:read-only-scan", "1.0.0")
         .apply(
             ConnectionEvent::RoleSubmitted {
                 role_arn: format!(
@@ -127,7 +131,7 @@ fn connections_in_memory(c: &mut Criterion) {
             Timestamp(1_800_000_001),
         )
         .expect("transition");
-        store.create(connection).expect("unique");
+        ready(store.create(&connection)).expect("unique");
     }
     if let (Some(before), Some(after)) = (before, resident_bytes()) {
         eprintln!(
@@ -139,15 +143,15 @@ fn connections_in_memory(c: &mut Criterion) {
     c.bench_function("store/create_connection_with_100k_present", |b| {
         b.iter(|| {
             next += 1;
-            let connection = Connection::new(
-                &format!("extra-{next:09}"),
-                "Extra",
-                "111122223333".parse().expect("account"),
+            let connection = Connection::builder(
+                format!("extra-{next:09}").parse().expect("id"),
                 "ext-id-123".parse().expect("external id"),
-                Timestamp(0),
             )
+            .with_display_name("Extra")
+            .with_account("111122223333".parse().expect("account"))
+            .build(Timestamp(0))
             .expect("connection");
-            store.create(connection).is_ok()
+            ready(store.create(&connection)).is_ok()
         })
     });
     black_box(&store);

@@ -88,7 +88,6 @@ impl SessionCredentialsProvider {
         };
         Ok(to_sdk(&credentials))
     }
-
 }
 
 /// SDK credentials with the same secrets and expiry.

@@ -6,9 +6,9 @@ use std::fmt;
 use aws_config::{BehaviorVersion, SdkConfig};
 use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
 use aws_sdk_sts::config::Region as SdkRegion;
-use connector_core::Region;
 use aws_smithy_types::retry::RetryConfig;
 use aws_smithy_types::timeout::TimeoutConfig;
+use connector_core::Region;
 
 use crate::AwsStsProvider;
 
@@ -18,7 +18,7 @@ use crate::AwsStsProvider;
 pub enum ConfigError {
     /// No region was given and the default chain found none.
     #[error(
-        "region: none configured; set AWS_REGION or a profile region, or call AwsStsProviderBuilder::region"
+        "region: none configured; set AWS_REGION or a profile region, or call AwsStsProviderBuilder::with_region"
     )]
     MissingRegion,
     /// The default chain's region is not a region code (the rule is `connector_core::Region`'s).
@@ -136,7 +136,10 @@ impl AwsStsProviderBuilder {
     }
 
     /// The vendor's own base credentials, which sign `AssumeRole`.
-    pub fn with_credentials_provider(mut self, provider: impl ProvideCredentials + 'static) -> Self {
+    pub fn with_credentials_provider(
+        mut self,
+        provider: impl ProvideCredentials + 'static,
+    ) -> Self {
         self.credentials = Some(SharedCredentialsProvider::new(provider));
         self
     }

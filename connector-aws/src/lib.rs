@@ -19,16 +19,21 @@
 //! ```no_run
 //! use std::sync::Arc;
 //! use connector_aws::{AwsStsProvider, SessionCredentialsProvider};
-//! use connector_core::{AssumeRoleRequest, CredentialSession, RefreshPolicy, SystemClock};
+//! use connector_core::{Connector, InMemoryConnectionStore, VendorPrincipal};
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
-//! let sts = Arc::new(AwsStsProvider::from_env().await?);
-//! let role = "arn:aws:iam::111122223333:role/vendor-access".parse()?;
-//! let request = AssumeRoleRequest::new(role, "vendor-sync")
-//!     .external_id("q3VfX0oJ8m2TzL7cRk1NwY5aHbE6dGs4".parse()?);
-//! let session = CredentialSession::new(sts, request, Arc::new(SystemClock), RefreshPolicy::default())?;
+//! let sts = AwsStsProvider::from_env().await?;          // the vendor's own credentials
+//! let connector = Connector::builder(
+//!     VendorPrincipal::account("999988887777".parse()?),
+//!     Arc::new(InMemoryConnectionStore::new()),        // a durable store in production
+//!     Arc::new(sts),
+//! )
+//! .build();
+//! // ... create, artifacts, submit_role (see connector-core) ...
 //! let base = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
-//! let s3_config = SessionCredentialsProvider::new(Arc::new(session)).sdk_config(&base);
-//! // aws_sdk_s3::Client::new(&s3_config) now works as the customer's role.
+//! let s3_config = SessionCredentialsProvider::connected(connector.session("acme".parse()?))
+//!     .sdk_config(&base);
+//! // aws_sdk_s3::Client::new(&s3_config) now works as the customer's role, while the
+//! // connection is live.
 //! # let _ = s3_config;
 //! # Ok(())
 //! # }

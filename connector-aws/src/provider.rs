@@ -4,8 +4,8 @@ use aws_config::SdkConfig;
 use aws_credential_types::Credentials;
 use aws_sdk_sts::config::Region;
 use connector_core::{
-    AssumeRoleRequest, BoxFuture, CallerIdentity, ProviderError, StsProvider,
-    TemporaryCredentials, WebIdentityRequest,
+    AssumeRoleRequest, BoxFuture, CallerIdentity, ProviderError, StsProvider, TemporaryCredentials,
+    WebIdentityRequest,
 };
 use secrecy::ExposeSecret;
 
@@ -31,13 +31,13 @@ const PROVIDER_NAME: &str = "connector-aws";
 /// let provider = AwsStsProvider::builder().with_region("us-east-1".parse()?).build().await?;
 /// let role = "arn:aws:iam::111122223333:role/vendor-access".parse()?;
 /// let external_id = "q3VfX0oJ8m2TzL7cRk1NwY5aHbE6dGs4".parse()?;
-/// let report = verify_connection(&provider, &role, &external_id, "vendor-verify", None).await;
-/// if !report.verified {
-///     for finding in &report.findings {
-///         eprintln!("{}: {} ({})", finding.code, finding.message, finding.remediation);
+/// let report = verify_connection(&provider, &role, &external_id, &"vendor-verify".parse()?, None).await;
+/// if !report.is_verified() {
+///     for finding in report.findings() {
+///         eprintln!("{}: {} ({})", finding.code(), finding.message(), finding.remediation());
 ///     }
 /// }
-/// let provider: Arc<dyn StsProvider> = Arc::new(provider); // for CredentialSession, SessionCache
+/// let provider: Arc<dyn StsProvider> = Arc::new(provider); // for a Connector
 /// # let _ = provider;
 /// # Ok(())
 /// # }
@@ -79,7 +79,9 @@ impl AwsStsProvider {
     }
 
     /// A per-call override for the request's region.
-    fn region_override(region: Option<&connector_core::Region>) -> Option<aws_sdk_sts::config::Builder> {
+    fn region_override(
+        region: Option<&connector_core::Region>,
+    ) -> Option<aws_sdk_sts::config::Builder> {
         Self::region(region).map(|region| aws_sdk_sts::config::Builder::default().region(region))
     }
 

@@ -39,9 +39,7 @@ pub(crate) fn tags(tags: &[(String, String)]) -> Result<Option<Vec<Tag>>, Provid
 }
 
 /// `PolicyArns`.
-pub(crate) fn policy_arns(
-    arns: &[connector_core::Arn],
-) -> Option<Vec<PolicyDescriptorType>> {
+pub(crate) fn policy_arns(arns: &[connector_core::Arn]) -> Option<Vec<PolicyDescriptorType>> {
     (!arns.is_empty()).then(|| {
         arns.iter()
             .map(|arn| PolicyDescriptorType::builder().arn(arn.to_string()).build())

@@ -1,5 +1,7 @@
 //! `SessionCredentialsProvider`: a session's refreshes reach the AWS SDK, on a manual clock
-//! against the in-memory STS (which enforces AWS's semantics, revocation included).
+//! against the in-memory STS (which enforces AWS's semantics, revocation included); and a
+//! `Connector`'s connected session, which stops handing the SDK credentials as soon as the
+//! connection is revoked or disconnected.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -17,15 +19,24 @@ use aws_smithy_types::config_bag::ConfigBag;
 use connector_aws::SessionCredentialsProvider;
 use connector_core::testing::InMemorySts;
 use connector_core::{
-    AssumeRoleRequest, Clock, ConnectedSession, Connection, ConnectionEvent, ConnectionState,
-    ConnectionStore, ConnectorError, CredentialSession, InMemoryConnectionStore, ManualClock,
-    ProviderErrorKind, RefreshPolicy, Timestamp,
+    AssumeRoleRequest, Clock, ConnectionId, ConnectionState, ConnectionStore, Connector,
+    ConnectorError, CredentialSession, DiagnosisCode, InMemoryConnectionStore, ManualClock,
+    NewConnection, PolicyDocument, ProviderErrorKind, RefreshPolicy, RoleArn, VendorPrincipal,
 };
-use iam_policy::RoleArn;
 use secrecy::ExposeSecret;
-use trust_policy::{CrossAccountTrust, ExternalId, VendorPrincipal};
+use trust_policy::{CrossAccountTrust, ExternalId};
 
 const HOUR: Duration = Duration::from_secs(3600);
+const VENDOR: &str = "999988887777";
+
+fn trust(external_id: &ExternalId) -> PolicyDocument {
+    CrossAccountTrust::new(
+        VendorPrincipal::account(VENDOR.parse().unwrap()),
+        external_id.clone(),
+    )
+    .policy()
+    .unwrap()
+}
 
 struct World {
     clock: ManualClock,
@@ -46,14 +57,10 @@ fn world() -> World {
         .parse()
         .unwrap();
     let external_id = ExternalId::generate().unwrap();
-    let trust = CrossAccountTrust::new(
-        VendorPrincipal::account("999988887777".parse().unwrap()),
-        external_id.clone(),
-    )
-    .policy()
-    .unwrap();
-    sts.create_role(role.clone(), trust, HOUR).unwrap();
-    let request = AssumeRoleRequest::new(role.clone(), "vendor-sync").external_id(external_id);
+    sts.create_role(role.clone(), trust(&external_id), HOUR)
+        .unwrap();
+    let request = AssumeRoleRequest::new(role.clone(), "vendor-sync".parse().unwrap())
+        .with_external_id(external_id);
     World {
         clock,
         sts,
@@ -114,56 +121,115 @@ async fn secrets_never_show_in_debug() {
     assert!(format!("{bridge:?}").contains("vendor-access"));
 }
 
+/// A connector over the world's STS and a store, and an active connection "acme" on the
+/// world's role: created, the customer's trust policy updated to its External ID, the role
+/// submitted and verified by the connection test.
+async fn connected(world: &World) -> (Connector, Arc<InMemoryConnectionStore>, ConnectionId) {
+    let store = Arc::new(InMemoryConnectionStore::new());
+    let connector = Connector::builder(
+        VendorPrincipal::account(VENDOR.parse().unwrap()),
+        store.clone(),
+        Arc::new(world.sts.clone()),
+    )
+    .with_clock(Arc::new(world.clock.clone()))
+    .build();
+    let pending = connector
+        .create(NewConnection::new("acme".parse().unwrap()))
+        .await
+        .unwrap();
+    world
+        .sts
+        .update_trust_policy(&world.role, trust(pending.external_id()))
+        .unwrap();
+    let submission = connector
+        .submit_role(pending.id(), world.role.clone())
+        .await
+        .unwrap();
+    assert_eq!(
+        submission.connection().state(),
+        ConnectionState::Active,
+        "{:?}",
+        submission.report()
+    );
+    (connector, store, pending.id().clone())
+}
+
+/// The `ConnectorError` an SDK credentials error carries as its source.
+fn connector_error(
+    error: &aws_credential_types::provider::error::CredentialsError,
+) -> &ConnectorError {
+    std::error::Error::source(error)
+        .expect("the connector error")
+        .downcast_ref::<ConnectorError>()
+        .expect("a ConnectorError")
+}
+
 #[tokio::test]
 async fn a_revoked_connection_fails_the_sdk_and_is_disconnected() {
     let world = world();
-    let store = Arc::new(InMemoryConnectionStore::default());
-    let connection = Connection::new(
-        "acme",
-        "Acme",
-        "111122223333".parse().unwrap(),
-        world.request.external_id.clone().unwrap(),
-        Timestamp(0),
-    )
-    .unwrap()
-    .apply(
-        ConnectionEvent::RoleSubmitted {
-            role_arn: world.role.clone(),
-        },
-        Timestamp(1),
-    )
-    .unwrap()
-    .apply(ConnectionEvent::VerificationSucceeded, Timestamp(2))
-    .unwrap();
-    let id = connection.id.clone();
-    store.create(connection).unwrap();
-    let connected = ConnectedSession::new(
-        store.clone(),
-        id.clone(),
-        session(&world),
-        Arc::new(world.clock.clone()),
-    );
-    let bridge = SessionCredentialsProvider::connected(Arc::new(connected));
-    assert!(bridge.provide_credentials().await.is_ok());
+    let (connector, store, id) = connected(&world).await;
+    let bridge = SessionCredentialsProvider::connected(connector.session(id.clone()));
+    let first = bridge.provide_credentials().await.unwrap();
+    assert!(first.access_key_id().starts_with("ASIA"));
 
     // The customer deletes the role; the next refresh is denied.
     world.sts.delete_role(&world.role).unwrap();
     world.clock.advance(HOUR - Duration::from_secs(5 * 60));
     let error = bridge.provide_credentials().await.unwrap_err();
-    let source = std::error::Error::source(&error).expect("the connector error");
-    let connector = source
-        .downcast_ref::<ConnectorError>()
-        .expect("a ConnectorError");
+    let source = connector_error(&error);
     assert!(
-        matches!(connector, ConnectorError::Provider(e) if e.kind == ProviderErrorKind::AccessDenied),
-        "{connector}"
+        matches!(source, ConnectorError::Provider(e) if e.kind == ProviderErrorKind::AccessDenied),
+        "{source}"
     );
-    let stored = store.get(&id).unwrap().unwrap();
+    let stored = store.get(&id).await.unwrap().unwrap();
+    assert_eq!(stored.state(), ConnectionState::Disconnected);
+    assert_eq!(
+        stored.last_diagnosis().map(|d| d.code()),
+        Some(DiagnosisCode::AccessDenied)
+    );
+
+    // From then on the SDK is refused at once, without another STS call, although the
+    // credentials issued before the deletion would still be valid for five minutes.
+    let calls = world.sts.calls().assume_role;
+    let error = bridge.provide_credentials().await.unwrap_err();
     assert!(
-        matches!(stored.state, ConnectionState::Disconnected { .. }),
-        "{:?}",
-        stored.state
+        matches!(
+            connector_error(&error),
+            ConnectorError::NotLive {
+                state: ConnectionState::Disconnected,
+                ..
+            }
+        ),
+        "{error:?}"
     );
+    assert_eq!(world.sts.calls().assume_role, calls);
+}
+
+#[tokio::test]
+async fn a_vendor_disconnect_stops_the_sdk_at_the_next_call() {
+    let world = world();
+    let (connector, _store, id) = connected(&world).await;
+    let bridge = SessionCredentialsProvider::connected(connector.session(id.clone()));
+    let credentials = bridge.provide_credentials().await.unwrap();
+    let shown = format!("{bridge:?}");
+    assert!(shown.contains("acme"), "{shown}");
+    assert!(!shown.contains(credentials.secret_access_key()), "{shown}");
+
+    // Fresh credentials are cached, yet the disconnect takes effect at the next call.
+    connector.disconnect(&id).await.unwrap();
+    let calls = world.sts.calls().total();
+    let error = bridge.provide_credentials().await.unwrap_err();
+    assert!(
+        matches!(
+            connector_error(&error),
+            ConnectorError::NotLive {
+                state: ConnectionState::Disconnected,
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+    assert_eq!(world.sts.calls().total(), calls, "no STS call");
 }
 
 /// Records the access key id each signed request carries.

@@ -25,8 +25,8 @@ use aws_smithy_types::retry::RetryConfig;
 use aws_smithy_types::timeout::TimeoutConfig;
 use connector_aws::AwsStsProvider;
 use connector_core::{
-    AssumeRoleRequest, ProviderError, ProviderErrorKind, StsProvider, TemporaryCredentials,
-    WebIdentityRequest,
+    Arn, AssumeRoleRequest, PolicyDocument, ProviderError, ProviderErrorKind, Region,
+    RoleSessionName, StsProvider, TemporaryCredentials, WebIdentityRequest,
 };
 
 const SECRET: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY";
@@ -35,8 +35,8 @@ const ROLE: &str = "arn:aws:iam::111122223333:role/vendor-access";
 const EXTERNAL_ID: &str = "q3VfX0oJ8m2TzL7cRk1NwY5aHbE6dGs4";
 
 fn request() -> AssumeRoleRequest {
-    AssumeRoleRequest::new(ROLE.parse().unwrap(), "vendor-sync")
-        .external_id(EXTERNAL_ID.parse().unwrap())
+    AssumeRoleRequest::new(ROLE.parse().unwrap(), "vendor-sync".parse().unwrap())
+        .with_external_id(EXTERNAL_ID.parse().unwrap())
 }
 
 fn sts_credentials() -> StsCredentials {
@@ -227,7 +227,11 @@ async fn modeled_errors_map_even_without_metadata() {
             "ExpiredTokenException",
         ),
     ];
-    let web_request = WebIdentityRequest::new(ROLE.parse().unwrap(), "agent", "eyJhbGciOi.token");
+    let web_request = WebIdentityRequest::new(
+        ROLE.parse().unwrap(),
+        "agent".parse().unwrap(),
+        "eyJhbGciOi.token".into(),
+    );
     for (error, kind, code) in web {
         let error = std::sync::Mutex::new(Some(error));
         let rule = mock!(Client::assume_role_with_web_identity)
@@ -244,11 +248,10 @@ async fn modeled_errors_map_even_without_metadata() {
 
 #[tokio::test]
 async fn every_parameter_is_sent_and_credentials_come_back() {
-    let policy: connector_core::iam_policy::PolicyDocument = r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}}"#
+    let policy: PolicyDocument = r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}}"#
         .parse()
         .unwrap();
-    let managed: connector_core::iam_policy::Arn =
-        "arn:aws:iam::aws:policy/ReadOnlyAccess".parse().unwrap();
+    let managed: Arn = "arn:aws:iam::aws:policy/ReadOnlyAccess".parse().unwrap();
     let rule = mock!(Client::assume_role)
         .match_requests(|req| {
             req.role_arn() == Some(ROLE)
@@ -270,13 +273,13 @@ async fn every_parameter_is_sent_and_credentials_come_back() {
         });
     let client = mock_client!(aws_sdk_sts, RuleMode::MatchAny, &[&rule], no_retries);
     let request = request()
-        .duration(Duration::from_secs(900))
-        .session_policy(policy)
-        .policy_arns(vec![managed])
-        .source_identity("alice@example.com")
-        .tag("team", "data")
-        .tag("cost-center", "42")
-        .region("eu-west-1");
+        .with_duration(Duration::from_secs(900))
+        .with_session_policy(policy)
+        .with_policy_arns(vec![managed])
+        .with_source_identity("alice@example.com")
+        .with_tag("team", "data")
+        .with_tag("cost-center", "42")
+        .with_region("eu-west-1".parse().unwrap());
     let credentials = AwsStsProvider::from_client(client)
         .assume_role(&request)
         .await
@@ -305,8 +308,11 @@ async fn web_identity_sends_the_token_and_never_shows_it() {
         });
     let client = mock_client!(aws_sdk_sts, RuleMode::MatchAny, &[&rule], no_retries);
     let provider = AwsStsProvider::from_client(client);
-    let request =
-        WebIdentityRequest::new(ROLE.parse().unwrap(), "agent", "eyJhbGciOi.secret-token");
+    let request = WebIdentityRequest::new(
+        ROLE.parse().unwrap(),
+        "agent".parse().unwrap(),
+        "eyJhbGciOi.secret-token".into(),
+    );
     assert!(!format!("{request:?}").contains("secret-token"));
     let credentials = provider
         .assume_role_with_web_identity(&request)
@@ -332,8 +338,9 @@ async fn caller_identity_answers_and_missing_fields() {
         TOKEN,
         UNIX_EPOCH + Duration::from_secs(4_000_000_000),
     );
+    let region: Region = "eu-west-1".parse().unwrap();
     let identity = provider
-        .caller_identity(&credentials, Some("eu-west-1"))
+        .caller_identity(&credentials, Some(&region))
         .await
         .unwrap();
     assert_eq!(identity.account, "111122223333");
@@ -374,28 +381,43 @@ async fn bad_requests_are_refused_before_sending() {
     // No rule: any call that reached the client would fail with the mock's 418.
     let client = mock_client!(aws_sdk_sts, RuleMode::MatchAny, &[], no_retries);
     let provider = AwsStsProvider::from_client(client);
-    let bad_name = AssumeRoleRequest::new(ROLE.parse().unwrap(), "bad name!");
-    let error = provider.assume_role(&bad_name).await.unwrap_err();
-    assert_eq!(error.kind, ProviderErrorKind::InvalidRequest);
-    assert!(error.message.starts_with("RoleSessionName"), "{error}");
 
-    let bad_region = request().region("eu west 1");
-    let error = provider.assume_role(&bad_region).await.unwrap_err();
+    let too_short = request().with_duration(Duration::from_secs(60));
+    let error = provider.assume_role(&too_short).await.unwrap_err();
     assert_eq!(error.kind, ProviderErrorKind::InvalidRequest);
-    assert!(error.message.starts_with("region"), "{error}");
+    assert!(error.message.starts_with("DurationSeconds"), "{error}");
 
-    let bad_tag = request().tag("", "x");
+    let bad_tag = request().with_tag("", "x");
     let error = provider.assume_role(&bad_tag).await.unwrap_err();
     assert_eq!(error.kind, ProviderErrorKind::InvalidRequest);
     assert!(error.message.starts_with("Tags"), "{error}");
 
-    let mut web = WebIdentityRequest::new(ROLE.parse().unwrap(), "agent", "token");
-    web.duration = Duration::from_secs(10);
+    let web = WebIdentityRequest::new(
+        ROLE.parse().unwrap(),
+        "agent".parse().unwrap(),
+        "token".into(),
+    )
+    .with_duration(Duration::from_secs(10));
     let error = provider
         .assume_role_with_web_identity(&web)
         .await
         .unwrap_err();
+    assert_eq!(error.kind, ProviderErrorKind::InvalidRequest);
     assert!(error.message.starts_with("DurationSeconds"), "{error}");
+}
+
+#[test]
+fn a_bad_session_name_or_region_cannot_make_a_request() {
+    // What the adapter used to refuse before sending can no longer be built at all: the
+    // session name and the region are checked when they are parsed.
+    for bad in ["bad name!", "x", &"a".repeat(65)] {
+        let error = bad.parse::<RoleSessionName>().unwrap_err();
+        assert_eq!(error.kind, ProviderErrorKind::InvalidRequest, "{bad}");
+        assert!(error.message.starts_with("RoleSessionName"), "{error}");
+        assert_eq!(RoleSessionName::new(bad).unwrap_err(), error);
+    }
+    let error = "eu west 1".parse::<Region>().unwrap_err();
+    assert!(error.to_string().contains("region"), "{error}");
 }
 
 /// A provider on a real HTTP client against `endpoint`, with fake static keys.
@@ -404,11 +426,11 @@ fn loopback_provider(endpoint: &str, timeouts: TimeoutConfig) -> AwsStsProvider 
         .behavior_version(aws_config::BehaviorVersion::latest())
         .build();
     AwsStsProvider::builder()
-        .region("us-east-1")
-        .endpoint_url(endpoint)
-        .credentials_provider(aws_credential_types::Credentials::for_tests())
-        .timeout_config(timeouts)
-        .retry_config(RetryConfig::disabled())
+        .with_region("us-east-1".parse().unwrap())
+        .with_endpoint_url(endpoint)
+        .with_credentials_provider(aws_credential_types::Credentials::for_tests())
+        .with_timeout_config(timeouts)
+        .with_retry_config(RetryConfig::disabled())
         .build_from(&sdk)
         .unwrap()
 }

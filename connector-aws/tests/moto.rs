@@ -3,24 +3,28 @@
 //!
 //! moto 5.x speaks the wire protocols faithfully but does not enforce trust policies, so these
 //! tests assert what moto does (see the crate docs, "Testing against moto"); AWS's semantics
-//! are covered against the in-memory STS.
+//! are covered against the in-memory STS. In particular, a `Connector` on moto refuses every
+//! role (the role can be assumed without the External ID), which is the correct, fail-closed
+//! answer; the one test that needs an active connection on moto says how it gets one
+//! ([`RequiresExternalId`]).
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_config::{BehaviorVersion, Region as SdkRegion, SdkConfig};
 use aws_credential_types::Credentials;
 use aws_credential_types::provider::SharedCredentialsProvider;
 use connector_aws::{AwsStsProvider, SessionCredentialsProvider};
 use connector_core::testing::behaviour::{ContractFixture, provider_contract};
 use connector_core::{
-    AssumeRoleRequest, ConnectedSession, Connection, ConnectionEvent, ConnectionState,
-    ConnectionStore, CredentialSession, InMemoryConnectionStore, RefreshPolicy, StsProvider,
-    SystemClock, Timestamp, VerificationSeverity, verify_connection,
+    AssumeRoleRequest, BoxFuture, CallerIdentity, ConnectionState, Connector, ConnectorError,
+    CredentialSession, DiagnosisCode, ExternalId, InMemoryConnectionStore, NewConnection,
+    ParameterValues, ProviderError, ProviderErrorKind, RefreshPolicy, Region, RoleArn,
+    SessionNames, Severity, StsProvider, SystemClock, TemporaryCredentials, VendorPrincipal,
+    VerificationCode, VerificationOutcome, verify_connection,
 };
-use iam_policy::RoleArn;
-use trust_policy::{CrossAccountTrust, ExternalId, VendorPrincipal};
+use trust_policy::CrossAccountTrust;
 
 const ENV: &str = "CONNECTOR_MOTO_ENDPOINT";
 const VENDOR_ACCOUNT: &str = "999988887777";
@@ -43,7 +47,7 @@ fn moto_endpoint(test: &str) -> Option<String> {
 fn sdk_config(endpoint: &str) -> SdkConfig {
     SdkConfig::builder()
         .behavior_version(BehaviorVersion::latest())
-        .region(Region::new("us-east-1"))
+        .region(SdkRegion::new("us-east-1"))
         .endpoint_url(endpoint)
         .credentials_provider(SharedCredentialsProvider::new(Credentials::new(
             "AKIAIOSFODNN7EXAMPLE",
@@ -53,6 +57,14 @@ fn sdk_config(endpoint: &str) -> SdkConfig {
             "moto-test",
         )))
         .build()
+}
+
+fn us_east_1() -> Region {
+    "us-east-1".parse().unwrap()
+}
+
+fn vendor() -> VendorPrincipal {
+    VendorPrincipal::account(VENDOR_ACCOUNT.parse().unwrap())
 }
 
 /// A name no other test (or earlier run against the same server) uses.
@@ -72,19 +84,15 @@ struct Customer {
     iam: aws_sdk_iam::Client,
     role_name: String,
     role: RoleArn,
-    external_id: ExternalId,
 }
 
-/// The customer creates the role with the trust policy the vendor handed them.
-async fn create_role(sdk: &SdkConfig) -> Customer {
+/// The customer creates the role with the trust policy the vendor handed them, which requires
+/// `external_id`.
+async fn create_role(sdk: &SdkConfig, external_id: &ExternalId) -> Customer {
     let iam = aws_sdk_iam::Client::new(sdk);
-    let external_id = ExternalId::generate().unwrap();
-    let trust = CrossAccountTrust::new(
-        VendorPrincipal::account(VENDOR_ACCOUNT.parse().unwrap()),
-        external_id.clone(),
-    )
-    .policy()
-    .unwrap();
+    let trust = CrossAccountTrust::new(vendor(), external_id.clone())
+        .policy()
+        .unwrap();
     let role_name = unique("vendor-access");
     let created = iam
         .create_role()
@@ -99,12 +107,87 @@ async fn create_role(sdk: &SdkConfig) -> Customer {
         iam,
         role_name,
         role,
-        external_id,
     }
 }
 
 fn provider(sdk: &SdkConfig) -> AwsStsProvider {
     AwsStsProvider::from_sdk_config(sdk).unwrap()
+}
+
+/// A connector on `provider` with an in-memory store and the system clock (moto's expiries
+/// follow real time).
+fn connector(provider: Arc<dyn StsProvider>) -> Connector {
+    Connector::builder(vendor(), Arc::new(InMemoryConnectionStore::new()), provider)
+        .with_permission_set(permission_sets::builtin::s3_read().unwrap())
+        .build()
+}
+
+/// moto plus the one trust-policy condition moto does not evaluate: `AssumeRole` is denied
+/// with `AccessDenied`, as AWS denies it for the trust policy the customer created, unless the
+/// request carries exactly the External ID that policy requires (none required yet: every call
+/// denied). Every other answer (credentials, caller identities, whether the role exists) is
+/// moto's own. The connection test thus runs for real against moto, with this single emulated
+/// denial standing in for AWS's evaluation of `sts:ExternalId`; it is what lets a connection
+/// become active on moto, and nothing else is faked.
+#[derive(Debug)]
+struct RequiresExternalId {
+    moto: AwsStsProvider,
+    required: OnceLock<ExternalId>,
+    /// `AssumeRole` calls passed on to moto.
+    forwarded: AtomicU64,
+}
+
+impl RequiresExternalId {
+    fn new(moto: AwsStsProvider) -> RequiresExternalId {
+        RequiresExternalId {
+            moto,
+            required: OnceLock::new(),
+            forwarded: AtomicU64::new(0),
+        }
+    }
+
+    /// The External ID of the customer's trust policy.
+    fn require(&self, external_id: ExternalId) {
+        self.required
+            .set(external_id)
+            .expect("the External ID is set once");
+    }
+
+    fn forwarded(&self) -> u64 {
+        self.forwarded.load(Ordering::SeqCst)
+    }
+}
+
+impl StsProvider for RequiresExternalId {
+    fn assume_role<'a>(
+        &'a self,
+        request: &'a AssumeRoleRequest,
+    ) -> BoxFuture<'a, Result<TemporaryCredentials, ProviderError>> {
+        Box::pin(async move {
+            if self.required.get().is_none() || request.external_id() != self.required.get() {
+                return Err(ProviderError::new(
+                    ProviderErrorKind::AccessDenied,
+                    format!(
+                        "User: arn:aws:iam::{VENDOR_ACCOUNT}:root is not authorized to perform: \
+                         sts:AssumeRole on resource: {} (emulated: the trust policy's \
+                         sts:ExternalId condition, which moto does not evaluate)",
+                        request.role_arn()
+                    ),
+                )
+                .with_code("AccessDenied"));
+            }
+            self.forwarded.fetch_add(1, Ordering::SeqCst);
+            self.moto.assume_role(request).await
+        })
+    }
+
+    fn caller_identity<'a>(
+        &'a self,
+        credentials: &'a TemporaryCredentials,
+        region: Option<&'a Region>,
+    ) -> BoxFuture<'a, Result<CallerIdentity, ProviderError>> {
+        self.moto.caller_identity(credentials, region)
+    }
 }
 
 #[tokio::test]
@@ -113,10 +196,11 @@ async fn the_adapter_on_moto_keeps_the_provider_contract() {
         return;
     };
     let sdk = sdk_config(&endpoint);
-    let customer = create_role(&sdk).await;
+    let external_id = ExternalId::generate().unwrap();
+    let customer = create_role(&sdk, &external_id).await;
     let fixture = ContractFixture::new(customer.role.clone(), Arc::new(SystemClock))
-        .external_id(customer.external_id.clone())
-        .region("us-east-1");
+        .with_external_id(external_id)
+        .with_region(us_east_1());
     let report = provider_contract(&provider(&sdk), &fixture)
         .await
         .unwrap_or_else(|violation| panic!("{violation}"));
@@ -126,10 +210,11 @@ async fn the_adapter_on_moto_keeps_the_provider_contract() {
             "assume_role_expiry",
             "distinct_sessions",
             "caller_identity",
-            "session_name_rejected",
+            "session_policy_rejected",
             "duration_rejected"
         ]
     );
+    assert!(report.skipped.is_empty(), "{:?}", report.skipped);
 }
 
 #[tokio::test]
@@ -140,33 +225,93 @@ async fn verify_connection_refuses_the_role_because_moto_does_not_require_the_ex
         return;
     };
     let sdk = sdk_config(&endpoint);
-    let customer = create_role(&sdk).await;
+    let external_id = ExternalId::generate().unwrap();
+    let customer = create_role(&sdk, &external_id).await;
     let report = verify_connection(
         &provider(&sdk),
         &customer.role,
-        &customer.external_id,
-        "vendor-verify",
-        Some("us-east-1"),
+        &external_id,
+        &"vendor-verify".parse().unwrap(),
+        Some(&us_east_1()),
     )
     .await;
 
     // The role is assumed and the session is who it should be ...
-    let identity = report.identity.clone().expect("GetCallerIdentity answered");
+    let identity = report.identity().expect("GetCallerIdentity answered");
     assert_eq!(identity.account, customer.role.account_id().as_str());
     assert_eq!(
         identity.arn,
         customer.role.assumed_role_arn("vendor-verify")
     );
     // ... but AssumeRole without the External ID succeeds too: refused (confused deputy).
-    assert!(!report.verified, "{report:?}");
-    let error = report.first_error().expect("an error finding");
-    assert_eq!(error.code, "EXTERNAL_ID_NOT_REQUIRED", "{report:?}");
+    assert!(!report.is_verified(), "{report:?}");
+    assert_eq!(report.outcome(), VerificationOutcome::Refused, "{report:?}");
+    let deciding = report.deciding_finding().expect("an error finding");
+    assert_eq!(
+        deciding.code(),
+        VerificationCode::ExternalIdNotRequired,
+        "{report:?}"
+    );
+    assert_eq!(deciding.code().as_str(), "EXTERNAL_ID_NOT_REQUIRED");
     let errors: Vec<_> = report
-        .findings
+        .findings()
         .iter()
-        .filter(|f| f.severity == VerificationSeverity::Error)
+        .filter(|f| f.severity() == Severity::Error)
         .collect();
     assert_eq!(errors.len(), 1, "{report:?}");
+}
+
+#[tokio::test]
+async fn the_connector_refuses_a_moto_role_and_hands_out_no_credentials() {
+    let Some(endpoint) =
+        moto_endpoint("the_connector_refuses_a_moto_role_and_hands_out_no_credentials")
+    else {
+        return;
+    };
+    let sdk = sdk_config(&endpoint);
+    let connector = connector(Arc::new(provider(&sdk)));
+    let pending = connector
+        .create(NewConnection::new("acme".parse().unwrap()).with_regions([us_east_1()]))
+        .await
+        .unwrap();
+    let customer = create_role(&sdk, pending.external_id()).await;
+
+    let submission = connector
+        .submit_role(pending.id(), customer.role.clone())
+        .await
+        .unwrap();
+    let report = submission.report().expect("a connection test ran");
+    assert_eq!(report.outcome(), VerificationOutcome::Refused, "{report:?}");
+    assert_eq!(
+        report.deciding_finding().map(|f| f.code()),
+        Some(VerificationCode::ExternalIdNotRequired),
+        "{report:?}"
+    );
+    // Back to pending, with the diagnosis the customer needs.
+    assert!(!submission.is_live());
+    let connection = submission.connection();
+    assert_eq!(connection.state(), ConnectionState::Pending);
+    assert_eq!(connection.role_arn(), Some(&customer.role));
+    assert_eq!(
+        connection.last_diagnosis().map(|d| d.code()),
+        Some(DiagnosisCode::ExternalIdNotRequired)
+    );
+    assert_eq!(connector.get(pending.id()).await.unwrap(), *connection);
+
+    // No credentials for a refused connection, however the worker asks.
+    let refused = connector.credentials(pending.id()).await.unwrap_err();
+    assert!(
+        matches!(
+            refused,
+            ConnectorError::NotLive {
+                state: ConnectionState::Pending,
+                ..
+            }
+        ),
+        "{refused}"
+    );
+    let bridge = SessionCredentialsProvider::connected(connector.session(pending.id().clone()));
+    assert!(bridge.load().await.is_err());
 }
 
 #[tokio::test]
@@ -175,16 +320,16 @@ async fn moto_does_not_enforce_trust_policies() {
         return;
     };
     let sdk = sdk_config(&endpoint);
-    let customer = create_role(&sdk).await;
+    let customer = create_role(&sdk, &ExternalId::generate().unwrap()).await;
     let sts = provider(&sdk);
 
-    let wrong_id = AssumeRoleRequest::new(customer.role.clone(), "wrong-id")
-        .external_id("another-customers-external-id".parse().unwrap());
+    let wrong_id = AssumeRoleRequest::new(customer.role.clone(), "wrong-id".parse().unwrap())
+        .with_external_id("another-customers-external-id".parse().unwrap());
     assert!(
         sts.assume_role(&wrong_id).await.is_ok(),
         "moto now denies a wrong External ID: update the crate docs and tests"
     );
-    let no_id = AssumeRoleRequest::new(customer.role.clone(), "no-id");
+    let no_id = AssumeRoleRequest::new(customer.role.clone(), "no-id".parse().unwrap());
     assert!(sts.assume_role(&no_id).await.is_ok());
     let missing: RoleArn = format!(
         "arn:aws:iam::{}:role/{}",
@@ -194,7 +339,10 @@ async fn moto_does_not_enforce_trust_policies() {
     .parse()
     .unwrap();
     let credentials = sts
-        .assume_role(&AssumeRoleRequest::new(missing.clone(), "ghost"))
+        .assume_role(&AssumeRoleRequest::new(
+            missing.clone(),
+            "ghost".parse().unwrap(),
+        ))
         .await
         .expect("moto answers AssumeRole for a role that does not exist");
     let identity = sts.caller_identity(&credentials, None).await.unwrap();
@@ -207,9 +355,12 @@ async fn bridged_credentials_work_with_an_s3_client() {
         return;
     };
     let sdk = sdk_config(&endpoint);
-    let customer = create_role(&sdk).await;
-    let request = AssumeRoleRequest::new(customer.role.clone(), "vendor-s3")
-        .external_id(customer.external_id.clone());
+    let external_id = ExternalId::generate().unwrap();
+    let customer = create_role(&sdk, &external_id).await;
+    // A bare credential session (no connection, no connection test): what the bridge does
+    // with credentials, which is all this test is about. A connector would refuse a moto role.
+    let request = AssumeRoleRequest::new(customer.role.clone(), "vendor-s3".parse().unwrap())
+        .with_external_id(external_id);
     let session = CredentialSession::new(
         Arc::new(provider(&sdk)),
         request,
@@ -240,27 +391,9 @@ async fn deleting_the_role_is_not_seen_by_moto_on_the_next_refresh() {
         return;
     };
     let sdk = sdk_config(&endpoint);
-    let customer = create_role(&sdk).await;
-    let store = Arc::new(InMemoryConnectionStore::default());
-    let connection = Connection::new(
-        "acme",
-        "Acme",
-        customer.role.account_id().clone(),
-        customer.external_id.clone(),
-        Timestamp(0),
-    )
-    .unwrap()
-    .apply(
-        ConnectionEvent::RoleSubmitted {
-            role_arn: customer.role.clone(),
-        },
-        Timestamp(1),
-    )
-    .unwrap()
-    .apply(ConnectionEvent::VerificationSucceeded, Timestamp(2))
-    .unwrap();
-    let id = connection.id.clone();
-    store.create(connection).unwrap();
+    // An active connection on moto needs the External ID check moto skips: see
+    // `RequiresExternalId`, which emulates only that denial.
+    let gate = Arc::new(RequiresExternalId::new(provider(&sdk)));
     // Every call refreshes: the mandatory window is longer than the session.
     let always_refresh = RefreshPolicy {
         advisory_refresh: Duration::from_secs(7_200),
@@ -268,15 +401,33 @@ async fn deleting_the_role_is_not_seen_by_moto_on_the_next_refresh() {
         jitter: Duration::ZERO,
         ..RefreshPolicy::default()
     };
-    let request = AssumeRoleRequest::new(customer.role.clone(), "vendor-sync")
-        .external_id(customer.external_id.clone());
-    let sts = Arc::new(provider(&sdk));
-    let session =
-        CredentialSession::new(sts.clone(), request, Arc::new(SystemClock), always_refresh)
-            .unwrap();
-    let connected =
-        ConnectedSession::new(store.clone(), id.clone(), session, Arc::new(SystemClock));
-    let before = connected.credentials().await.unwrap();
+    let names = SessionNames::new("vendor-sync".parse().unwrap());
+    let connector = Connector::builder(
+        vendor(),
+        Arc::new(InMemoryConnectionStore::new()),
+        gate.clone(),
+    )
+    .with_refresh_policy(always_refresh)
+    .with_session_names(names.clone())
+    .build();
+    let pending = connector
+        .create(NewConnection::new("acme".parse().unwrap()))
+        .await
+        .unwrap();
+    gate.require(pending.external_id().clone());
+    let customer = create_role(&sdk, pending.external_id()).await;
+    let id = pending.id().clone();
+    let submission = connector
+        .submit_role(&id, customer.role.clone())
+        .await
+        .unwrap();
+    assert_eq!(
+        submission.connection().state(),
+        ConnectionState::Active,
+        "{:?}",
+        submission.report()
+    );
+    let before = connector.credentials(&id).await.unwrap();
 
     customer
         .iam
@@ -295,23 +446,25 @@ async fn deleting_the_role_is_not_seen_by_moto_on_the_next_refresh() {
 
     // AWS would answer AccessDenied and the connection would be Disconnected (the in-memory
     // STS test in tests/bridge.rs shows it). moto issues new credentials for the deleted role.
-    let after = connected.credentials().await.unwrap();
+    let calls = gate.forwarded();
+    let after = connector.credentials(&id).await.unwrap();
     assert_ne!(after.access_key_id(), before.access_key_id());
-    assert_eq!(connected.session().provider_calls(), 2);
-    let stored = store.get(&id).unwrap().unwrap();
-    assert!(
-        matches!(stored.state, ConnectionState::Active),
-        "{:?}",
-        stored.state
+    assert_eq!(gate.forwarded(), calls + 1, "one refresh, one AssumeRole");
+    let stored = connector.get(&id).await.unwrap();
+    assert_eq!(stored.state(), ConnectionState::Active);
+    assert!(stored.last_diagnosis().is_none(), "{stored:?}");
+    let identity = gate.moto.caller_identity(&after, None).await.unwrap();
+    assert_eq!(
+        identity.arn,
+        customer.role.assumed_role_arn(names.worker(&id).as_str())
     );
-    let identity = sts.caller_identity(&after, None).await.unwrap();
-    assert_eq!(identity.arn, customer.role.assumed_role_arn("vendor-sync"));
 }
 
-/// Issue 6's end-to-end check: the onboarding CloudFormation template, created as a stack in
-/// moto with the customer's parameters, makes the role; its trust policy carries the External
-/// ID, its inline policy is the rendered permission set (list parameters went through
-/// `Fn::Split`/`Fn::Join`), and the vendor connects to the ARN the stack outputs.
+/// Issue 6's end-to-end check: the onboarding CloudFormation template of a connection, created
+/// as a stack in moto with the customer's parameters, makes the role; its trust policy carries
+/// the connection's External ID, its inline policy is the rendered permission set (list
+/// parameters went through `Fn::Split`/`Fn::Join`), and the vendor submits the ARN the stack
+/// outputs.
 #[tokio::test]
 async fn the_onboarding_stack_creates_the_role_the_vendor_connects_to() {
     let Some(endpoint) =
@@ -320,19 +473,27 @@ async fn the_onboarding_stack_creates_the_role_the_vendor_connects_to() {
         return;
     };
     let sdk = sdk_config(&endpoint);
-    let external_id = ExternalId::generate().unwrap();
+    let connector = connector(Arc::new(provider(&sdk)));
+    let set = permission_sets::builtin::s3_read().unwrap();
+    let pending = connector
+        .create(
+            NewConnection::new("acme".parse().unwrap())
+                .with_regions([us_east_1()])
+                .with_permission_set(set.reference().clone()),
+        )
+        .await
+        .unwrap();
+    let external_id = pending.external_id().clone();
     let role_name = unique("onboarded");
-    let onboarding = onboarding::Onboarding::builder(
-        CrossAccountTrust::new(
-            VendorPrincipal::account(VENDOR_ACCOUNT.parse().unwrap()),
-            external_id.clone(),
-        ),
-        permission_sets::builtin::s3_read().unwrap(),
-    )
-    .values(permission_sets::ParameterValues::new().set_list("Buckets", ["template-default"]))
-    .role_name(&role_name)
-    .build()
-    .unwrap();
+    let onboarding = connector
+        .onboarding(pending.id())
+        .await
+        .unwrap()
+        .values(ParameterValues::new().set_list("Buckets", ["template-default"]))
+        .role_name(&role_name)
+        .build()
+        .unwrap();
+    assert_eq!(onboarding.external_id(), &external_id);
     let template = onboarding.cloudformation().unwrap().to_yaml().unwrap();
 
     // The customer overrides the bucket list in the console; the External ID comes from the link.
@@ -407,25 +568,24 @@ async fn the_onboarding_stack_creates_the_role_the_vendor_connects_to() {
         "{document}"
     );
 
-    // The vendor connects to the ARN the stack output. moto does not enforce the External ID,
-    // so the connection test refuses the role for exactly that reason (see the crate docs).
-    let report = verify_connection(
-        &provider(&sdk),
-        &role_arn,
-        &external_id,
-        "vendor-verify",
-        Some("us-east-1"),
-    )
-    .await;
+    // The vendor submits the ARN the stack output. moto does not enforce the External ID, so
+    // the connection test refuses the role for exactly that reason (see the crate docs).
+    let submission = connector
+        .submit_role(pending.id(), role_arn.clone())
+        .await
+        .unwrap();
+    let report = submission.report().expect("a connection test ran");
+    let verification = SessionNames::default().verification(pending.id());
     assert_eq!(
-        report.identity.as_ref().map(|i| i.arn.clone()),
-        Some(role_arn.assumed_role_arn("vendor-verify"))
+        report.identity().map(|i| i.arn.clone()),
+        Some(role_arn.assumed_role_arn(verification.as_str()))
     );
     assert_eq!(
-        report.first_error().map(|f| f.code.as_str()),
-        Some("EXTERNAL_ID_NOT_REQUIRED"),
+        report.deciding_finding().map(|f| f.code()),
+        Some(VerificationCode::ExternalIdNotRequired),
         "{report:?}"
     );
+    assert_eq!(submission.connection().state(), ConnectionState::Pending);
 
     // Disconnecting: deleting the stack deletes the role.
     cloudformation

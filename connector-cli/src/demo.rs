@@ -299,10 +299,7 @@ async fn tell(args: &DemoArgs, story: &mut Story) -> Result<(), DemoError> {
         .map_err(|e| failed("delete role")(&e))?;
     clock.advance(Duration::from_secs(50 * 60));
     let outcome = worker.credentials().await;
-    let record = connector
-        .get(&id)
-        .await
-        .map_err(|e| failed("store")(&e))?;
+    let record = connector.get(&id).await.map_err(|e| failed("store")(&e))?;
     let mut details = vec![match &outcome {
         Ok(_) => "credentials were still served (unexpected)".to_owned(),
         Err(e) => format!("refresh refused: {e}"),

@@ -1,21 +1,43 @@
-//! Embedding with a custom provider: a platform team wraps whatever STS it uses (here the
-//! in-memory one; in production `connector_aws::AwsStsProvider`) in its own `StsProvider` that
-//! audits every call and enforces a house rule, and the rest of the library (sessions,
-//! connection tests) works unchanged on top of it.
+//! Embedding with a custom provider. Two kinds:
+//!
+//! - a fake for tests, a few lines: only `assume_role` must be written (`caller_identity`
+//!   and `assume_role_with_web_identity` answer `Unsupported` by default, which the
+//!   connection test never takes for success);
+//! - a platform team's wrapper around whatever STS it uses (here the in-memory one; in
+//!   production `connector_aws::AwsStsProvider`), which audits every call and enforces a
+//!   house rule, forwarding all three operations so the `Connector` (connection tests,
+//!   sessions) works unchanged on top of it.
 //!
 //! Run: `cargo run -p examples --example custom_provider`
 
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
-use connector_core::iam_policy::RoleArn;
 use connector_core::testing::InMemorySts;
 use connector_core::{
-    AssumeRoleRequest, BoxFuture, CallerIdentity, CredentialSession, ManualClock, ProviderError,
-    ProviderErrorKind, RefreshPolicy, StsProvider, TemporaryCredentials, WebIdentityRequest,
-    verify_connection,
+    AssumeRoleRequest, BoxFuture, CallerIdentity, Connector, InMemoryConnectionStore, ManualClock,
+    NewConnection, ProviderError, ProviderErrorKind, Region, RoleArn, StsProvider,
+    TemporaryCredentials, VendorPrincipal, WebIdentityRequest, verify_connection,
 };
-use trust_policy::{CrossAccountTrust, ExternalId, VendorPrincipal};
+use trust_policy::CrossAccountTrust;
+
+/// A test fake: the same one-hour credentials for any role.
+#[derive(Debug)]
+struct Generous;
+
+impl StsProvider for Generous {
+    fn assume_role<'a>(
+        &'a self,
+        _: &'a AssumeRoleRequest,
+    ) -> BoxFuture<'a, Result<TemporaryCredentials, ProviderError>> {
+        let expiry = SystemTime::now() + Duration::from_secs(3600);
+        Box::pin(async move {
+            Ok(TemporaryCredentials::new(
+                "ASIAFAKE", "secret", "token", expiry,
+            ))
+        })
+    }
+}
 
 /// Audits every call (identifiers and outcomes only, never secrets) and refuses sessions
 /// longer than the platform allows before they reach STS.
@@ -33,6 +55,13 @@ impl AuditedProvider {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
             .push(line);
     }
+
+    fn outcome<T>(result: &Result<T, ProviderError>, ok: impl FnOnce(&T) -> String) -> String {
+        match result {
+            Ok(value) => ok(value),
+            Err(error) => error.kind.as_str().to_owned(),
+        }
+    }
 }
 
 impl StsProvider for AuditedProvider {
@@ -41,12 +70,12 @@ impl StsProvider for AuditedProvider {
         request: &'a AssumeRoleRequest,
     ) -> BoxFuture<'a, Result<TemporaryCredentials, ProviderError>> {
         Box::pin(async move {
-            if request.duration > self.max_duration {
-                self.record(format!("refused {} (too long)", request.role_arn));
+            if request.duration() > self.max_duration {
+                self.record(format!("refused {} (too long)", request.role_arn()));
                 return Err(ProviderError::new(
-                    ProviderErrorKind::Other,
+                    ProviderErrorKind::InvalidRequest,
                     format!(
-                        "the platform allows sessions of at most {} s",
+                        "DurationSeconds: the platform allows sessions of at most {} s",
                         self.max_duration.as_secs()
                     ),
                 ));
@@ -54,13 +83,10 @@ impl StsProvider for AuditedProvider {
             let result = self.inner.assume_role(request).await;
             self.record(format!(
                 "AssumeRole {} as {} with External ID: {} -> {}",
-                request.role_arn,
-                request.session_name,
-                request.external_id.is_some(),
-                match &result {
-                    Ok(credentials) => format!("ok, key {}", credentials.access_key_id()),
-                    Err(error) => error.kind.as_str().to_owned(),
-                }
+                request.role_arn(),
+                request.session_name(),
+                request.external_id().is_some(),
+                Self::outcome(&result, |c| format!("ok, key {}", c.access_key_id())),
             ));
             result
         })
@@ -70,15 +96,32 @@ impl StsProvider for AuditedProvider {
         &'a self,
         request: &'a WebIdentityRequest,
     ) -> BoxFuture<'a, Result<TemporaryCredentials, ProviderError>> {
-        self.inner.assume_role_with_web_identity(request)
+        Box::pin(async move {
+            let result = self.inner.assume_role_with_web_identity(request).await;
+            self.record(format!(
+                "AssumeRoleWithWebIdentity {} as {} -> {}",
+                request.role_arn(),
+                request.session_name(),
+                Self::outcome(&result, |c| format!("ok, key {}", c.access_key_id())),
+            ));
+            result
+        })
     }
 
     fn caller_identity<'a>(
         &'a self,
         credentials: &'a TemporaryCredentials,
-        region: Option<&'a str>,
+        region: Option<&'a Region>,
     ) -> BoxFuture<'a, Result<CallerIdentity, ProviderError>> {
-        self.inner.caller_identity(credentials, region)
+        Box::pin(async move {
+            let result = self.inner.caller_identity(credentials, region).await;
+            self.record(format!(
+                "GetCallerIdentity with key {} -> {}",
+                credentials.access_key_id(),
+                Self::outcome(&result, |identity| identity.arn.clone()),
+            ));
+            result
+        })
     }
 }
 
@@ -87,42 +130,63 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .enable_time()
         .build()?;
     runtime.block_on(async {
+        // The fake hands out credentials to anyone, External ID or not, and cannot say whose
+        // they are: the connection test refuses it (the role would be open to the confused
+        // deputy) and notes that GetCallerIdentity reached no verdict. Never a success.
+        let role: RoleArn = "arn:aws:iam::111122223333:role/Platform".parse()?;
+        let report = verify_connection(
+            &Generous,
+            &role,
+            &"q3VfX0oJ8m2TzL7cRk1NwY5aHbE6dGs4".parse()?,
+            &"verify".parse()?,
+            None,
+        )
+        .await;
+        println!("the fake's connection test: {:?}", report.outcome());
+        for finding in report.findings() {
+            println!("  {} {}", finding.severity(), finding.code());
+        }
+
+        // The platform's audited provider around the STS it uses.
         let clock = ManualClock::at_unix(1_800_000_000);
         let sts = InMemorySts::new(
             Arc::new(clock.clone()),
             "arn:aws:sts::999988887777:assumed-role/platform/worker".parse()?,
         );
-        let external_id: ExternalId = ExternalId::generate()?;
-        let role: RoleArn = "arn:aws:iam::111122223333:role/Platform".parse()?;
-        let trust = CrossAccountTrust::new(
-            VendorPrincipal::account("999988887777".parse()?),
-            external_id.clone(),
-        );
-        sts.create_role(role.clone(), trust.policy()?, Duration::from_secs(3600))?;
-
         let audited = Arc::new(AuditedProvider {
-            inner: Arc::new(sts),
+            inner: Arc::new(sts.clone()),
             max_duration: Duration::from_secs(3600),
             log: Mutex::new(Vec::new()),
         });
-        let report = verify_connection(&*audited, &role, &external_id, "verify", None).await;
-        println!("connection test passed: {}", report.verified);
-
-        let request = AssumeRoleRequest::new(role.clone(), "worker")
-            .external_id(external_id.clone())
-            .duration(Duration::from_secs(3600));
-        let session = CredentialSession::new(
+        let vendor = VendorPrincipal::account("999988887777".parse()?);
+        let connector = Connector::builder(
+            vendor.clone(),
+            Arc::new(InMemoryConnectionStore::new()),
             Arc::clone(&audited) as Arc<dyn StsProvider>,
-            request,
-            Arc::new(clock.clone()),
-            RefreshPolicy::default(),
-        )?;
-        let credentials = session.credentials().await?;
+        )
+        .with_clock(Arc::new(clock))
+        .build();
+
+        // Onboarding as usual: every STS call of the connection test and the sessions goes
+        // through the audited provider.
+        let pending = connector
+            .create(NewConnection::new("platform".parse()?))
+            .await?;
+        let trust = CrossAccountTrust::new(vendor, pending.external_id().clone());
+        sts.create_role(role.clone(), trust.policy()?, Duration::from_secs(3600))?;
+        let submission = connector.submit_role(pending.id(), role.clone()).await?;
+        println!(
+            "connection test through the audited provider: {:?}, connection {}",
+            submission.report().map(|r| r.outcome()),
+            submission.connection().state()
+        );
+        let credentials = connector.credentials(pending.id()).await?;
         println!("credentials: {credentials:?}");
 
-        let too_long = AssumeRoleRequest::new(role, "batch")
-            .external_id(external_id)
-            .duration(Duration::from_secs(4 * 3600));
+        // The house rule, before STS sees the request.
+        let too_long = AssumeRoleRequest::new(role, "batch".parse()?)
+            .with_external_id(pending.external_id().clone())
+            .with_duration(Duration::from_secs(4 * 3600));
         let refused = audited.assume_role(&too_long).await;
         println!(
             "a four-hour session: {}",

@@ -1,19 +1,19 @@
-//! How a product's own test suite uses the in-memory STS: the product's code takes an
-//! `Arc<dyn StsProvider>`, the tests hand it an `InMemorySts` with the customer's role and
-//! then break things on purpose (throttling, revocation, a changed External ID) to see the
-//! product react, without an AWS account and without sleeping.
+//! How a product's own test suite uses the in-memory STS: the product's code takes a
+//! `ConnectedSession` from its `Connector`, the tests build the connector on an `InMemorySts`,
+//! onboard the customer through it (the customer's role is made from the connection's own
+//! artifacts, and the connection test verifies it), and then break things on purpose
+//! (throttling, revocation, a vendor disconnect) to see the product react, without an AWS
+//! account and without sleeping.
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use connector_core::iam_policy::RoleArn;
 use connector_core::testing::InMemorySts;
 use connector_core::{
-    AssumeRoleRequest, ConnectedSession, Connection, ConnectionEvent, ConnectionStore,
-    CredentialSession, InMemoryConnectionStore, ManualClock, RefreshPolicy, StsProvider, Timestamp,
-    update,
+    ConnectedSession, ConnectionId, ConnectionState, Connector, DiagnosisCode,
+    InMemoryConnectionStore, ManualClock, NewConnection, ParameterValues, RoleArn, VendorPrincipal,
 };
-use trust_policy::{CrossAccountTrust, ExternalId, VendorPrincipal};
+use permission_sets::builtin;
 
 /// The product's code under test: lists something in the customer's account with the
 /// connection's credentials, and says "reconnect needed" when access is gone.
@@ -27,12 +27,14 @@ async fn nightly_scan(session: &ConnectedSession) -> Result<String, String> {
 struct Fixture {
     clock: ManualClock,
     sts: InMemorySts,
-    store: Arc<InMemoryConnectionStore>,
+    connector: Connector,
+    id: ConnectionId,
     role: RoleArn,
     session: ConnectedSession,
 }
 
-fn fixture() -> Fixture {
+/// An active connection, onboarded through the connector.
+async fn fixture() -> Fixture {
     let clock = ManualClock::at_unix(1_800_000_000);
     let sts = InMemorySts::with_seed(
         Arc::new(clock.clone()),
@@ -41,93 +43,105 @@ fn fixture() -> Fixture {
             .unwrap(),
         1,
     );
-    let external_id: ExternalId = "q3VfX0oJ8m2TzL7cRk1NwY5aHbE6dGs4".parse().unwrap();
-    let role: RoleArn = "arn:aws:iam::111122223333:role/Product".parse().unwrap();
-    let trust = CrossAccountTrust::new(
+    let set = builtin::s3_read().unwrap();
+    let connector = Connector::builder(
         VendorPrincipal::account("999988887777".parse().unwrap()),
-        external_id.clone(),
-    );
+        Arc::new(InMemoryConnectionStore::new()),
+        Arc::new(sts.clone()),
+    )
+    .with_clock(Arc::new(clock.clone()))
+    .with_permission_set(set.clone())
+    .build();
+
+    let id: ConnectionId = "acme".parse().unwrap();
+    connector
+        .create(
+            NewConnection::new(id.clone())
+                .with_display_name("Acme")
+                .with_account("111122223333".parse().unwrap())
+                .with_permission_set(set.reference().clone()),
+        )
+        .await
+        .unwrap();
+    // The customer creates the role the artifacts describe and hands back its ARN.
+    let onboarding = connector
+        .artifacts(
+            &id,
+            ParameterValues::new().set_list("Buckets", ["acme-data"]),
+        )
+        .await
+        .unwrap();
+    let role: RoleArn = format!("arn:aws:iam::111122223333:role/{}", onboarding.role_name())
+        .parse()
+        .unwrap();
     sts.create_role(
         role.clone(),
-        trust.policy().unwrap(),
-        Duration::from_secs(3600),
+        onboarding.trust_policy().clone(),
+        Duration::from_secs(u64::from(onboarding.max_session_duration())),
     )
     .unwrap();
+    let submission = connector.submit_role(&id, role.clone()).await.unwrap();
+    assert!(submission.is_live(), "{:?}", submission.report());
 
-    let store = Arc::new(InMemoryConnectionStore::new());
-    let connection = Connection::new(
-        "acme",
-        "Acme",
-        "111122223333".parse().unwrap(),
-        external_id.clone(),
-        Timestamp(1_800_000_000),
-    )
-    .unwrap();
-    let id = connection.id.clone();
-    store.create(connection).unwrap();
-    for event in [
-        ConnectionEvent::RoleSubmitted {
-            role_arn: role.clone(),
-        },
-        ConnectionEvent::VerificationSucceeded,
-    ] {
-        update(&*store, &id, Timestamp(1_800_000_000), 3, |_| event.clone()).unwrap();
-    }
-    let request = AssumeRoleRequest::new(role.clone(), "nightly-scan").external_id(external_id);
-    let provider: Arc<dyn StsProvider> = Arc::new(sts.clone());
-    let session = ConnectedSession::new(
-        Arc::clone(&store) as Arc<dyn ConnectionStore>,
-        id,
-        CredentialSession::new(
-            provider,
-            request,
-            Arc::new(clock.clone()),
-            RefreshPolicy::default(),
-        )
-        .unwrap(),
-        Arc::new(clock.clone()),
-    );
+    let session = connector.session(id.clone());
     Fixture {
         clock,
         sts,
-        store,
+        connector,
+        id,
         role,
         session,
     }
 }
 
-fn state(fixture: &Fixture) -> String {
-    let id = "acme".parse::<connector_core::ConnectionId>().unwrap();
-    fixture
-        .store
-        .get(&id)
-        .unwrap()
-        .unwrap()
-        .state
-        .name()
-        .to_owned()
+impl Fixture {
+    async fn state(&self) -> ConnectionState {
+        self.connector.get(&self.id).await.unwrap().state()
+    }
 }
 
 #[tokio::test]
 async fn a_throttled_refresh_keeps_the_scan_running() {
-    let f = fixture();
+    let f = fixture().await;
     assert!(nightly_scan(&f.session).await.is_ok());
     f.clock.advance(Duration::from_secs(50 * 60));
     f.sts.throttle_next(3);
     // Still-valid credentials keep flowing while STS throttles; the connection is degraded.
     assert!(nightly_scan(&f.session).await.is_ok());
-    assert_eq!(state(&f), "degraded");
+    assert_eq!(f.state().await, ConnectionState::Degraded);
+    let stored = f.connector.get(&f.id).await.unwrap();
+    assert_eq!(
+        stored.last_diagnosis().map(|d| d.code()),
+        Some(DiagnosisCode::Throttled)
+    );
 }
 
 #[tokio::test]
 async fn a_revoked_role_asks_for_a_reconnect() {
-    let f = fixture();
+    let f = fixture().await;
+    let calls = f.sts.calls().assume_role;
     assert!(nightly_scan(&f.session).await.is_ok());
     f.sts.delete_role(&f.role).unwrap();
     f.clock.advance(Duration::from_secs(50 * 60));
     let outcome = nightly_scan(&f.session).await;
     assert!(outcome.unwrap_err().starts_with("reconnect needed"));
-    assert_eq!(state(&f), "disconnected");
-    // One scan, one refresh attempt: the product did not hammer STS.
-    assert_eq!(f.session.session().provider_calls(), 2);
+    assert_eq!(f.state().await, ConnectionState::Disconnected);
+    // One scan, one refresh attempt: the product did not hammer STS ...
+    assert_eq!(f.sts.calls().assume_role, calls + 2);
+    // ... and the next scan is refused without calling STS at all.
+    assert!(nightly_scan(&f.session).await.is_err());
+    assert_eq!(f.sts.calls().assume_role, calls + 2);
+}
+
+#[tokio::test]
+async fn a_vendor_disconnect_stops_the_next_scan() {
+    let f = fixture().await;
+    assert!(nightly_scan(&f.session).await.is_ok());
+    f.connector.disconnect(&f.id).await.unwrap();
+    // The cached credentials are still valid, but the scan is refused at once.
+    let calls = f.sts.calls().total();
+    let outcome = nightly_scan(&f.session).await;
+    assert!(outcome.unwrap_err().starts_with("reconnect needed"));
+    assert_eq!(f.sts.calls().total(), calls);
+    assert_eq!(f.state().await, ConnectionState::Disconnected);
 }
