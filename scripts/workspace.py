@@ -100,7 +100,8 @@ def cmd_msrv_deps():
                 todo.append(dep["pkg"])
     declared = []
     newer = []
-    for pkg in seen:
+    members = set(meta["workspace_members"])
+    for pkg in seen - members:
         p = packages[pkg]
         if p["rust_version"]:
             declared.append(p)
@@ -108,7 +109,7 @@ def cmd_msrv_deps():
                 newer.append(p)
     highest = max(declared, key=lambda p: (version_tuple(p["rust_version"]), p["name"]))
     print(
-        f"{len(seen)} crates built by the publishable crates, {len(declared)} declare a rust-version; "
+        f"{len(seen - members)} dependencies of the publishable crates, {len(declared)} declare a rust-version; "
         f"the highest is {highest['name']} {highest['version']} "
         f"(rust-version {highest['rust_version']}); the workspace declares {msrv}"
     )
