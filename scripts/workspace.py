@@ -153,6 +153,12 @@ def cmd_check_packages():
                 tar.extractall(check_dir, filter="data")
             else:
                 tar.extractall(check_dir)
+        # The files keep the times cargo wrote into the archive; cargo decides whether a path
+        # crate changed by its files' times, so without this a compile here could reuse what it
+        # built from an earlier run's packages.
+        for dirpath, _, filenames in os.walk(os.path.join(check_dir, stem)):
+            for filename in filenames:
+                os.utime(os.path.join(dirpath, filename))
         largest = max(files, key=lambda m: m.size)
         print(
             f"{stem}.crate: {size / 1024:.0f} KiB ({unpacked / 1024:.0f} KiB unpacked, {len(files)} files; "
