@@ -72,6 +72,7 @@ fn a_role_that_does_not_require_the_external_id_is_refused_on_moto() {
     assert_eq!(out.status.code(), Some(1), "{out:?}");
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
     assert_eq!(report["report"]["verified"], false);
+    assert_eq!(report["report"]["outcome"], "refused");
     assert_eq!(
         report["report"]["identity"]["arn"],
         "arn:aws:sts::123456789012:assumed-role/customer/connector-test"

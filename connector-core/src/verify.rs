@@ -168,7 +168,10 @@ pub enum VerificationOutcome {
     description = "The result of a connection test: the verdict, who the session turned out to be, and everything found, errors first."
 )]
 pub struct VerificationReport {
+    /// True only when the outcome is `verified`.
+    verified: bool,
     /// The verdict.
+    #[serde(flatten)]
     outcome: VerificationOutcome,
     /// Who the session turned out to be, when GetCallerIdentity answered.
     identity: Option<CallerIdentity>,
@@ -313,6 +316,7 @@ impl VerificationReport {
             }
         };
         VerificationReport {
+            verified: outcome == VerificationOutcome::Verified,
             outcome,
             identity,
             findings,

@@ -220,6 +220,11 @@ async fn a_throttled_test_is_inconclusive_and_stays_verifying() {
         submission.report().unwrap().outcome(),
         VerificationOutcome::Inconclusive { retryable: true }
     );
+    let json = serde_json::to_value(submission.report().unwrap()).unwrap();
+    assert_eq!(json["verified"], false);
+    assert_eq!(json["outcome"], "inconclusive");
+    assert_eq!(json["retryable"], true);
+    assert_eq!(json["findings"][0]["code"], "ASSUME_ROLE_INCONCLUSIVE");
     let connection = submission.connection();
     assert_eq!(connection.state(), ConnectionState::Verifying);
     assert_eq!(
