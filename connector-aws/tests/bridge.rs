@@ -1,6 +1,16 @@
 //! `SessionCredentialsProvider`: a session's refreshes reach the AWS SDK, on a manual clock
 //! against the in-memory STS (which enforces AWS's semantics, revocation included).
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::unreachable,
+    reason = "tests may panic"
+)]
+
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 

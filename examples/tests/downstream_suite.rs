@@ -3,6 +3,16 @@
 //! then break things on purpose (throttling, revocation, a changed External ID) to see the
 //! product react, without an AWS account and without sleeping.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::unreachable,
+    reason = "tests may panic"
+)]
+
 use std::sync::Arc;
 use std::time::Duration;
 
