@@ -2,6 +2,16 @@
 //! (the state snapshot check) on top of the cached-credential hit, against a bare `RwLock`
 //! read and the bare session hit in the same run. Figures: benches/README.md.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::unreachable,
+    reason = "benchmarks may panic: a broken fixture stops the run"
+)]
+
 use std::future::Future;
 use std::hint::black_box;
 use std::pin::pin;

@@ -1,6 +1,16 @@
 //! Permission-set benchmarks: expanding and auditing AWS's `ReadOnlyAccess` against the full
 //! action catalog, and auditing every corpus policy. Figures: benches/README.md.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::unreachable,
+    reason = "benchmarks may panic: a broken fixture stops the run"
+)]
+
 use std::hint::black_box;
 
 use benches::corpus_documents;

@@ -1,6 +1,16 @@
 //! Policy benchmarks: parsing and validating the whole AWS managed policy corpus, and one
 //! decision on a ten-statement policy (compiled and interpreted). Figures: benches/README.md.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::unreachable,
+    reason = "benchmarks may panic: a broken fixture stops the run"
+)]
+
 use std::hint::black_box;
 
 use benches::{TEN_STATEMENT_POLICY, corpus_documents};

@@ -1,3 +1,13 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::unreachable,
+    reason = "benchmarks may panic: a broken fixture stops the run"
+)]
+
 //! Credential session benchmarks: the cached-credential hit path against a bare `RwLock`
 //! read in the same run. Figures: benches/README.md.
 

@@ -3,6 +3,16 @@
 //! `Connector`'s connected session, which stops handing the SDK credentials as soon as the
 //! connection is revoked or disconnected.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::unreachable,
+    reason = "tests may panic"
+)]
+
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 

@@ -1,6 +1,16 @@
 //! The shared provider contract against the in-memory STS (the moto run is in `moto.rs`): the
 //! two providers are held to the same wire-level behaviour.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::unreachable,
+    reason = "tests may panic"
+)]
+
 use std::sync::Arc;
 use std::time::Duration;
 

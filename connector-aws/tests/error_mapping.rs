@@ -2,6 +2,16 @@
 //! `ProviderError` it becomes; plus what is sent, and timeouts and connection failures against
 //! loopback sockets.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::unreachable,
+    reason = "tests may panic"
+)]
+
 use std::net::TcpListener;
 use std::time::{Duration, UNIX_EPOCH};
 

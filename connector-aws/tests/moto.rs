@@ -1,3 +1,13 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::unreachable,
+    reason = "tests may panic"
+)]
+
 //! The adapter against moto's server (`scripts/test` starts it and sets
 //! `CONNECTOR_MOTO_ENDPOINT`). Without that variable every test says it is skipped and passes.
 //!

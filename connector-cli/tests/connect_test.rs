@@ -1,6 +1,16 @@
 //! `connector connect test` through the aws-sdk-sts adapter: bad input always; the real test
 //! against moto when `scripts/test` started it (`CONNECTOR_MOTO_ENDPOINT`).
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::unreachable,
+    reason = "tests may panic"
+)]
+
 use std::process::{Command, Output};
 
 fn connector(args: &[&str], env: &[(&str, &str)]) -> Output {

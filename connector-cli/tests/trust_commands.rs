@@ -1,5 +1,15 @@
 //! Runs the real `connector` binary: `trust generate|lint|simulate` on temporary files.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::unreachable,
+    reason = "tests may panic"
+)]
+
 use std::path::PathBuf;
 use std::process::{Command, Output};
 

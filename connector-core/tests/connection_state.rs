@@ -3,6 +3,16 @@
 //! changed, concurrent updates without lost writes, serde, schema, and no secrets in the
 //! record.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::unreachable,
+    reason = "tests may panic"
+)]
+
 use std::collections::BTreeSet;
 use std::future::Future;
 use std::sync::Arc;

@@ -2,6 +2,16 @@
 //! tests for the defects of issue 12 (a connection test that failed open, sessions that
 //! ignored the stored connection, a write storm while degraded).
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::unreachable,
+    reason = "tests may panic"
+)]
+
 use std::sync::Arc;
 use std::time::Duration;
 

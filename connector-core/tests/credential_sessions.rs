@@ -1,6 +1,16 @@
 //! Credential sessions: single flight, refresh windows, backoff, revocation, and never an
 //! expired credential, against a scripted provider and a manual clock.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::unreachable,
+    reason = "tests may panic"
+)]
+
 use std::collections::VecDeque;
 use std::future::Future;
 use std::pin::Pin;

@@ -2,6 +2,16 @@
 //! faults; and the connection test and credential sessions behave on top of it as they must
 //! against AWS.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::unreachable,
+    reason = "tests may panic"
+)]
+
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;

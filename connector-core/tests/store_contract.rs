@@ -1,6 +1,16 @@
 //! The store behaviour suite passes on the in-memory store (writers interleaved on one task,
 //! and in parallel on a multi-threaded runtime), and catches each deliberately broken store.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::unreachable,
+    reason = "tests may panic"
+)]
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 

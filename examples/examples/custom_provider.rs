@@ -10,6 +10,16 @@
 //!
 //! Run: `cargo run -p examples --example custom_provider`
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::unreachable,
+    reason = "examples may panic: a demonstration stops at its first failure"
+)]
+
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 

@@ -6,6 +6,16 @@
 //!
 //! Run: `cargo run -p examples --example onboarding_in_memory`
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::unreachable,
+    reason = "examples may panic: a demonstration stops at its first failure"
+)]
+
 use std::sync::Arc;
 use std::time::Duration;
 

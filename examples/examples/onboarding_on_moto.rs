@@ -14,6 +14,16 @@
 //! `target/py-tools/bin/moto_server -H 127.0.0.1 -p 5000`), then
 //! `CONNECTOR_MOTO_ENDPOINT=http://127.0.0.1:5000 cargo run -p examples --example onboarding_on_moto`.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::unreachable,
+    reason = "examples may panic: a demonstration stops at its first failure"
+)]
+
 use std::sync::Arc;
 
 use aws_config::{BehaviorVersion, SdkConfig};

@@ -5,6 +5,16 @@
 //!
 //! Run with `cargo run -p examples --example policy_tour`.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::unreachable,
+    reason = "examples may panic: a demonstration stops at its first failure"
+)]
+
 use iam_policy::{
     CompiledPolicy, Decision, PolicyDocument, PolicyKind, Request, RequestPrincipal, Validator,
 };

@@ -5,6 +5,16 @@
 //! (throttling, revocation, a vendor disconnect) to see the product react, without an AWS
 //! account and without sleeping.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::unreachable,
+    reason = "tests may panic"
+)]
+
 use std::sync::Arc;
 use std::time::Duration;
 

@@ -225,11 +225,9 @@ impl From<&PolicyDocument> for CompiledPolicy {
 
 /// The part of an action before its first colon (the whole text when there is none).
 fn action_service(action: &str) -> &str {
-    let end = action
-        .bytes()
-        .position(|b| b == b':')
-        .unwrap_or(action.len());
-    &action[..end]
+    action
+        .split_once(':')
+        .map_or(action, |(service, _)| service)
 }
 
 fn action_services(

@@ -82,13 +82,11 @@ impl Glob {
         }
         if scope == StarScope::ResourceSegment {
             // A star crosses colons only when it ends its segment: followed by ':' or the end.
-            for i in 0..tokens.len() {
-                if let Token::Star { .. } = tokens[i] {
-                    let ends_segment =
-                        matches!(tokens.get(i + 1), None | Some(Token::Literal(':')));
-                    tokens[i] = Token::Star {
-                        crosses_colon: ends_segment,
-                    };
+            let mut rest = tokens.iter_mut().peekable();
+            while let Some(token) = rest.next() {
+                if let Token::Star { crosses_colon } = token {
+                    *crosses_colon =
+                        matches!(rest.peek().map(|t| &**t), None | Some(Token::Literal(':')));
                 }
             }
         }
@@ -122,7 +120,9 @@ impl Glob {
                     && text.is_char_boundary(prefix.len())
                     && match self.case {
                         Case::Sensitive => text.starts_with(prefix.as_str()),
-                        Case::InsensitiveAscii => text[..prefix.len()].eq_ignore_ascii_case(prefix),
+                        Case::InsensitiveAscii => text
+                            .get(..prefix.len())
+                            .is_some_and(|head| head.eq_ignore_ascii_case(prefix)),
                     }
             }
             Shape::General(tokens) => simulate(tokens, text, self.case),
@@ -214,38 +214,42 @@ fn simulate_bits(tokens: &[Token], text: &str, case: Case) -> bool {
 }
 
 fn simulate_vec(tokens: &[Token], text: &str, case: Case, width: usize) -> bool {
-    let close = |states: &mut Vec<bool>| {
+    // `states[i]`: pattern position `i` is reachable; `width` is `tokens.len() + 1`, the last
+    // position being the accepting one.
+    let close = |states: &mut [bool]| {
         for (i, token) in tokens.iter().enumerate() {
-            if states[i] && matches!(token, Token::Star { .. }) {
-                states[i + 1] = true;
+            if matches!(token, Token::Star { .. })
+                && states.get(i) == Some(&true)
+                && let Some(after) = states.get_mut(i + 1)
+            {
+                *after = true;
             }
         }
     };
     let mut states = vec![false; width];
-    states[0] = true;
+    if let Some(start) = states.first_mut() {
+        *start = true;
+    }
     close(&mut states);
     let mut next = vec![false; width];
     for c in text.chars() {
-        next.iter_mut().for_each(|s| *s = false);
+        next.fill(false);
         let mut any = false;
-        for (i, token) in tokens.iter().enumerate() {
-            if !states[i] {
-                continue;
-            }
-            match token {
-                Token::Literal(l) if literal_eq(*l, c, case) => {
-                    next[i + 1] = true;
-                    any = true;
-                }
-                Token::One => {
-                    next[i + 1] = true;
-                    any = true;
-                }
-                Token::Star { crosses_colon } if *crosses_colon || c != ':' => {
-                    next[i] = true;
-                    any = true;
-                }
-                _ => {}
+        for (i, (token, _)) in tokens
+            .iter()
+            .zip(&states)
+            .enumerate()
+            .filter(|(_, (_, reachable))| **reachable)
+        {
+            let target = match token {
+                Token::Literal(l) if literal_eq(*l, c, case) => i + 1,
+                Token::One => i + 1,
+                Token::Star { crosses_colon } if *crosses_colon || c != ':' => i,
+                _ => continue,
+            };
+            if let Some(reached) = next.get_mut(target) {
+                *reached = true;
+                any = true;
             }
         }
         if !any {
@@ -254,7 +258,7 @@ fn simulate_vec(tokens: &[Token], text: &str, case: Case, width: usize) -> bool 
         std::mem::swap(&mut states, &mut next);
         close(&mut states);
     }
-    states[tokens.len()]
+    states.get(tokens.len()) == Some(&true)
 }
 
 #[cfg(test)]

@@ -30,27 +30,31 @@ pub(crate) fn parse(text: &str) -> Vec<Segment> {
     let mut segments = Vec::new();
     let mut rest = text;
     let mut pending = String::new();
-    while let Some(start) = rest.find("${") {
-        let after = &rest[start + 2..];
-        let Some(end) = after.find('}') else { break };
-        let inner = &after[..end];
+    while let Some((before, after_open)) = rest.split_once("${") {
+        let Some((inner, after)) = after_open.split_once('}') else {
+            break;
+        };
         let parsed = match inner {
             "*" => Some(Segment::Escaped('*')),
             "?" => Some(Segment::Escaped('?')),
             "$" => Some(Segment::Escaped('$')),
             _ => parse_variable(inner),
         };
+        pending.push_str(before);
         match parsed {
             Some(segment) => {
-                pending.push_str(&rest[..start]);
                 if !pending.is_empty() {
                     segments.push(Segment::Text(std::mem::take(&mut pending)));
                 }
                 segments.push(segment);
             }
-            None => pending.push_str(&rest[..start + 2 + end + 1]),
+            None => {
+                pending.push_str("${");
+                pending.push_str(inner);
+                pending.push('}');
+            }
         }
-        rest = &after[end + 1..];
+        rest = after;
     }
     pending.push_str(rest);
     if !pending.is_empty() {

@@ -6,6 +6,16 @@
 //! requests written after its examples. Every request is evaluated by the interpreter and by
 //! `CompiledPolicy`, and both must give the same `Evaluation`.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::unreachable,
+    reason = "tests may panic"
+)]
+
 use iam_policy::{
     CompiledPolicy, ContextValue, Decision, Effect, Evaluation, PolicyDocument, Request,
     RequestPrincipal,

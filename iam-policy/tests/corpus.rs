@@ -5,6 +5,16 @@
 //! The corpus lives beside the project, in `../shared/corpus/aws-managed-policies`; a fresh
 //! clone has no such folder, and then this test says so and passes.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::unreachable,
+    reason = "tests may panic"
+)]
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 

@@ -10,6 +10,16 @@
 //! (The wildcard matcher's own oracle test lives in `src/glob_oracle_tests.rs`: it is
 //! crate-private.)
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::unreachable,
+    reason = "tests may panic"
+)]
+
 use iam_policy::{
     AccountId, ActionClause, ActionPattern, Arn, CompiledPolicy, Condition, ConditionBlock,
     ConditionEntry, ConditionOperator, ConditionValue, ContextValue, Decision, Effect, OneOrMany,

@@ -3,6 +3,16 @@
 //! `FromStr` accepts, and the partition agrees with the `regionRegex` of every partition in
 //! the AWS SDKs' endpoint data.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::unreachable,
+    reason = "tests may panic"
+)]
+
 use iam_policy::{Partition, Region};
 use proptest::prelude::*;
 use proptest::sample::select;

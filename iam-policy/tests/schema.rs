@@ -1,5 +1,15 @@
 //! The JSON schemas platform teams build UIs and API schemas from describe the real grammar.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::unreachable,
+    reason = "tests may panic"
+)]
+
 use iam_policy::{Evaluation, PolicyDocument};
 use serde_json::Value;
 

@@ -103,6 +103,8 @@ impl PermissionPolicy {
 #[derive(Debug, Clone)]
 pub struct Onboarding {
     trust: CrossAccountTrust,
+    /// The first of the trust's External IDs.
+    external_id: ExternalId,
     set: PermissionSet,
     role_name: String,
     max_session_duration: u32,
@@ -145,8 +147,7 @@ impl Onboarding {
 
     /// The External ID the role requires (the first one during a rotation).
     pub fn external_id(&self) -> &ExternalId {
-        // `CrossAccountTrust` always holds at least one id (its constructor takes one).
-        &self.trust.external_ids()[0]
+        &self.external_id
     }
 
     /// The permission set.
@@ -305,13 +306,22 @@ impl OnboardingBuilder {
             },
         };
         let trust_policy = self.trust.policy()?;
-        let external_id = self.trust.external_ids()[0].as_str().to_owned();
+        // `CrossAccountTrust` always holds at least one id (its constructor takes one).
+        let Some(primary) = self.trust.external_ids().first().cloned() else {
+            return Err(OnboardingError::invalid(
+                "external ids",
+                "",
+                "a trust policy accepts at least one External ID",
+            ));
+        };
+        let external_id = primary.as_str().to_owned();
         let trust_template = trust_template(&trust_policy, &external_id)?;
         let policies = policy_templates(&self.set, &rendered)?;
         crate::promises::keeps_promises(&self.set, &policies, &rendered)?;
         let inputs = inputs(&self.set, &values, &external_id, &role_name);
         Ok(Onboarding {
             trust: self.trust,
+            external_id: primary,
             set: self.set,
             role_name,
             max_session_duration: self.max_session_duration,

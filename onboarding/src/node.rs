@@ -41,15 +41,15 @@ impl Text {
     pub fn from_placeholders(template: &str) -> Text {
         let mut pieces = Vec::new();
         let mut rest = template;
-        while let Some(start) = rest.find("{{") {
-            let Some(len) = rest[start + 2..].find("}}") else {
+        while let Some((before, after)) = rest.split_once("{{") {
+            let Some((name, tail)) = after.split_once("}}") else {
                 break;
             };
-            if start > 0 {
-                pieces.push(Piece::Literal(rest[..start].to_owned()));
+            if !before.is_empty() {
+                pieces.push(Piece::Literal(before.to_owned()));
             }
-            pieces.push(Piece::Slot(rest[start + 2..start + 2 + len].to_owned()));
-            rest = &rest[start + 4 + len..];
+            pieces.push(Piece::Slot(name.to_owned()));
+            rest = tail;
         }
         if !rest.is_empty() {
             pieces.push(Piece::Literal(rest.to_owned()));

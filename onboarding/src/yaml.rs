@@ -25,8 +25,14 @@ pub(crate) fn to_yaml(node: &Node) -> String {
 }
 
 fn map(pairs: &[(String, Node)], indent: usize, out: &mut String) {
-    for (key, value) in pairs {
-        out.push_str(&" ".repeat(indent));
+    map_from(pairs, indent, indent, out);
+}
+
+/// A map whose first key is indented by `first` (0 after a list item's dash) and the others
+/// by `indent`.
+fn map_from(pairs: &[(String, Node)], first: usize, indent: usize, out: &mut String) {
+    for (i, (key, value)) in pairs.iter().enumerate() {
+        out.push_str(&" ".repeat(if i == 0 { first } else { indent }));
         out.push_str(&string(key));
         out.push(':');
         value_after_key(value, indent, out);
@@ -58,10 +64,8 @@ fn list(items: &[Node], indent: usize, out: &mut String) {
         match item {
             Node::Map(pairs) if !pairs.is_empty() => {
                 // The first pair shares the dash's line; the rest line up under it.
-                let mut nested = String::new();
-                map(pairs, indent + 2, &mut nested);
                 out.push(' ');
-                out.push_str(&nested[indent + 2..]);
+                map_from(pairs, 0, indent + 2, out);
             }
             Node::List(nested) if !nested.is_empty() => {
                 out.push('\n');

@@ -2,6 +2,16 @@
 //! (its intrinsic functions resolved), the manual path's files and the rendered permission
 //! set are the same documents, for every built-in set and for other parameter values.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::unreachable,
+    reason = "tests may panic"
+)]
+
 mod support;
 
 use std::collections::BTreeMap;

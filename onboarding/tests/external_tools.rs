@@ -5,6 +5,16 @@
 //! `scripts/test` installs both into a virtual environment and sets `CONNECTOR_PY_TOOLS` to
 //! its `bin` directory; without it these tests say so and pass without checking.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::unreachable,
+    reason = "tests may panic"
+)]
+
 mod support;
 
 use std::path::{Path, PathBuf};

@@ -2,6 +2,16 @@
 //! change to any of them shows up in review. Regenerate with
 //! `UPDATE_GOLDEN=1 cargo test -p onboarding --test golden`.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::unreachable,
+    reason = "tests may panic"
+)]
+
 mod support;
 
 use std::path::Path;

@@ -2,6 +2,16 @@
 //! the wrong area never reaches a template, and neither does a set whose claimed guarantees
 //! the audit disproves.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::unreachable,
+    reason = "tests may panic"
+)]
+
 mod support;
 
 use onboarding::{Onboarding, OnboardingError};

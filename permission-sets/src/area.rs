@@ -156,8 +156,12 @@ const ACTION_AREAS: &[(&str, Area)] = &[
 /// assert_eq!(area("cloudtrail:StopLogging"), Area::Excluded);
 /// ```
 pub fn area_of(action: &Action) -> Area {
-    if let Ok(i) = ACTION_AREAS.binary_search_by(|(name, _)| (*name).cmp(action.full_name())) {
-        return ACTION_AREAS[i].1;
+    if let Some((_, area)) = ACTION_AREAS
+        .binary_search_by(|(name, _)| (*name).cmp(action.full_name()))
+        .ok()
+        .and_then(|i| ACTION_AREAS.get(i))
+    {
+        return *area;
     }
     match services::service_area(action.service()) {
         Some(Excluded) if action.service() == "iam" && action.is_read_only() => Area::Other,

@@ -1,6 +1,16 @@
 //! A grant's declared area is enforced: it must be the catalog's area of every action its
 //! patterns expand to, and the excluded area is refused unless the grant opts in.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::unreachable,
+    reason = "tests may panic"
+)]
+
 use permission_sets::{
     Area, Catalog, Grant, PermissionSet, PermissionSetError, PermissionSetErrorCode, area_of,
     builtin,

@@ -1,6 +1,16 @@
 //! Every built-in set audits as its seed promises; real AWS managed policies audit as AWS
 //! describes them; Deny and NotAction are honoured; session policies stay under the role.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::unreachable,
+    reason = "tests may panic"
+)]
+
 use std::path::PathBuf;
 
 use iam_policy::PolicyDocument;

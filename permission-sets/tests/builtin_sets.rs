@@ -1,5 +1,15 @@
 //! The built-in sets render as their seeds describe, within IAM's quotas and validator.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::unreachable,
+    reason = "tests may panic"
+)]
+
 use std::path::PathBuf;
 
 use iam_policy::{PolicyDocument, PolicyKind, Validator};

@@ -1,6 +1,16 @@
 //! The embedded catalog: its size and source, known facts, typo detection, and expansion
 //! that is exactly "the catalog actions the pattern matches".
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::unreachable,
+    reason = "tests may panic"
+)]
+
 use iam_policy::ActionPattern;
 use permission_sets::{
     AccessLevel, Area, Catalog, Grant, PermissionSet, PermissionSetError, builtin,

@@ -1,6 +1,16 @@
 //! The guarantees a permission set claims are checked by the audit: when the set is built
 //! (sample values), when it is rendered (the customer's values) and for session policies.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::unreachable,
+    reason = "tests may panic"
+)]
+
 use permission_sets::{
     Area, AuditCode, Grant, Guarantee, ParameterValues, PermissionSet, PermissionSetError,
     PermissionSetErrorCode, PolicyDocument, PolicyTarget, builtin,

@@ -1,6 +1,16 @@
 //! One cause, one finding: a role that lets the vendor in without an External ID (and so with
 //! any wrong one too) is reported once, not once per probe.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::unreachable,
+    reason = "tests may panic"
+)]
+
 use trust_policy::{LintCode, TrustExpectation, TrustPolicyLint, VendorPrincipal};
 
 fn lint(policy: &str) -> Vec<(LintCode, String)> {

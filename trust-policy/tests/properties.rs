@@ -2,6 +2,16 @@
 //! ID, the linter finds every defect injected into a good policy, and rotations never cut
 //! access.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::unreachable,
+    reason = "tests may panic"
+)]
+
 use iam_policy::{Decision, PolicyDocument};
 use proptest::prelude::*;
 use serde_json::{Value, json};

@@ -63,7 +63,10 @@ impl IdGenerator {
                 held += 64;
             }
             let index = usize::try_from(buffer & mask).unwrap_or(0);
-            out.push(char::from(alphabet[index % alphabet.len()]));
+            let Some(&byte) = alphabet.get(index % alphabet.len().max(1)) else {
+                break; // an empty alphabet
+            };
+            out.push(char::from(byte));
             buffer >>= bits;
             held -= bits;
         }

@@ -196,13 +196,13 @@ pub(crate) fn parse_date(text: &str) -> Option<(i64, u32)> {
     // W3C's "Year and month" profile of ISO 8601 (`YYYY-MM`), which the Date operators accept
     // ("W3C implementations of the ISO 8601 date formats", IAM User Guide, "Date condition
     // operators"): the first instant of that month. (A bare `YYYY` is read as epoch seconds.)
-    if bytes.len() == 7 && bytes[4] == b'-' {
+    if bytes.len() == 7 && bytes.get(4) == Some(&b'-') {
         let (year, month) = (num(0..4)?, num(5..7)?);
         return (1..=12)
             .contains(&month)
             .then(|| (days_from_civil(year, month, 1) * 86_400, 0));
     }
-    if bytes.len() < 10 || bytes[4] != b'-' || bytes[7] != b'-' {
+    if bytes.len() < 10 || bytes.get(4) != Some(&b'-') || bytes.get(7) != Some(&b'-') {
         return None;
     }
     let (year, month, day) = (num(0..4)?, num(5..7)?, num(8..10)?);
@@ -211,7 +211,7 @@ pub(crate) fn parse_date(text: &str) -> Option<(i64, u32)> {
     }
     let mut seconds = days_from_civil(year, month, day) * 86_400;
     let mut nanos = 0u32;
-    let mut rest = &text[10..];
+    let mut rest = text.get(10..)?;
     if !rest.is_empty() {
         rest = rest.strip_prefix(['T', 't'])?;
         let (hour, minute) = (num_in(rest, 0..2)?, {
@@ -220,19 +220,19 @@ pub(crate) fn parse_date(text: &str) -> Option<(i64, u32)> {
             }
             num_in(rest, 3..5)?
         });
-        rest = &rest[5..];
+        rest = rest.get(5..)?;
         let mut second = 0;
         if let Some(after) = rest.strip_prefix(':') {
             second = num_in(after, 0..2)?;
-            rest = &after[2..];
+            rest = after.get(2..)?;
             if let Some(after) = rest.strip_prefix('.') {
                 let end = after.bytes().take_while(u8::is_ascii_digit).count();
                 if end == 0 {
                     return None;
                 }
-                let fraction = &after[..end.min(9)];
+                let fraction = after.get(..end.min(9))?;
                 nanos = fraction.parse::<u32>().ok()? * 10u32.pow(9 - fraction.len() as u32);
-                rest = &after[end..];
+                rest = after.get(end..)?;
             }
         }
         if hour > 23 || minute > 59 || second > 60 {
@@ -242,14 +242,15 @@ pub(crate) fn parse_date(text: &str) -> Option<(i64, u32)> {
         match rest {
             "" | "Z" | "z" => {}
             _ => {
-                let sign = match rest.as_bytes()[0] {
-                    b'+' => 1,
-                    b'-' => -1,
-                    _ => return None,
+                let (sign, offset) = if let Some(offset) = rest.strip_prefix('+') {
+                    (1, offset)
+                } else if let Some(offset) = rest.strip_prefix('-') {
+                    (-1, offset)
+                } else {
+                    return None;
                 };
-                let offset = &rest[1..];
                 let (oh, om) = match offset.len() {
-                    5 if offset.as_bytes()[2] == b':' => {
+                    5 if offset.as_bytes().get(2) == Some(&b':') => {
                         (num_in(offset, 0..2)?, num_in(offset, 3..5)?)
                     }
                     4 => (num_in(offset, 0..2)?, num_in(offset, 2..4)?),

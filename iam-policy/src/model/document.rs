@@ -131,6 +131,11 @@ impl PolicyDocument {
 }
 
 // Every model type serializes infallibly to JSON (string keys, finite numbers).
+#[allow(
+    clippy::panic,
+    reason = "serde_json fails only on non-string map keys or a serializer's own error; the \
+              model has string keys only and no serializer that returns an error"
+)]
 fn unreachable_serialization(error: serde_json::Error) -> String {
     panic!("serializing a policy document cannot fail: {error}")
 }
@@ -177,8 +182,8 @@ fn parse_error(path: String, inner: serde_json::Error) -> Error {
 
 /// serde_json appends " at line L column C"; the location is reported separately.
 fn strip_position(message: &str) -> String {
-    match message.rfind(" at line ") {
-        Some(i) => message[..i].to_owned(),
-        None => message.to_owned(),
-    }
+    message
+        .rsplit_once(" at line ")
+        .map_or(message, |(head, _)| head)
+        .to_owned()
 }

@@ -57,15 +57,15 @@ impl FromStr for ResourcePattern {
             return Ok(ResourcePattern::any());
         }
         let parts: Vec<&str> = text.splitn(6, ':').collect();
-        if parts.len() != 6 || parts[0] != "arn" {
+        let ["arn", partition, service, _, _, _] = parts.as_slice() else {
             return Err(err(
                 "a resource is \"*\" or an ARN with six parts: arn:partition:service:region:account:resource",
             ));
-        }
-        if parts[1].is_empty() {
+        };
+        if partition.is_empty() {
             return Err(err("the partition part must not be empty"));
         }
-        if parts[2].is_empty() || parts[2].contains(['*', '?']) {
+        if service.is_empty() || service.contains(['*', '?']) {
             return Err(err("the service part must be named, without wildcards"));
         }
         // The resource part may be empty: AWS's own AmazonDevOpsGuruOrganizationsAccess

@@ -50,13 +50,20 @@ impl RoleArn {
 
     /// The role name, without its path.
     pub fn role_name(&self) -> &str {
-        &self.arn.resource()[self.name_start..]
+        // `name_start` follows the last '/' of the resource, checked when parsed.
+        self.arn
+            .resource()
+            .get(self.name_start..)
+            .unwrap_or_default()
     }
 
     /// The path, `/` when the role has none.
     pub fn path(&self) -> &str {
-        // resource = "role" + path + name, and the path starts with '/'.
-        &self.arn.resource()["role".len()..self.name_start]
+        // resource = "role" + path + name, and the path starts with '/' (checked when parsed).
+        self.arn
+            .resource()
+            .get("role".len()..self.name_start)
+            .unwrap_or("/")
     }
 
     /// The role as a general [`Arn`].
@@ -115,13 +122,16 @@ impl FromStr for RoleArn {
             return Err(err("the resource part of a role ARN starts with \"role/\""));
         };
         let name_start = "role/".len() + rest.rfind('/').map_or(0, |i| i + 1);
-        let name = &arn.resource()[name_start..];
+        let name = arn.resource().get(name_start..).unwrap_or_default();
         if !RoleArn::is_valid_role_name(name) {
             return Err(err(
                 "the role name is 1 to 64 characters from letters, digits and +=,.@_-",
             ));
         }
-        let path = &arn.resource()["role".len()..name_start];
+        let path = arn
+            .resource()
+            .get("role".len()..name_start)
+            .unwrap_or_default();
         if !RoleArn::is_valid_path(path) {
             return Err(err(
                 "the role path is at most 512 printable ASCII characters between slashes",

@@ -22,11 +22,11 @@ pub(crate) fn sort(findings: &mut Vec<Finding>) {
 pub(crate) fn compare_paths(a: &str, b: &str) -> Ordering {
     let (mut x, mut y) = (a.as_bytes(), b.as_bytes());
     loop {
-        match (x.first(), y.first()) {
+        match (x.split_first(), y.split_first()) {
             (None, None) => return Ordering::Equal,
             (None, Some(_)) => return Ordering::Less,
             (Some(_), None) => return Ordering::Greater,
-            (Some(p), Some(q)) if p.is_ascii_digit() && q.is_ascii_digit() => {
+            (Some((p, _)), Some((q, _))) if p.is_ascii_digit() && q.is_ascii_digit() => {
                 let (xn, xrest) = split_digits(x);
                 let (yn, yrest) = split_digits(y);
                 let order = compare_numbers(xn, yn);
@@ -35,11 +35,11 @@ pub(crate) fn compare_paths(a: &str, b: &str) -> Ordering {
                 }
                 (x, y) = (xrest, yrest);
             }
-            (Some(p), Some(q)) => {
+            (Some((p, xrest)), Some((q, yrest))) => {
                 if p != q {
                     return p.cmp(q);
                 }
-                (x, y) = (&x[1..], &y[1..]);
+                (x, y) = (xrest, yrest);
             }
         }
     }
@@ -51,9 +51,15 @@ fn split_digits(bytes: &[u8]) -> (&[u8], &[u8]) {
 }
 
 fn compare_numbers(a: &[u8], b: &[u8]) -> Ordering {
-    let trim = |d: &[u8]| -> usize { d.iter().take_while(|&&b| b == b'0').count() };
-    let (a, b) = (&a[trim(a)..], &b[trim(b)..]);
+    let (a, b) = (trim_zeros(a), trim_zeros(b));
     a.len().cmp(&b.len()).then_with(|| a.cmp(b))
+}
+
+fn trim_zeros(mut digits: &[u8]) -> &[u8] {
+    while let [b'0', rest @ ..] = digits {
+        digits = rest;
+    }
+    digits
 }
 
 #[cfg(test)]

@@ -212,11 +212,14 @@ impl Onboarding {
             self.permission_set_ref(),
         );
         // The limit is in bytes; the text is ASCII but cut on a character boundary anyway.
-        let mut end = text.len().min(DESCRIPTION_LIMIT);
-        while !text.is_char_boundary(end) {
-            end -= 1;
+        let mut description = String::with_capacity(text.len().min(DESCRIPTION_LIMIT));
+        for c in text.chars() {
+            if description.len() + c.len_utf8() > DESCRIPTION_LIMIT {
+                break;
+            }
+            description.push(c);
         }
-        text[..end].to_owned()
+        description
     }
 
     fn metadata(&self) -> Node {

@@ -255,7 +255,7 @@ fn check_template_url(url: &str, region: &Region) -> Result<(), OnboardingError>
     let labels: Vec<&str> = name.split('.').collect();
     let is_s3_label = |l: &str| l == "s3" || l.starts_with("s3-") || l == "s3.dualstack";
     let path_style = labels.first().is_some_and(|l| is_s3_label(l));
-    let virtual_hosted = labels.len() >= 2 && labels[1..].first().is_some_and(|l| is_s3_label(l));
+    let virtual_hosted = labels.get(1).is_some_and(|l| is_s3_label(l));
     if !path_style && !virtual_hosted {
         return Err(bad(
             "the template must be in Amazon S3 (an s3 endpoint host)",

@@ -464,5 +464,6 @@ pub(super) fn service_area(prefix: &str) -> Option<Area> {
     SERVICE_AREAS
         .binary_search_by(|(p, _)| (*p).cmp(prefix))
         .ok()
-        .map(|i| SERVICE_AREAS[i].1)
+        .and_then(|i| SERVICE_AREAS.get(i))
+        .map(|(_, area)| *area)
 }

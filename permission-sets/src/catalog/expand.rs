@@ -24,10 +24,13 @@ impl Catalog {
         if !pattern.has_wildcard() {
             return service.action(name).into_iter().collect();
         }
-        let literal_end = name.find(['*', '?']).unwrap_or(name.len());
-        let literal = name[..literal_end].to_ascii_lowercase();
-        let candidates = service.starting_with(&literal);
-        if &name[literal_end..] == "*" {
+        // The literal beginning, and the rest from the first wildcard on.
+        let (literal, wildcards) = name
+            .find(['*', '?'])
+            .and_then(|i| name.split_at_checked(i))
+            .unwrap_or((name, ""));
+        let candidates = service.starting_with(&literal.to_ascii_lowercase());
+        if wildcards == "*" {
             // `Name*`: the range is the answer.
             return candidates.iter().collect();
         }

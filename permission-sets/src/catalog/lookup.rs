@@ -32,17 +32,24 @@ pub fn closest_action<'s>(service: &'s Service, name: &str) -> Option<&'s Action
 /// Levenshtein distance over bytes (action names are ASCII).
 fn edit_distance(a: &str, b: &str) -> usize {
     let (a, b) = (a.as_bytes(), b.as_bytes());
+    // `previous[j]`: the distance between the first `i` bytes of `a` and the first `j` of `b`.
     let mut previous: Vec<usize> = (0..=b.len()).collect();
-    let mut current = vec![0; b.len() + 1];
+    let mut current = Vec::with_capacity(b.len() + 1);
     for (i, &ca) in a.iter().enumerate() {
-        current[0] = i + 1;
-        for (j, &cb) in b.iter().enumerate() {
-            let substitution = previous[j] + usize::from(ca != cb);
-            current[j + 1] = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
+        current.clear();
+        let mut left = i + 1;
+        current.push(left);
+        // Per byte of `b`: the cell diagonally above-left, and the one above.
+        for ((&cb, &diagonal), &above) in b.iter().zip(&previous).zip(previous.iter().skip(1)) {
+            left = (diagonal + usize::from(ca != cb))
+                .min(above + 1)
+                .min(left + 1);
+            current.push(left);
         }
         std::mem::swap(&mut previous, &mut current);
     }
-    previous[b.len()]
+    // `previous` holds `b.len() + 1` distances; the last compares the whole of both.
+    previous.last().copied().unwrap_or(a.len())
 }
 
 #[cfg(test)]

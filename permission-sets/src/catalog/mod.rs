@@ -75,6 +75,11 @@ impl Catalog {
         CATALOG.get_or_init(|| {
             // The file is generated and committed with the crate, and a unit test parses
             // it, so this only fails if the crate itself was damaged.
+            #[allow(
+                clippy::panic,
+                reason = "the embedded catalog is a constant of this crate that a unit test \
+                          parses; it fails only if the crate's own files were damaged"
+            )]
             parse::parse(EMBEDDED).unwrap_or_else(|e| {
                 panic!("the embedded AWS catalog (data/aws-catalog.tsv) is corrupt: {e}")
             })

@@ -12,13 +12,16 @@ use std::ops::Range;
 
 use super::{AccessLevel, Action, Catalog, CatalogSource, ResourceType, Service};
 
+const NOT_IN_TEXT: &str = "a field that is not part of the catalog text";
+
 /// Parses the catalog text; `Err` names the line that breaks the format.
 pub(super) fn parse(text: &'static str) -> Result<Catalog, String> {
     let lower: &'static str = Box::leak(text.to_ascii_lowercase().into_boxed_str());
     // The lowercase twin of a slice of `text` (ASCII case changes keep byte offsets).
-    let lowercase = |field: &'static str| -> &'static str {
-        let start = field.as_ptr() as usize - text.as_ptr() as usize;
-        &lower[start..start + field.len()]
+    // (`None` only for text that is not a slice of `text`.)
+    let lowercase = |field: &'static str| -> Option<&'static str> {
+        let start = (field.as_ptr() as usize).checked_sub(text.as_ptr() as usize)?;
+        lower.get(start..start.checked_add(field.len())?)
     };
     let mut source = None;
     let mut keys: Vec<&'static str> = Vec::new();
@@ -48,11 +51,10 @@ pub(super) fn parse(text: &'static str) -> Result<Catalog, String> {
             "K" => keys.push(field()?),
             "S" => {
                 let (prefix, name) = (field()?, field()?);
+                let lower_prefix = lowercase(prefix).ok_or_else(|| bad(NOT_IN_TEXT))?;
                 if prefix.is_empty()
                     || prefix.contains(':')
-                    || by_prefix
-                        .insert(lowercase(prefix), services.len())
-                        .is_some()
+                    || by_prefix.insert(lower_prefix, services.len()).is_some()
                 {
                     return Err(bad("empty, repeated or malformed service prefix"));
                 }
@@ -78,14 +80,14 @@ pub(super) fn parse(text: &'static str) -> Result<Catalog, String> {
                     .ok_or_else(|| bad("not an action of the service above"))?;
                 let access =
                     AccessLevel::from_code(access).ok_or_else(|| bad("unknown access level"))?;
-                let lower_full = lowercase(full_name);
+                let lower_full = lowercase(full_name).ok_or_else(|| bad(NOT_IN_TEXT))?;
                 if lower_full <= previous {
                     return Err(bad(
                         "actions must be sorted by lowercase full name, without repeats",
                     ));
                 }
                 previous = lower_full;
-                let lower_name = &lower_full[service.prefix.len() + 1..];
+                let lower_name = lowercase(name).ok_or_else(|| bad(NOT_IN_TEXT))?;
 
                 let first_resource = resource_pool.len();
                 resource_pool.extend(resource_types.split(',').filter(|r| !r.is_empty()).map(

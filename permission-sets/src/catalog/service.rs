@@ -46,8 +46,10 @@ impl Service {
     /// The actions whose lowercase names start with `lower_prefix` (lowercase), found by
     /// binary search.
     pub(super) fn starting_with(&self, lower_prefix: &str) -> &[Action] {
+        // `lower_names` and `actions` are parallel (the parser pushes one of each).
         let start = self.lower_names.partition_point(|n| &**n < lower_prefix);
-        let len = self.lower_names[start..].partition_point(|n| n.starts_with(lower_prefix));
-        &self.actions[start..start + len]
+        let names = self.lower_names.get(start..).unwrap_or_default();
+        let len = names.partition_point(|n| n.starts_with(lower_prefix));
+        self.actions.get(start..start + len).unwrap_or_default()
     }
 }

@@ -252,11 +252,10 @@ fn names(parameters: &[Parameter]) -> String {
 pub(crate) fn placeholders(template: &str) -> Option<Vec<&str>> {
     let mut found = Vec::new();
     let mut rest = template;
-    while let Some(start) = rest.find("{{") {
-        let after = &rest[start + 2..];
-        let end = after.find("}}")?;
-        found.push(&after[..end]);
-        rest = &after[end + 2..];
+    while let Some((_, after)) = rest.split_once("{{") {
+        let (name, tail) = after.split_once("}}")?;
+        found.push(name);
+        rest = tail;
     }
     Some(found)
 }

@@ -224,7 +224,14 @@ pub async fn provider_contract(
     }
     checks.push("assume_role_expiry");
 
-    if issued[0].1.access_key_id() == issued[1].1.access_key_id() {
+    // The loop above issued exactly two sessions.
+    let [(_, first), (_, second)] = issued.as_slice() else {
+        return Err(violation(
+            "distinct_sessions",
+            format_args!("expected two sessions, got {}", issued.len()),
+        ));
+    };
+    if first.access_key_id() == second.access_key_id() {
         return Err(violation(
             "distinct_sessions",
             "two sessions got the same access key id",
