@@ -499,8 +499,8 @@ async fn the_onboarding_stack_creates_the_role_the_vendor_connects_to() {
         .onboarding(pending.id())
         .await
         .unwrap()
-        .values(ParameterValues::new().set_list("Buckets", ["template-default"]))
-        .role_name(&role_name)
+        .with_values(ParameterValues::new().with_values("Buckets", ["template-default"]))
+        .with_role_name(&role_name)
         .build()
         .unwrap();
     assert_eq!(onboarding.external_id(), &external_id);

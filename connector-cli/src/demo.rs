@@ -149,8 +149,8 @@ async fn tell(args: &DemoArgs, story: &mut Story) -> Result<(), DemoError> {
         .onboarding(&id)
         .await
         .map_err(|e| failed("onboarding")(&e))?
-        .values(set.sample_values())
-        .role_name("AcmeConnector")
+        .with_values(set.sample_values())
+        .with_role_name("AcmeConnector")
         .build()
         .map_err(|e| failed("onboarding")(&e))?;
     let template = onboarding

@@ -276,10 +276,10 @@ fn build(common: &Common) -> Result<Onboarding, String> {
                 other => format!("{other:?}"),
             })?;
     let mut builder = Onboarding::builder(CrossAccountTrust::new(vendor, external_id), set)
-        .values(values)
-        .max_session_duration(common.max_session_duration);
+        .with_values(values)
+        .with_max_session_duration(common.max_session_duration);
     if let Some(name) = &common.role_name {
-        builder = builder.role_name(name);
+        builder = builder.with_role_name(name);
     }
     builder.build().map_err(message)
 }

@@ -614,9 +614,9 @@ fn federated() -> Federated {
         .unwrap();
     let trust = OidcTrust::new(customer(), ISSUER)
         .unwrap()
-        .audience("sts.amazonaws.com")
+        .with_audience("sts.amazonaws.com")
         .unwrap()
-        .subject(SubjectMatch::Exact("org/acme".into()))
+        .with_subject(SubjectMatch::Exact("org/acme".into()))
         .unwrap()
         .policy()
         .unwrap();

@@ -77,8 +77,8 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     let onboarding = connector
         .onboarding(&id)
         .await?
-        .values(ParameterValues::new().set_list("Buckets", ["globex-lake"]))
-        .role_name("GlobexReader")
+        .with_values(ParameterValues::new().with_values("Buckets", ["globex-lake"]))
+        .with_role_name("GlobexReader")
         .build()?;
     println!("{}", onboarding.permission_set().explanation_table());
     println!(

@@ -105,7 +105,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let onboarding = connector
         .onboarding(&id)
         .await?
-        .role_name("ExampleScanner")
+        .with_role_name("ExampleScanner")
         .build()?;
 
     // The customer clicks the quick-create link; here the stack is created through the API.

@@ -77,7 +77,7 @@ async fn fixture() -> Fixture {
     let onboarding = connector
         .artifacts(
             &id,
-            ParameterValues::new().set_list("Buckets", ["acme-data"]),
+            ParameterValues::new().with_values("Buckets", ["acme-data"]),
         )
         .await
         .unwrap();

@@ -92,7 +92,7 @@ impl PermissionPolicy {
 ///     "q3VfX0oJ8m2TzL7cRk1NwY5aHbE6dGs4".parse().unwrap(),
 /// );
 /// let set = builtin::read_only_scan().unwrap();
-/// let onboarding = Onboarding::builder(trust, set).role_name("AxiomScanner").build().unwrap();
+/// let onboarding = Onboarding::builder(trust, set).with_role_name("AxiomScanner").build().unwrap();
 /// let yaml = onboarding.cloudformation().unwrap().to_yaml().unwrap();
 /// assert!(yaml.contains("AWS::IAM::Role"));
 /// let hcl = onboarding.terraform().unwrap().to_hcl().unwrap();
@@ -240,26 +240,26 @@ impl Onboarding {
 impl OnboardingBuilder {
     /// The customer's values for the permission set's parameters (defaults and samples are
     /// not assumed: a parameter without a default needs a value).
-    pub fn values(mut self, values: ParameterValues) -> Self {
+    pub fn with_values(mut self, values: ParameterValues) -> Self {
         self.values = Some(values);
         self
     }
 
     /// The role name offered by default (IAM: 1 to 64 of `[A-Za-z0-9+=,.@_-]`). Without
     /// it the name is derived from the permission set's name.
-    pub fn role_name(mut self, name: &str) -> Self {
+    pub fn with_role_name(mut self, name: &str) -> Self {
         self.role_name = Some(name.to_owned());
         self
     }
 
     /// The role's maximum session duration in seconds (3,600 to 43,200; 3,600 by default).
-    pub fn max_session_duration(mut self, seconds: u32) -> Self {
+    pub fn with_max_session_duration(mut self, seconds: u32) -> Self {
         self.max_session_duration = seconds;
         self
     }
 
     /// Forces inline or customer managed policies instead of choosing by size.
-    pub fn policy_target(mut self, target: PolicyTarget) -> Self {
+    pub fn with_policy_target(mut self, target: PolicyTarget) -> Self {
         self.target = Some(target);
         self
     }

@@ -29,8 +29,8 @@
 //!     ExternalId::generate().unwrap(),
 //! );
 //! let onboarding = Onboarding::builder(trust, builtin::s3_read().unwrap())
-//!     .values(ParameterValues::new().set_list("Buckets", ["acme-data", "acme-logs"]))
-//!     .role_name("NomosReader")
+//!     .with_values(ParameterValues::new().with_values("Buckets", ["acme-data", "acme-logs"]))
+//!     .with_role_name("NomosReader")
 //!     .build()
 //!     .unwrap();
 //! let template = onboarding.cloudformation().unwrap();

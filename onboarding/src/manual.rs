@@ -26,7 +26,7 @@ pub struct ManualFile {
 /// #     VendorPrincipal::account("999988887777".parse().unwrap()),
 /// #     "q3VfX0oJ8m2TzL7cRk1NwY5aHbE6dGs4".parse().unwrap(),
 /// # );
-/// # let onboarding = Onboarding::builder(trust, permission_sets::builtin::read_only_access().unwrap()).role_name("Cloudcraft").build().unwrap();
+/// # let onboarding = Onboarding::builder(trust, permission_sets::builtin::read_only_access().unwrap()).with_role_name("Cloudcraft").build().unwrap();
 /// let manual = onboarding.manual().unwrap();
 /// assert_eq!(manual.files()[0].name, "trust-policy.json");
 /// assert!(manual.commands().iter().any(|c| c.contains("attach-role-policy")));

@@ -55,7 +55,7 @@ mod tests {
     fn the_documents_written_are_audited_against_the_claims() {
         let set = builtin::s3_read().unwrap();
         assert!(set.claims().contains(&Guarantee::ReadOnly));
-        let values = ParameterValues::new().set_list("Buckets", ["acme-data"]);
+        let values = ParameterValues::new().with_values("Buckets", ["acme-data"]);
         let honest = rendered(&set, &values);
         let written: Vec<PermissionPolicy> = honest.documents.iter().cloned().map(policy).collect();
         assert_eq!(keeps_promises(&set, &written, &honest), Ok(()));

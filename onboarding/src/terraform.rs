@@ -27,7 +27,7 @@ pub const ROLE_RESOURCE: &str = "connector";
 /// #     "q3VfX0oJ8m2TzL7cRk1NwY5aHbE6dGs4".parse().unwrap(),
 /// # );
 /// # let onboarding = Onboarding::builder(trust, permission_sets::builtin::s3_read().unwrap())
-/// #     .values(permission_sets::ParameterValues::new().set_list("Buckets", ["acme-data"]))
+/// #     .with_values(permission_sets::ParameterValues::new().with_values("Buckets", ["acme-data"]))
 /// #     .build().unwrap();
 /// let hcl = onboarding.terraform().unwrap().to_hcl().unwrap();
 /// assert!(hcl.contains("variable \"external_id\""));

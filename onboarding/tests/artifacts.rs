@@ -93,7 +93,7 @@ fn template_parameters_change_what_cloudformation_creates() {
     );
     let set = builtin::s3_read().unwrap();
     let onboarding = Onboarding::builder(trust, set.clone())
-        .values(ParameterValues::new().set_list("Buckets", ["acme-a"]))
+        .with_values(ParameterValues::new().with_values("Buckets", ["acme-a"]))
         .build()
         .unwrap();
     // The customer picks other buckets and is given another External ID in the console.
@@ -103,7 +103,7 @@ fn template_parameters_change_what_cloudformation_creates() {
     let (trust_doc, documents, _) = created_documents(&onboarding, &parameters);
     let expected = set
         .render(
-            &ParameterValues::new().set_list("Buckets", ["other-x", "other-y", "other-z"]),
+            &ParameterValues::new().with_values("Buckets", ["other-x", "other-y", "other-z"]),
             PolicyTarget::InlinePolicies,
         )
         .unwrap();
@@ -234,12 +234,12 @@ fn bad_inputs_are_typed_errors_naming_the_field() {
     };
     let set = builtin::read_only_access().unwrap();
     let err = Onboarding::builder(trust(), set.clone())
-        .role_name("has space")
+        .with_role_name("has space")
         .build()
         .unwrap_err();
     assert!(err.to_string().contains("role name"), "{err}");
     let err = Onboarding::builder(trust(), set.clone())
-        .max_session_duration(60)
+        .with_max_session_duration(60)
         .build()
         .unwrap_err();
     assert!(err.to_string().contains("3,600 to 43,200"), "{err}");
@@ -285,7 +285,7 @@ fn a_link_too_long_is_refused() {
         VendorPrincipal::account("999988887777".parse().unwrap()),
         long_id.parse().unwrap(),
     )
-    .size_limit(4096)
+    .with_size_limit(4096)
     .unwrap();
     let onboarding = Onboarding::builder(trust, builtin::read_only_access().unwrap())
         .build()
@@ -316,7 +316,7 @@ fn large_sets_move_to_managed_policies() {
     // Forcing customer managed policies gives one AWS::IAM::ManagedPolicy per document,
     // attached to the role, and the same documents.
     let onboarding = Onboarding::builder(trust, builtin::read_only_scan().unwrap())
-        .policy_target(PolicyTarget::ManagedPolicies)
+        .with_policy_target(PolicyTarget::ManagedPolicies)
         .build()
         .unwrap();
     let (_, documents, _) = created_documents(&onboarding, &stack_parameters(&onboarding));
@@ -341,8 +341,8 @@ proptest! {
             external_id.parse().unwrap(),
         );
         let onboarding = Onboarding::builder(trust, builtin::s3_read().unwrap())
-            .values(ParameterValues::new().set_list("Buckets", buckets.clone()))
-            .role_name(&role_name)
+            .with_values(ParameterValues::new().with_values("Buckets", buckets.clone()))
+            .with_role_name(&role_name)
             .build()
             .unwrap();
         let (trust_doc, documents, _) =

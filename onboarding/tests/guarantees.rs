@@ -33,8 +33,8 @@ fn trust() -> CrossAccountTrust {
 /// Builds the set and, if that succeeds, the onboarding.
 fn onboard(grant: Grant) -> Result<Onboarding, OnboardingError> {
     let set = PermissionSet::builder("acme:mislabelled", "1.0.0")
-        .description("A set whose grant claims the wrong area.")
-        .grant(grant)
+        .with_description("A set whose grant claims the wrong area.")
+        .with_grant(grant)
         .build()?;
     Onboarding::builder(trust(), set).build()
 }
@@ -81,7 +81,7 @@ fn a_mislabelled_grant_never_reaches_the_customer() {
 fn values_that_break_a_claimed_guarantee_are_refused() {
     let orchestrator = builtin::orchestrator().unwrap();
     let error = Onboarding::builder(trust(), orchestrator)
-        .values(ParameterValues::new().set("PassRolePath", "/"))
+        .with_values(ParameterValues::new().with_value("PassRolePath", "/"))
         .build()
         .unwrap_err();
     let OnboardingError::PermissionSet(PermissionSetError::ClaimDisproved {

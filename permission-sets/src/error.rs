@@ -132,7 +132,7 @@ impl PermissionSetError {
     /// ```
     /// use permission_sets::{Area, Grant, PermissionSet, PermissionSetErrorCode};
     /// let error = PermissionSet::builder("acme:logs", "1.0.0")
-    ///     .grant(Grant::new("Logs", Area::Observability, ["s3:GetObject"], "Read logs.")?)
+    ///     .with_grant(Grant::new("Logs", Area::Observability, ["s3:GetObject"], "Read logs.")?)
     ///     .build()
     ///     .unwrap_err();
     /// assert_eq!(error.code(), PermissionSetErrorCode::AreaMismatch);

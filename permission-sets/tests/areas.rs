@@ -19,8 +19,8 @@ use proptest::prelude::*;
 
 fn set_with(grant: Grant) -> Result<PermissionSet, PermissionSetError> {
     PermissionSet::builder("acme:areas", "1.0.0")
-        .description("Area enforcement.")
-        .grant(grant)
+        .with_description("Area enforcement.")
+        .with_grant(grant)
         .build()
 }
 

@@ -103,7 +103,7 @@ fn orchestrator_grants_nothing_excluded_and_cannot_escalate() {
 #[test]
 fn nomos_and_doit_sets_audit_as_scoped() {
     let s3 = builtin::s3_read().unwrap();
-    let values = ParameterValues::new().set_list("Buckets", ["acme-prod-data"]);
+    let values = ParameterValues::new().with_values("Buckets", ["acme-prod-data"]);
     let doc = &s3
         .render(&values, PolicyTarget::InlinePolicies)
         .unwrap()

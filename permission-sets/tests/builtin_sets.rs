@@ -119,7 +119,7 @@ fn every_builtin_renders_within_quotas_and_validates() {
 #[test]
 fn orchestrator_passes_only_roles_under_the_chosen_path() {
     let set = builtin::orchestrator().unwrap();
-    let values = ParameterValues::new().set("PassRolePath", "/acme/workloads/");
+    let values = ParameterValues::new().with_value("PassRolePath", "/acme/workloads/");
     let json = set
         .render(&values, PolicyTarget::ManagedPolicies)
         .unwrap()
@@ -134,7 +134,7 @@ fn orchestrator_passes_only_roles_under_the_chosen_path() {
     assert!(json.contains(r#""iam:PassedToService":["ecs-tasks.amazonaws.com","lambda.amazonaws.com","ec2.amazonaws.com"]"#));
     assert!(
         set.render(
-            &ParameterValues::new().set("PassRolePath", "acme"),
+            &ParameterValues::new().with_value("PassRolePath", "acme"),
             PolicyTarget::ManagedPolicies
         )
         .is_err()
@@ -144,7 +144,8 @@ fn orchestrator_passes_only_roles_under_the_chosen_path() {
 #[test]
 fn nomos_sets_scope_to_configured_resources_and_mark_step_up() {
     let s3 = builtin::s3_read().unwrap();
-    let values = ParameterValues::new().set_list("Buckets", ["acme-prod-data", "acme-prod-logs"]);
+    let values =
+        ParameterValues::new().with_values("Buckets", ["acme-prod-data", "acme-prod-logs"]);
     let doc = &s3
         .render(&values, PolicyTarget::InlinePolicies)
         .unwrap()

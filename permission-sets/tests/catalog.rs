@@ -152,7 +152,7 @@ fn typos_and_unknown_services_are_named() {
     assert_eq!(check("*").unwrap(), catalog.len());
     // Sets refuse typos when they are built.
     let typo = PermissionSet::builder("x", "1.0.0")
-        .grant(Grant::new("Read", Area::Storage, ["s3:GetObjects"], "why").unwrap())
+        .with_grant(Grant::new("Read", Area::Storage, ["s3:GetObjects"], "why").unwrap())
         .build()
         .unwrap_err();
     assert!(

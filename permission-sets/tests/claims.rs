@@ -24,9 +24,9 @@ fn grant(id: &str, area: Area, actions: &[&str]) -> Grant {
 #[test]
 fn a_write_in_a_set_that_claims_read_only_is_refused() {
     let error = PermissionSet::builder("acme:claims", "1.0.0")
-        .grant(grant("ReadObjects", Area::Storage, &["s3:GetObject"]))
-        .grant(grant("WriteObjects", Area::Storage, &["s3:PutObject"]))
-        .claims([Guarantee::ReadOnly])
+        .with_grant(grant("ReadObjects", Area::Storage, &["s3:GetObject"]))
+        .with_grant(grant("WriteObjects", Area::Storage, &["s3:PutObject"]))
+        .with_claims([Guarantee::ReadOnly])
         .build()
         .unwrap_err();
     assert_eq!(error.code(), PermissionSetErrorCode::ClaimDisproved);
@@ -53,11 +53,11 @@ fn a_write_in_a_set_that_claims_read_only_is_refused() {
 #[test]
 fn claims_with_managed_policies_cannot_be_checked_and_are_refused() {
     let error = PermissionSet::builder("acme:managed", "1.0.0")
-        .managed_policy(
+        .with_managed_policy(
             "arn:aws:iam::aws:policy/ReadOnlyAccess",
             "Everything, read.",
         )
-        .claims([Guarantee::ReadOnly])
+        .with_claims([Guarantee::ReadOnly])
         .build()
         .unwrap_err();
     assert_eq!(error.code(), PermissionSetErrorCode::ClaimUnverifiable);
@@ -75,8 +75,8 @@ fn claiming_no_excluded_area_with_an_opted_in_grant_is_refused() {
         .allow_excluded("Reads the bill.")
         .unwrap();
     let error = PermissionSet::builder("acme:costs", "1.0.0")
-        .grant(costs.clone())
-        .claims([Guarantee::NoExcludedArea, Guarantee::ReadOnly])
+        .with_grant(costs.clone())
+        .with_claims([Guarantee::NoExcludedArea, Guarantee::ReadOnly])
         .build()
         .unwrap_err();
     assert!(
@@ -88,8 +88,8 @@ fn claiming_no_excluded_area_with_an_opted_in_grant_is_refused() {
     );
     // Read-only alone holds: Cost Explorer's GetCostAndUsage is a Read action.
     let set = PermissionSet::builder("acme:costs", "1.0.0")
-        .grant(costs)
-        .claims([Guarantee::ReadOnly])
+        .with_grant(costs)
+        .with_claims([Guarantee::ReadOnly])
         .build()
         .unwrap();
     assert!(
@@ -107,13 +107,13 @@ fn the_customers_values_are_checked_when_rendering() {
             .contains(&Guarantee::NoPrivilegeEscalation)
     );
     // The default path is fine; `/` passes every role to ECS, Lambda and EC2.
-    let fine = ParameterValues::new().set("PassRolePath", "/acme/workloads/");
+    let fine = ParameterValues::new().with_value("PassRolePath", "/acme/workloads/");
     assert!(
         orchestrator
             .render(&fine, PolicyTarget::ManagedPolicies)
             .is_ok()
     );
-    let every_role = ParameterValues::new().set("PassRolePath", "/");
+    let every_role = ParameterValues::new().with_value("PassRolePath", "/");
     for target in [PolicyTarget::ManagedPolicies, PolicyTarget::InlinePolicies] {
         let error = orchestrator.render(&every_role, target).unwrap_err();
         let PermissionSetError::ClaimDisproved {
@@ -284,9 +284,9 @@ proptest! {
             Guarantee::NoPrivilegeEscalation => !escalation,
             Guarantee::NoDataReads => !known.iter().any(|k| k.reads_data),
         };
-        let mut builder = PermissionSet::builder("acme:prop", "1.0.0").claims(claims.clone());
+        let mut builder = PermissionSet::builder("acme:prop", "1.0.0").with_claims(claims.clone());
         for k in &known {
-            builder = builder.grant((k.grant)());
+            builder = builder.with_grant((k.grant)());
         }
         let result = builder.build();
         match claims.iter().copied().find(|&g| !holds(g)) {

@@ -182,7 +182,7 @@ impl CrossAccountTrust {
     }
 
     /// Use a raised trust policy quota (up to 4,096 characters) instead of 2,048.
-    pub fn size_limit(mut self, limit: usize) -> Result<CrossAccountTrust, TrustPolicyError> {
+    pub fn with_size_limit(mut self, limit: usize) -> Result<CrossAccountTrust, TrustPolicyError> {
         self.limit = check_limit(limit)?;
         Ok(self)
     }
@@ -344,7 +344,7 @@ mod tests {
         );
         assert!(t.clone().require_principal_org("o-short").is_err());
         assert!(t.clone().require_source_identity_like("has space").is_err());
-        assert!(t.clone().size_limit(4097).is_err());
+        assert!(t.clone().with_size_limit(4097).is_err());
     }
 
     #[test]
@@ -394,7 +394,7 @@ mod tests {
             CrossAccountTrust::new(vendor(), id(&long))
                 .also_accept(id(&"y".repeat(1224)))
                 .unwrap()
-                .size_limit(4096)
+                .with_size_limit(4096)
                 .unwrap()
                 .policy()
                 .is_ok()

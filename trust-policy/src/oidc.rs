@@ -26,8 +26,8 @@ pub enum SubjectMatch {
 /// ```
 /// use trust_policy::{OidcTrust, SubjectMatch};
 /// let policy = OidcTrust::new("111122223333".parse().unwrap(), "https://id.auto-nomos.com").unwrap()
-///     .audience("sts.amazonaws.com").unwrap()
-///     .subject(SubjectMatch::Exact("org/acme".into())).unwrap()
+///     .with_audience("sts.amazonaws.com").unwrap()
+///     .with_subject(SubjectMatch::Exact("org/acme".into())).unwrap()
 ///     .policy().unwrap();
 /// let json = policy.to_json();
 /// assert!(json.contains(r#""Federated":"arn:aws:iam::111122223333:oidc-provider/id.auto-nomos.com""#));
@@ -58,13 +58,13 @@ impl OidcTrust {
     }
 
     /// Sets the partition of the OIDC provider ARN.
-    pub fn partition(mut self, partition: Partition) -> OidcTrust {
+    pub fn with_partition(mut self, partition: Partition) -> OidcTrust {
         self.partition = partition;
         self
     }
 
     /// Accepts tokens for this audience (`aud` claim); at least one is required.
-    pub fn audience(mut self, audience: &str) -> Result<OidcTrust, TrustPolicyError> {
+    pub fn with_audience(mut self, audience: &str) -> Result<OidcTrust, TrustPolicyError> {
         check_claim("audience", audience)?;
         if !self.audiences.iter().any(|a| a == audience) {
             self.audiences.push(audience.to_owned());
@@ -73,7 +73,7 @@ impl OidcTrust {
     }
 
     /// Accepts tokens whose subject (`sub` claim) matches; at least one is required.
-    pub fn subject(mut self, subject: SubjectMatch) -> Result<OidcTrust, TrustPolicyError> {
+    pub fn with_subject(mut self, subject: SubjectMatch) -> Result<OidcTrust, TrustPolicyError> {
         let text = match &subject {
             SubjectMatch::Exact(s) | SubjectMatch::Like(s) => s,
         };
@@ -94,7 +94,7 @@ impl OidcTrust {
     }
 
     /// Use a raised trust policy quota (up to 4,096 characters).
-    pub fn size_limit(mut self, limit: usize) -> Result<OidcTrust, TrustPolicyError> {
+    pub fn with_size_limit(mut self, limit: usize) -> Result<OidcTrust, TrustPolicyError> {
         self.limit = check_limit(limit)?;
         Ok(self)
     }
@@ -244,16 +244,16 @@ mod tests {
             "token.actions.githubusercontent.com",
         )
         .unwrap()
-        .audience("sts.amazonaws.com")
+        .with_audience("sts.amazonaws.com")
         .unwrap()
     }
 
     #[test]
     fn patterns_and_exact_subjects_share_string_like() {
         let policy = base()
-            .subject(SubjectMatch::Like("repo:acme/*".into()))
+            .with_subject(SubjectMatch::Like("repo:acme/*".into()))
             .unwrap()
-            .subject(SubjectMatch::Exact("weird*name".into()))
+            .with_subject(SubjectMatch::Exact("weird*name".into()))
             .unwrap()
             .policy()
             .unwrap();
@@ -268,7 +268,7 @@ mod tests {
         assert!(base().policy().unwrap_err().to_string().contains("subject"));
         let no_aud = OidcTrust::new("111122223333".parse().unwrap(), "https://id.example.com")
             .unwrap()
-            .subject(SubjectMatch::Exact("x".into()))
+            .with_subject(SubjectMatch::Exact("x".into()))
             .unwrap();
         assert!(
             no_aud
@@ -277,7 +277,7 @@ mod tests {
                 .to_string()
                 .contains("audience")
         );
-        assert!(base().subject(SubjectMatch::Like("*".into())).is_err());
+        assert!(base().with_subject(SubjectMatch::Like("*".into())).is_err());
     }
 
     #[test]

@@ -348,8 +348,8 @@ proptest! {
     fn oidc_inputs_never_panic(issuer in "\\PC{0,60}", audience in "\\PC{0,20}", subject in "\\PC{0,20}") {
         if let Ok(trust) = trust_policy::OidcTrust::new("111122223333".parse().unwrap(), &issuer) {
             let built = trust
-                .audience(&audience)
-                .and_then(|t| t.subject(trust_policy::SubjectMatch::Like(subject.clone())))
+                .with_audience(&audience)
+                .and_then(|t| t.with_subject(trust_policy::SubjectMatch::Like(subject.clone())))
                 .and_then(|t| t.policy());
             if let Ok(policy) = built {
                 // Whatever was accepted renders a policy that parses back identically.

@@ -168,11 +168,12 @@ pub(crate) fn parameter_values(
             } else {
                 given.clone()
             };
-            values = values.set_list(name, given);
+            values = values.with_values(name, given);
         } else if parameter.default.is_some() {
             // The library fills in declared defaults.
         } else if sample_values {
-            values = values.set_list(name, samples.get(name).unwrap_or_default().iter().cloned());
+            values =
+                values.with_values(name, samples.get(name).unwrap_or_default().iter().cloned());
             sampled.push(name.to_owned());
         } else {
             return Err(Outcome::BadInput(format!(
@@ -195,7 +196,7 @@ fn resolved(set: &PermissionSet, values: &ParameterValues) -> ParameterValues {
                 .map(<[String]>::to_vec)
                 .or_else(|| p.default.clone())
                 .unwrap_or_default();
-            out.set_list(&p.name, used)
+            out.with_values(&p.name, used)
         })
 }
 

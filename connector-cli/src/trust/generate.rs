@@ -130,7 +130,7 @@ fn cross_account(args: &GenerateArgs) -> Result<Generated, Outcome> {
         .restrict_regions(regions)
         .map_err(builder_error)?;
     if let Some(limit) = args.size_limit {
-        trust = trust.size_limit(limit).map_err(builder_error)?;
+        trust = trust.with_size_limit(limit).map_err(builder_error)?;
     }
     let policy = trust.policy().map_err(builder_error)?;
     Ok(Generated {
@@ -153,7 +153,7 @@ fn web_identity(args: &GenerateArgs, issuer: &str) -> Result<Generated, Outcome>
         .map_err(|e| Outcome::BadInput(format!("--provider-account: {e}")))?;
     let mut trust = OidcTrust::new(account, issuer).map_err(builder_error)?;
     for audience in &args.audiences {
-        trust = trust.audience(audience).map_err(builder_error)?;
+        trust = trust.with_audience(audience).map_err(builder_error)?;
     }
     let subjects = args.subjects.iter().cloned().map(SubjectMatch::Exact);
     let patterns = args
@@ -162,10 +162,10 @@ fn web_identity(args: &GenerateArgs, issuer: &str) -> Result<Generated, Outcome>
         .cloned()
         .map(SubjectMatch::Like);
     for subject in subjects.chain(patterns) {
-        trust = trust.subject(subject).map_err(builder_error)?;
+        trust = trust.with_subject(subject).map_err(builder_error)?;
     }
     if let Some(limit) = args.size_limit {
-        trust = trust.size_limit(limit).map_err(builder_error)?;
+        trust = trust.with_size_limit(limit).map_err(builder_error)?;
     }
     let policy = trust.policy().map_err(builder_error)?;
     Ok(Generated {

@@ -18,7 +18,7 @@ impl Connector {
         id: &ConnectionId,
         values: ParameterValues,
     ) -> Result<Onboarding, ConnectorError> {
-        Ok(self.onboarding(id).await?.values(values).build()?)
+        Ok(self.onboarding(id).await?.with_values(values).build()?)
     }
 
     /// The artifacts' builder, with the connection's trust and permission set in place, for

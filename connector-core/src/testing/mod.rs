@@ -127,8 +127,8 @@
 //!     // Web identity: an OIDC provider in the account and a role that trusts one subject.
 //!     let federated: iam_policy::RoleArn = "arn:aws:iam::111122223333:role/federated".parse()?;
 //!     let trust = OidcTrust::new("111122223333".parse()?, "https://id.example.com")?
-//!         .audience("sts.amazonaws.com")?
-//!         .subject(SubjectMatch::Exact("org/acme".into()))?
+//!         .with_audience("sts.amazonaws.com")?
+//!         .with_subject(SubjectMatch::Exact("org/acme".into()))?
 //!         .policy()?;
 //!     sts.create_role(federated.clone(), trust, Duration::from_secs(3600))?;
 //!     sts.create_oidc_provider(&"111122223333".parse()?, "https://id.example.com", &["sts.amazonaws.com"])?;

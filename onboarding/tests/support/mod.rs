@@ -32,7 +32,7 @@ pub fn onboardings() -> Vec<Onboarding> {
             );
             let values = set.sample_values();
             Onboarding::builder(trust, set)
-                .values(values)
+                .with_values(values)
                 .build()
                 .unwrap()
         })

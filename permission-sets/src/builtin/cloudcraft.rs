@@ -9,8 +9,8 @@ use crate::{PermissionSet, PermissionSetError};
 /// Service Authorization Reference classifies as writes.)
 pub fn read_only_access() -> Result<PermissionSet, PermissionSetError> {
     PermissionSet::builder("cloudcraft:read-only-access", "1.0.0")
-        .description("Visualize the live environment: read-only access to every AWS service, through AWS's own managed policy.")
-        .managed_policy(
+        .with_description("Visualize the live environment: read-only access to every AWS service, through AWS's own managed policy.")
+        .with_managed_policy(
             "arn:aws:iam::aws:policy/ReadOnlyAccess",
             "Reverse-engineer the live environment into diagrams and budgets without any write access.",
         )

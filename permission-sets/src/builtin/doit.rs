@@ -29,16 +29,16 @@ pub fn managed_plus_actions(
     justification: &str,
 ) -> Result<PermissionSet, PermissionSetError> {
     let mut builder = PermissionSet::builder(name, "1.0.0")
-        .description("AWS managed policies plus extra allowed actions.");
+        .with_description("AWS managed policies plus extra allowed actions.");
     for arn in managed_policy_arns {
-        builder = builder.managed_policy(arn, "Chosen in the connection wizard.");
+        builder = builder.with_managed_policy(arn, "Chosen in the connection wizard.");
     }
     if !extra_actions.is_empty() {
         // Validate each action with its own message before building the grant.
         for action in extra_actions {
             action.parse::<ActionPattern>()?;
         }
-        builder = builder.grant(Grant::new(
+        builder = builder.with_grant(Grant::new(
             "ExtraAllowedActions",
             area,
             extra_actions,

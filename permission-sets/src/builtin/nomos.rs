@@ -7,34 +7,34 @@ use crate::{Area, Grant, Guarantee, Parameter, ParameterRule, PermissionSet, Per
 /// area and no privilege escalation (it reads object contents, by design).
 pub fn s3_read() -> Result<PermissionSet, PermissionSetError> {
     PermissionSet::builder("aws:s3-read", "1.0.0")
-        .description("Get and list objects in the buckets you configure.")
-        .claims([
+        .with_description("Get and list objects in the buckets you configure.")
+        .with_claims([
             Guarantee::ReadOnly,
             Guarantee::NoExcludedArea,
             Guarantee::NoPrivilegeEscalation,
         ])
-        .parameter(Parameter::list(
+        .with_parameter(Parameter::list(
             "Buckets",
             "The buckets agents may read.",
             ParameterRule::BucketName,
         ))
-        .grant(
+        .with_grant(
             Grant::new(
                 "ListBuckets",
                 Area::Storage,
                 ["s3:ListBucket"],
                 "List the objects of the configured buckets.",
             )?
-            .on(["arn:aws:s3:::{{Buckets}}"]),
+            .with_resources(["arn:aws:s3:::{{Buckets}}"]),
         )
-        .grant(
+        .with_grant(
             Grant::new(
                 "GetObjects",
                 Area::Storage,
                 ["s3:GetObject"],
                 "Read objects in the configured buckets.",
             )?
-            .on(["arn:aws:s3:::{{Buckets}}/*"]),
+            .with_resources(["arn:aws:s3:::{{Buckets}}/*"]),
         )
         .build()
 }
@@ -43,25 +43,25 @@ pub fn s3_read() -> Result<PermissionSet, PermissionSetError> {
 /// excluded area and no privilege escalation (it reads items, by design).
 pub fn dynamodb_read() -> Result<PermissionSet, PermissionSetError> {
     PermissionSet::builder("aws:dynamodb-read", "1.0.0")
-        .description("Query and get items from the tables you configure.")
-        .claims([
+        .with_description("Query and get items from the tables you configure.")
+        .with_claims([
             Guarantee::ReadOnly,
             Guarantee::NoExcludedArea,
             Guarantee::NoPrivilegeEscalation,
         ])
-        .parameter(Parameter::list(
+        .with_parameter(Parameter::list(
             "Tables",
             "The tables agents may read.",
             ParameterRule::TableName,
         ))
-        .grant(
+        .with_grant(
             Grant::new(
                 "ReadItems",
                 Area::Storage,
                 ["dynamodb:Query", "dynamodb:GetItem"],
                 "Query and read items of the configured tables.",
             )?
-            .on(["arn:aws:dynamodb:*:*:table/{{Tables}}"]),
+            .with_resources(["arn:aws:dynamodb:*:*:table/{{Tables}}"]),
         )
         .build()
 }
@@ -70,19 +70,19 @@ pub fn dynamodb_read() -> Result<PermissionSet, PermissionSetError> {
 /// area, no privilege escalation and no data reads (starting and stopping are writes).
 pub fn ec2_operator() -> Result<PermissionSet, PermissionSetError> {
     PermissionSet::builder("aws:ec2-operator", "1.0.0")
-        .description("See instances; start and stop them after a second approval.")
-        .claims([
+        .with_description("See instances; start and stop them after a second approval.")
+        .with_claims([
             Guarantee::NoExcludedArea,
             Guarantee::NoPrivilegeEscalation,
             Guarantee::NoDataReads,
         ])
-        .grant(Grant::new(
+        .with_grant(Grant::new(
             "DescribeInstances",
             Area::Compute,
             ["ec2:DescribeInstances"],
             "See instances and their state.",
         )?)
-        .grant(
+        .with_grant(
             Grant::new(
                 "StartStopInstances",
                 Area::Compute,

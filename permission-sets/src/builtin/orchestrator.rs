@@ -24,9 +24,9 @@ pub fn orchestrator() -> Result<PermissionSet, PermissionSetError> {
         ],
     );
     PermissionSet::builder("orchestrator", "1.0.0")
-        .description("Build, deploy and operate application workloads; no IAM user management, billing or Organizations, and no way to escalate its own privileges.")
-        .claims([Guarantee::NoExcludedArea, Guarantee::NoPrivilegeEscalation])
-        .parameter(
+        .with_description("Build, deploy and operate application workloads; no IAM user management, billing or Organizations, and no way to escalate its own privileges.")
+        .with_claims([Guarantee::NoExcludedArea, Guarantee::NoPrivilegeEscalation])
+        .with_parameter(
             Parameter::single(
                 "PassRolePath",
                 "IAM path of the roles the orchestrator may launch tasks, functions and instances under, e.g. /orchestrator/.",
@@ -34,7 +34,7 @@ pub fn orchestrator() -> Result<PermissionSet, PermissionSetError> {
             )
             .with_default(["/orchestrator/"]),
         )
-        .parameter(
+        .with_parameter(
             Parameter::single(
                 "FunctionPrefix",
                 "Name prefix of the Lambda functions the orchestrator deploys and may change, e.g. orchestrator-.",
@@ -42,7 +42,7 @@ pub fn orchestrator() -> Result<PermissionSet, PermissionSetError> {
             )
             .with_default(["orchestrator-"]),
         )
-        .grant(Grant::new(
+        .with_grant(Grant::new(
             "EcsServices",
             Area::Compute,
             [
@@ -52,13 +52,13 @@ pub fn orchestrator() -> Result<PermissionSet, PermissionSetError> {
             ],
             "Create and update ECS services and tasks.",
         )?)
-        .grant(Grant::new(
+        .with_grant(Grant::new(
             "LambdaRead",
             Area::Compute,
             ["lambda:Get*", "lambda:List*"],
             "See functions, their configuration and versions.",
         )?)
-        .grant(
+        .with_grant(
             Grant::new(
                 "LambdaFunctions",
                 Area::Compute,
@@ -69,9 +69,9 @@ pub fn orchestrator() -> Result<PermissionSet, PermissionSetError> {
                 ],
                 "Create, update and invoke the functions it deploys, and only those (named with your prefix).",
             )?
-            .on(["arn:aws:lambda:*:*:function:{{FunctionPrefix}}*"]),
+            .with_resources(["arn:aws:lambda:*:*:function:{{FunctionPrefix}}*"]),
         )
-        .grant(Grant::new(
+        .with_grant(Grant::new(
             "Ec2Instances",
             Area::Compute,
             [
@@ -80,17 +80,17 @@ pub fn orchestrator() -> Result<PermissionSet, PermissionSetError> {
             ],
             "Launch, update and retire EC2 instances.",
         )?)
-        .grant(
+        .with_grant(
             Grant::new(
                 "PassWorkloadRoles",
                 Area::Compute,
                 ["iam:PassRole"],
                 "Launch tasks, functions and instances under roles you define, and only those.",
             )?
-            .on(["arn:aws:iam::*:role{{PassRolePath}}*"])
-            .when(passed_to),
+            .with_resources(["arn:aws:iam::*:role{{PassRolePath}}*"])
+            .with_condition(passed_to),
         )
-        .grant(Grant::new(
+        .with_grant(Grant::new(
             "S3Artefacts",
             Area::Storage,
             [
@@ -99,7 +99,7 @@ pub fn orchestrator() -> Result<PermissionSet, PermissionSetError> {
             ],
             "Read and write application data and build artefacts in S3.",
         )?)
-        .grant(Grant::new(
+        .with_grant(Grant::new(
             "DynamoDbData",
             Area::Storage,
             [
@@ -110,7 +110,7 @@ pub fn orchestrator() -> Result<PermissionSet, PermissionSetError> {
             ],
             "Read and write application data in DynamoDB.",
         )?)
-        .grant(Grant::new(
+        .with_grant(Grant::new(
             "Metrics",
             Area::Observability,
             [
@@ -119,7 +119,7 @@ pub fn orchestrator() -> Result<PermissionSet, PermissionSetError> {
             ],
             "Read metrics and manage alarms to confirm a deploy is healthy.",
         )?)
-        .grant(Grant::new(
+        .with_grant(Grant::new(
             "Logs",
             Area::Observability,
             [

@@ -27,7 +27,7 @@ pub enum Access {
 /// ```
 /// use permission_sets::{Area, Catalog, Grant};
 /// let grant = Grant::new("ReadObjects", Area::Storage, ["s3:GetObject"], "Read build artefacts.")?
-///     .on(["arn:aws:s3:::{{Buckets}}/*"]);
+///     .with_resources(["arn:aws:s3:::{{Buckets}}/*"]);
 /// assert_eq!(grant.resources, ["arn:aws:s3:::{{Buckets}}/*"]);
 /// assert!(!grant.step_up);
 /// assert!(grant.check(Catalog::aws()).is_ok());
@@ -112,7 +112,7 @@ impl Grant {
     }
 
     /// Restricts the grant to these resources (templates with `{{Parameter}}` placeholders).
-    pub fn on<I, S>(mut self, resources: I) -> Grant
+    pub fn with_resources<I, S>(mut self, resources: I) -> Grant
     where
         I: IntoIterator<Item = S>,
         S: Into<String>,
@@ -122,7 +122,7 @@ impl Grant {
     }
 
     /// Adds conditions.
-    pub fn when(mut self, condition: Condition) -> Grant {
+    pub fn with_condition(mut self, condition: Condition) -> Grant {
         self.condition = Some(condition);
         self
     }

@@ -34,20 +34,20 @@ pub struct ManagedPolicy {
 ///     PermissionSetError, PolicyTarget,
 /// };
 /// let set = PermissionSet::builder("acme:artefacts", "1.0.0")
-///     .description("Read and write build artefacts.")
-///     .parameter(Parameter::single("Bucket", "The artefact bucket.", ParameterRule::BucketName))
-///     .grant(Grant::new("Artefacts", Area::Storage, ["s3:GetObject", "s3:PutObject"], "Store builds.")?
-///         .on(["arn:aws:s3:::{{Bucket}}/*"]))
-///     .claims([Guarantee::NoExcludedArea, Guarantee::NoPrivilegeEscalation])
+///     .with_description("Read and write build artefacts.")
+///     .with_parameter(Parameter::single("Bucket", "The artefact bucket.", ParameterRule::BucketName))
+///     .with_grant(Grant::new("Artefacts", Area::Storage, ["s3:GetObject", "s3:PutObject"], "Store builds.")?
+///         .with_resources(["arn:aws:s3:::{{Bucket}}/*"]))
+///     .with_claims([Guarantee::NoExcludedArea, Guarantee::NoPrivilegeEscalation])
 ///     .build()?;
 /// assert_eq!(set.claims(), [Guarantee::NoExcludedArea, Guarantee::NoPrivilegeEscalation]);
-/// let rendered = set.render(&ParameterValues::new().set("Bucket", "acme-builds"), PolicyTarget::ManagedPolicies)?;
+/// let rendered = set.render(&ParameterValues::new().with_value("Bucket", "acme-builds"), PolicyTarget::ManagedPolicies)?;
 /// assert!(rendered.documents[0].to_json().contains("arn:aws:s3:::acme-builds/*"));
 ///
 /// // A claim the audit disproves is refused, naming the grant and the action.
 /// let error = PermissionSet::builder("acme:artefacts", "1.0.0")
-///     .grant(Grant::new("Artefacts", Area::Storage, ["s3:PutObject"], "Store builds.")?)
-///     .claims([Guarantee::ReadOnly])
+///     .with_grant(Grant::new("Artefacts", Area::Storage, ["s3:PutObject"], "Store builds.")?)
+///     .with_claims([Guarantee::ReadOnly])
 ///     .build()
 ///     .unwrap_err();
 /// assert!(matches!(error, PermissionSetError::ClaimDisproved { guarantee: Guarantee::ReadOnly, .. }));
@@ -143,7 +143,7 @@ impl PermissionSet {
                         .to_owned(),
                     ]
                 });
-                values.set_list(&p.name, sample)
+                values.with_values(&p.name, sample)
             })
     }
 }
@@ -159,19 +159,19 @@ pub struct PermissionSetBuilder {
 
 impl PermissionSetBuilder {
     /// Sets the description.
-    pub fn description(mut self, description: &str) -> Self {
+    pub fn with_description(mut self, description: &str) -> Self {
         self.set.description = description.to_owned();
         self
     }
 
     /// Adds a parameter.
-    pub fn parameter(mut self, parameter: Parameter) -> Self {
+    pub fn with_parameter(mut self, parameter: Parameter) -> Self {
         self.set.parameters.push(parameter);
         self
     }
 
     /// Adds a grant.
-    pub fn grant(mut self, grant: Grant) -> Self {
+    pub fn with_grant(mut self, grant: Grant) -> Self {
         self.set.grants.push(grant);
         self
     }
@@ -182,7 +182,7 @@ impl PermissionSetBuilder {
     /// cannot see; [`render`](PermissionSet::render) and
     /// [`session_policy`](PermissionSet::session_policy) check them again with the customer's
     /// values, which can matter (a `PassRole` path of `/` passes every role).
-    pub fn claims(mut self, guarantees: impl IntoIterator<Item = Guarantee>) -> Self {
+    pub fn with_claims(mut self, guarantees: impl IntoIterator<Item = Guarantee>) -> Self {
         self.set.claims.extend(guarantees);
         self.set.claims.sort();
         self.set.claims.dedup();
@@ -190,7 +190,7 @@ impl PermissionSetBuilder {
     }
 
     /// Attaches a managed policy by ARN.
-    pub fn managed_policy(mut self, arn: &str, justification: &str) -> Self {
+    pub fn with_managed_policy(mut self, arn: &str, justification: &str) -> Self {
         match arn.parse::<Arn>() {
             Ok(parsed) if parsed.service() == "iam" && parsed.resource().starts_with("policy/") => {
                 self.set.managed_policies.push(ManagedPolicy {

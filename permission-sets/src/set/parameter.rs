@@ -138,8 +138,8 @@ impl Parameter {
 /// ```
 /// use permission_sets::ParameterValues;
 /// let values = ParameterValues::new()
-///     .set("PassRolePath", "/orchestrator/")
-///     .set_list("Buckets", ["acme-prod-data", "acme-prod-logs"]);
+///     .with_value("PassRolePath", "/orchestrator/")
+///     .with_values("Buckets", ["acme-prod-data", "acme-prod-logs"]);
 /// assert_eq!(values.get("Buckets").unwrap().len(), 2);
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
@@ -152,13 +152,13 @@ impl ParameterValues {
     }
 
     /// Sets a single value.
-    pub fn set(mut self, name: &str, value: impl Into<String>) -> ParameterValues {
+    pub fn with_value(mut self, name: &str, value: impl Into<String>) -> ParameterValues {
         self.0.insert(name.to_owned(), vec![value.into()]);
         self
     }
 
     /// Sets a list of values.
-    pub fn set_list<I, S>(mut self, name: &str, values: I) -> ParameterValues
+    pub fn with_values<I, S>(mut self, name: &str, values: I) -> ParameterValues
     where
         I: IntoIterator<Item = S>,
         S: Into<String>,
@@ -319,7 +319,7 @@ mod tests {
         )];
         let values = resolve(
             &params,
-            &ParameterValues::new().set_list("Buckets", ["aaa", "bbb"]),
+            &ParameterValues::new().with_values("Buckets", ["aaa", "bbb"]),
         )
         .unwrap();
         let rendered = render_resource("arn:aws:s3:::{{Buckets}}/*", &values).unwrap();
@@ -341,11 +341,14 @@ mod tests {
             missing.contains("PassRolePath") && missing.contains("required"),
             "{missing}"
         );
-        let bad = resolve(&params, &ParameterValues::new().set("PassRolePath", "x"))
-            .unwrap_err()
-            .to_string();
+        let bad = resolve(
+            &params,
+            &ParameterValues::new().with_value("PassRolePath", "x"),
+        )
+        .unwrap_err()
+        .to_string();
         assert!(bad.contains("IAM path"), "{bad}");
-        let unknown = resolve(&params, &ParameterValues::new().set("Nope", "/"))
+        let unknown = resolve(&params, &ParameterValues::new().with_value("Nope", "/"))
             .unwrap_err()
             .to_string();
         assert!(unknown.contains("PassRolePath"), "{unknown}");
