@@ -9,7 +9,7 @@ use crate::PermissionSetError;
 
 /// A promise about what a policy allows, checked by [`audit`](crate::audit) against the
 /// catalog. A [`PermissionSet`](crate::PermissionSet) can claim guarantees
-/// ([`claims`](crate::PermissionSetBuilder::claims)); building and rendering it checks them.
+/// ([`with_claims`](crate::PermissionSetBuilder::with_claims)); building and rendering it checks them.
 ///
 /// ```
 /// use permission_sets::Guarantee;
