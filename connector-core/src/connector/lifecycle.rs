@@ -66,14 +66,8 @@ impl Connector {
         if current.state().is_live() && current.role_arn() == Some(&role_arn) {
             return Ok(Submission::new(current, None));
         }
-        let verifying = self
-            .write(id, |_| {
-                Ok(ConnectionEvent::RoleSubmitted {
-                    role_arn: role_arn.clone(),
-                })
-            })
-            .await?;
-        self.test_and_settle(verifying).await
+        self.move_to_verifying_and_test(id, ConnectionEvent::RoleSubmitted { role_arn })
+            .await
     }
 
     /// Runs the connection test again: for a `Verifying` connection (after an inconclusive
@@ -86,14 +80,8 @@ impl Connector {
         match (current.state(), current.role_arn().cloned()) {
             (ConnectionState::Verifying, Some(_)) => self.test_and_settle(current).await,
             (ConnectionState::Pending, Some(role_arn)) => {
-                let verifying = self
-                    .write(id, |_| {
-                        Ok(ConnectionEvent::RoleSubmitted {
-                            role_arn: role_arn.clone(),
-                        })
-                    })
-                    .await?;
-                self.test_and_settle(verifying).await
+                self.move_to_verifying_and_test(id, ConnectionEvent::RoleSubmitted { role_arn })
+                    .await
             }
             (ConnectionState::Active | ConnectionState::Degraded, Some(role_arn)) => {
                 let report = self.test(&current, &role_arn, current.external_id()).await;
@@ -124,14 +112,8 @@ impl Connector {
         id: &ConnectionId,
         role_arn: Option<RoleArn>,
     ) -> Result<Submission, ConnectorError> {
-        let verifying = self
-            .write(id, |_| {
-                Ok(ConnectionEvent::ReconnectRequested {
-                    role_arn: role_arn.clone(),
-                })
-            })
-            .await?;
-        self.test_and_settle(verifying).await
+        self.move_to_verifying_and_test(id, ConnectionEvent::ReconnectRequested { role_arn })
+            .await
     }
 
     /// The vendor disconnects: no credentials are handed out from the next call on, in every
@@ -183,6 +165,16 @@ impl Connector {
             .write_unchanged_since(&current, ConnectionEvent::RotationCompleted)
             .await?;
         Ok(Submission::new(after, Some(report)))
+    }
+
+    /// Applies `event` (one that leads to `Verifying`), then tests the role.
+    async fn move_to_verifying_and_test(
+        &self,
+        id: &ConnectionId,
+        event: ConnectionEvent,
+    ) -> Result<Submission, ConnectorError> {
+        let verifying = self.write(id, |_| Ok(event.clone())).await?;
+        self.test_and_settle(verifying).await
     }
 
     /// Tests the role of a `Verifying` connection and records the verdict.

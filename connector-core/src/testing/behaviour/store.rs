@@ -158,6 +158,17 @@ fn store_error(check: &'static str, error: ConnectorError) -> ContractViolation 
     violation(check, format_args!("the store failed: {error}"))
 }
 
+/// One check's view of failures: whatever the store fails with, or a record the suite could
+/// not build, is a violation of that check.
+#[derive(Debug, Clone, Copy)]
+struct Step(&'static str);
+
+impl Step {
+    fn ok<T>(self, result: Result<T, ConnectorError>) -> Result<T, ContractViolation> {
+        result.map_err(|e| store_error(self.0, e))
+    }
+}
+
 /// Runs the contract against the fixture's store. Returns the checks that passed (and those
 /// skipped, with why), or the first violation.
 pub async fn store_contract(fixture: &StoreFixture) -> Result<ContractReport, ContractViolation> {
@@ -196,30 +207,18 @@ pub async fn store_contract(fixture: &StoreFixture) -> Result<ContractReport, Co
 async fn create_and_get(fixture: &StoreFixture) -> Result<(), ContractViolation> {
     const CHECK: &str = "create_and_get";
     let store = fixture.store.as_ref();
-    let (created, [verifying, _]) =
-        active(fixture.id(CHECK, "get")?).map_err(|e| store_error(CHECK, e))?;
-    store
-        .create(&created)
-        .await
-        .map_err(|e| store_error(CHECK, e))?;
+    let (created, [verifying, _]) = Step(CHECK).ok(active(fixture.id(CHECK, "get")?))?;
+    Step(CHECK).ok(store.create(&created).await)?;
     expect_stored(store, CHECK, &created).await?;
     // A record with every optional field set reads back equal too.
-    store
-        .compare_and_swap(0, &verifying)
-        .await
-        .map_err(|e| store_error(CHECK, e))?;
-    let rich = verifying
-        .apply(
-            ConnectionEvent::VerificationFailed {
-                diagnosis: Diagnosis::new(DiagnosisCode::AssumeRoleDenied, "denied", AT),
-            },
-            AT,
-        )
-        .map_err(|e| store_error(CHECK, e))?;
-    store
-        .compare_and_swap(1, &rich)
-        .await
-        .map_err(|e| store_error(CHECK, e))?;
+    Step(CHECK).ok(store.compare_and_swap(0, &verifying).await)?;
+    let rich = Step(CHECK).ok(verifying.apply(
+        ConnectionEvent::VerificationFailed {
+            diagnosis: Diagnosis::new(DiagnosisCode::AssumeRoleDenied, "denied", AT),
+        },
+        AT,
+    ))?;
+    Step(CHECK).ok(store.compare_and_swap(1, &rich).await)?;
     expect_stored(store, CHECK, &rich).await?;
     let missing = fixture.id(CHECK, "never-created")?;
     match store.get(&missing).await {
@@ -259,12 +258,8 @@ async fn expect_stored(
 async fn create_refuses_existing(fixture: &StoreFixture) -> Result<(), ContractViolation> {
     const CHECK: &str = "create_refuses_existing";
     let store = fixture.store.as_ref();
-    let (created, [verifying, _]) =
-        active(fixture.id(CHECK, "twice")?).map_err(|e| store_error(CHECK, e))?;
-    store
-        .create(&created)
-        .await
-        .map_err(|e| store_error(CHECK, e))?;
+    let (created, [verifying, _]) = Step(CHECK).ok(active(fixture.id(CHECK, "twice")?))?;
+    Step(CHECK).ok(store.create(&created).await)?;
     match store.create(&verifying).await {
         Err(ConnectorError::AlreadyExists(_)) => {}
         Ok(()) => {
@@ -283,19 +278,10 @@ async fn create_refuses_existing(fixture: &StoreFixture) -> Result<(), ContractV
 async fn compare_and_swap(fixture: &StoreFixture) -> Result<(), ContractViolation> {
     const CHECK: &str = "compare_and_swap";
     let store = fixture.store.as_ref();
-    let (created, [verifying, _]) =
-        active(fixture.id(CHECK, "cas")?).map_err(|e| store_error(CHECK, e))?;
-    store
-        .create(&created)
-        .await
-        .map_err(|e| store_error(CHECK, e))?;
-    store
-        .compare_and_swap(0, &verifying)
-        .await
-        .map_err(|e| store_error(CHECK, e))?;
-    let rival = created
-        .apply(ConnectionEvent::DisconnectRequested, AT)
-        .map_err(|e| store_error(CHECK, e))?;
+    let (created, [verifying, _]) = Step(CHECK).ok(active(fixture.id(CHECK, "cas")?))?;
+    Step(CHECK).ok(store.create(&created).await)?;
+    Step(CHECK).ok(store.compare_and_swap(0, &verifying).await)?;
+    let rival = Step(CHECK).ok(created.apply(ConnectionEvent::DisconnectRequested, AT))?;
     match store.compare_and_swap(0, &rival).await {
         Err(ConnectorError::Conflict {
             expected: 0,
@@ -314,9 +300,7 @@ async fn compare_and_swap(fixture: &StoreFixture) -> Result<(), ContractViolatio
     }
     expect_stored(store, CHECK, &verifying).await?;
     // `new` must be the expected revision plus one.
-    let skipped = verifying
-        .apply(ConnectionEvent::VerificationSucceeded, AT)
-        .map_err(|e| store_error(CHECK, e))?;
+    let skipped = Step(CHECK).ok(verifying.apply(ConnectionEvent::VerificationSucceeded, AT))?;
     match store.compare_and_swap(0, &skipped).await {
         Err(ConnectorError::InvalidValue {
             field: "revision", ..
@@ -417,17 +401,11 @@ async fn writer(
 async fn concurrent_writers(fixture: &StoreFixture) -> Result<(), ContractViolation> {
     const CHECK: &str = "concurrent_writers";
     let id = fixture.id(CHECK, "writers")?;
-    let (created, [verifying, active]) = active(id.clone()).map_err(|e| store_error(CHECK, e))?;
+    let (created, [verifying, active]) = Step(CHECK).ok(active(id.clone()))?;
     let store = &fixture.store;
-    store
-        .create(&created)
-        .await
-        .map_err(|e| store_error(CHECK, e))?;
+    Step(CHECK).ok(store.create(&created).await)?;
     for (expected, next) in [(0, &verifying), (1, &active)] {
-        store
-            .compare_and_swap(expected, next)
-            .await
-            .map_err(|e| store_error(CHECK, e))?;
+        Step(CHECK).ok(store.compare_and_swap(expected, next).await)?;
     }
     let outcomes: Arc<std::sync::Mutex<Vec<Result<usize, String>>>> = Arc::default();
     let mut tasks = Vec::new();
@@ -549,11 +527,8 @@ async fn list_pagination(fixture: &StoreFixture) -> Result<(), ContractViolation
     let mut originals = Vec::new();
     for n in 0..25 {
         let id = fixture.id(CHECK, &format!("page-{:03}", n * 2 + 1))?;
-        let connection = pending(id.clone()).map_err(|e| store_error(CHECK, e))?;
-        store
-            .create(&connection)
-            .await
-            .map_err(|e| store_error(CHECK, e))?;
+        let connection = Step(CHECK).ok(pending(id.clone()))?;
+        Step(CHECK).ok(store.create(&connection).await)?;
         originals.push(id);
     }
     // Between pages, insert one id that sorts before everything listed so far and one after.
@@ -589,19 +564,11 @@ async fn list_by_state(fixture: &StoreFixture) -> Result<(), ContractViolation> 
     let mut disconnected = Vec::new();
     for n in 0..12 {
         let id = fixture.id(CHECK, &format!("state-{n:02}"))?;
-        let connection = pending(id.clone()).map_err(|e| store_error(CHECK, e))?;
-        store
-            .create(&connection)
-            .await
-            .map_err(|e| store_error(CHECK, e))?;
+        let connection = Step(CHECK).ok(pending(id.clone()))?;
+        Step(CHECK).ok(store.create(&connection).await)?;
         if n % 3 == 0 {
-            let next = connection
-                .apply(ConnectionEvent::DisconnectRequested, AT)
-                .map_err(|e| store_error(CHECK, e))?;
-            store
-                .compare_and_swap(0, &next)
-                .await
-                .map_err(|e| store_error(CHECK, e))?;
+            let next = Step(CHECK).ok(connection.apply(ConnectionEvent::DisconnectRequested, AT))?;
+            Step(CHECK).ok(store.compare_and_swap(0, &next).await)?;
             disconnected.push(id);
         }
     }
@@ -627,22 +594,15 @@ async fn cursor_text(fixture: &StoreFixture) -> Result<(), ContractViolation> {
     const CHECK: &str = "cursor_text";
     let store = fixture.store.as_ref();
     let query = ListQuery::all().with_limit(3);
-    let first = store
-        .list(&query)
-        .await
-        .map_err(|e| store_error(CHECK, e))?;
+    let first = Step(CHECK).ok(store.list(&query).await)?;
     let Some(next) = first.next() else {
         return Err(violation(CHECK, "a full page of 3 gave no next cursor"));
     };
     let parsed = ListCursor::parse(next.as_str()).map_err(|e| violation(CHECK, e))?;
-    let by_cursor = store
+    let by_cursor = Step(CHECK).ok(store
         .list(&query.clone().with_cursor(Some(next.clone())))
-        .await
-        .map_err(|e| store_error(CHECK, e))?;
-    let by_text = store
-        .list(&query.with_cursor(Some(parsed)))
-        .await
-        .map_err(|e| store_error(CHECK, e))?;
+        .await)?;
+    let by_text = Step(CHECK).ok(store.list(&query.with_cursor(Some(parsed))).await)?;
     if by_cursor != by_text {
         return Err(violation(
             CHECK,
@@ -656,11 +616,8 @@ async fn delete(fixture: &StoreFixture) -> Result<(), ContractViolation> {
     const CHECK: &str = "delete";
     let store = fixture.store.as_ref();
     let id = fixture.id(CHECK, "delete")?;
-    let connection = pending(id.clone()).map_err(|e| store_error(CHECK, e))?;
-    store
-        .create(&connection)
-        .await
-        .map_err(|e| store_error(CHECK, e))?;
+    let connection = Step(CHECK).ok(pending(id.clone()))?;
+    Step(CHECK).ok(store.create(&connection).await)?;
     match store.delete(&id).await {
         Ok(true) => {}
         other => {
@@ -695,15 +652,9 @@ async fn corrupt_record(
     const CHECK: &str = "corrupt_record";
     let store = fixture.store.as_ref();
     let id = fixture.id(CHECK, "corrupt")?;
-    let (created, [verifying, _]) = active(id.clone()).map_err(|e| store_error(CHECK, e))?;
-    store
-        .create(&created)
-        .await
-        .map_err(|e| store_error(CHECK, e))?;
-    store
-        .compare_and_swap(0, &verifying)
-        .await
-        .map_err(|e| store_error(CHECK, e))?;
+    let (created, [verifying, _]) = Step(CHECK).ok(active(id.clone()))?;
+    Step(CHECK).ok(store.create(&created).await)?;
+    Step(CHECK).ok(store.compare_and_swap(0, &verifying).await)?;
     corruptor(&id).await;
     match store.get(&id).await {
         Err(ConnectorError::CorruptRecord { .. }) => {}
