@@ -82,6 +82,9 @@ fn warm_path(c: &mut Criterion) {
     group.bench_function("credentials_warm", |b| {
         b.iter(|| ready(black_box(&connector).credentials(black_box(&id))))
     });
+    group.bench_function("cached_credentials", |b| {
+        b.iter(|| black_box(&connector).cached_credentials(black_box(&id)))
+    });
     assert_eq!(sts.calls().total(), calls, "the warm path called STS");
 
     // The same run's references: a bare session hit, and a bare RwLock read + Arc clone.

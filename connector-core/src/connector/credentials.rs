@@ -76,12 +76,21 @@ impl Connector {
         &self,
         id: &ConnectionId,
     ) -> Result<Arc<TemporaryCredentials>, ConnectorError> {
-        let now = self.inner.clock.now_coarse();
-        if let Some(credentials) = self.inner.live.cached(id, now, self.inner.state_ttl) {
+        if let Some(credentials) = self.cached_credentials(id) {
             return Ok(credentials);
         }
-        self.credentials_in_scope(id, &SessionScope::new(), DEFAULT_SCOPE_KEY)
-            .await
+        // Boxed: the slow path's state is large, and keeping it out of this future keeps the
+        // hot path from moving it around.
+        Box::pin(self.credentials_in_scope(id, &SessionScope::new(), DEFAULT_SCOPE_KEY)).await
+    }
+
+    /// The hot path alone, without waiting: the default session's credentials when the
+    /// connector's snapshot of the connection is fresh (younger than the state TTL) and live,
+    /// and the credentials are outside their refresh window. `None` means "call
+    /// [`credentials`](Self::credentials)", never "no access".
+    pub fn cached_credentials(&self, id: &ConnectionId) -> Option<Arc<TemporaryCredentials>> {
+        let now = self.inner.clock.now_coarse();
+        self.inner.live.cached(id, now, self.inner.state_ttl)
     }
 
     /// A handle on the connection's default session.
