@@ -24,6 +24,7 @@ pub(super) fn run(
     validator_findings(expectation, doc, &mut findings);
     broad_principals(doc, &mut findings);
     set_operators_on_external_id(doc, &mut findings);
+    super::external_id::weak_comparisons(doc, &mut findings);
     extra_principals(expectation, doc, &mut findings);
 
     let vendor_caller = vendor_session(expectation.vendor());

@@ -42,6 +42,12 @@ iam_policy::finding_codes! {
         ExternalIdNotEnforced = "EXTERNAL_ID_NOT_ENFORCED", Error;
         /// `ForAnyValue` / `ForAllValues` on the single-valued `sts:ExternalId`.
         ExternalIdSetOperator = "EXTERNAL_ID_SET_OPERATOR", Warning;
+        /// `StringLike` (with or without a set qualifier) with `*` or `?` on `sts:ExternalId`:
+        /// the pattern accepts External IDs other than the vendor's.
+        ExternalIdPattern = "EXTERNAL_ID_PATTERN", Error;
+        /// `StringEqualsIgnoreCase` on `sts:ExternalId`: every case variant of the id is
+        /// accepted, so the id is weaker than the vendor generated it.
+        ExternalIdCaseInsensitive = "EXTERNAL_ID_CASE_INSENSITIVE", Warning;
         /// `Principal: "*"`, `{"AWS": "*"}`, a wildcard ARN or `NotPrincipal` in an Allow.
         PrincipalTooBroad = "PRINCIPAL_TOO_BROAD", Error;
         /// Another account can assume the role.
@@ -83,6 +89,12 @@ impl LintCode {
             }
             LintCode::ExternalIdNotEnforced => {
                 "Use StringEquals (no IfExists, no wildcard, no set operator) on sts:ExternalId, and put the condition on every statement that trusts the vendor."
+            }
+            LintCode::ExternalIdPattern => {
+                "Compare sts:ExternalId with StringEquals and the whole External ID, without * or ?: a pattern accepts other customers' ids too."
+            }
+            LintCode::ExternalIdCaseInsensitive => {
+                "Compare sts:ExternalId with StringEquals: the vendor sends the id exactly as generated, so case-insensitive matching only widens what is accepted."
             }
             LintCode::ExternalIdSetOperator => {
                 "sts:ExternalId is single-valued: use plain StringEquals instead of ForAnyValue/ForAllValues."
@@ -304,6 +316,8 @@ mod tests {
                 ("EXTERNAL_ID_MISMATCH", Severity::Error),
                 ("EXTERNAL_ID_NOT_ENFORCED", Severity::Error),
                 ("EXTERNAL_ID_SET_OPERATOR", Severity::Warning),
+                ("EXTERNAL_ID_PATTERN", Severity::Error),
+                ("EXTERNAL_ID_CASE_INSENSITIVE", Severity::Warning),
                 ("PRINCIPAL_TOO_BROAD", Severity::Error),
                 ("OTHER_ACCOUNTS_ALLOWED", Severity::Error),
                 ("DENY_BLOCKS_VENDOR", Severity::Error),

@@ -9,7 +9,9 @@
 
 mod checks;
 mod expectation;
+mod external_id;
 mod finding;
+mod scope;
 
 pub use expectation::{TrustExpectation, VendorCall};
 pub use finding::{LintCode, LintFinding};
