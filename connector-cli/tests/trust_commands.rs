@@ -323,7 +323,7 @@ fn lint_wrong_id_and_malformed_json_are_findings() {
 }
 
 #[test]
-fn lint_extra_principals_is_a_suggestion_and_the_region_is_the_vendors() {
+fn lint_a_service_beside_the_vendor_is_an_error_and_the_region_is_the_vendors() {
     let extra = write_policy(
         "lint-extra.json",
         r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
@@ -333,12 +333,15 @@ fn lint_extra_principals_is_a_suggestion_and_the_region_is_the_vendors() {
     );
     let path = extra.to_str().unwrap();
     let out = lint(path, "right-id-123", &["--region", "eu-west-1", "--json"]);
-    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    // The vendor's call works from its region, but an AWS service can assume the role too.
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
     let report = json(&out);
-    assert_eq!(report["vendor_may_connect"], true);
+    assert_eq!(report["vendor_allowed"], true);
+    assert_eq!(report["vendor_may_connect"], false);
     let finding = &report["findings"][0];
-    assert_eq!(finding["code"], "EXTRA_PRINCIPALS");
-    assert_eq!(finding["severity"], "SUGGESTION");
+    assert_eq!(finding["code"], "OTHER_PRINCIPALS_ALLOWED");
+    assert_eq!(finding["severity"], "ERROR");
+    assert!(finding["message"].as_str().unwrap().contains("ec2.amazonaws.com"));
     assert!(finding["validation_code"].is_null());
 
     // From another region the condition is not met.

@@ -25,7 +25,7 @@ pub(super) fn run(
     broad_principals(doc, &mut findings);
     set_operators_on_external_id(doc, &mut findings);
     super::external_id::weak_comparisons(doc, &mut findings);
-    extra_principals(expectation, doc, &mut findings);
+    super::principals::non_vendor_principals(expectation.vendor(), doc, &mut findings);
 
     let vendor_caller = vendor_session(expectation.vendor());
     let stranger_caller = stranger_session(expectation.vendor());
@@ -68,9 +68,12 @@ pub(super) fn run(
         doc,
         &call(expectation, stranger_caller).with_external_id(expectation.external_id().as_str()),
     );
-    let already_broad = findings
-        .iter()
-        .any(|f| f.code() == LintCode::PrincipalTooBroad);
+    let already_broad = findings.iter().any(|f| {
+        matches!(
+            f.code(),
+            LintCode::PrincipalTooBroad | LintCode::OtherAccountsAllowed
+        )
+    });
     if !already_broad && let Some(index) = allowed_by(&stranger) {
         findings.push(LintFinding::new(
             LintCode::OtherAccountsAllowed,
@@ -192,51 +195,6 @@ fn set_operators_on_external_id(doc: &PolicyDocument, out: &mut Vec<LintFinding>
                 ));
             }
         }
-    }
-}
-
-fn extra_principals(
-    expectation: &TrustExpectation,
-    doc: &PolicyDocument,
-    out: &mut Vec<LintFinding>,
-) {
-    let vendor_forms = vendor_forms(expectation.vendor());
-    for (index, statement) in doc.statements().iter().enumerate() {
-        let Some(PrincipalClause::Principal(principal)) = &statement.principal else {
-            continue;
-        };
-        if !grants_assume_role(statement) {
-            continue;
-        }
-        let extra: Vec<String> = principal
-            .entries()
-            .filter(|(kind, id)| {
-                !(*kind == PrincipalKind::Aws
-                    && (vendor_forms.iter().any(|v| v == id) || id.contains('*')))
-            })
-            .map(|(kind, id)| format!("{kind} {id}"))
-            .collect();
-        if !extra.is_empty() {
-            out.push(LintFinding::new(
-                LintCode::ExtraPrincipals,
-                SourceLocation::path(json_path::child(&doc.statement_path(index), "Principal")),
-                format!(
-                    "besides the vendor, this statement trusts: {}",
-                    extra.join(", ")
-                ),
-            ));
-        }
-    }
-}
-
-/// The ways a policy may name the vendor.
-fn vendor_forms(vendor: &VendorPrincipal) -> Vec<String> {
-    match vendor {
-        VendorPrincipal::Role(role) => vec![role.to_string()],
-        _ => vec![
-            vendor.principal_arn(),
-            vendor.account_id().as_str().to_owned(),
-        ],
     }
 }
 

@@ -50,14 +50,18 @@ iam_policy::finding_codes! {
         ExternalIdCaseInsensitive = "EXTERNAL_ID_CASE_INSENSITIVE", Warning;
         /// `Principal: "*"`, `{"AWS": "*"}`, a wildcard ARN or `NotPrincipal` in an Allow.
         PrincipalTooBroad = "PRINCIPAL_TOO_BROAD", Error;
-        /// Another account can assume the role.
+        /// Another account can assume the role: a principal outside the vendor's account,
+        /// whatever its account number.
         OtherAccountsAllowed = "OTHER_ACCOUNTS_ALLOWED", Error;
+        /// A principal in the vendor's account other than the role the vendor named (its
+        /// account root included), or an AWS service, can assume the role.
+        OtherPrincipalsAllowed = "OTHER_PRINCIPALS_ALLOWED", Error;
         /// A Deny statement blocks the vendor.
         DenyBlocksVendor = "DENY_BLOCKS_VENDOR", Error;
         /// A condition the vendor cannot satisfy (MFA, source IP, ...).
         UnsatisfiableCondition = "UNSATISFIABLE_CONDITION", Error;
-        /// Principals other than the vendor are trusted too: worth checking, not needed for
-        /// the connection.
+        /// Principals that cannot assume the role through the statement (a federated provider
+        /// or canonical user in an `sts:AssumeRole`-only statement) are named too.
         ExtraPrincipals = "EXTRA_PRINCIPALS", Suggestion;
     }
 }
@@ -104,6 +108,9 @@ impl LintCode {
             }
             LintCode::OtherAccountsAllowed => {
                 "Restrict the Principal to the vendor so no other account can assume the role."
+            }
+            LintCode::OtherPrincipalsAllowed => {
+                "Trust only the vendor's role shown (or lint against the vendor's account if the vendor calls from any of its roles), and move AWS services to a role of their own."
             }
             LintCode::DenyBlocksVendor => {
                 "Remove the Deny statement shown, or narrow it so it does not match the vendor's AssumeRole."
@@ -320,6 +327,7 @@ mod tests {
                 ("EXTERNAL_ID_CASE_INSENSITIVE", Severity::Warning),
                 ("PRINCIPAL_TOO_BROAD", Severity::Error),
                 ("OTHER_ACCOUNTS_ALLOWED", Severity::Error),
+                ("OTHER_PRINCIPALS_ALLOWED", Severity::Error),
                 ("DENY_BLOCKS_VENDOR", Severity::Error),
                 ("UNSATISFIABLE_CONDITION", Severity::Error),
                 ("EXTRA_PRINCIPALS", Severity::Suggestion),

@@ -11,6 +11,7 @@ mod checks;
 mod expectation;
 mod external_id;
 mod finding;
+mod principals;
 mod scope;
 
 pub use expectation::{TrustExpectation, VendorCall};
