@@ -3,15 +3,14 @@
 
 use iam_policy::json_path;
 use iam_policy::{
-    ActionClause, Arn, ConditionOperator, ConditionResult, Decision, Effect, FindingCode,
-    OperatorKind, PolicyDocument, PolicyKind, Principal, PrincipalClause, PrincipalKind,
-    SetQualifier, Severity, SourceLocation, Statement, Validator,
+    Arn, ConditionOperator, ConditionResult, Decision, Effect, FindingCode, OperatorKind,
+    PolicyDocument, PolicyKind, Principal, PrincipalClause, PrincipalKind, SetQualifier, Severity,
+    SourceLocation, Statement, Validator,
 };
 
 use super::{LintCode, LintFinding, TrustExpectation};
 use crate::{AssumeRoleAttempt, Simulation, VendorPrincipal, simulate};
 
-const ASSUME_ROLE: &str = "sts:AssumeRole";
 const EXTERNAL_ID_KEY: &str = "sts:ExternalId";
 /// An id no customer would have written: used to test that a wrong id is refused.
 const WRONG_EXTERNAL_ID: &str = "lint-probe-not-the-external-id";
@@ -25,6 +24,7 @@ pub(super) fn run(
     broad_principals(doc, &mut findings);
     set_operators_on_external_id(doc, &mut findings);
     super::external_id::weak_comparisons(doc, &mut findings);
+    super::federation::federated_statements(doc, &mut findings);
     super::principals::non_vendor_principals(expectation.vendor(), doc, &mut findings);
 
     let vendor_caller = vendor_session(expectation.vendor());
@@ -137,18 +137,9 @@ fn validator_findings(
     }
 }
 
-/// Does this Allow statement grant `sts:AssumeRole`?
-fn grants_assume_role(statement: &Statement) -> bool {
-    statement.effect == Effect::Allow
-        && match &statement.action {
-            ActionClause::Action(p) => p.iter().any(|a| a.matches(ASSUME_ROLE)),
-            ActionClause::NotAction(p) => !p.iter().any(|a| a.matches(ASSUME_ROLE)),
-        }
-}
-
 fn broad_principals(doc: &PolicyDocument, out: &mut Vec<LintFinding>) {
     for (index, statement) in doc.statements().iter().enumerate() {
-        if !grants_assume_role(statement) {
+        if !super::scope::grants_any_assume(statement) {
             continue;
         }
         let path = doc.statement_path(index);

@@ -60,6 +60,17 @@ iam_policy::finding_codes! {
         DenyBlocksVendor = "DENY_BLOCKS_VENDOR", Error;
         /// A condition the vendor cannot satisfy (MFA, source IP, ...).
         UnsatisfiableCondition = "UNSATISFIABLE_CONDITION", Error;
+        /// A web identity or SAML provider can assume the role and the statement has no
+        /// condition at all.
+        FederatedUnconditioned = "FEDERATED_UNCONDITIONED", Error;
+        /// An OIDC provider can assume the role and no condition pins its `aud` claim.
+        OidcAudienceMissing = "OIDC_AUDIENCE_MISSING", Error;
+        /// An OIDC provider (an `oidc-provider` ARN) can assume the role and no condition tests
+        /// its `sub` claim.
+        OidcSubjectMissing = "OIDC_SUBJECT_MISSING", Error;
+        /// The OIDC `sub` claim is matched by a bare wildcard (or, for GitHub, a wildcard
+        /// before the repository owner), or by a negated / `IfExists` / `ForAllValues` operator.
+        OidcSubjectWildcard = "OIDC_SUBJECT_WILDCARD", Error;
         /// Principals that cannot assume the role through the statement (a federated provider
         /// or canonical user in an `sts:AssumeRole`-only statement) are named too.
         ExtraPrincipals = "EXTRA_PRINCIPALS", Suggestion;
@@ -111,6 +122,18 @@ impl LintCode {
             }
             LintCode::OtherPrincipalsAllowed => {
                 "Trust only the vendor's role shown (or lint against the vendor's account if the vendor calls from any of its roles), and move AWS services to a role of their own."
+            }
+            LintCode::FederatedUnconditioned => {
+                "Remove the federated statement if the role is only for the vendor, or add conditions on the provider's aud and sub claims."
+            }
+            LintCode::OidcAudienceMissing => {
+                "Add \"StringEquals\": {\"ISSUER:aud\": \"<your client id>\"} to the federated statement (sts.amazonaws.com for GitHub, the identity pool id for Cognito)."
+            }
+            LintCode::OidcSubjectMissing => {
+                "Add a condition on ISSUER:sub naming the identities allowed, e.g. \"repo:your-org/your-repo:ref:refs/heads/main\" for GitHub."
+            }
+            LintCode::OidcSubjectWildcard => {
+                "Match ISSUER:sub with StringEquals, or a StringLike pattern that writes out the owner (\"repo:your-org/*\"), never \"*\" alone."
             }
             LintCode::DenyBlocksVendor => {
                 "Remove the Deny statement shown, or narrow it so it does not match the vendor's AssumeRole."
@@ -330,6 +353,10 @@ mod tests {
                 ("OTHER_PRINCIPALS_ALLOWED", Severity::Error),
                 ("DENY_BLOCKS_VENDOR", Severity::Error),
                 ("UNSATISFIABLE_CONDITION", Severity::Error),
+                ("FEDERATED_UNCONDITIONED", Severity::Error),
+                ("OIDC_AUDIENCE_MISSING", Severity::Error),
+                ("OIDC_SUBJECT_MISSING", Severity::Error),
+                ("OIDC_SUBJECT_WILDCARD", Severity::Error),
                 ("EXTRA_PRINCIPALS", Severity::Suggestion),
             ]
         );

@@ -10,6 +10,7 @@
 mod checks;
 mod expectation;
 mod external_id;
+mod federation;
 mod finding;
 mod principals;
 mod scope;
