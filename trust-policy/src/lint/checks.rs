@@ -27,41 +27,66 @@ pub(super) fn run(
     super::federation::federated_statements(doc, &mut findings);
     super::principals::non_vendor_principals(expectation.vendor(), doc, &mut findings);
 
-    let vendor_caller = vendor_session(expectation.vendor());
-    let stranger_caller = stranger_session(expectation.vendor());
-    let (Some(vendor_caller), Some(stranger_caller)) = (vendor_caller, stranger_caller) else {
-        // Unreachable: both ARNs are assembled from a validated account id and role name.
-        // Without them nothing is simulated, so the vendor is not cleared to connect.
+    let Some(stranger_caller) = stranger_session(expectation.vendor()) else {
+        // Unreachable: the ARN is assembled from a validated account id. Without it nothing
+        // is simulated, so the vendor is not cleared to connect.
         return (findings, false);
     };
-    let vendor = || call(expectation, vendor_caller.clone());
-    let right = simulate(
-        doc,
-        &vendor().with_external_id(expectation.external_id().as_str()),
-    );
-    let vendor_allowed = right.decision == Decision::Allow;
-    if vendor_allowed {
-        let missing = simulate(doc, &vendor());
-        let wrong = simulate(doc, &vendor().with_external_id(WRONG_EXTERNAL_ID));
-        match (allowed_by(&missing), allowed_by(&wrong)) {
+    let callers = super::callers::vendor_callers(expectation.vendor(), doc);
+    let right_id = expectation.external_id().as_str();
+    let rights: Vec<Simulation> = callers
+        .iter()
+        .map(|caller| {
+            simulate(
+                doc,
+                &call(expectation, caller.clone()).with_external_id(right_id),
+            )
+        })
+        .collect();
+    // The vendor may call from any of these principals: it can connect when one of them is
+    // allowed with the right External ID.
+    let vendor_allowed = rights.iter().any(|s| s.decision == Decision::Allow);
+    // A leak through any of them is a leak.
+    let mut leaks: Vec<(usize, &str)> = Vec::new();
+    for caller in &callers {
+        let missing = simulate(doc, &call(expectation, caller.clone()));
+        let wrong = simulate(
+            doc,
+            &call(expectation, caller.clone()).with_external_id(WRONG_EXTERNAL_ID),
+        );
+        let found = match (allowed_by(&missing), allowed_by(&wrong)) {
             // One statement lets both through: one finding per cause, not two.
-            (Some(a), Some(b)) if a == b => {
-                let what = "without an External ID or with a wrong one";
-                external_id_leak(expectation, doc, a, what, &mut findings);
-            }
-            (missing_leaks, wrong_leaks) => {
-                if let Some(index) = missing_leaks {
-                    let what = "without an External ID";
-                    external_id_leak(expectation, doc, index, what, &mut findings);
-                }
-                if let Some(index) = wrong_leaks {
-                    let what = "with a wrong External ID";
-                    external_id_leak(expectation, doc, index, what, &mut findings);
-                }
+            (Some(a), Some(b)) if a == b => vec![(a, "without an External ID or with a wrong one")],
+            (missing_leaks, wrong_leaks) => missing_leaks
+                .map(|i| (i, "without an External ID"))
+                .into_iter()
+                .chain(wrong_leaks.map(|i| (i, "with a wrong External ID")))
+                .collect(),
+        };
+        for leak in found {
+            if !leaks.contains(&leak) {
+                leaks.push(leak);
             }
         }
-    } else {
-        vendor_refused(expectation, doc, &right, &mut findings);
+    }
+    for (index, what) in leaks {
+        external_id_leak(expectation, doc, index, what, &mut findings);
+    }
+    if !vendor_allowed {
+        // Explain with the caller that came closest: one some Allow statement trusts.
+        let closest = rights
+            .iter()
+            .find(|s| {
+                s.actions.first().is_some_and(|a| {
+                    a.traces
+                        .iter()
+                        .any(|t| t.effect == Effect::Allow && t.principal)
+                })
+            })
+            .or_else(|| rights.first());
+        if let Some(simulation) = closest {
+            vendor_refused(expectation, doc, simulation, &mut findings);
+        }
     }
 
     let stranger = simulate(
@@ -187,16 +212,6 @@ fn set_operators_on_external_id(doc: &PolicyDocument, out: &mut Vec<LintFinding>
             }
         }
     }
-}
-
-/// The vendor's caller as STS sees it: a session of the vendor's role (or of some role in the
-/// vendor's account when the account is trusted).
-fn vendor_session(vendor: &VendorPrincipal) -> Option<Arn> {
-    let role_name = match vendor {
-        VendorPrincipal::Role(role) => role.role_name(),
-        _ => "vendor-connector",
-    };
-    session_arn(vendor, vendor.account_id().as_str(), role_name)
 }
 
 fn stranger_session(vendor: &VendorPrincipal) -> Option<Arn> {

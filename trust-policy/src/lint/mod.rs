@@ -7,6 +7,7 @@
 //! a [`LintFinding`] with a stable code, a severity, the JSON path (and line and column when
 //! linting text) and a sentence the customer can act on.
 
+mod callers;
 mod checks;
 mod expectation;
 mod external_id;
