@@ -282,6 +282,30 @@ fn lint_accepts_a_good_policy_and_flags_a_missing_external_id() {
 }
 
 #[test]
+fn lint_source_identity_refusal_says_why() {
+    // The policy does not allow sts:SetSourceIdentity: exit 1 with a finding naming it, not
+    // an empty list.
+    let good = write_policy("lint-source-identity.json", GOOD_TRUST);
+    let out = lint(
+        good.to_str().unwrap(),
+        "right-id-123",
+        &["--source-identity", "scanner", "--json"],
+    );
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let report = json(&out);
+    assert_eq!(report["vendor_allowed"], false);
+    let findings = report["findings"].as_array().unwrap();
+    assert!(!findings.is_empty(), "{report}");
+    assert_eq!(findings[0]["code"], "SOURCE_IDENTITY_NOT_ALLOWED");
+    assert!(
+        findings[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("sts:SetSourceIdentity")
+    );
+}
+
+#[test]
 fn lint_wrong_id_and_malformed_json_are_findings() {
     let good = write_policy("lint-mismatch.json", GOOD_TRUST);
     let out = lint(good.to_str().unwrap(), "other-id-456", &["--json"]);
@@ -341,7 +365,12 @@ fn lint_a_service_beside_the_vendor_is_an_error_and_the_region_is_the_vendors() 
     let finding = &report["findings"][0];
     assert_eq!(finding["code"], "OTHER_PRINCIPALS_ALLOWED");
     assert_eq!(finding["severity"], "ERROR");
-    assert!(finding["message"].as_str().unwrap().contains("ec2.amazonaws.com"));
+    assert!(
+        finding["message"]
+            .as_str()
+            .unwrap()
+            .contains("ec2.amazonaws.com")
+    );
     assert!(finding["validation_code"].is_null());
 
     // From another region the condition is not met.

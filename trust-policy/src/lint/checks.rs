@@ -85,7 +85,27 @@ pub(super) fn run(
             })
             .or_else(|| rights.first());
         if let Some(simulation) = closest {
+            let before = findings.len();
             vendor_refused(expectation, doc, simulation, &mut findings);
+            if findings.len() == before {
+                // A refusal always says why, even when no finer check recognised the cause
+                // (an unevaluable condition, an action the vendor's call needs).
+                findings.push(LintFinding::new(
+                    LintCode::VendorRefused,
+                    SourceLocation::path(json_path::child("$", "Statement")),
+                    format!(
+                        "the vendor's AssumeRole would be refused: {}",
+                        simulation.explanation
+                    ),
+                ));
+            }
+        } else {
+            findings.push(LintFinding::new(
+                LintCode::VendorRefused,
+                SourceLocation::path(json_path::child("$", "Statement")),
+                "no vendor caller could be simulated, so the vendor is not cleared to connect"
+                    .to_owned(),
+            ));
         }
     }
 
@@ -242,6 +262,15 @@ fn condition_path(
     json_path::child(&json_path::child(&condition, &operator.to_string()), key)
 }
 
+/// The code for a refused companion action of the vendor's call.
+fn session_action_code(action: &str) -> Option<LintCode> {
+    match action {
+        "sts:SetSourceIdentity" => Some(LintCode::SourceIdentityNotAllowed),
+        "sts:TagSession" => Some(LintCode::TagSessionNotAllowed),
+        _ => None,
+    }
+}
+
 /// The vendor's AssumeRole with the right id is refused: say why.
 fn vendor_refused(
     expectation: &TrustExpectation,
@@ -249,9 +278,41 @@ fn vendor_refused(
     simulation: &Simulation,
     out: &mut Vec<LintFinding>,
 ) {
-    let Some(first) = simulation.actions.first() else {
+    // The first action STS refused: sts:AssumeRole, or sts:SetSourceIdentity /
+    // sts:TagSession when the vendor's call carries a source identity or session tags.
+    let Some(first) = simulation
+        .actions
+        .iter()
+        .find(|a| a.evaluation.decision != Decision::Allow)
+    else {
         return;
     };
+    if first.evaluation.decision == Decision::ImplicitDeny
+        && first.evaluation.unevaluable.is_empty()
+        && let Some(code) = session_action_code(first.action)
+    {
+        // AWS, IAM User Guide, "Passing session tags in AWS STS" and "Monitor and control
+        // actions taken with assumed roles": a call that passes session tags needs
+        // sts:TagSession, one that sets a source identity needs sts:SetSourceIdentity, in the
+        // role's trust policy, besides sts:AssumeRole.
+        let location = simulation
+            .actions
+            .first()
+            .and_then(|a| a.evaluation.deciding_statement())
+            .map_or_else(
+                || json_path::child("$", "Statement"),
+                |m| json_path::child(&doc.statement_path(m.index), "Action"),
+            );
+        out.push(LintFinding::new(
+            code,
+            SourceLocation::path(location),
+            format!(
+                "the vendor's AssumeRole is allowed, but its call also needs {}, which no statement allows: {}",
+                first.action, simulation.explanation
+            ),
+        ));
+        return;
+    }
     if first.evaluation.decision == Decision::ExplicitDeny {
         if let Some(m) = first.evaluation.deciding_statement() {
             out.push(LintFinding::new(

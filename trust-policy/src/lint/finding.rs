@@ -56,6 +56,13 @@ iam_policy::finding_codes! {
         /// A principal in the vendor's account other than the role the vendor named (its
         /// account root included), or an AWS service, can assume the role.
         OtherPrincipalsAllowed = "OTHER_PRINCIPALS_ALLOWED", Error;
+        /// The vendor sets a source identity and no statement allows `sts:SetSourceIdentity`.
+        SourceIdentityNotAllowed = "SOURCE_IDENTITY_NOT_ALLOWED", Error;
+        /// The vendor passes session tags and no statement allows `sts:TagSession`.
+        TagSessionNotAllowed = "TAG_SESSION_NOT_ALLOWED", Error;
+        /// The vendor's call is refused for a reason no finer code names (the message quotes
+        /// the simulation's explanation): a refusal always says why.
+        VendorRefused = "VENDOR_REFUSED", Error;
         /// A Deny statement blocks the vendor.
         DenyBlocksVendor = "DENY_BLOCKS_VENDOR", Error;
         /// A condition the vendor cannot satisfy (MFA, source IP, ...).
@@ -134,6 +141,15 @@ impl LintCode {
             }
             LintCode::OidcSubjectWildcard => {
                 "Match ISSUER:sub with StringEquals, or a StringLike pattern that writes out the owner (\"repo:your-org/*\"), never \"*\" alone."
+            }
+            LintCode::SourceIdentityNotAllowed => {
+                "Add \"sts:SetSourceIdentity\" to the Action of the statement that trusts the vendor."
+            }
+            LintCode::TagSessionNotAllowed => {
+                "Add \"sts:TagSession\" to the Action of the statement that trusts the vendor."
+            }
+            LintCode::VendorRefused => {
+                "Read the explanation shown and correct the statement that trusts the vendor so its AssumeRole is allowed."
             }
             LintCode::DenyBlocksVendor => {
                 "Remove the Deny statement shown, or narrow it so it does not match the vendor's AssumeRole."
@@ -351,6 +367,9 @@ mod tests {
                 ("PRINCIPAL_TOO_BROAD", Severity::Error),
                 ("OTHER_ACCOUNTS_ALLOWED", Severity::Error),
                 ("OTHER_PRINCIPALS_ALLOWED", Severity::Error),
+                ("SOURCE_IDENTITY_NOT_ALLOWED", Severity::Error),
+                ("TAG_SESSION_NOT_ALLOWED", Severity::Error),
+                ("VENDOR_REFUSED", Severity::Error),
                 ("DENY_BLOCKS_VENDOR", Severity::Error),
                 ("UNSATISFIABLE_CONDITION", Severity::Error),
                 ("FEDERATED_UNCONDITIONED", Severity::Error),
