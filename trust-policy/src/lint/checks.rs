@@ -4,8 +4,8 @@
 use iam_policy::json_path;
 use iam_policy::{
     Arn, ConditionOperator, ConditionResult, Decision, Effect, FindingCode, OperatorKind,
-    PolicyDocument, PolicyKind, Principal, PrincipalClause, PrincipalKind, SetQualifier, Severity,
-    SourceLocation, Statement, Validator,
+    PolicyDocument, PolicyKind, PrincipalClause, SetQualifier, Severity, SourceLocation, Statement,
+    Validator,
 };
 
 use super::{LintCode, LintFinding, TrustExpectation};
@@ -21,7 +21,7 @@ pub(super) fn run(
 ) -> (Vec<LintFinding>, bool) {
     let mut findings = Vec::new();
     validator_findings(expectation, doc, &mut findings);
-    broad_principals(doc, &mut findings);
+    super::principals::broad_principals(expectation.vendor(), doc, &mut findings);
     set_operators_on_external_id(doc, &mut findings);
     super::external_id::weak_comparisons(doc, &mut findings);
     super::federation::federated_statements(doc, &mut findings);
@@ -179,42 +179,6 @@ fn validator_findings(
             LintCode::PolicyInvalid
         };
         out.push(LintFinding::from_validation(code, finding));
-    }
-}
-
-fn broad_principals(doc: &PolicyDocument, out: &mut Vec<LintFinding>) {
-    for (index, statement) in doc.statements().iter().enumerate() {
-        if !super::scope::grants_any_assume(statement) {
-            continue;
-        }
-        let path = doc.statement_path(index);
-        match &statement.principal {
-            Some(PrincipalClause::Principal(Principal::Any)) => out.push(LintFinding::new(
-                LintCode::PrincipalTooBroad,
-                SourceLocation::path(json_path::child(&path, "Principal")),
-                "Principal \"*\" lets every AWS account (and anonymous callers) try to assume this role; only the External ID stands in the way".to_owned(),
-            )),
-            Some(PrincipalClause::Principal(principal)) => {
-                for id in principal.values(PrincipalKind::Aws) {
-                    if id.contains('*') {
-                        out.push(LintFinding::new(
-                            LintCode::PrincipalTooBroad,
-                            SourceLocation::path(json_path::child(
-                                &json_path::child(&path, "Principal"),
-                                "AWS",
-                            )),
-                            format!("the principal {id:?} matches whole accounts or partitions, not the vendor alone"),
-                        ));
-                    }
-                }
-            }
-            Some(PrincipalClause::NotPrincipal(_)) => out.push(LintFinding::new(
-                LintCode::PrincipalTooBroad,
-                SourceLocation::path(json_path::child(&path, "NotPrincipal")),
-                "Allow with NotPrincipal trusts every principal except the ones listed".to_owned(),
-            )),
-            None => {}
-        }
     }
 }
 

@@ -50,6 +50,10 @@ iam_policy::finding_codes! {
         ExternalIdCaseInsensitive = "EXTERNAL_ID_CASE_INSENSITIVE", Warning;
         /// `Principal: "*"`, `{"AWS": "*"}`, a wildcard ARN or `NotPrincipal` in an Allow.
         PrincipalTooBroad = "PRINCIPAL_TOO_BROAD", Error;
+        /// `Principal: "*"` (or `{"AWS": "*"}`) narrowed to the vendor by an
+        /// `aws:PrincipalAccount` / `aws:PrincipalArn` condition: safe, but less plain than
+        /// naming the vendor.
+        PrincipalWildcardNarrowed = "PRINCIPAL_WILDCARD_NARROWED", Warning;
         /// Another account can assume the role: a principal outside the vendor's account,
         /// whatever its account number.
         OtherAccountsAllowed = "OTHER_ACCOUNTS_ALLOWED", Error;
@@ -123,6 +127,9 @@ impl LintCode {
             }
             LintCode::PrincipalTooBroad => {
                 "Name the vendor's account or role as the Principal instead of a wildcard or NotPrincipal."
+            }
+            LintCode::PrincipalWildcardNarrowed => {
+                "Optionally name the vendor's account or role as the Principal instead of \"*\"; keep the External ID condition either way."
             }
             LintCode::OtherAccountsAllowed => {
                 "Restrict the Principal to the vendor so no other account can assume the role."
@@ -365,6 +372,7 @@ mod tests {
                 ("EXTERNAL_ID_PATTERN", Severity::Error),
                 ("EXTERNAL_ID_CASE_INSENSITIVE", Severity::Warning),
                 ("PRINCIPAL_TOO_BROAD", Severity::Error),
+                ("PRINCIPAL_WILDCARD_NARROWED", Severity::Warning),
                 ("OTHER_ACCOUNTS_ALLOWED", Severity::Error),
                 ("OTHER_PRINCIPALS_ALLOWED", Severity::Error),
                 ("SOURCE_IDENTITY_NOT_ALLOWED", Severity::Error),

@@ -183,6 +183,91 @@ fn arn_value_narrowing(value: &str, vendor: &VendorPrincipal) -> Narrowed {
     }
 }
 
+/// Wildcard principals (`"*"`, `{"AWS": "*"}`, a wildcard ARN) and `NotPrincipal` in a
+/// statement that lets someone assume the role.
+///
+/// A wildcard narrowed by `aws:PrincipalAccount` / `aws:PrincipalArn` to the vendor is safe,
+/// so only a warning: AWS, IAM User Guide, "AWS JSON policy elements: Principal": after
+/// changing a role's principal to "*", "we strongly recommend that you limit who can access the
+/// role through other means, such as a Condition element"; and "AWS global condition context
+/// keys": `aws:PrincipalAccount` and `aws:PrincipalArn` are "included in the request context
+/// for all signed requests" and describe the caller itself, so no other account can satisfy
+/// a condition pinning them to the vendor. The External ID is still required (checked apart).
+pub(super) fn broad_principals(
+    vendor: &VendorPrincipal,
+    doc: &PolicyDocument,
+    out: &mut Vec<LintFinding>,
+) {
+    for (index, statement) in doc.statements().iter().enumerate() {
+        if !grants_any_assume(statement) {
+            continue;
+        }
+        let path = doc.statement_path(index);
+        let principal_path = json_path::child(&path, "Principal");
+        let wildcard = match &statement.principal {
+            Some(PrincipalClause::Principal(Principal::Any)) => {
+                Some((principal_path, "\"*\"".to_owned()))
+            }
+            Some(PrincipalClause::Principal(principal)) => principal
+                .values(PrincipalKind::Aws)
+                .find(|id| id.contains(['*', '?']))
+                .map(|id| {
+                    (
+                        json_path::child(&principal_path, "AWS"),
+                        format!("{:?}", super::external_id::excerpt(id)),
+                    )
+                }),
+            Some(PrincipalClause::NotPrincipal(_)) => {
+                out.push(LintFinding::new(
+                    LintCode::PrincipalTooBroad,
+                    SourceLocation::path(json_path::child(&path, "NotPrincipal")),
+                    "Allow with NotPrincipal trusts every principal except the ones listed"
+                        .to_owned(),
+                ));
+                None
+            }
+            None => None,
+        };
+        let Some((location, shown)) = wildcard else {
+            continue;
+        };
+        // Only an AWS caller (sts:AssumeRole) can be pinned by the principal keys; a
+        // statement that also admits web identity or SAML callers stays too broad.
+        let aws_only = grants(statement, ASSUME_ROLE) && !grants_any_federated(statement);
+        let narrowed = if aws_only {
+            narrowing(statement, vendor)
+        } else {
+            Narrowed::No
+        };
+        let (code, message) = match narrowed {
+            Narrowed::ToVendor => (
+                LintCode::PrincipalWildcardNarrowed,
+                format!(
+                    "the principal {shown} is narrowed to the vendor {vendor} by an aws:PrincipalAccount / aws:PrincipalArn condition: safe, but naming the vendor in Principal says the same more plainly"
+                ),
+            ),
+            Narrowed::ToVendorAccount => (
+                LintCode::OtherPrincipalsAllowed,
+                format!(
+                    "the principal {shown} is narrowed to the vendor's account {}, but the vendor calls from {vendor} only: every role and user of that account can assume the role",
+                    vendor.account_id()
+                ),
+            ),
+            Narrowed::No => (
+                LintCode::PrincipalTooBroad,
+                format!(
+                    "the principal {shown} lets every AWS account try to assume this role and no aws:PrincipalAccount / aws:PrincipalArn condition narrows it to the vendor; only the External ID stands in the way"
+                ),
+            ),
+        };
+        out.push(LintFinding::new(
+            code,
+            SourceLocation::path(location),
+            message,
+        ));
+    }
+}
+
 /// Every principal in an in-scope statement that is not the vendor: errors, unless the
 /// statement's conditions pin the caller to the vendor.
 pub(super) fn non_vendor_principals(
