@@ -549,3 +549,102 @@ fn simulate_bad_input_names_the_field() {
     assert_eq!(out.status.code(), Some(2), "{out:?}");
     assert!(stderr(&out).contains("FILE"));
 }
+
+/// A valid trust policy of about `bytes` bytes: the vendor's statement with many actions.
+fn oversized_policy(bytes: usize) -> String {
+    let actions: Vec<String> = (0..bytes / 20)
+        .map(|i| format!("\"sts:Action{i:08}\""))
+        .collect();
+    format!(
+        r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow",
+          "Principal": {{"AWS": "arn:aws:iam::999988887777:root"}},
+          "Action": ["sts:AssumeRole", {}],
+          "Condition": {{"StringEquals": {{"sts:ExternalId": "right-id-123"}}}}}}]}}"#,
+        actions.join(",")
+    )
+}
+
+#[test]
+fn oversized_trust_policy_is_refused_naming_the_limit() {
+    let big = write_policy("oversized.json", &oversized_policy(1_000_000));
+    let path = big.to_str().unwrap();
+    let out = lint(path, "right-id-123", &[]);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let err = stderr(&out);
+    assert!(
+        err.contains("--max-input-bytes") && err.contains("65536"),
+        "{err}"
+    );
+    assert!(err.len() < 500, "{} bytes of stderr", err.len());
+    let out = connector(&["trust", "simulate", path, "--caller", CALLER]);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(
+        stderr(&out).contains("--max-input-bytes"),
+        "{}",
+        stderr(&out)
+    );
+
+    // A batch tool raises the limit: the policy is parsed and linted (over IAM's quota).
+    let out = lint(
+        path,
+        "right-id-123",
+        &["--max-input-bytes", "2000000", "--json"],
+    );
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    assert_eq!(json(&out)["findings"][0]["code"], "SIZE_LIMIT_EXCEEDED");
+    let out = connector(&[
+        "trust",
+        "simulate",
+        path,
+        "--caller",
+        CALLER,
+        "--external-id",
+        "right-id-123",
+        "--max-input-bytes",
+        "2000000",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+
+    // From standard input too.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_connector"))
+        .args([
+            "trust",
+            "lint",
+            "-",
+            "--vendor-account",
+            VENDOR,
+            "--external-id",
+            "right-id-123",
+            "--max-input-bytes",
+            "1000",
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().unwrap();
+        // The command stops reading at the limit; a closed pipe after that is expected.
+        let _ = stdin.write_all(oversized_policy(100_000).as_bytes());
+    }
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(stderr(&out).contains("1000 bytes"), "{}", stderr(&out));
+}
+
+#[test]
+fn max_input_bytes_bad_values_name_the_flag() {
+    let good = write_policy("max-input.json", GOOD_TRUST);
+    let path = good.to_str().unwrap();
+    for value in ["0", "-5", "lots", ""] {
+        let out = lint(path, "right-id-123", &["--max-input-bytes", value]);
+        assert_eq!(out.status.code(), Some(2), "{value}: {out:?}");
+        assert!(
+            stderr(&out).contains("--max-input-bytes"),
+            "{value}: {}",
+            stderr(&out)
+        );
+    }
+}

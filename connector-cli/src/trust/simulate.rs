@@ -9,10 +9,10 @@ use trust_policy::{
     ActionSimulation, Arn, AssumeRoleAttempt, Decision, RoleArn, StatementTrace, simulate,
 };
 
-use super::region;
+use super::{excerpt, positive, read_capped, region};
 use crate::args::{KeyCase, key_values};
 use crate::exit::Outcome;
-use crate::output::{print_json, read_policy};
+use crate::output::print_json;
 
 #[derive(Debug, Args)]
 #[command(
@@ -46,6 +46,10 @@ pub(crate) struct SimulateArgs {
     /// Any other context key, `KEY=VALUE`; repeat the key for a multivalued key.
     #[arg(long = "context", value_name = "KEY=VALUE")]
     context: Vec<String>,
+    /// Refuse, before reading further or parsing, a FILE larger than this many bytes (65,536
+    /// by default: many times the largest trust policy IAM stores). For batch tools.
+    #[arg(long, value_name = "BYTES", allow_negative_numbers = true)]
+    max_input_bytes: Option<String>,
     /// Print JSON instead of text.
     #[arg(long)]
     json: bool,
@@ -101,9 +105,26 @@ pub(crate) fn run(args: SimulateArgs) -> Outcome {
         Ok(attempt) => attempt,
         Err(outcome) => return outcome,
     };
-    let (_, policy) = match read_policy(&args.file) {
-        Ok(read) => read,
+    let limit = match &args.max_input_bytes {
+        Some(text) => match positive("--max-input-bytes", text, "the input limit in bytes") {
+            Ok(limit) => limit,
+            Err(outcome) => return outcome,
+        },
+        None => trust_policy::DEFAULT_INPUT_LIMIT,
+    };
+    let text = match read_capped(&args.file, limit) {
+        Ok(text) => text,
         Err(outcome) => return outcome,
+    };
+    let policy: trust_policy::PolicyDocument = match text.parse() {
+        Ok(policy) => policy,
+        Err(e) => {
+            return Outcome::BadInput(format!(
+                "FILE {}: {}",
+                args.file.display(),
+                excerpt(&e.to_string())
+            ));
+        }
     };
     let simulation = simulate(&policy, &attempt);
     let result = Simulated {

@@ -25,6 +25,8 @@ iam_policy::finding_codes! {
     pub enum LintCode: "A stable trust policy lint code." {
         /// The text is not valid policy JSON.
         MalformedPolicy = "MALFORMED_POLICY", Error;
+        /// The text is over the linter's input limit and was not parsed.
+        InputTooLarge = "INPUT_TOO_LARGE", Error;
         /// The policy breaks an IAM rule the validator checks (the validator's code is in
         /// [`LintFinding::validation_code`]).
         PolicyInvalid = "POLICY_INVALID", Error;
@@ -94,6 +96,9 @@ impl LintCode {
         match self {
             LintCode::MalformedPolicy => {
                 "Fix the JSON at the location shown, or paste the trust policy from the onboarding screen again."
+            }
+            LintCode::InputTooLarge => {
+                "Paste the role's trust policy alone; IAM stores none larger than a few kilobytes."
             }
             LintCode::PolicyInvalid => {
                 "Correct the element shown; IAM rejects this policy with MalformedPolicyDocument."
@@ -361,6 +366,7 @@ mod tests {
             table,
             [
                 ("MALFORMED_POLICY", Severity::Error),
+                ("INPUT_TOO_LARGE", Severity::Error),
                 ("POLICY_INVALID", Severity::Error),
                 ("SIZE_LIMIT_EXCEEDED", Severity::Error),
                 ("VENDOR_NOT_TRUSTED", Severity::Error),

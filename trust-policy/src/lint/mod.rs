@@ -21,6 +21,8 @@ pub use finding::{LintCode, LintFinding};
 
 use iam_policy::{PolicyDocument, Severity, SourceLocation};
 
+use crate::{DEFAULT_INPUT_LIMIT, TrustPolicyError, check_input_size};
+
 /// The trust policy linter.
 ///
 /// ```
@@ -41,6 +43,7 @@ use iam_policy::{PolicyDocument, Severity, SourceLocation};
 #[derive(Debug, Clone)]
 pub struct TrustPolicyLint {
     expectation: TrustExpectation,
+    input_limit: usize,
 }
 
 /// The linter's answer.
@@ -70,11 +73,56 @@ impl LintReport {
 impl TrustPolicyLint {
     /// A linter for one expectation.
     pub fn new(expectation: TrustExpectation) -> TrustPolicyLint {
-        TrustPolicyLint { expectation }
+        TrustPolicyLint {
+            expectation,
+            input_limit: DEFAULT_INPUT_LIMIT,
+        }
     }
 
-    /// Lints JSON text as pasted; findings carry line and column.
+    /// Sets the input limit in bytes ([`DEFAULT_INPUT_LIMIT`], 64 KiB, unless set): text
+    /// longer than this is refused before parsing.
+    pub fn with_input_limit(mut self, bytes: usize) -> TrustPolicyLint {
+        self.input_limit = bytes;
+        self
+    }
+
+    /// The input limit in bytes.
+    pub fn input_limit(&self) -> usize {
+        self.input_limit
+    }
+
+    /// Lints JSON text as pasted, refusing text over the input limit with
+    /// [`TrustPolicyError::InputTooLarge`] before parsing it.
+    ///
+    /// ```
+    /// use trust_policy::{TrustExpectation, TrustPolicyError, TrustPolicyLint, VendorPrincipal};
+    /// let lint = TrustPolicyLint::new(TrustExpectation::new(
+    ///     VendorPrincipal::account("999988887777".parse()?),
+    ///     "right-id".parse()?,
+    /// ))
+    /// .with_input_limit(1024);
+    /// let huge = format!("{{\"Statement\": [{}]}}", "{},".repeat(1000));
+    /// assert!(matches!(lint.try_lint_text(&huge), Err(TrustPolicyError::InputTooLarge { limit: 1024, .. })));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn try_lint_text(&self, text: &str) -> Result<LintReport, TrustPolicyError> {
+        check_input_size(text, self.input_limit)?;
+        Ok(self.lint_text(text))
+    }
+
+    /// Lints JSON text as pasted; findings carry line and column. Text over the input limit
+    /// is not parsed: the report has the one error finding [`LintCode::InputTooLarge`].
     pub fn lint_text(&self, text: &str) -> LintReport {
+        if let Err(error) = check_input_size(text, self.input_limit) {
+            return LintReport {
+                findings: vec![LintFinding::new(
+                    LintCode::InputTooLarge,
+                    SourceLocation::path("$"),
+                    error.to_string(),
+                )],
+                vendor_allowed: false,
+            };
+        }
         match text.parse::<PolicyDocument>() {
             Ok(doc) => {
                 let mut report = self.lint(&doc);
@@ -92,7 +140,10 @@ impl TrustPolicyLint {
                     findings: vec![LintFinding::new(
                         LintCode::MalformedPolicy,
                         location,
-                        format!("the trust policy is not valid policy JSON: {message}"),
+                        format!(
+                            "the trust policy is not valid policy JSON: {}",
+                            crate::input::excerpt(&message)
+                        ),
                     )],
                     vendor_allowed: false,
                 }
