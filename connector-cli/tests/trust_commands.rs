@@ -648,3 +648,133 @@ fn max_input_bytes_bad_values_name_the_flag() {
         );
     }
 }
+
+#[test]
+fn size_limit_bad_values_name_the_flag() {
+    let good = write_policy("size-limit.json", GOOD_TRUST);
+    let path = good.to_str().unwrap();
+    for value in ["-1", "0", "abc", "", "1.5", "99999999999999999999999"] {
+        let out = connector(&[
+            "trust",
+            "generate",
+            "--vendor-account",
+            VENDOR,
+            "--size-limit",
+            value,
+        ]);
+        assert_eq!(out.status.code(), Some(2), "{value}: {out:?}");
+        assert!(
+            stderr(&out).contains("--size-limit"),
+            "{value}: {}",
+            stderr(&out)
+        );
+        let out = lint(path, "right-id-123", &["--size-limit", value]);
+        assert_eq!(out.status.code(), Some(2), "{value}: {out:?}");
+        assert!(
+            stderr(&out).contains("--size-limit"),
+            "{value}: {}",
+            stderr(&out)
+        );
+    }
+    // `--size-limit=-1` too, and a valid raised quota still works.
+    let out = connector(&[
+        "trust",
+        "generate",
+        "--vendor-account",
+        VENDOR,
+        "--size-limit=-1",
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(stderr(&out).contains("--size-limit"), "{}", stderr(&out));
+    let out = connector(&[
+        "trust",
+        "generate",
+        "--vendor-account",
+        VENDOR,
+        "--size-limit",
+        "4096",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+}
+
+#[test]
+fn simulate_caller_must_be_a_principal_arn() {
+    let file = write_policy("simulate-caller.json", NO_EXTERNAL_ID);
+    let path = file.to_str().unwrap();
+    // Before: a malformed assumed-role ARN was simulated and allowed (exit 0).
+    for caller in [
+        "arn:aws:sts::999988887777:assumed-role/app",
+        "arn:aws:sts::999988887777:assumed-role/app/",
+        "arn:aws:sts::999988887777:assumed-role//session",
+        "arn:aws:iam::999988887777:group/admins",
+        "arn:aws:iam:eu-west-1:999988887777:role/app",
+    ] {
+        let out = connector(&["trust", "simulate", path, "--caller", caller]);
+        assert_eq!(out.status.code(), Some(2), "{caller}: {out:?}");
+        let err = stderr(&out);
+        assert!(
+            err.contains("--caller: invalid caller ARN"),
+            "{caller}: {err}"
+        );
+    }
+    for caller in [
+        "arn:aws:sts::999988887777:assumed-role/app/worker-1",
+        "arn:aws:iam::999988887777:role/app",
+        "arn:aws:iam::999988887777:user/bob",
+        "arn:aws:iam::999988887777:root",
+    ] {
+        let out = connector(&["trust", "simulate", path, "--caller", caller]);
+        assert_eq!(out.status.code(), Some(0), "{caller}: {out:?}");
+    }
+}
+
+#[test]
+fn simulate_session_name_is_validated() {
+    let file = write_policy("simulate-session.json", NO_EXTERNAL_ID);
+    let path = file.to_str().unwrap();
+    let long = "s".repeat(65);
+    for name in ["x", "", "has space", "a/b", long.as_str()] {
+        let out = connector(&[
+            "trust",
+            "simulate",
+            path,
+            "--caller",
+            CALLER,
+            "--session-name",
+            name,
+        ]);
+        assert_eq!(out.status.code(), Some(2), "{name:?}: {out:?}");
+        assert!(
+            stderr(&out).contains("--session-name"),
+            "{name:?}: {}",
+            stderr(&out)
+        );
+    }
+    let out = connector(&[
+        "trust",
+        "simulate",
+        path,
+        "--caller",
+        CALLER,
+        "--session-name",
+        "worker+1=a,b.c@d_e-f",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+}
+
+#[test]
+fn lint_region_is_validated() {
+    let good = write_policy("lint-region.json", GOOD_TRUST);
+    let path = good.to_str().unwrap();
+    for region in ["", "US-EAST-1", "us-east-1a", "us-east-1 ", "eu-west"] {
+        let out = lint(path, "right-id-123", &["--region", region]);
+        assert_eq!(out.status.code(), Some(2), "{region:?}: {out:?}");
+        assert!(
+            stderr(&out).contains("--region"),
+            "{region:?}: {}",
+            stderr(&out)
+        );
+    }
+    let out = lint(path, "right-id-123", &["--region", "eu-west-1"]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+}

@@ -31,6 +31,7 @@
 #![deny(missing_docs)]
 
 mod attempt;
+mod caller;
 mod cross_account;
 mod error;
 mod external_id;
@@ -43,6 +44,7 @@ mod simulate;
 mod vendor;
 
 pub use attempt::AssumeRoleAttempt;
+pub use caller::caller_arn;
 pub use cross_account::{CrossAccountTrust, VENDOR_STATEMENT_SID};
 pub use error::TrustPolicyError;
 pub use external_id::ExternalId;
