@@ -141,5 +141,6 @@ fn largest_accepted_input_lints_quickly() {
         text.len()
     );
     assert!(report.vendor_allowed);
-    assert!(elapsed.as_secs() < 30, "{elapsed:?}");
+    // 7.3 s in a debug build before the compiled fast path, 1.1 s after (2-core machine).
+    assert!(elapsed.as_secs() < 10, "{elapsed:?}");
 }

@@ -3,9 +3,9 @@
 
 use iam_policy::json_path;
 use iam_policy::{
-    Arn, ConditionOperator, ConditionResult, Decision, Effect, FindingCode, OperatorKind,
-    PolicyDocument, PolicyKind, PrincipalClause, SetQualifier, Severity, SourceLocation, Statement,
-    Validator,
+    Arn, CompiledPolicy, ConditionOperator, ConditionResult, Decision, Effect, FindingCode,
+    OperatorKind, PolicyDocument, PolicyKind, PrincipalClause, SetQualifier, Severity,
+    SourceLocation, Statement, Validator,
 };
 
 use super::{LintCode, LintFinding, TrustExpectation};
@@ -34,27 +34,26 @@ pub(super) fn run(
     };
     let callers = super::callers::vendor_callers(expectation.vendor(), doc);
     let right_id = expectation.external_id().as_str();
-    let rights: Vec<Simulation> = callers
-        .iter()
-        .map(|caller| {
-            simulate(
-                doc,
-                &call(expectation, caller.clone()).with_external_id(right_id),
-            )
-        })
-        .collect();
+    // The decisions come from the compiled policy (the same Evaluation as the interpreter,
+    // without re-reading the principals for every caller); the traced simulation is only run
+    // for the refusal that has to be explained.
+    let compiled = CompiledPolicy::new(doc);
+    let right = |caller: &Arn| call(expectation, caller.clone()).with_external_id(right_id);
     // The vendor may call from any of these principals: it can connect when one of them is
     // allowed with the right External ID.
-    let vendor_allowed = rights.iter().any(|s| s.decision == Decision::Allow);
+    let vendor_allowed = callers
+        .iter()
+        .any(|caller| decide(&compiled, &right(caller)).0 == Decision::Allow);
     // A leak through any of them is a leak.
     let mut leaks: Vec<(usize, &str)> = Vec::new();
     for caller in &callers {
-        let missing = simulate(doc, &call(expectation, caller.clone()));
-        let wrong = simulate(
-            doc,
+        let missing = decide(&compiled, &call(expectation, caller.clone())).1;
+        let wrong = decide(
+            &compiled,
             &call(expectation, caller.clone()).with_external_id(WRONG_EXTERNAL_ID),
-        );
-        let found = match (allowed_by(&missing), allowed_by(&wrong)) {
+        )
+        .1;
+        let found = match (missing, wrong) {
             // One statement lets both through: one finding per cause, not two.
             (Some(a), Some(b)) if a == b => vec![(a, "without an External ID or with a wrong one")],
             (missing_leaks, wrong_leaks) => missing_leaks
@@ -74,8 +73,8 @@ pub(super) fn run(
     }
     if !vendor_allowed {
         // Explain with the caller that came closest: one some Allow statement trusts.
-        let closest = rights
-            .iter()
+        let simulated = || callers.iter().map(|caller| simulate(doc, &right(caller)));
+        let closest = simulated()
             .find(|s| {
                 s.actions.first().is_some_and(|a| {
                     a.traces
@@ -83,8 +82,8 @@ pub(super) fn run(
                         .any(|t| t.effect == Effect::Allow && t.principal)
                 })
             })
-            .or_else(|| rights.first());
-        if let Some(simulation) = closest {
+            .or_else(|| simulated().next());
+        if let Some(simulation) = &closest {
             let before = findings.len();
             vendor_refused(expectation, doc, simulation, &mut findings);
             if findings.len() == before {
@@ -140,6 +139,23 @@ fn allowed_by(simulation: &Simulation) -> Option<usize> {
         .first()
         .and_then(|a| a.evaluation.deciding_statement())
         .map(|m| m.index)
+}
+
+/// The decision on an attempt as [`simulate`] reaches it (the first refused action's
+/// decision, else Allow), and the statement that allowed `sts:AssumeRole` when the whole
+/// call was allowed.
+fn decide(compiled: &CompiledPolicy, attempt: &AssumeRoleAttempt) -> (Decision, Option<usize>) {
+    let mut by = None;
+    for (i, action) in attempt.actions().into_iter().enumerate() {
+        let evaluation = compiled.evaluate(&attempt.to_request(action));
+        if evaluation.decision != Decision::Allow {
+            return (evaluation.decision, None);
+        }
+        if i == 0 {
+            by = evaluation.deciding_statement().map(|m| m.index);
+        }
+    }
+    (Decision::Allow, by)
 }
 
 /// An AssumeRole from `caller` carrying everything the vendor's real call carries.
