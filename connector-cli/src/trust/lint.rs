@@ -16,7 +16,7 @@ use crate::output::print_json;
 
 #[derive(Debug, Args)]
 #[command(
-    after_long_help = "Exit status: 0 when the vendor may connect, 1 when it may not (AssumeRole would fail, or an error finding such as a missing External ID condition), 2 on bad input.\n\n\
+    after_long_help = "Exit status: 0 when the vendor may connect, 1 when it may not (AssumeRole would fail, or an error finding such as a missing External ID condition), 2 on bad input (including a FILE over --max-input-bytes, which is not parsed).\n\n\
 --json prints: file, vendor_may_connect, vendor_allowed (the vendor's AssumeRole with the right External ID is allowed), findings[] with code, severity (ERROR, SECURITY_WARNING, WARNING, SUGGESTION), path, line, column, message, remediation, and validation_code (the IAM validation finding's code, for POLICY_INVALID and SIZE_LIMIT_EXCEEDED) or null."
 )]
 pub(crate) struct LintArgs {

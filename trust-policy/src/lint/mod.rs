@@ -3,7 +3,11 @@
 //!
 //! The linter combines the `iam-policy` validator with offline simulations of the calls that
 //! matter: the vendor with the right External ID (must be allowed), the vendor with a wrong
-//! one or none (must be refused), and another account (must be refused). Each problem becomes
+//! one or none (must be refused), and another account (must be refused). The vendor is every
+//! principal that could call (see `callers`), never one invented name. Static checks cover
+//! what a simulation cannot see: External ID patterns, principals outside the vendor, and
+//! the federated ways in (web identity, SAML). Text over the input limit is refused before
+//! parsing. Each problem becomes
 //! a [`LintFinding`] with a stable code, a severity, the JSON path (and line and column when
 //! linting text) and a sentence the customer can act on.
 
