@@ -105,6 +105,33 @@ fn error_messages_quote_an_excerpt_of_the_input() {
     for finding in &report.findings {
         assert!(finding.message().len() < 400, "{}", finding.message().len());
     }
+    // Many principals, none the vendor, and a long wrong External ID: the messages name a
+    // few of them, never all.
+    let others: Vec<String> = (0..1000)
+        .map(|i| format!("\"arn:aws:iam::{:012}:root\"", 100_000_000_000u64 + i))
+        .collect();
+    let text = policy(&[format!(
+        r#"{{"Effect": "Allow", "Principal": {{"AWS": [{}]}}, "Action": "sts:AssumeRole",
+            "Condition": {{"StringEquals": {{"sts:ExternalId": "{}"}}}}}}"#,
+        others.join(","),
+        "B".repeat(5000)
+    )]);
+    let report = TrustPolicyLint::new(account_expectation()).lint_text(&text);
+    assert!(
+        report
+            .findings
+            .iter()
+            .any(|f| f.code() == LintCode::VendorNotTrusted && f.message().contains("and 995 more")),
+        "{report:#?}"
+    );
+    for finding in &report.findings {
+        assert!(
+            finding.message().len() < 1000,
+            "{:?}: {}",
+            finding.code(),
+            finding.message().len()
+        );
+    }
     let err = "A"
         .repeat(10_000)
         .parse::<trust_policy::ExternalId>()

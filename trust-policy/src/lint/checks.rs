@@ -344,7 +344,7 @@ fn vendor_refused(
             format!(
                 "no Allow statement trusts the vendor {}; the policy trusts {}. The vendor's AssumeRole will get AccessDenied",
                 expectation.vendor(),
-                if trusted.is_empty() { "nobody".to_owned() } else { trusted.join(", ") }
+                if trusted.is_empty() { "nobody".to_owned() } else { super::external_id::first_few(&trusted, ", ") }
             ),
         ));
         return;
@@ -378,7 +378,7 @@ fn vendor_refused(
                     if expected.is_empty() {
                         "no value".to_owned()
                     } else {
-                        expected.join(" or ")
+                        super::external_id::first_few(&expected, " or ")
                     },
                     expectation.external_id().as_str()
                 ),
@@ -402,7 +402,11 @@ fn external_id_values(statement: &Statement) -> Vec<String> {
         .iter()
         .flat_map(|c| c.entries())
         .filter(|(_, e)| e.key.eq_ignore_ascii_case(EXTERNAL_ID_KEY))
-        .flat_map(|(_, e)| e.values.iter().map(|v| format!("{:?}", v.as_text())))
+        .flat_map(|(_, e)| {
+            e.values
+                .iter()
+                .map(|v| format!("{:?}", super::external_id::excerpt(&v.as_text())))
+        })
         .collect()
 }
 

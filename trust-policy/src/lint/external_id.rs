@@ -44,7 +44,7 @@ pub(super) fn weak_comparisons(doc: &PolicyDocument, out: &mut Vec<LintFinding>)
                             path(),
                             format!(
                                 "{operator} on sts:ExternalId with the pattern {} accepts External IDs other than the vendor's (* matches any run of characters, ? any one character)",
-                                patterns.join(", ")
+                                first_few(&patterns, ", ")
                             ),
                         ));
                     }
@@ -82,5 +82,16 @@ pub(super) fn excerpt(text: &str) -> String {
     } else {
         let head: String = text.chars().take(MAX).collect();
         format!("{head}...")
+    }
+}
+
+/// The first five items joined by `separator`, then how many more: a message names a few
+/// principals or values, never thousands.
+pub(super) fn first_few(items: &[String], separator: &str) -> String {
+    const SHOWN: usize = 5;
+    let shown: Vec<String> = items.iter().take(SHOWN).map(|s| excerpt(s)).collect();
+    match items.len().checked_sub(SHOWN) {
+        Some(more) if more > 0 => format!("{} and {more} more", shown.join(separator)),
+        _ => shown.join(separator),
     }
 }

@@ -17,7 +17,7 @@ use iam_policy::{
     SetQualifier, SourceLocation, Statement,
 };
 
-use super::external_id::{condition_path, excerpt};
+use super::external_id::{condition_path, excerpt, first_few};
 use super::scope::{ASSUME_ROLE_WITH_SAML, ASSUME_ROLE_WITH_WEB_IDENTITY, grants};
 use super::{LintCode, LintFinding};
 
@@ -120,7 +120,7 @@ fn check_provider(
                     if open.is_empty() {
                         "(negated, IfExists or ForAllValues)".to_owned()
                     } else {
-                        open.join(", ")
+                        first_few(&open, ", ")
                     },
                     excerpt(&sub)
                 ),

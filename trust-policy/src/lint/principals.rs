@@ -304,7 +304,7 @@ pub(super) fn non_vendor_principals(
                 // Federated principals use the web identity and SAML actions (checked
                 // apart); canonical users cannot assume roles.
                 PrincipalKind::Federated | PrincipalKind::CanonicalUser => {
-                    unusable.push(format!("{kind} {id}"));
+                    unusable.push(id);
                 }
                 // A kind this crate does not know: fail closed, it may be a way in.
                 _ => services.push(id),
@@ -347,7 +347,7 @@ pub(super) fn non_vendor_principals(
                 location(),
                 format!(
                     "besides the vendor, this statement names {}, which cannot assume the role with sts:AssumeRole",
-                    unusable.join(", ")
+                    quoted(&unusable)
                 ),
             ));
         }
@@ -360,9 +360,17 @@ fn grants_any_federated(statement: &Statement) -> bool {
             || grants(statement, super::scope::ASSUME_ROLE_WITH_SAML))
 }
 
+/// The first five ids, quoted, then how many more: a message never lists thousands.
 fn quoted(ids: &[&str]) -> String {
-    ids.iter()
+    const SHOWN: usize = 5;
+    let shown = ids
+        .iter()
+        .take(SHOWN)
         .map(|id| format!("{:?}", super::external_id::excerpt(id)))
         .collect::<Vec<_>>()
-        .join(", ")
+        .join(", ");
+    match ids.len().checked_sub(SHOWN) {
+        Some(more) if more > 0 => format!("{shown} and {more} more"),
+        _ => shown,
+    }
 }
