@@ -5,6 +5,9 @@ mod generate;
 mod lint;
 mod simulate;
 
+use std::io::Read;
+use std::path::Path;
+
 use clap::Subcommand;
 use trust_policy::{AccountId, ExternalId, Region, RoleArn, TrustPolicyError, VendorPrincipal};
 
@@ -83,5 +86,64 @@ fn builder_error(error: TrustPolicyError) -> Outcome {
         }
         TrustPolicyError::Policy(e) => Outcome::BadInput(e.to_string()),
         _ => Outcome::Failed(error.to_string()),
+    }
+}
+
+/// Parses a whole number flag value that must be at least 1: a negative, zero or non-number
+/// value is bad input naming `flag`.
+fn positive(flag: &str, text: &str, what: &str) -> Result<usize, Outcome> {
+    match text.trim().parse::<usize>() {
+        Ok(n) if n >= 1 => Ok(n),
+        _ => Err(Outcome::BadInput(format!(
+            "{flag}: invalid value {:?}: {what} must be a whole number of at least 1",
+            excerpt(text)
+        ))),
+    }
+}
+
+/// Reads `file` (or standard input for `-`), refusing more than `limit` bytes without
+/// reading further: an oversized trust policy costs neither memory nor parsing.
+fn read_capped(file: &Path, limit: usize) -> Result<String, Outcome> {
+    let unreadable = |e: std::io::Error| {
+        Outcome::BadInput(format!("FILE {}: cannot read it: {e}", file.display()))
+    };
+    let mut bytes = Vec::new();
+    let cap = u64::try_from(limit).unwrap_or(u64::MAX).saturating_add(1);
+    if file == Path::new("-") {
+        std::io::stdin().lock().take(cap).read_to_end(&mut bytes)
+    } else {
+        std::fs::File::open(file).and_then(|f| f.take(cap).read_to_end(&mut bytes))
+    }
+    .map_err(unreadable)?;
+    if bytes.len() > limit {
+        return Err(too_large(
+            file,
+            &TrustPolicyError::InputTooLarge {
+                size: bytes.len(),
+                limit,
+            },
+        ));
+    }
+    String::from_utf8(bytes)
+        .map_err(|e| Outcome::BadInput(format!("FILE {}: cannot read it: {e}", file.display())))
+}
+
+/// The message for input over `--max-input-bytes`.
+fn too_large(file: &Path, error: &TrustPolicyError) -> Outcome {
+    let detail = match error {
+        TrustPolicyError::InputTooLarge { limit, .. } => format!(
+            "the trust policy is more than {limit} bytes, the --max-input-bytes limit; it was not parsed (raise --max-input-bytes for batch tools)"
+        ),
+        other => other.to_string(),
+    };
+    Outcome::BadInput(format!("FILE {}: {detail}", file.display()))
+}
+
+/// At most 80 characters of a value, for error messages.
+fn excerpt(text: &str) -> String {
+    const MAX: usize = 80;
+    match text.char_indices().nth(MAX) {
+        None => text.to_owned(),
+        Some((cut, _)) => format!("{}...", text.get(..cut).unwrap_or_default()),
     }
 }

@@ -282,6 +282,30 @@ fn lint_accepts_a_good_policy_and_flags_a_missing_external_id() {
 }
 
 #[test]
+fn lint_source_identity_refusal_says_why() {
+    // The policy does not allow sts:SetSourceIdentity: exit 1 with a finding naming it, not
+    // an empty list.
+    let good = write_policy("lint-source-identity.json", GOOD_TRUST);
+    let out = lint(
+        good.to_str().unwrap(),
+        "right-id-123",
+        &["--source-identity", "scanner", "--json"],
+    );
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let report = json(&out);
+    assert_eq!(report["vendor_allowed"], false);
+    let findings = report["findings"].as_array().unwrap();
+    assert!(!findings.is_empty(), "{report}");
+    assert_eq!(findings[0]["code"], "SOURCE_IDENTITY_NOT_ALLOWED");
+    assert!(
+        findings[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("sts:SetSourceIdentity")
+    );
+}
+
+#[test]
 fn lint_wrong_id_and_malformed_json_are_findings() {
     let good = write_policy("lint-mismatch.json", GOOD_TRUST);
     let out = lint(good.to_str().unwrap(), "other-id-456", &["--json"]);
@@ -323,7 +347,7 @@ fn lint_wrong_id_and_malformed_json_are_findings() {
 }
 
 #[test]
-fn lint_extra_principals_is_a_suggestion_and_the_region_is_the_vendors() {
+fn lint_a_service_beside_the_vendor_is_an_error_and_the_region_is_the_vendors() {
     let extra = write_policy(
         "lint-extra.json",
         r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
@@ -333,12 +357,20 @@ fn lint_extra_principals_is_a_suggestion_and_the_region_is_the_vendors() {
     );
     let path = extra.to_str().unwrap();
     let out = lint(path, "right-id-123", &["--region", "eu-west-1", "--json"]);
-    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    // The vendor's call works from its region, but an AWS service can assume the role too.
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
     let report = json(&out);
-    assert_eq!(report["vendor_may_connect"], true);
+    assert_eq!(report["vendor_allowed"], true);
+    assert_eq!(report["vendor_may_connect"], false);
     let finding = &report["findings"][0];
-    assert_eq!(finding["code"], "EXTRA_PRINCIPALS");
-    assert_eq!(finding["severity"], "SUGGESTION");
+    assert_eq!(finding["code"], "OTHER_PRINCIPALS_ALLOWED");
+    assert_eq!(finding["severity"], "ERROR");
+    assert!(
+        finding["message"]
+            .as_str()
+            .unwrap()
+            .contains("ec2.amazonaws.com")
+    );
     assert!(finding["validation_code"].is_null());
 
     // From another region the condition is not met.
@@ -516,4 +548,233 @@ fn simulate_bad_input_names_the_field() {
     ]);
     assert_eq!(out.status.code(), Some(2), "{out:?}");
     assert!(stderr(&out).contains("FILE"));
+}
+
+/// A valid trust policy of about `bytes` bytes: the vendor's statement with many actions.
+fn oversized_policy(bytes: usize) -> String {
+    let actions: Vec<String> = (0..bytes / 20)
+        .map(|i| format!("\"sts:Action{i:08}\""))
+        .collect();
+    format!(
+        r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow",
+          "Principal": {{"AWS": "arn:aws:iam::999988887777:root"}},
+          "Action": ["sts:AssumeRole", {}],
+          "Condition": {{"StringEquals": {{"sts:ExternalId": "right-id-123"}}}}}}]}}"#,
+        actions.join(",")
+    )
+}
+
+#[test]
+fn oversized_trust_policy_is_refused_naming_the_limit() {
+    let big = write_policy("oversized.json", &oversized_policy(1_000_000));
+    let path = big.to_str().unwrap();
+    let out = lint(path, "right-id-123", &[]);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let err = stderr(&out);
+    assert!(
+        err.contains("--max-input-bytes") && err.contains("65536"),
+        "{err}"
+    );
+    assert!(err.len() < 500, "{} bytes of stderr", err.len());
+    let out = connector(&["trust", "simulate", path, "--caller", CALLER]);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(
+        stderr(&out).contains("--max-input-bytes"),
+        "{}",
+        stderr(&out)
+    );
+
+    // A batch tool raises the limit: the policy is parsed and linted (over IAM's quota).
+    let out = lint(
+        path,
+        "right-id-123",
+        &["--max-input-bytes", "2000000", "--json"],
+    );
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    assert_eq!(json(&out)["findings"][0]["code"], "SIZE_LIMIT_EXCEEDED");
+    let out = connector(&[
+        "trust",
+        "simulate",
+        path,
+        "--caller",
+        CALLER,
+        "--external-id",
+        "right-id-123",
+        "--max-input-bytes",
+        "2000000",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+
+    // From standard input too.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_connector"))
+        .args([
+            "trust",
+            "lint",
+            "-",
+            "--vendor-account",
+            VENDOR,
+            "--external-id",
+            "right-id-123",
+            "--max-input-bytes",
+            "1000",
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().unwrap();
+        // The command stops reading at the limit; a closed pipe after that is expected.
+        let _ = stdin.write_all(oversized_policy(100_000).as_bytes());
+    }
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(stderr(&out).contains("1000 bytes"), "{}", stderr(&out));
+}
+
+#[test]
+fn max_input_bytes_bad_values_name_the_flag() {
+    let good = write_policy("max-input.json", GOOD_TRUST);
+    let path = good.to_str().unwrap();
+    for value in ["0", "-5", "lots", ""] {
+        let out = lint(path, "right-id-123", &["--max-input-bytes", value]);
+        assert_eq!(out.status.code(), Some(2), "{value}: {out:?}");
+        assert!(
+            stderr(&out).contains("--max-input-bytes"),
+            "{value}: {}",
+            stderr(&out)
+        );
+    }
+}
+
+#[test]
+fn size_limit_bad_values_name_the_flag() {
+    let good = write_policy("size-limit.json", GOOD_TRUST);
+    let path = good.to_str().unwrap();
+    for value in ["-1", "0", "abc", "", "1.5", "99999999999999999999999"] {
+        let out = connector(&[
+            "trust",
+            "generate",
+            "--vendor-account",
+            VENDOR,
+            "--size-limit",
+            value,
+        ]);
+        assert_eq!(out.status.code(), Some(2), "{value}: {out:?}");
+        assert!(
+            stderr(&out).contains("--size-limit"),
+            "{value}: {}",
+            stderr(&out)
+        );
+        let out = lint(path, "right-id-123", &["--size-limit", value]);
+        assert_eq!(out.status.code(), Some(2), "{value}: {out:?}");
+        assert!(
+            stderr(&out).contains("--size-limit"),
+            "{value}: {}",
+            stderr(&out)
+        );
+    }
+    // `--size-limit=-1` too, and a valid raised quota still works.
+    let out = connector(&[
+        "trust",
+        "generate",
+        "--vendor-account",
+        VENDOR,
+        "--size-limit=-1",
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(stderr(&out).contains("--size-limit"), "{}", stderr(&out));
+    let out = connector(&[
+        "trust",
+        "generate",
+        "--vendor-account",
+        VENDOR,
+        "--size-limit",
+        "4096",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+}
+
+#[test]
+fn simulate_caller_must_be_a_principal_arn() {
+    let file = write_policy("simulate-caller.json", NO_EXTERNAL_ID);
+    let path = file.to_str().unwrap();
+    // Before: a malformed assumed-role ARN was simulated and allowed (exit 0).
+    for caller in [
+        "arn:aws:sts::999988887777:assumed-role/app",
+        "arn:aws:sts::999988887777:assumed-role/app/",
+        "arn:aws:sts::999988887777:assumed-role//session",
+        "arn:aws:iam::999988887777:group/admins",
+        "arn:aws:iam:eu-west-1:999988887777:role/app",
+    ] {
+        let out = connector(&["trust", "simulate", path, "--caller", caller]);
+        assert_eq!(out.status.code(), Some(2), "{caller}: {out:?}");
+        let err = stderr(&out);
+        assert!(
+            err.contains("--caller: invalid caller ARN"),
+            "{caller}: {err}"
+        );
+    }
+    for caller in [
+        "arn:aws:sts::999988887777:assumed-role/app/worker-1",
+        "arn:aws:iam::999988887777:role/app",
+        "arn:aws:iam::999988887777:user/bob",
+        "arn:aws:iam::999988887777:root",
+    ] {
+        let out = connector(&["trust", "simulate", path, "--caller", caller]);
+        assert_eq!(out.status.code(), Some(0), "{caller}: {out:?}");
+    }
+}
+
+#[test]
+fn simulate_session_name_is_validated() {
+    let file = write_policy("simulate-session.json", NO_EXTERNAL_ID);
+    let path = file.to_str().unwrap();
+    let long = "s".repeat(65);
+    for name in ["x", "", "has space", "a/b", long.as_str()] {
+        let out = connector(&[
+            "trust",
+            "simulate",
+            path,
+            "--caller",
+            CALLER,
+            "--session-name",
+            name,
+        ]);
+        assert_eq!(out.status.code(), Some(2), "{name:?}: {out:?}");
+        assert!(
+            stderr(&out).contains("--session-name"),
+            "{name:?}: {}",
+            stderr(&out)
+        );
+    }
+    let out = connector(&[
+        "trust",
+        "simulate",
+        path,
+        "--caller",
+        CALLER,
+        "--session-name",
+        "worker+1=a,b.c@d_e-f",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+}
+
+#[test]
+fn lint_region_is_validated() {
+    let good = write_policy("lint-region.json", GOOD_TRUST);
+    let path = good.to_str().unwrap();
+    for region in ["", "US-EAST-1", "us-east-1a", "us-east-1 ", "eu-west"] {
+        let out = lint(path, "right-id-123", &["--region", region]);
+        assert_eq!(out.status.code(), Some(2), "{region:?}: {out:?}");
+        assert!(
+            stderr(&out).contains("--region"),
+            "{region:?}: {}",
+            stderr(&out)
+        );
+    }
+    let out = lint(path, "right-id-123", &["--region", "eu-west-1"]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
 }

@@ -11,7 +11,7 @@ pub enum TrustPolicyError {
     InvalidValue {
         /// What the value was meant to be.
         field: &'static str,
-        /// The rejected input.
+        /// The rejected input (at most its first 120 characters).
         value: String,
         /// The rule it broke.
         rule: String,
@@ -27,6 +27,16 @@ pub enum TrustPolicyError {
         limit: usize,
         /// `size - limit`.
         over: usize,
+    },
+    /// The input is larger than the input limit: refused before parsing.
+    #[error(
+        "the trust policy is {size} bytes, over the {limit}-byte input limit; IAM stores no trust policy anywhere near this size, so it was not parsed"
+    )]
+    InputTooLarge {
+        /// The input's size in bytes.
+        size: usize,
+        /// The limit applied, in bytes.
+        limit: usize,
     },
     /// The generated policy has validation errors (a bug in the inputs' combination).
     #[error("the trust policy does not validate: {}", summarize(.findings))]
@@ -46,7 +56,7 @@ impl TrustPolicyError {
     pub(crate) fn invalid(field: &'static str, value: &str, rule: impl Into<String>) -> Self {
         TrustPolicyError::InvalidValue {
             field,
-            value: value.to_owned(),
+            value: crate::input::excerpt(value),
             rule: rule.into(),
         }
     }

@@ -31,10 +31,12 @@
 #![deny(missing_docs)]
 
 mod attempt;
+mod caller;
 mod cross_account;
 mod error;
 mod external_id;
 mod finish;
+mod input;
 mod lint;
 mod oidc;
 mod rotation;
@@ -42,10 +44,12 @@ mod simulate;
 mod vendor;
 
 pub use attempt::AssumeRoleAttempt;
+pub use caller::caller_arn;
 pub use cross_account::{CrossAccountTrust, VENDOR_STATEMENT_SID};
 pub use error::TrustPolicyError;
 pub use external_id::ExternalId;
 pub use finish::{DEFAULT_TRUST_POLICY_LIMIT, MAX_TRUST_POLICY_LIMIT};
+pub use input::{DEFAULT_INPUT_LIMIT, check_input_size};
 pub use lint::{LintCode, LintFinding, LintReport, TrustExpectation, TrustPolicyLint, VendorCall};
 pub use oidc::{OidcTrust, SubjectMatch};
 pub use rotation::RotationPlan;

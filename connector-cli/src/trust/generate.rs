@@ -6,7 +6,7 @@ use trust_policy::{
     AccountId, CrossAccountTrust, ExternalId, OidcTrust, PolicyDocument, Region, SubjectMatch,
 };
 
-use super::{builder_error, external_id, region, vendor_principal};
+use super::{builder_error, external_id, positive, region, vendor_principal};
 use crate::exit::Outcome;
 use crate::output::print_json;
 
@@ -57,8 +57,8 @@ pub(crate) struct GenerateArgs {
     )]
     subject_patterns: Vec<String>,
     /// The trust policy quota in characters (2,048 by default, at most 4,096).
-    #[arg(long, value_name = "N")]
-    size_limit: Option<usize>,
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    size_limit: Option<String>,
     /// Print JSON instead of text.
     #[arg(long)]
     json: bool,
@@ -129,7 +129,8 @@ fn cross_account(args: &GenerateArgs) -> Result<Generated, Outcome> {
     let mut trust = CrossAccountTrust::new(vendor.clone(), id.clone())
         .restrict_regions(regions)
         .map_err(builder_error)?;
-    if let Some(limit) = args.size_limit {
+    if let Some(text) = &args.size_limit {
+        let limit = positive("--size-limit", text, "the trust policy quota in characters")?;
         trust = trust.with_size_limit(limit).map_err(builder_error)?;
     }
     let policy = trust.policy().map_err(builder_error)?;
@@ -164,7 +165,8 @@ fn web_identity(args: &GenerateArgs, issuer: &str) -> Result<Generated, Outcome>
     for subject in subjects.chain(patterns) {
         trust = trust.with_subject(subject).map_err(builder_error)?;
     }
-    if let Some(limit) = args.size_limit {
+    if let Some(text) = &args.size_limit {
+        let limit = positive("--size-limit", text, "the trust policy quota in characters")?;
         trust = trust.with_size_limit(limit).map_err(builder_error)?;
     }
     let policy = trust.policy().map_err(builder_error)?;

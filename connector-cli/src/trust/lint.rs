@@ -8,13 +8,15 @@ use trust_policy::{
     FindingCode, LintCode, LintFinding, Severity, TrustExpectation, TrustPolicyLint, VendorCall,
 };
 
-use super::{builder_error, external_id, region, vendor_principal};
+use super::{
+    builder_error, external_id, positive, read_capped, region, too_large, vendor_principal,
+};
 use crate::exit::Outcome;
-use crate::output::{print_json, read_file};
+use crate::output::print_json;
 
 #[derive(Debug, Args)]
 #[command(
-    after_long_help = "Exit status: 0 when the vendor may connect, 1 when it may not (AssumeRole would fail, or an error finding such as a missing External ID condition), 2 on bad input.\n\n\
+    after_long_help = "Exit status: 0 when the vendor may connect, 1 when it may not (AssumeRole would fail, or an error finding such as a missing External ID condition), 2 on bad input (including a FILE over --max-input-bytes, which is not parsed).\n\n\
 --json prints: file, vendor_may_connect, vendor_allowed (the vendor's AssumeRole with the right External ID is allowed), findings[] with code, severity (ERROR, SECURITY_WARNING, WARNING, SUGGESTION), path, line, column, message, remediation, and validation_code (the IAM validation finding's code, for POLICY_INVALID and SIZE_LIMIT_EXCEEDED) or null."
 )]
 pub(crate) struct LintArgs {
@@ -37,8 +39,12 @@ pub(crate) struct LintArgs {
     #[arg(long, value_name = "S")]
     source_identity: Option<String>,
     /// The customer's trust policy quota in characters (2,048 by default, at most 4,096).
-    #[arg(long, value_name = "N")]
-    size_limit: Option<usize>,
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    size_limit: Option<String>,
+    /// Refuse, before reading further or parsing, a FILE larger than this many bytes (65,536
+    /// by default: many times the largest trust policy IAM stores). For batch tools.
+    #[arg(long, value_name = "BYTES", allow_negative_numbers = true)]
+    max_input_bytes: Option<String>,
     /// Print JSON instead of text.
     #[arg(long)]
     json: bool,
@@ -100,11 +106,14 @@ pub(crate) fn run(args: LintArgs) -> Outcome {
         Ok(linter) => linter,
         Err(outcome) => return outcome,
     };
-    let text = match read_file(&args.file) {
+    let text = match read_capped(&args.file, linter.input_limit()) {
         Ok(text) => text,
         Err(outcome) => return outcome,
     };
-    let report = linter.lint_text(&text);
+    let report = match linter.try_lint_text(&text) {
+        Ok(report) => report,
+        Err(error) => return too_large(&args.file, &error),
+    };
     let may_connect = report.vendor_may_connect();
     let lint = Lint {
         file: args.file.display().to_string(),
@@ -135,10 +144,19 @@ fn linter(args: &LintArgs) -> Result<TrustPolicyLint, Outcome> {
     }
     let mut expectation =
         TrustExpectation::new(vendor, external_id(&args.external_id)?).with_call(call);
-    if let Some(limit) = args.size_limit {
+    if let Some(text) = &args.size_limit {
+        let limit = positive("--size-limit", text, "the trust policy quota in characters")?;
         expectation = expectation.with_size_limit(limit).map_err(builder_error)?;
     }
-    Ok(TrustPolicyLint::new(expectation))
+    let mut linter = TrustPolicyLint::new(expectation);
+    if let Some(text) = &args.max_input_bytes {
+        linter = linter.with_input_limit(positive(
+            "--max-input-bytes",
+            text,
+            "the input limit in bytes",
+        )?);
+    }
+    Ok(linter)
 }
 
 fn print_text(lint: &Lint) {

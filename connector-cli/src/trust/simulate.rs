@@ -3,16 +3,18 @@
 use std::path::PathBuf;
 
 use clap::Args;
+use connector_core::RoleSessionName;
 use iam_policy::{MatchedStatement, Unevaluable};
 use serde::Serialize;
 use trust_policy::{
-    ActionSimulation, Arn, AssumeRoleAttempt, Decision, RoleArn, StatementTrace, simulate,
+    ActionSimulation, Arn, AssumeRoleAttempt, Decision, RoleArn, StatementTrace, caller_arn,
+    simulate,
 };
 
-use super::region;
+use super::{excerpt, positive, read_capped, region};
 use crate::args::{KeyCase, key_values};
 use crate::exit::Outcome;
-use crate::output::{print_json, read_policy};
+use crate::output::print_json;
 
 #[derive(Debug, Args)]
 #[command(
@@ -22,7 +24,8 @@ use crate::output::{print_json, read_policy};
 pub(crate) struct SimulateArgs {
     /// The trust policy JSON file (`-` for standard input).
     file: PathBuf,
-    /// The calling principal's ARN: a role session, role, user or account root.
+    /// The calling principal's ARN: a role session
+    /// (arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION), role, user or account root.
     #[arg(long, value_name = "ARN")]
     caller: String,
     /// The ExternalId the caller sends (taken as is, valid or not).
@@ -34,7 +37,7 @@ pub(crate) struct SimulateArgs {
     /// The SourceIdentity the caller sets (adds `sts:SetSourceIdentity`).
     #[arg(long, value_name = "S")]
     source_identity: Option<String>,
-    /// The RoleSessionName.
+    /// The RoleSessionName (2 to 64 characters of letters, digits and +=,.@_-).
     #[arg(long, value_name = "NAME")]
     session_name: Option<String>,
     /// The region of the STS endpoint called (`aws:RequestedRegion`).
@@ -46,6 +49,10 @@ pub(crate) struct SimulateArgs {
     /// Any other context key, `KEY=VALUE`; repeat the key for a multivalued key.
     #[arg(long = "context", value_name = "KEY=VALUE")]
     context: Vec<String>,
+    /// Refuse, before reading further or parsing, a FILE larger than this many bytes (65,536
+    /// by default: many times the largest trust policy IAM stores). For batch tools.
+    #[arg(long, value_name = "BYTES", allow_negative_numbers = true)]
+    max_input_bytes: Option<String>,
     /// Print JSON instead of text.
     #[arg(long)]
     json: bool,
@@ -101,9 +108,26 @@ pub(crate) fn run(args: SimulateArgs) -> Outcome {
         Ok(attempt) => attempt,
         Err(outcome) => return outcome,
     };
-    let (_, policy) = match read_policy(&args.file) {
-        Ok(read) => read,
+    let limit = match &args.max_input_bytes {
+        Some(text) => match positive("--max-input-bytes", text, "the input limit in bytes") {
+            Ok(limit) => limit,
+            Err(outcome) => return outcome,
+        },
+        None => trust_policy::DEFAULT_INPUT_LIMIT,
+    };
+    let text = match read_capped(&args.file, limit) {
+        Ok(text) => text,
         Err(outcome) => return outcome,
+    };
+    let policy: trust_policy::PolicyDocument = match text.parse() {
+        Ok(policy) => policy,
+        Err(e) => {
+            return Outcome::BadInput(format!(
+                "FILE {}: {}",
+                args.file.display(),
+                excerpt(&e.to_string())
+            ));
+        }
     };
     let simulation = simulate(&policy, &attempt);
     let result = Simulated {
@@ -130,10 +154,8 @@ pub(crate) fn run(args: SimulateArgs) -> Outcome {
 }
 
 fn attempt(args: &SimulateArgs) -> Result<AssumeRoleAttempt, Outcome> {
-    let caller: Arn = args
-        .caller
-        .parse()
-        .map_err(|e| Outcome::BadInput(format!("--caller: {e}")))?;
+    let caller: Arn =
+        caller_arn(&args.caller).map_err(|e| Outcome::BadInput(format!("--caller: {e}")))?;
     let mut attempt = AssumeRoleAttempt::new(caller);
     if let Some(role) = &args.role {
         let role: RoleArn = role
@@ -148,6 +170,12 @@ fn attempt(args: &SimulateArgs) -> Result<AssumeRoleAttempt, Outcome> {
         attempt = attempt.with_source_identity(source_identity.as_str());
     }
     if let Some(name) = &args.session_name {
+        let name: RoleSessionName = name.parse().map_err(|e| {
+            Outcome::BadInput(format!(
+                "--session-name: invalid role session name {:?}: {e}",
+                excerpt(name)
+            ))
+        })?;
         attempt = attempt.with_session_name(name.as_str());
     }
     if let Some(text) = &args.region {

@@ -3,15 +3,14 @@
 
 use iam_policy::json_path;
 use iam_policy::{
-    ActionClause, Arn, ConditionOperator, ConditionResult, Decision, Effect, FindingCode,
-    OperatorKind, PolicyDocument, PolicyKind, Principal, PrincipalClause, PrincipalKind,
-    SetQualifier, Severity, SourceLocation, Statement, Validator,
+    Arn, CompiledPolicy, ConditionOperator, ConditionResult, Decision, Effect, FindingCode,
+    OperatorKind, PolicyDocument, PolicyKind, PrincipalClause, SetQualifier, Severity,
+    SourceLocation, Statement, Validator,
 };
 
 use super::{LintCode, LintFinding, TrustExpectation};
 use crate::{AssumeRoleAttempt, Simulation, VendorPrincipal, simulate};
 
-const ASSUME_ROLE: &str = "sts:AssumeRole";
 const EXTERNAL_ID_KEY: &str = "sts:ExternalId";
 /// An id no customer would have written: used to test that a wrong id is refused.
 const WRONG_EXTERNAL_ID: &str = "lint-probe-not-the-external-id";
@@ -22,54 +21,103 @@ pub(super) fn run(
 ) -> (Vec<LintFinding>, bool) {
     let mut findings = Vec::new();
     validator_findings(expectation, doc, &mut findings);
-    broad_principals(doc, &mut findings);
+    super::principals::broad_principals(expectation.vendor(), doc, &mut findings);
     set_operators_on_external_id(doc, &mut findings);
-    extra_principals(expectation, doc, &mut findings);
+    super::external_id::weak_comparisons(doc, &mut findings);
+    super::federation::federated_statements(doc, &mut findings);
+    super::principals::non_vendor_principals(expectation.vendor(), doc, &mut findings);
 
-    let vendor_caller = vendor_session(expectation.vendor());
-    let stranger_caller = stranger_session(expectation.vendor());
-    let (Some(vendor_caller), Some(stranger_caller)) = (vendor_caller, stranger_caller) else {
-        // Unreachable: both ARNs are assembled from a validated account id and role name.
-        // Without them nothing is simulated, so the vendor is not cleared to connect.
+    let Some(stranger_caller) = stranger_session(expectation.vendor()) else {
+        // Unreachable: the ARN is assembled from a validated account id. Without it nothing
+        // is simulated, so the vendor is not cleared to connect.
         return (findings, false);
     };
-    let vendor = || call(expectation, vendor_caller.clone());
-    let right = simulate(
-        doc,
-        &vendor().with_external_id(expectation.external_id().as_str()),
-    );
-    let vendor_allowed = right.decision == Decision::Allow;
-    if vendor_allowed {
-        let missing = simulate(doc, &vendor());
-        let wrong = simulate(doc, &vendor().with_external_id(WRONG_EXTERNAL_ID));
-        match (allowed_by(&missing), allowed_by(&wrong)) {
+    let callers = super::callers::vendor_callers(expectation.vendor(), doc);
+    let right_id = expectation.external_id().as_str();
+    // The decisions come from the compiled policy (the same Evaluation as the interpreter,
+    // without re-reading the principals for every caller); the traced simulation is only run
+    // for the refusal that has to be explained.
+    let compiled = CompiledPolicy::new(doc);
+    let right = |caller: &Arn| call(expectation, caller.clone()).with_external_id(right_id);
+    // The vendor may call from any of these principals: it can connect when one of them is
+    // allowed with the right External ID.
+    let vendor_allowed = callers
+        .iter()
+        .any(|caller| decide(&compiled, &right(caller)).0 == Decision::Allow);
+    // A leak through any of them is a leak.
+    let mut leaks: Vec<(usize, &str)> = Vec::new();
+    for caller in &callers {
+        let missing = decide(&compiled, &call(expectation, caller.clone())).1;
+        let wrong = decide(
+            &compiled,
+            &call(expectation, caller.clone()).with_external_id(WRONG_EXTERNAL_ID),
+        )
+        .1;
+        let found = match (missing, wrong) {
             // One statement lets both through: one finding per cause, not two.
-            (Some(a), Some(b)) if a == b => {
-                let what = "without an External ID or with a wrong one";
-                external_id_leak(expectation, doc, a, what, &mut findings);
-            }
-            (missing_leaks, wrong_leaks) => {
-                if let Some(index) = missing_leaks {
-                    let what = "without an External ID";
-                    external_id_leak(expectation, doc, index, what, &mut findings);
-                }
-                if let Some(index) = wrong_leaks {
-                    let what = "with a wrong External ID";
-                    external_id_leak(expectation, doc, index, what, &mut findings);
-                }
+            (Some(a), Some(b)) if a == b => vec![(a, "without an External ID or with a wrong one")],
+            (missing_leaks, wrong_leaks) => missing_leaks
+                .map(|i| (i, "without an External ID"))
+                .into_iter()
+                .chain(wrong_leaks.map(|i| (i, "with a wrong External ID")))
+                .collect(),
+        };
+        for leak in found {
+            if !leaks.contains(&leak) {
+                leaks.push(leak);
             }
         }
-    } else {
-        vendor_refused(expectation, doc, &right, &mut findings);
+    }
+    for (index, what) in leaks {
+        external_id_leak(expectation, doc, index, what, &mut findings);
+    }
+    if !vendor_allowed {
+        // Explain with the caller that came closest: one some Allow statement trusts.
+        let simulated = || callers.iter().map(|caller| simulate(doc, &right(caller)));
+        let closest = simulated()
+            .find(|s| {
+                s.actions.first().is_some_and(|a| {
+                    a.traces
+                        .iter()
+                        .any(|t| t.effect == Effect::Allow && t.principal)
+                })
+            })
+            .or_else(|| simulated().next());
+        if let Some(simulation) = &closest {
+            let before = findings.len();
+            vendor_refused(expectation, doc, simulation, &mut findings);
+            if findings.len() == before {
+                // A refusal always says why, even when no finer check recognised the cause
+                // (an unevaluable condition, an action the vendor's call needs).
+                findings.push(LintFinding::new(
+                    LintCode::VendorRefused,
+                    SourceLocation::path(json_path::child("$", "Statement")),
+                    format!(
+                        "the vendor's AssumeRole would be refused: {}",
+                        simulation.explanation
+                    ),
+                ));
+            }
+        } else {
+            findings.push(LintFinding::new(
+                LintCode::VendorRefused,
+                SourceLocation::path(json_path::child("$", "Statement")),
+                "no vendor caller could be simulated, so the vendor is not cleared to connect"
+                    .to_owned(),
+            ));
+        }
     }
 
     let stranger = simulate(
         doc,
         &call(expectation, stranger_caller).with_external_id(expectation.external_id().as_str()),
     );
-    let already_broad = findings
-        .iter()
-        .any(|f| f.code() == LintCode::PrincipalTooBroad);
+    let already_broad = findings.iter().any(|f| {
+        matches!(
+            f.code(),
+            LintCode::PrincipalTooBroad | LintCode::OtherAccountsAllowed
+        )
+    });
     if !already_broad && let Some(index) = allowed_by(&stranger) {
         findings.push(LintFinding::new(
             LintCode::OtherAccountsAllowed,
@@ -91,6 +139,23 @@ fn allowed_by(simulation: &Simulation) -> Option<usize> {
         .first()
         .and_then(|a| a.evaluation.deciding_statement())
         .map(|m| m.index)
+}
+
+/// The decision on an attempt as [`simulate`] reaches it (the first refused action's
+/// decision, else Allow), and the statement that allowed `sts:AssumeRole` when the whole
+/// call was allowed.
+fn decide(compiled: &CompiledPolicy, attempt: &AssumeRoleAttempt) -> (Decision, Option<usize>) {
+    let mut by = None;
+    for (i, action) in attempt.actions().into_iter().enumerate() {
+        let evaluation = compiled.evaluate(&attempt.to_request(action));
+        if evaluation.decision != Decision::Allow {
+            return (evaluation.decision, None);
+        }
+        if i == 0 {
+            by = evaluation.deciding_statement().map(|m| m.index);
+        }
+    }
+    (Decision::Allow, by)
 }
 
 /// An AssumeRole from `caller` carrying everything the vendor's real call carries.
@@ -133,51 +198,6 @@ fn validator_findings(
     }
 }
 
-/// Does this Allow statement grant `sts:AssumeRole`?
-fn grants_assume_role(statement: &Statement) -> bool {
-    statement.effect == Effect::Allow
-        && match &statement.action {
-            ActionClause::Action(p) => p.iter().any(|a| a.matches(ASSUME_ROLE)),
-            ActionClause::NotAction(p) => !p.iter().any(|a| a.matches(ASSUME_ROLE)),
-        }
-}
-
-fn broad_principals(doc: &PolicyDocument, out: &mut Vec<LintFinding>) {
-    for (index, statement) in doc.statements().iter().enumerate() {
-        if !grants_assume_role(statement) {
-            continue;
-        }
-        let path = doc.statement_path(index);
-        match &statement.principal {
-            Some(PrincipalClause::Principal(Principal::Any)) => out.push(LintFinding::new(
-                LintCode::PrincipalTooBroad,
-                SourceLocation::path(json_path::child(&path, "Principal")),
-                "Principal \"*\" lets every AWS account (and anonymous callers) try to assume this role; only the External ID stands in the way".to_owned(),
-            )),
-            Some(PrincipalClause::Principal(principal)) => {
-                for id in principal.values(PrincipalKind::Aws) {
-                    if id.contains('*') {
-                        out.push(LintFinding::new(
-                            LintCode::PrincipalTooBroad,
-                            SourceLocation::path(json_path::child(
-                                &json_path::child(&path, "Principal"),
-                                "AWS",
-                            )),
-                            format!("the principal {id:?} matches whole accounts or partitions, not the vendor alone"),
-                        ));
-                    }
-                }
-            }
-            Some(PrincipalClause::NotPrincipal(_)) => out.push(LintFinding::new(
-                LintCode::PrincipalTooBroad,
-                SourceLocation::path(json_path::child(&path, "NotPrincipal")),
-                "Allow with NotPrincipal trusts every principal except the ones listed".to_owned(),
-            )),
-            None => {}
-        }
-    }
-}
-
 fn set_operators_on_external_id(doc: &PolicyDocument, out: &mut Vec<LintFinding>) {
     for (index, statement) in doc.statements().iter().enumerate() {
         for (operator, entry) in statement.condition.iter().flat_map(|c| c.entries()) {
@@ -192,61 +212,6 @@ fn set_operators_on_external_id(doc: &PolicyDocument, out: &mut Vec<LintFinding>
             }
         }
     }
-}
-
-fn extra_principals(
-    expectation: &TrustExpectation,
-    doc: &PolicyDocument,
-    out: &mut Vec<LintFinding>,
-) {
-    let vendor_forms = vendor_forms(expectation.vendor());
-    for (index, statement) in doc.statements().iter().enumerate() {
-        let Some(PrincipalClause::Principal(principal)) = &statement.principal else {
-            continue;
-        };
-        if !grants_assume_role(statement) {
-            continue;
-        }
-        let extra: Vec<String> = principal
-            .entries()
-            .filter(|(kind, id)| {
-                !(*kind == PrincipalKind::Aws
-                    && (vendor_forms.iter().any(|v| v == id) || id.contains('*')))
-            })
-            .map(|(kind, id)| format!("{kind} {id}"))
-            .collect();
-        if !extra.is_empty() {
-            out.push(LintFinding::new(
-                LintCode::ExtraPrincipals,
-                SourceLocation::path(json_path::child(&doc.statement_path(index), "Principal")),
-                format!(
-                    "besides the vendor, this statement trusts: {}",
-                    extra.join(", ")
-                ),
-            ));
-        }
-    }
-}
-
-/// The ways a policy may name the vendor.
-fn vendor_forms(vendor: &VendorPrincipal) -> Vec<String> {
-    match vendor {
-        VendorPrincipal::Role(role) => vec![role.to_string()],
-        _ => vec![
-            vendor.principal_arn(),
-            vendor.account_id().as_str().to_owned(),
-        ],
-    }
-}
-
-/// The vendor's caller as STS sees it: a session of the vendor's role (or of some role in the
-/// vendor's account when the account is trusted).
-fn vendor_session(vendor: &VendorPrincipal) -> Option<Arn> {
-    let role_name = match vendor {
-        VendorPrincipal::Role(role) => role.role_name(),
-        _ => "vendor-connector",
-    };
-    session_arn(vendor, vendor.account_id().as_str(), role_name)
 }
 
 fn stranger_session(vendor: &VendorPrincipal) -> Option<Arn> {
@@ -277,6 +242,15 @@ fn condition_path(
     json_path::child(&json_path::child(&condition, &operator.to_string()), key)
 }
 
+/// The code for a refused companion action of the vendor's call.
+fn session_action_code(action: &str) -> Option<LintCode> {
+    match action {
+        "sts:SetSourceIdentity" => Some(LintCode::SourceIdentityNotAllowed),
+        "sts:TagSession" => Some(LintCode::TagSessionNotAllowed),
+        _ => None,
+    }
+}
+
 /// The vendor's AssumeRole with the right id is refused: say why.
 fn vendor_refused(
     expectation: &TrustExpectation,
@@ -284,9 +258,41 @@ fn vendor_refused(
     simulation: &Simulation,
     out: &mut Vec<LintFinding>,
 ) {
-    let Some(first) = simulation.actions.first() else {
+    // The first action STS refused: sts:AssumeRole, or sts:SetSourceIdentity /
+    // sts:TagSession when the vendor's call carries a source identity or session tags.
+    let Some(first) = simulation
+        .actions
+        .iter()
+        .find(|a| a.evaluation.decision != Decision::Allow)
+    else {
         return;
     };
+    if first.evaluation.decision == Decision::ImplicitDeny
+        && first.evaluation.unevaluable.is_empty()
+        && let Some(code) = session_action_code(first.action)
+    {
+        // AWS, IAM User Guide, "Passing session tags in AWS STS" and "Monitor and control
+        // actions taken with assumed roles": a call that passes session tags needs
+        // sts:TagSession, one that sets a source identity needs sts:SetSourceIdentity, in the
+        // role's trust policy, besides sts:AssumeRole.
+        let location = simulation
+            .actions
+            .first()
+            .and_then(|a| a.evaluation.deciding_statement())
+            .map_or_else(
+                || json_path::child("$", "Statement"),
+                |m| json_path::child(&doc.statement_path(m.index), "Action"),
+            );
+        out.push(LintFinding::new(
+            code,
+            SourceLocation::path(location),
+            format!(
+                "the vendor's AssumeRole is allowed, but its call also needs {}, which no statement allows: {}",
+                first.action, simulation.explanation
+            ),
+        ));
+        return;
+    }
     if first.evaluation.decision == Decision::ExplicitDeny {
         if let Some(m) = first.evaluation.deciding_statement() {
             out.push(LintFinding::new(
@@ -338,7 +344,7 @@ fn vendor_refused(
             format!(
                 "no Allow statement trusts the vendor {}; the policy trusts {}. The vendor's AssumeRole will get AccessDenied",
                 expectation.vendor(),
-                if trusted.is_empty() { "nobody".to_owned() } else { trusted.join(", ") }
+                if trusted.is_empty() { "nobody".to_owned() } else { super::external_id::first_few(&trusted, ", ") }
             ),
         ));
         return;
@@ -372,7 +378,7 @@ fn vendor_refused(
                     if expected.is_empty() {
                         "no value".to_owned()
                     } else {
-                        expected.join(" or ")
+                        super::external_id::first_few(&expected, " or ")
                     },
                     expectation.external_id().as_str()
                 ),
@@ -396,7 +402,11 @@ fn external_id_values(statement: &Statement) -> Vec<String> {
         .iter()
         .flat_map(|c| c.entries())
         .filter(|(_, e)| e.key.eq_ignore_ascii_case(EXTERNAL_ID_KEY))
-        .flat_map(|(_, e)| e.values.iter().map(|v| format!("{:?}", v.as_text())))
+        .flat_map(|(_, e)| {
+            e.values
+                .iter()
+                .map(|v| format!("{:?}", super::external_id::excerpt(&v.as_text())))
+        })
         .collect()
 }
 

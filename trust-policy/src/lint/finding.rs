@@ -25,6 +25,8 @@ iam_policy::finding_codes! {
     pub enum LintCode: "A stable trust policy lint code." {
         /// The text is not valid policy JSON.
         MalformedPolicy = "MALFORMED_POLICY", Error;
+        /// The text is over the linter's input limit and was not parsed.
+        InputTooLarge = "INPUT_TOO_LARGE", Error;
         /// The policy breaks an IAM rule the validator checks (the validator's code is in
         /// [`LintFinding::validation_code`]).
         PolicyInvalid = "POLICY_INVALID", Error;
@@ -42,16 +44,48 @@ iam_policy::finding_codes! {
         ExternalIdNotEnforced = "EXTERNAL_ID_NOT_ENFORCED", Error;
         /// `ForAnyValue` / `ForAllValues` on the single-valued `sts:ExternalId`.
         ExternalIdSetOperator = "EXTERNAL_ID_SET_OPERATOR", Warning;
+        /// `StringLike` (with or without a set qualifier) with `*` or `?` on `sts:ExternalId`:
+        /// the pattern accepts External IDs other than the vendor's.
+        ExternalIdPattern = "EXTERNAL_ID_PATTERN", Error;
+        /// `StringEqualsIgnoreCase` on `sts:ExternalId`: every case variant of the id is
+        /// accepted, so the id is weaker than the vendor generated it.
+        ExternalIdCaseInsensitive = "EXTERNAL_ID_CASE_INSENSITIVE", Warning;
         /// `Principal: "*"`, `{"AWS": "*"}`, a wildcard ARN or `NotPrincipal` in an Allow.
         PrincipalTooBroad = "PRINCIPAL_TOO_BROAD", Error;
-        /// Another account can assume the role.
+        /// `Principal: "*"` (or `{"AWS": "*"}`) narrowed to the vendor by an
+        /// `aws:PrincipalAccount` / `aws:PrincipalArn` condition: safe, but less plain than
+        /// naming the vendor.
+        PrincipalWildcardNarrowed = "PRINCIPAL_WILDCARD_NARROWED", Warning;
+        /// Another account can assume the role: a principal outside the vendor's account,
+        /// whatever its account number.
         OtherAccountsAllowed = "OTHER_ACCOUNTS_ALLOWED", Error;
+        /// A principal in the vendor's account other than the role the vendor named (its
+        /// account root included), or an AWS service, can assume the role.
+        OtherPrincipalsAllowed = "OTHER_PRINCIPALS_ALLOWED", Error;
+        /// The vendor sets a source identity and no statement allows `sts:SetSourceIdentity`.
+        SourceIdentityNotAllowed = "SOURCE_IDENTITY_NOT_ALLOWED", Error;
+        /// The vendor passes session tags and no statement allows `sts:TagSession`.
+        TagSessionNotAllowed = "TAG_SESSION_NOT_ALLOWED", Error;
+        /// The vendor's call is refused for a reason no finer code names (the message quotes
+        /// the simulation's explanation): a refusal always says why.
+        VendorRefused = "VENDOR_REFUSED", Error;
         /// A Deny statement blocks the vendor.
         DenyBlocksVendor = "DENY_BLOCKS_VENDOR", Error;
         /// A condition the vendor cannot satisfy (MFA, source IP, ...).
         UnsatisfiableCondition = "UNSATISFIABLE_CONDITION", Error;
-        /// Principals other than the vendor are trusted too: worth checking, not needed for
-        /// the connection.
+        /// A web identity or SAML provider can assume the role and the statement has no
+        /// condition at all.
+        FederatedUnconditioned = "FEDERATED_UNCONDITIONED", Error;
+        /// An OIDC provider can assume the role and no condition pins its `aud` claim.
+        OidcAudienceMissing = "OIDC_AUDIENCE_MISSING", Error;
+        /// An OIDC provider (an `oidc-provider` ARN) can assume the role and no condition tests
+        /// its `sub` claim.
+        OidcSubjectMissing = "OIDC_SUBJECT_MISSING", Error;
+        /// The OIDC `sub` claim is matched by a bare wildcard (or, for GitHub, a wildcard
+        /// before the repository owner), or by a negated / `IfExists` / `ForAllValues` operator.
+        OidcSubjectWildcard = "OIDC_SUBJECT_WILDCARD", Error;
+        /// Principals that cannot assume the role through the statement (a federated provider
+        /// or canonical user in an `sts:AssumeRole`-only statement) are named too.
         ExtraPrincipals = "EXTRA_PRINCIPALS", Suggestion;
     }
 }
@@ -62,6 +96,9 @@ impl LintCode {
         match self {
             LintCode::MalformedPolicy => {
                 "Fix the JSON at the location shown, or paste the trust policy from the onboarding screen again."
+            }
+            LintCode::InputTooLarge => {
+                "Paste the role's trust policy alone; IAM stores none larger than a few kilobytes."
             }
             LintCode::PolicyInvalid => {
                 "Correct the element shown; IAM rejects this policy with MalformedPolicyDocument."
@@ -84,14 +121,47 @@ impl LintCode {
             LintCode::ExternalIdNotEnforced => {
                 "Use StringEquals (no IfExists, no wildcard, no set operator) on sts:ExternalId, and put the condition on every statement that trusts the vendor."
             }
+            LintCode::ExternalIdPattern => {
+                "Compare sts:ExternalId with StringEquals and the whole External ID, without * or ?: a pattern accepts other customers' ids too."
+            }
+            LintCode::ExternalIdCaseInsensitive => {
+                "Compare sts:ExternalId with StringEquals: the vendor sends the id exactly as generated, so case-insensitive matching only widens what is accepted."
+            }
             LintCode::ExternalIdSetOperator => {
                 "sts:ExternalId is single-valued: use plain StringEquals instead of ForAnyValue/ForAllValues."
             }
             LintCode::PrincipalTooBroad => {
                 "Name the vendor's account or role as the Principal instead of a wildcard or NotPrincipal."
             }
+            LintCode::PrincipalWildcardNarrowed => {
+                "Optionally name the vendor's account or role as the Principal instead of \"*\"; keep the External ID condition either way."
+            }
             LintCode::OtherAccountsAllowed => {
                 "Restrict the Principal to the vendor so no other account can assume the role."
+            }
+            LintCode::OtherPrincipalsAllowed => {
+                "Trust only the vendor's role shown (or lint against the vendor's account if the vendor calls from any of its roles), and move AWS services to a role of their own."
+            }
+            LintCode::FederatedUnconditioned => {
+                "Remove the federated statement if the role is only for the vendor, or add conditions on the provider's aud and sub claims."
+            }
+            LintCode::OidcAudienceMissing => {
+                "Add \"StringEquals\": {\"ISSUER:aud\": \"<your client id>\"} to the federated statement (sts.amazonaws.com for GitHub, the identity pool id for Cognito)."
+            }
+            LintCode::OidcSubjectMissing => {
+                "Add a condition on ISSUER:sub naming the identities allowed, e.g. \"repo:your-org/your-repo:ref:refs/heads/main\" for GitHub."
+            }
+            LintCode::OidcSubjectWildcard => {
+                "Match ISSUER:sub with StringEquals, or a StringLike pattern that writes out the owner (\"repo:your-org/*\"), never \"*\" alone."
+            }
+            LintCode::SourceIdentityNotAllowed => {
+                "Add \"sts:SetSourceIdentity\" to the Action of the statement that trusts the vendor."
+            }
+            LintCode::TagSessionNotAllowed => {
+                "Add \"sts:TagSession\" to the Action of the statement that trusts the vendor."
+            }
+            LintCode::VendorRefused => {
+                "Read the explanation shown and correct the statement that trusts the vendor so its AssumeRole is allowed."
             }
             LintCode::DenyBlocksVendor => {
                 "Remove the Deny statement shown, or narrow it so it does not match the vendor's AssumeRole."
@@ -296,6 +366,7 @@ mod tests {
             table,
             [
                 ("MALFORMED_POLICY", Severity::Error),
+                ("INPUT_TOO_LARGE", Severity::Error),
                 ("POLICY_INVALID", Severity::Error),
                 ("SIZE_LIMIT_EXCEEDED", Severity::Error),
                 ("VENDOR_NOT_TRUSTED", Severity::Error),
@@ -304,10 +375,21 @@ mod tests {
                 ("EXTERNAL_ID_MISMATCH", Severity::Error),
                 ("EXTERNAL_ID_NOT_ENFORCED", Severity::Error),
                 ("EXTERNAL_ID_SET_OPERATOR", Severity::Warning),
+                ("EXTERNAL_ID_PATTERN", Severity::Error),
+                ("EXTERNAL_ID_CASE_INSENSITIVE", Severity::Warning),
                 ("PRINCIPAL_TOO_BROAD", Severity::Error),
+                ("PRINCIPAL_WILDCARD_NARROWED", Severity::Warning),
                 ("OTHER_ACCOUNTS_ALLOWED", Severity::Error),
+                ("OTHER_PRINCIPALS_ALLOWED", Severity::Error),
+                ("SOURCE_IDENTITY_NOT_ALLOWED", Severity::Error),
+                ("TAG_SESSION_NOT_ALLOWED", Severity::Error),
+                ("VENDOR_REFUSED", Severity::Error),
                 ("DENY_BLOCKS_VENDOR", Severity::Error),
                 ("UNSATISFIABLE_CONDITION", Severity::Error),
+                ("FEDERATED_UNCONDITIONED", Severity::Error),
+                ("OIDC_AUDIENCE_MISSING", Severity::Error),
+                ("OIDC_SUBJECT_MISSING", Severity::Error),
+                ("OIDC_SUBJECT_WILDCARD", Severity::Error),
                 ("EXTRA_PRINCIPALS", Severity::Suggestion),
             ]
         );

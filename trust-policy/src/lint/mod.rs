@@ -3,18 +3,29 @@
 //!
 //! The linter combines the `iam-policy` validator with offline simulations of the calls that
 //! matter: the vendor with the right External ID (must be allowed), the vendor with a wrong
-//! one or none (must be refused), and another account (must be refused). Each problem becomes
+//! one or none (must be refused), and another account (must be refused). The vendor is every
+//! principal that could call (see `callers`), never one invented name. Static checks cover
+//! what a simulation cannot see: External ID patterns, principals outside the vendor, and
+//! the federated ways in (web identity, SAML). Text over the input limit is refused before
+//! parsing. Each problem becomes
 //! a [`LintFinding`] with a stable code, a severity, the JSON path (and line and column when
 //! linting text) and a sentence the customer can act on.
 
+mod callers;
 mod checks;
 mod expectation;
+mod external_id;
+mod federation;
 mod finding;
+mod principals;
+mod scope;
 
 pub use expectation::{TrustExpectation, VendorCall};
 pub use finding::{LintCode, LintFinding};
 
 use iam_policy::{PolicyDocument, Severity, SourceLocation};
+
+use crate::{DEFAULT_INPUT_LIMIT, TrustPolicyError, check_input_size};
 
 /// The trust policy linter.
 ///
@@ -36,6 +47,7 @@ use iam_policy::{PolicyDocument, Severity, SourceLocation};
 #[derive(Debug, Clone)]
 pub struct TrustPolicyLint {
     expectation: TrustExpectation,
+    input_limit: usize,
 }
 
 /// The linter's answer.
@@ -65,11 +77,56 @@ impl LintReport {
 impl TrustPolicyLint {
     /// A linter for one expectation.
     pub fn new(expectation: TrustExpectation) -> TrustPolicyLint {
-        TrustPolicyLint { expectation }
+        TrustPolicyLint {
+            expectation,
+            input_limit: DEFAULT_INPUT_LIMIT,
+        }
     }
 
-    /// Lints JSON text as pasted; findings carry line and column.
+    /// Sets the input limit in bytes ([`DEFAULT_INPUT_LIMIT`], 64 KiB, unless set): text
+    /// longer than this is refused before parsing.
+    pub fn with_input_limit(mut self, bytes: usize) -> TrustPolicyLint {
+        self.input_limit = bytes;
+        self
+    }
+
+    /// The input limit in bytes.
+    pub fn input_limit(&self) -> usize {
+        self.input_limit
+    }
+
+    /// Lints JSON text as pasted, refusing text over the input limit with
+    /// [`TrustPolicyError::InputTooLarge`] before parsing it.
+    ///
+    /// ```
+    /// use trust_policy::{TrustExpectation, TrustPolicyError, TrustPolicyLint, VendorPrincipal};
+    /// let lint = TrustPolicyLint::new(TrustExpectation::new(
+    ///     VendorPrincipal::account("999988887777".parse()?),
+    ///     "right-id".parse()?,
+    /// ))
+    /// .with_input_limit(1024);
+    /// let huge = format!("{{\"Statement\": [{}]}}", "{},".repeat(1000));
+    /// assert!(matches!(lint.try_lint_text(&huge), Err(TrustPolicyError::InputTooLarge { limit: 1024, .. })));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn try_lint_text(&self, text: &str) -> Result<LintReport, TrustPolicyError> {
+        check_input_size(text, self.input_limit)?;
+        Ok(self.lint_text(text))
+    }
+
+    /// Lints JSON text as pasted; findings carry line and column. Text over the input limit
+    /// is not parsed: the report has the one error finding [`LintCode::InputTooLarge`].
     pub fn lint_text(&self, text: &str) -> LintReport {
+        if let Err(error) = check_input_size(text, self.input_limit) {
+            return LintReport {
+                findings: vec![LintFinding::new(
+                    LintCode::InputTooLarge,
+                    SourceLocation::path("$"),
+                    error.to_string(),
+                )],
+                vendor_allowed: false,
+            };
+        }
         match text.parse::<PolicyDocument>() {
             Ok(doc) => {
                 let mut report = self.lint(&doc);
@@ -87,7 +144,10 @@ impl TrustPolicyLint {
                     findings: vec![LintFinding::new(
                         LintCode::MalformedPolicy,
                         location,
-                        format!("the trust policy is not valid policy JSON: {message}"),
+                        format!(
+                            "the trust policy is not valid policy JSON: {}",
+                            crate::input::excerpt(&message)
+                        ),
                     )],
                     vendor_allowed: false,
                 }
