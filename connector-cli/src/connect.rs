@@ -9,6 +9,7 @@ use connector_core::{
 };
 
 use crate::exit::Outcome;
+use crate::output::outln;
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum ConnectCommand {
@@ -91,16 +92,16 @@ pub(crate) fn run(command: ConnectCommand) -> Outcome {
         Err(message) => return Outcome::BadInput(message),
     };
     if args.json {
-        println!(
+        outln!(
             "{:#}",
             serde_json::json!({ "role_arn": role.to_string(), "report": report })
         );
     } else {
         if let Some(identity) = report.identity() {
-            println!("assumed as {} (account {})", identity.arn, identity.account);
+            outln!("assumed as {} (account {})", identity.arn, identity.account);
         }
         for finding in report.findings() {
-            println!(
+            outln!(
                 "{} {}: {}\n  fix: {}",
                 finding.severity(),
                 finding.code(),
@@ -108,7 +109,7 @@ pub(crate) fn run(command: ConnectCommand) -> Outcome {
                 finding.remediation()
             );
         }
-        println!(
+        outln!(
             "{}",
             match report.outcome() {
                 VerificationOutcome::Verified =>

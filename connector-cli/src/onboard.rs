@@ -7,6 +7,7 @@ use permission_sets::{PermissionSetError, builtin};
 use trust_policy::{CrossAccountTrust, ExternalId, VendorPrincipal};
 
 use crate::exit::Outcome;
+use crate::output::{out, outln};
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum OnboardCommand {
@@ -222,11 +223,11 @@ fn produce(command: OnboardCommand) -> Result<(), String> {
 /// error; or one JSON document.
 fn emit(json: bool, text: &str, document: serde_json::Value, note: Option<String>) {
     if json {
-        println!("{document:#}");
+        outln!("{document:#}");
     } else {
-        print!("{text}");
+        out!("{text}");
         if !text.ends_with('\n') {
-            println!();
+            outln!();
         }
         if let Some(note) = note {
             eprintln!("\n{note}");

@@ -13,7 +13,7 @@ use iam_policy::{
 
 use crate::args::{KeyCase, key_values};
 use crate::exit::Outcome;
-use crate::output::{print_json, read_file, read_policy};
+use crate::output::{outln, print_json, read_file, read_policy};
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum PolicyCommand {
@@ -110,10 +110,10 @@ fn check(file: &Path, kind: PolicyKind, json: bool) -> Outcome {
             "findings": findings,
         }));
     } else if findings.is_empty() {
-        println!("{}: no findings", file.display());
+        outln!("{}: no findings", file.display());
     } else {
         for f in &findings {
-            println!(
+            outln!(
                 "{}: {} {} at {}: {}",
                 file.display(),
                 f.severity,
@@ -175,11 +175,13 @@ fn eval(
             },
             None => String::new(),
         };
-        println!("{:?}{decided_by}", evaluation.decision);
+        outln!("{:?}{decided_by}", evaluation.decision);
         for u in &evaluation.unevaluable {
-            println!(
+            outln!(
                 "  could not evaluate {} ({:?}): {}",
-                u.path, u.effect, u.reason
+                u.path,
+                u.effect,
+                u.reason
             );
         }
     }

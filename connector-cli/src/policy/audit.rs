@@ -8,7 +8,7 @@ use permission_sets::{AuditCode, Guarantee, Severity, Violation, audit};
 use serde::Serialize;
 
 use crate::exit::Outcome;
-use crate::output::{print_json, read_policy};
+use crate::output::{outln, print_json, read_policy};
 
 #[derive(Debug, Args)]
 #[command(
@@ -162,30 +162,33 @@ fn located(text: &str, v: &Violation) -> ViolationAt {
 }
 
 fn print_text(audit: &Audit) {
-    println!(
+    outln!(
         "{}: the policy allows {} catalog actions",
-        audit.file, audit.allowed_actions
+        audit.file,
+        audit.allowed_actions
     );
     for g in &audit.guarantees {
         let status = if g.holds { "holds   " } else { "VIOLATED" };
-        println!("  {status} {}: {}", g.name, g.description);
+        outln!("  {status} {}: {}", g.name, g.description);
         for v in &g.violations {
             let statement = match &v.sid {
                 Some(sid) => format!("statement {} ({sid})", v.statement),
                 None => format!("statement {}", v.statement),
             };
             let line = v.line.map(|l| format!(", line {l}")).unwrap_or_default();
-            println!(
+            outln!(
                 "      {} {}: {} [{statement}{line}]",
-                v.code, v.action, v.reason
+                v.code,
+                v.action,
+                v.reason
             );
         }
     }
     let violated = audit.guarantees.iter().filter(|g| !g.holds).count();
     if violated == 0 {
-        println!("{}: every guarantee checked holds", audit.file);
+        outln!("{}: every guarantee checked holds", audit.file);
     } else {
-        println!(
+        outln!(
             "{}: {violated} of {} guarantees violated",
             audit.file,
             audit.guarantees.len()

@@ -10,7 +10,7 @@ use permission_sets::{Catalog, CatalogSource, PermissionSetError};
 use serde::Serialize;
 
 use crate::exit::Outcome;
-use crate::output::{print_json, read_policy};
+use crate::output::{outln, print_json, read_policy};
 
 #[derive(Debug, Args)]
 #[command(
@@ -247,7 +247,7 @@ fn print_text(expansion: &Expansion, summary: bool) {
         if statements.is_empty() {
             continue;
         }
-        println!("{effect:?}:");
+        outln!("{effect:?}:");
         for s in statements {
             let name = match &s.sid {
                 Some(sid) => format!("statement {} ({sid})", s.index),
@@ -258,9 +258,9 @@ fn print_text(expansion: &Expansion, summary: bool) {
             } else {
                 ""
             };
-            println!("  {name}: {} {}{note}", s.count, plural(s.count));
+            outln!("  {name}: {} {}{note}", s.count, plural(s.count));
             for p in &s.patterns {
-                println!(
+                outln!(
                     "    {} {}: {} {}",
                     s.clause,
                     p.pattern,
@@ -270,7 +270,7 @@ fn print_text(expansion: &Expansion, summary: bool) {
             }
             if !summary {
                 for action in &s.actions {
-                    println!("      {action}");
+                    outln!("      {action}");
                 }
             }
         }
@@ -280,12 +280,15 @@ fn print_text(expansion: &Expansion, summary: bool) {
             (Some(line), Some(column)) => format!("{}:{line}:{column}", expansion.file),
             _ => expansion.file.clone(),
         };
-        println!(
+        outln!(
             "{position}: {} {} at {}: {}",
-            f.severity, f.code, f.path, f.message
+            f.severity,
+            f.code,
+            f.path,
+            f.message
         );
     }
-    println!(
+    outln!(
         "{}: {} {} allowed, {} denied (catalog: {} {}, {})",
         expansion.file,
         expansion.allowed.len(),
