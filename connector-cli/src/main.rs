@@ -20,7 +20,13 @@ use clap::{Parser, Subcommand};
 
 /// Connect a product to customers' AWS accounts through cross-account IAM roles.
 #[derive(Debug, Parser)]
-#[command(name = "connector", version, about, propagate_version = true)]
+#[command(
+    name = "connector",
+    version,
+    about,
+    propagate_version = true,
+    after_help = exit::EXIT_STATUS_HELP
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 
 use clap::{Subcommand, ValueEnum};
 use iam_policy::{
-    CompiledPolicy, Decision, PolicyKind, Request, RequestPrincipal, Severity, Validator,
+    CompiledPolicy, Decision, FindingCode, PolicyKind, Request, RequestPrincipal, Severity,
+    Validator,
 };
 
 use crate::args::{KeyCase, key_values};
@@ -122,6 +123,19 @@ fn check(file: &Path, kind: PolicyKind, json: bool) -> Outcome {
                 f.message
             );
         }
+    }
+    // Text that is not JSON at all is bad input, as in every other command (exit.rs); the
+    // finding above already says where.
+    if let Some(syntax) = findings
+        .iter()
+        .find(|f| f.code == FindingCode::JsonSyntaxError)
+    {
+        return Outcome::BadInput(format!(
+            "FILE {}: not JSON at {}: {}",
+            file.display(),
+            syntax.location,
+            syntax.message
+        ));
     }
     let blocking = findings
         .iter()
