@@ -21,7 +21,7 @@ use std::process::ExitCode;
 pub(crate) const EXIT_STATUS_HELP: &str = "Exit status (every command): 0 when all is well; 1 on findings, a denial, or a result that cannot be produced; 2 on bad input (a bad flag value, an unreadable file, text that is not JSON); 141 when standard output was closed early (`… | head`). A batch over many files exits with the worst status of its inputs.";
 
 /// The result of a command.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) enum Outcome {
     /// Everything is fine: exit 0.
     Ok,
