@@ -215,8 +215,16 @@ fn console_host(partition: Partition) -> Option<&'static str> {
     }
 }
 
-/// Checks a stack name against CloudFormation's rule.
-pub(crate) fn check_stack_name(name: &str) -> Result<(), OnboardingError> {
+/// Checks a stack name against CloudFormation's rule: 1 to 128 letters, digits and hyphens,
+/// starting with a letter (the rule the quick-create link applies, public so a caller can
+/// check a stack name it uses elsewhere, such as in the disconnect steps).
+///
+/// ```
+/// assert!(onboarding::check_stack_name("Acme-Connector").is_ok());
+/// let error = onboarding::check_stack_name("bad_name").unwrap_err();
+/// assert!(error.to_string().contains("stack name"));
+/// ```
+pub fn check_stack_name(name: &str) -> Result<(), OnboardingError> {
     let valid = (1..=STACK_NAME_LIMIT).contains(&name.len())
         && name.starts_with(|c: char| c.is_ascii_alphabetic())
         && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
