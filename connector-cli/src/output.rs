@@ -96,11 +96,22 @@ pub(crate) fn read_policy(file: &Path) -> Result<(String, iam_policy::PolicyDocu
     }
 }
 
-/// Prints `value` as indented JSON on standard output.
+/// Prints `value` as indented JSON on standard output, streamed through a buffer (a batch's
+/// report can be tens of megabytes), with the same handling of a closed pipe as
+/// [`write_stdout`].
 pub(crate) fn print_json<T: Serialize + ?Sized>(value: &T) {
-    match serde_json::to_string_pretty(value) {
-        Ok(text) => outln!("{text}"),
-        Err(e) => eprintln!("error: cannot render JSON: {e}"),
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    let written = serde_json::to_writer_pretty(&mut out, value);
+    let result = match written {
+        Ok(()) => out.write_all(b"\n").and_then(|()| out.flush()),
+        Err(e) if e.is_io() => Err(std::io::Error::from(e)),
+        Err(e) => {
+            eprintln!("error: cannot render JSON: {e}");
+            return;
+        }
+    };
+    if let Err(error) = result {
+        stdout_failed(&error);
     }
 }
 

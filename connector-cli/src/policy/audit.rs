@@ -1,6 +1,7 @@
 //! `connector policy audit`: which guarantees a policy keeps (read-only, no excluded area, no
 //! privilege escalation, no data reads), and the actions that break the others.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
@@ -13,7 +14,7 @@ use super::format::{Format, OutputArgs};
 use super::input::{self, PolicyInput};
 use super::report::{self, Item, PolicyReport, Report, Rule, Section, statement_label};
 use crate::exit::Outcome;
-use crate::output::{out, outln, print_json};
+use crate::output::{out, outln};
 
 #[derive(Debug, Args)]
 #[command(
@@ -155,9 +156,7 @@ pub(crate) fn run(args: AuditArgs) -> Outcome {
         }
         Format::Json => {
             batch.print_errors();
-            if let Some(json) = batch.json() {
-                print_json(&json);
-            }
+            batch.print_json();
         }
         Format::Sarif => {
             batch.print_errors();
@@ -176,6 +175,9 @@ pub(crate) fn run(args: AuditArgs) -> Outcome {
 
 fn audit_one(input: &PolicyInput, doc: &PolicyDocument, selected: &[Guarantee]) -> Audit {
     let report = audit(doc);
+    // Violations of one statement share its path: find each statement once, not once per
+    // violation (a policy that allows every action has thousands per statement).
+    let mut positions: HashMap<String, Option<(usize, usize)>> = HashMap::new();
     let guarantees: Vec<GuaranteeResult> = report
         .checks()
         .into_iter()
@@ -187,7 +189,7 @@ fn audit_one(input: &PolicyInput, doc: &PolicyDocument, selected: &[Guarantee]) 
             violations: check
                 .violations()
                 .iter()
-                .map(|v| located(input, v))
+                .map(|v| located(input, v, &mut positions))
                 .collect(),
         })
         .collect();
@@ -207,8 +209,20 @@ fn is_conditional(_violation: &Violation) -> bool {
     false
 }
 
-fn located(input: &PolicyInput, v: &Violation) -> ViolationAt {
-    let (line, column) = input.locate(v.path()).unzip();
+fn located(
+    input: &PolicyInput,
+    v: &Violation,
+    positions: &mut HashMap<String, Option<(usize, usize)>>,
+) -> ViolationAt {
+    let position = match positions.get(v.path()) {
+        Some(position) => *position,
+        None => {
+            let position = input.locate(v.path());
+            positions.insert(v.path().to_owned(), position);
+            position
+        }
+    };
+    let (line, column) = position.unzip();
     ViolationAt {
         code: v.code(),
         severity: v.severity(),

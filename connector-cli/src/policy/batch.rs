@@ -149,18 +149,20 @@ impl<R> Batch<R> {
         })
     }
 
-    /// The JSON output: a single document's own result (the output of earlier versions), or
-    /// the batch object. `None` when a single document could not be used (its error is the
-    /// outcome's message).
-    pub(crate) fn json(&self) -> Option<serde_json::Value>
+    /// Prints the JSON output: a single document's own result (the output of earlier
+    /// versions), or the batch object. Nothing when a single document could not be used (its
+    /// error is the outcome's message).
+    pub(crate) fn print_json(&self)
     where
         R: Serialize,
     {
         if !self.batch {
-            let (_, report) = self.reports().next()?;
-            return serde_json::to_value(report).ok();
+            if let Some((_, report)) = self.reports().next() {
+                crate::output::print_json(report);
+            }
+            return;
         }
-        serde_json::to_value(BatchJson {
+        crate::output::print_json(&BatchJson {
             policies: self.reports().map(|(_, r)| r).collect(),
             errors: self
                 .errors()
@@ -169,7 +171,6 @@ impl<R> Batch<R> {
                     message: &e.message,
                 })
                 .collect(),
-        })
-        .ok()
+        });
     }
 }

@@ -16,7 +16,7 @@ use super::format::{Format, OutputArgs};
 use super::input::{self, PolicyInput};
 use super::report::{self, Item, PolicyReport, Report, Rule, Section};
 use crate::exit::Outcome;
-use crate::output::{out, outln, print_json};
+use crate::output::{out, outln};
 
 #[derive(Debug, Args)]
 #[command(
@@ -132,9 +132,7 @@ pub(crate) fn run(args: ExpandArgs) -> Outcome {
         }
         Format::Json => {
             batch.print_errors();
-            if let Some(json) = batch.json() {
-                print_json(&json);
-            }
+            batch.print_json();
         }
         Format::Sarif => {
             batch.print_errors();
