@@ -167,6 +167,13 @@ fn check_and_expand_take_the_same_batch_and_check_each_document_as_what_it_is() 
         .unwrap();
     assert_eq!(trust["findings"], serde_json::json!([]), "{trust}");
 
+    let out = connector(&["policy", "check", dir.to_str().unwrap()]);
+    assert!(
+        stdout(&out).contains(
+            "6 policies checked: 0 with an error or a security warning; 1 could not be used"
+        ),
+        "{out:?}"
+    );
     let out = connector(&["policy", "expand", dir.to_str().unwrap(), "--json"]);
     assert_eq!(out.status.code(), Some(2), "{out:?}");
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();

@@ -133,6 +133,28 @@ impl<R> Batch<R> {
         }
     }
 
+    /// For a batch in text output, one closing line: how many documents were `done`
+    /// (`checked`, `expanded`), how many of them `problem` (had an outcome other than Ok),
+    /// and how many could not be used.
+    pub(crate) fn print_summary(&self, done: &str, problem: &str) {
+        if !self.batch {
+            return;
+        }
+        let (mut used, mut with_problems) = (0, 0);
+        for item in &self.done {
+            if let Done::Report { outcome, .. } = item {
+                used += 1;
+                if outcome.code() != 0 {
+                    with_problems += 1;
+                }
+            }
+        }
+        let errors = self.done.len() - used;
+        crate::output::outln!(
+            "{used} policies {done}: {with_problems} {problem}; {errors} could not be used"
+        );
+    }
+
     /// The results that were produced, with their inputs.
     pub(crate) fn reports(&self) -> impl Iterator<Item = (&PolicyInput, &R)> {
         self.done.iter().filter_map(|d| match d {

@@ -83,6 +83,7 @@ pub(crate) fn run(args: CheckArgs) -> Outcome {
                 print_text(check);
             }
             batch.print_errors();
+            batch.print_summary("checked", "with an error or a security warning");
         }
         Format::Json => {
             batch.print_errors();

@@ -129,6 +129,7 @@ pub(crate) fn run(args: ExpandArgs) -> Outcome {
                 print_text(expansion, args.summary);
             }
             batch.print_errors();
+            batch.print_summary("expanded", "with patterns that name no action");
         }
         Format::Json => {
             batch.print_errors();
