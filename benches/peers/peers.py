@@ -2,6 +2,8 @@
 
 policyuniverse: wildcard expansion of every statement's actions (expand_policy).
 parliament: linting every policy (analyze_policy_string).
+cloudsplaining: scanning every policy for risky actions (scan_policy, the function behind
+`cloudsplaining scan-policy-file`, with its default exclusions), the peer of our audit.
 Prints one JSON object: seconds per tool and the counts each produced, for a sanity check.
 """
 import glob
@@ -13,6 +15,7 @@ import time
 
 from parliament import analyze_policy_string
 from policyuniverse.expander_minimizer import expand_policy
+from cloudsplaining.command.scan_policy_file import scan_policy
 
 logging.disable(logging.CRITICAL)
 
@@ -58,12 +61,26 @@ def lint_all(texts):
     return findings, crashes
 
 
+def scan_all(docs):
+    """Policies with a privilege-escalation finding, and all findings, per cloudsplaining."""
+    escalating, findings = 0, 0
+    for doc in docs:
+        results = scan_policy(json.loads(json.dumps(doc)))
+        if results.get("PrivilegeEscalation", {}).get("findings"):
+            escalating += 1
+        for key, value in results.items():
+            if isinstance(value, dict):
+                findings += len(value.get("findings", []))
+    return escalating, findings
+
+
 def main():
     corpus, runs = sys.argv[1], int(sys.argv[2])
     docs = documents(corpus)
     texts = [json.dumps(d) for d in docs]
     expand_s, actions = best(runs, lambda: expand_all(docs))
     lint_s, (findings, crashes) = best(runs, lambda: lint_all(texts))
+    scan_s, (escalating, scan_findings) = best(runs, lambda: scan_all(docs))
     print(json.dumps({
         "policies": len(docs),
         "policyuniverse_expand_s": expand_s,
@@ -71,6 +88,9 @@ def main():
         "parliament_lint_s": lint_s,
         "parliament_findings": findings,
         "parliament_crashes": crashes,
+        "cloudsplaining_scan_s": scan_s,
+        "cloudsplaining_escalating_policies": escalating,
+        "cloudsplaining_findings": scan_findings,
     }))
 
 

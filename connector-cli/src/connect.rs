@@ -9,6 +9,7 @@ use connector_core::{
 };
 
 use crate::exit::Outcome;
+use crate::output::outln;
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum ConnectCommand {
@@ -24,8 +25,9 @@ pub(crate) struct TestArgs {
     /// The External ID given to the customer.
     #[arg(long)]
     external_id: String,
-    /// Send STS calls here instead of AWS (a local emulator, a private endpoint).
-    #[arg(long)]
+    /// Send STS calls here instead of AWS (a local emulator, a private endpoint): an http or
+    /// https URL.
+    #[arg(long = "endpoint-url", value_name = "URL")]
     endpoint_url: Option<String>,
     /// The STS region (default: the AWS configuration's).
     #[arg(long)]
@@ -56,6 +58,9 @@ pub(crate) fn run(command: ConnectCommand) -> Outcome {
         Ok(name) => name,
         Err(e) => return Outcome::BadInput(format!("--session-name: {e}")),
     };
+    if let Some(Err(message)) = args.endpoint_url.as_deref().map(endpoint_url) {
+        return Outcome::BadInput(message);
+    }
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -91,16 +96,16 @@ pub(crate) fn run(command: ConnectCommand) -> Outcome {
         Err(message) => return Outcome::BadInput(message),
     };
     if args.json {
-        println!(
+        outln!(
             "{:#}",
             serde_json::json!({ "role_arn": role.to_string(), "report": report })
         );
     } else {
         if let Some(identity) = report.identity() {
-            println!("assumed as {} (account {})", identity.arn, identity.account);
+            outln!("assumed as {} (account {})", identity.arn, identity.account);
         }
         for finding in report.findings() {
-            println!(
+            outln!(
                 "{} {}: {}\n  fix: {}",
                 finding.severity(),
                 finding.code(),
@@ -108,7 +113,7 @@ pub(crate) fn run(command: ConnectCommand) -> Outcome {
                 finding.remediation()
             );
         }
-        println!(
+        outln!(
             "{}",
             match report.outcome() {
                 VerificationOutcome::Verified =>
@@ -126,5 +131,51 @@ pub(crate) fn run(command: ConnectCommand) -> Outcome {
         Outcome::Ok
     } else {
         Outcome::Findings
+    }
+}
+
+/// Checks `--endpoint-url` before the SDK sees it (the SDK answers a malformed URL with a
+/// kilobyte and a half of debug output): an absolute `http` or `https` URL with a host and
+/// no user name or password.
+fn endpoint_url(text: &str) -> Result<(), String> {
+    let shown: String = text.chars().take(80).collect();
+    let bad = |rule: &str| format!("--endpoint-url {shown:?}: {rule}");
+    let url = url::Url::parse(text).map_err(|e| bad(&format!("not a URL ({e})")))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(bad("the scheme must be http or https"));
+    }
+    if url.host().is_none() {
+        return Err(bad("the URL has no host"));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(bad("the URL must not carry a user name or password"));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn endpoint_url_must_be_an_http_url_with_a_host() {
+        for good in [
+            "http://127.0.0.1:5000",
+            "https://sts.us-east-1.amazonaws.com",
+            "http://localhost:4566/",
+        ] {
+            assert!(endpoint_url(good).is_ok(), "{good}");
+        }
+        for bad in [
+            "not a url",
+            "localhost:4566",
+            "ftp://host",
+            "http://",
+            "https://user:pw@host",
+            "unix:/tmp/s",
+        ] {
+            let error = endpoint_url(bad).unwrap_err();
+            assert!(error.starts_with("--endpoint-url"), "{error}");
+        }
     }
 }

@@ -19,6 +19,7 @@ use permission_sets::builtin;
 use serde::Serialize;
 
 use crate::exit::Outcome;
+use crate::output::outln;
 
 const VENDOR_ACCOUNT: &str = "999988887777";
 const CUSTOMER_ACCOUNT: &str = "111122223333";
@@ -58,14 +59,14 @@ impl Story {
     fn record(&mut self, step: Step) {
         if !self.json {
             let n = self.steps.len() + 1;
-            println!("{n}. {}", step.summary);
+            outln!("{n}. {}", step.summary);
             for line in &step.details {
-                println!("   {line}");
+                outln!("   {line}");
             }
             if let (Some(state), Some(revision)) = (&step.connection_state, step.revision) {
-                println!("   connection: {state} (revision {revision})");
+                outln!("   connection: {state} (revision {revision})");
             }
-            println!();
+            outln!();
         }
         self.steps.push(step);
     }
@@ -85,7 +86,7 @@ pub(crate) fn run(args: DemoArgs) -> Outcome {
     };
     let result = runtime.block_on(tell(&args, &mut story));
     if args.json {
-        println!(
+        outln!(
             "{:#}",
             serde_json::json!({ "steps": story.steps, "completed": result.is_ok() })
         );

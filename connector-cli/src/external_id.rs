@@ -5,7 +5,7 @@ use serde::Serialize;
 use trust_policy::{ExternalId, TrustPolicyError};
 
 use crate::exit::Outcome;
-use crate::output::print_json;
+use crate::output::{outln, print_json};
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum ExternalIdCommand {
@@ -58,7 +58,7 @@ fn generate(length: Option<usize>, json: bool) -> Outcome {
             length,
         });
     } else {
-        println!("{external_id}");
+        outln!("{external_id}");
     }
     Outcome::Ok
 }

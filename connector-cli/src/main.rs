@@ -20,7 +20,13 @@ use clap::{Parser, Subcommand};
 
 /// Connect a product to customers' AWS accounts through cross-account IAM roles.
 #[derive(Debug, Parser)]
-#[command(name = "connector", version, about, propagate_version = true)]
+#[command(
+    name = "connector",
+    version,
+    about,
+    propagate_version = true,
+    after_help = exit::EXIT_STATUS_HELP
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -52,6 +58,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    quiet_on_closed_pipe();
     let cli = Cli::parse();
     let outcome = match cli.command {
         Command::Policy(command) => policy::run(command),
@@ -62,5 +69,25 @@ fn main() -> ExitCode {
         Command::Demo(args) => demo::run(args),
         Command::Connect(command) => connect::run(command),
     };
-    outcome.report()
+    let code = outcome.report();
+    output::flush_stdout();
+    code
+}
+
+/// Commands write through [`output::outln!`], which ends the process quietly when standard
+/// output is a closed pipe; this hook does the same for any `println!` elsewhere (such as
+/// clap's own help output), instead of a panic message and a backtrace.
+fn quiet_on_closed_pipe() {
+    let default_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let payload = info.payload();
+        let message = payload
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| payload.downcast_ref::<&str>().copied());
+        if message.is_some_and(output::is_broken_pipe_panic) {
+            std::process::exit(output::BROKEN_PIPE_STATUS);
+        }
+        default_hook(info);
+    }));
 }

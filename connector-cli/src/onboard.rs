@@ -1,12 +1,15 @@
 //! `connector onboard cloudformation|stackset|terraform|manual`: the artifacts a customer runs
 //! to create the role, all from one permission set and one External ID.
 
+mod values;
+
 use clap::{Args, Subcommand, ValueEnum};
 use onboarding::{Onboarding, OnboardingError};
 use permission_sets::{PermissionSetError, builtin};
 use trust_policy::{CrossAccountTrust, ExternalId, VendorPrincipal};
 
 use crate::exit::Outcome;
+use crate::output::{out, outln};
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum OnboardCommand {
@@ -77,8 +80,8 @@ pub(crate) struct Common {
     /// Use the set's sample values for parameters not given (for previews).
     #[arg(long)]
     sample_values: bool,
-    /// The role's maximum session duration in seconds.
-    #[arg(long, default_value_t = 3600)]
+    /// The role's maximum session duration in seconds (3,600 to 43,200).
+    #[arg(long, default_value_t = 3600, allow_negative_numbers = true)]
     max_session_duration: u32,
     /// Print JSON (the artifact as a string, with the link and the disconnect steps).
     #[arg(long)]
@@ -109,6 +112,8 @@ fn produce(command: OnboardCommand) -> Result<(), String> {
             region,
             stack_name,
         } => {
+            // The stack name is in the disconnect steps even without a quick-create link.
+            onboarding::check_stack_name(&stack_name).map_err(message)?;
             let onboarding = build(&common)?;
             let template = onboarding.cloudformation().map_err(message)?;
             let text = match format {
@@ -150,6 +155,13 @@ fn produce(command: OnboardCommand) -> Result<(), String> {
             organizational_units,
             region,
         } => {
+            for unit in &organizational_units {
+                values::organizational_unit(unit)?;
+            }
+            let region: iam_policy::Region = region
+                .parse()
+                .map_err(|e: iam_policy::Error| format!("--region: {e}"))?;
+            let region = region.as_str().to_owned();
             let onboarding = build(&common)?;
             let stackset = onboarding.stackset(&stack_set_name).map_err(message)?;
             let text = stackset.to_yaml().map_err(message)?;
@@ -222,11 +234,11 @@ fn produce(command: OnboardCommand) -> Result<(), String> {
 /// error; or one JSON document.
 fn emit(json: bool, text: &str, document: serde_json::Value, note: Option<String>) {
     if json {
-        println!("{document:#}");
+        outln!("{document:#}");
     } else {
-        print!("{text}");
+        out!("{text}");
         if !text.ends_with('\n') {
-            println!();
+            outln!();
         }
         if let Some(note) = note {
             eprintln!("\n{note}");
@@ -241,7 +253,7 @@ fn message(error: OnboardingError) -> String {
         OnboardingError::PermissionSet(PermissionSetError::ClaimDisproved { .. }) => {
             format!("--param: {error}")
         }
-        _ => error.to_string(),
+        _ => values::flagged(&error),
     }
 }
 

@@ -1,33 +1,29 @@
-//! `connector policy check|eval|expand|audit`: validate a policy file, evaluate one request
-//! against it, list the actions it covers, or audit it against the guarantees.
+//! `connector policy check|eval|expand|audit`: validate policy files, evaluate one request
+//! against one, list the actions they cover, or audit them against the guarantees. `check`,
+//! `expand` and `audit` take many files and directories in one process ([`input`]).
 
 mod audit;
+mod batch;
+mod check;
 mod expand;
+mod format;
+mod input;
+mod progress;
+mod report;
 
 use std::path::{Path, PathBuf};
 
-use clap::{Subcommand, ValueEnum};
-use iam_policy::{
-    CompiledPolicy, Decision, PolicyKind, Request, RequestPrincipal, Severity, Validator,
-};
+use clap::Subcommand;
+use iam_policy::{CompiledPolicy, Decision, Request, RequestPrincipal};
 
 use crate::args::{KeyCase, key_values};
 use crate::exit::Outcome;
-use crate::output::{print_json, read_file, read_policy};
+use crate::output::{outln, print_json, read_policy};
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum PolicyCommand {
-    /// Validate a policy document: grammar, size limits and Access Analyzer-style findings.
-    Check {
-        /// The policy JSON file (`-` for standard input).
-        file: PathBuf,
-        /// What the policy is for: sets the size limit and the elements it must or must not have.
-        #[arg(long, value_enum, default_value_t = KindArg::Managed)]
-        kind: KindArg,
-        /// Print JSON instead of text.
-        #[arg(long)]
-        json: bool,
-    },
+    /// Validate policy documents: grammar, size limits and Access Analyzer-style findings.
+    Check(check::CheckArgs),
     /// Evaluate one request against a policy document.
     Eval {
         /// The policy JSON file (`-` for standard input).
@@ -56,35 +52,9 @@ pub(crate) enum PolicyCommand {
     Audit(audit::AuditArgs),
 }
 
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub(crate) enum KindArg {
-    /// Customer managed policy (6,144 characters).
-    Managed,
-    /// AWS managed policy (no customer size quota).
-    AwsManaged,
-    /// Inline policy of a role (10,240 characters for all of them).
-    RoleInline,
-    /// Role trust policy (2,048 characters by default).
-    Trust,
-    /// Session policy passed to AssumeRole (2,048 characters).
-    Session,
-}
-
-impl From<KindArg> for PolicyKind {
-    fn from(kind: KindArg) -> PolicyKind {
-        match kind {
-            KindArg::Managed => PolicyKind::ManagedPolicy,
-            KindArg::AwsManaged => PolicyKind::AwsManagedPolicy,
-            KindArg::RoleInline => PolicyKind::RoleInlinePolicy,
-            KindArg::Trust => PolicyKind::trust_policy(),
-            KindArg::Session => PolicyKind::SessionPolicy,
-        }
-    }
-}
-
 pub(crate) fn run(command: PolicyCommand) -> Outcome {
     match command {
-        PolicyCommand::Check { file, kind, json } => check(&file, kind.into(), json),
+        PolicyCommand::Check(args) => check::run(args),
         PolicyCommand::Eval {
             file,
             action,
@@ -95,41 +65,6 @@ pub(crate) fn run(command: PolicyCommand) -> Outcome {
         } => eval(&file, action, resource, principal, &context, json),
         PolicyCommand::Expand(args) => expand::run(args),
         PolicyCommand::Audit(args) => audit::run(args),
-    }
-}
-
-fn check(file: &Path, kind: PolicyKind, json: bool) -> Outcome {
-    let text = match read_file(file) {
-        Ok(text) => text,
-        Err(outcome) => return outcome,
-    };
-    let (_, findings) = Validator::new(kind).validate_text(&text);
-    if json {
-        print_json(&serde_json::json!({
-            "file": file.display().to_string(),
-            "findings": findings,
-        }));
-    } else if findings.is_empty() {
-        println!("{}: no findings", file.display());
-    } else {
-        for f in &findings {
-            println!(
-                "{}: {} {} at {}: {}",
-                file.display(),
-                f.severity,
-                f.code,
-                f.location,
-                f.message
-            );
-        }
-    }
-    let blocking = findings
-        .iter()
-        .any(|f| matches!(f.severity, Severity::Error | Severity::SecurityWarning));
-    if blocking {
-        Outcome::Findings
-    } else {
-        Outcome::Ok
     }
 }
 
@@ -175,11 +110,13 @@ fn eval(
             },
             None => String::new(),
         };
-        println!("{:?}{decided_by}", evaluation.decision);
+        outln!("{:?}{decided_by}", evaluation.decision);
         for u in &evaluation.unevaluable {
-            println!(
+            outln!(
                 "  could not evaluate {} ({:?}): {}",
-                u.path, u.effect, u.reason
+                u.path,
+                u.effect,
+                u.reason
             );
         }
     }

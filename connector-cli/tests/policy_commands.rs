@@ -55,7 +55,7 @@ fn check_passes_a_clean_policy_and_flags_a_broken_one() {
 
     let malformed = write_policy("malformed.json", r#"{"Statement": [{"Effect": "Allow",}]}"#);
     let out = connector(&["policy", "check", malformed.to_str().unwrap()]);
-    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
     assert!(
         String::from_utf8_lossy(&out.stdout).contains("line 1"),
         "{out:?}"
@@ -293,4 +293,38 @@ fn expand_and_audit_bad_input_exits_2() {
     ]);
     assert_eq!(out.status.code(), Some(2), "{out:?}");
     assert!(String::from_utf8_lossy(&out.stderr).contains("--guarantee"));
+}
+
+/// Unparseable JSON is bad input (exit 2) in every policy command and in `trust simulate`,
+/// and the message names the file (exit.rs documents the choice).
+#[test]
+fn unparseable_json_is_bad_input_in_every_command() {
+    let malformed = write_policy("not-json.json", r#"{"Statement": [{"Effect": "Allow",}]}"#);
+    let file = malformed.to_str().unwrap();
+    for args in [
+        vec!["policy", "check", file],
+        vec!["policy", "check", file, "--json"],
+        vec!["policy", "eval", file, "--action", "s3:GetObject"],
+        vec!["policy", "expand", file],
+        vec!["policy", "audit", file],
+        vec![
+            "trust",
+            "simulate",
+            file,
+            "--caller",
+            "arn:aws:iam::999988887777:root",
+        ],
+    ] {
+        let out = connector(&args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {out:?}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains(file),
+            "{args:?}: {out:?}"
+        );
+    }
+    let help = connector(&["--help"]);
+    assert!(
+        String::from_utf8_lossy(&help.stdout).contains("2 on bad input"),
+        "{help:?}"
+    );
 }

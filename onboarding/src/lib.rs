@@ -53,7 +53,7 @@ pub use blueprint::{
 };
 pub use cloudformation::{
     CloudFormationTemplate, MAX_LINK_LEN, QuickCreateLink, QuickCreateParts, REGION_PARAMETER,
-    ROLE_LOGICAL_ID, STACK_SET_LOGICAL_ID, StackSetTemplate, TARGETS_PARAMETER,
+    ROLE_LOGICAL_ID, STACK_SET_LOGICAL_ID, StackSetTemplate, TARGETS_PARAMETER, check_stack_name,
 };
 pub use disconnect::DisconnectStep;
 pub use error::OnboardingError;

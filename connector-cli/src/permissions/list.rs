@@ -7,7 +7,7 @@ use permission_sets::{Area, Guarantee, PermissionSet, builtin};
 use serde::Serialize;
 
 use crate::exit::Outcome;
-use crate::output::print_json;
+use crate::output::{outln, print_json};
 
 #[derive(Debug, Args)]
 #[command(
@@ -84,14 +84,14 @@ pub(crate) fn run(args: ListArgs) -> Outcome {
             }
             areas.push_str(&format!("{} managed", set.managed_policies.len()));
         }
-        println!("{} {}  [{areas}]", set.name, set.version);
-        println!("    {}", set.description);
+        outln!("{} {}  [{areas}]", set.name, set.version);
+        outln!("    {}", set.description);
         if !set.claims.is_empty() {
             let claims: Vec<&str> = set.claims.iter().map(|g| g.as_str()).collect();
-            println!("    guarantees: {}", claims.join(", "));
+            outln!("    guarantees: {}", claims.join(", "));
         }
         if !set.parameters.is_empty() {
-            println!("    parameters: {}", set.parameters.join(", "));
+            outln!("    parameters: {}", set.parameters.join(", "));
         }
     }
     Outcome::Ok

@@ -11,7 +11,7 @@ use serde::Serialize;
 use super::find;
 use crate::args::{KeyCase, key_values};
 use crate::exit::Outcome;
-use crate::output::print_json;
+use crate::output::{outln, print_json};
 
 #[derive(Debug, Args)]
 #[command(
@@ -237,7 +237,7 @@ fn print_text(render: &Render) {
             i + 1,
             doc.size
         );
-        println!("{}", doc.policy.to_json_pretty());
+        outln!("{}", doc.policy.to_json_pretty());
     }
     for arn in &render.managed_policy_arns {
         eprintln!("# attach AWS managed policy {arn}");

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::{ParameterInfo, find};
 use crate::exit::Outcome;
-use crate::output::print_json;
+use crate::output::{out, outln, print_json};
 
 #[derive(Debug, Args)]
 #[command(
@@ -55,11 +55,11 @@ pub(crate) fn run(args: ShowArgs) -> Outcome {
         });
         return Outcome::Ok;
     }
-    print!("{}", set.explanation_table());
+    out!("{}", set.explanation_table());
     if parameters.is_empty() {
-        println!("\nParameters: none");
+        outln!("\nParameters: none");
     } else {
-        println!("\nParameters:");
+        outln!("\nParameters:");
     }
     for p in &parameters {
         let mut notes = Vec::new();
@@ -68,8 +68,8 @@ pub(crate) fn run(args: ShowArgs) -> Outcome {
             Some(default) => notes.push(format!("default {}", default.join(", "))),
             None => notes.push("required".to_owned()),
         }
-        println!("  {} ({}): {}", p.name, notes.join(", "), p.description);
-        println!("      rule: {} ({})", p.rule_description, p.pattern);
+        outln!("  {} ({}): {}", p.name, notes.join(", "), p.description);
+        outln!("      rule: {} ({})", p.rule_description, p.pattern);
     }
     Outcome::Ok
 }

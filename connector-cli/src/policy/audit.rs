@@ -1,29 +1,37 @@
 //! `connector policy audit`: which guarantees a policy keeps (read-only, no excluded area, no
 //! privilege escalation, no data reads), and the actions that break the others.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
+use iam_policy::{PolicyDocument, PolicyKind};
 use permission_sets::{AuditCode, Guarantee, Severity, Violation, audit};
 use serde::Serialize;
 
+use super::batch::{self, Batch};
+use super::format::{Format, OutputArgs};
+use super::input::{self, PolicyInput};
+use super::report::{self, Item, PolicyReport, Report, Rule, Section, statement_label};
 use crate::exit::Outcome;
-use crate::output::{print_json, read_policy};
+use crate::output::{out, outln};
 
 #[derive(Debug, Args)]
 #[command(
-    after_long_help = "Exit status: 0 when every checked guarantee holds, 1 when one is violated, 2 on bad input.\n\n\
---json prints: file, allowed_actions (catalog actions the policy allows), all_hold, guarantees[] with name (read-only, no-excluded-area, no-privilege-escalation, no-data-reads), description, holds, violations[] {code (NOT_READ_ONLY, EXCLUDED_AREA, PRIVILEGE_ESCALATION, PASS_ROLE_ESCALATION, ASSUME_ANY_ROLE, DATA_READ), severity (SECURITY_WARNING or WARNING), action, statement, sid, path, line, column, reason}."
+    after_long_help = "FILE is a policy document, `aws iam get-policy-version` output, or `aws iam get-account-authorization-details` output (every inline policy and the default version of every managed policy, each reported by its owner; trust policies are left to `connector trust lint`); a directory stands for every *.json file below it. One process reads them all; a file that cannot be used is reported and the others go on.\n\n\
+Exit status: 0 when every checked guarantee holds in every policy, 1 when one is violated, 2 on bad input (any file that cannot be used); the worst of all inputs.\n\n\
+--json (--format json) prints, for one document: source, file, allowed_actions (catalog actions the policy allows), all_hold, guarantees[] with name (read-only, no-excluded-area, no-privilege-escalation, no-data-reads), description, holds, violations[] {code (NOT_READ_ONLY, EXCLUDED_AREA, PRIVILEGE_ESCALATION, PASS_ROLE_ESCALATION, ASSUME_ANY_ROLE, DATA_READ), severity (SECURITY_WARNING or WARNING), conditional, action, statement, sid, path, line, column, reason}; for several: policies[] (each as above) and errors[] {source, message}.\n\n\
+--format sarif prints SARIF 2.1.0 (rules: the codes above); --format html one self-contained page with a summary table."
 )]
 pub(crate) struct AuditArgs {
-    /// The policy JSON file (`-` for standard input).
-    file: PathBuf,
+    /// Policy files or directories (`-` for standard input).
+    #[arg(required = true, value_name = "FILE")]
+    files: Vec<PathBuf>,
     /// Check only this guarantee (repeat for more); all four by default.
     #[arg(long = "guarantee", value_enum, value_name = "NAME")]
     guarantees: Vec<GuaranteeName>,
-    /// Print JSON instead of text.
-    #[arg(long)]
-    json: bool,
+    #[command(flatten)]
+    output: OutputArgs,
 }
 
 /// The `--guarantee` values: the library's [`Guarantee`]s, by their names.
@@ -53,6 +61,8 @@ impl From<GuaranteeName> for Guarantee {
 /// The `--json` output of `policy audit`.
 #[derive(Debug, Serialize)]
 struct Audit {
+    /// The file, and the owner for a document inside one (`auth.json: role/App inline S3`).
+    source: String,
     /// The policy file.
     file: String,
     /// How many catalog actions the policy allows.
@@ -83,6 +93,9 @@ struct ViolationAt {
     code: AuditCode,
     /// The code's severity.
     severity: Severity,
+    /// True when the violation holds only under conditions the audit cannot decide (tags,
+    /// `aws:CalledVia`, …); such violations are reported apart.
+    conditional: bool,
     /// The action, as the catalog spells it.
     action: String,
     /// Index of the statement granting it.
@@ -100,57 +113,120 @@ struct ViolationAt {
 }
 
 pub(crate) fn run(args: AuditArgs) -> Outcome {
-    let (text, doc) = match read_policy(&args.file) {
-        Ok(read) => read,
-        Err(outcome) => return outcome,
-    };
-    let report = audit(&doc);
+    let format = args.output.format();
+    let inputs = input::read_all(&args.files);
     let selected: Vec<Guarantee> = args
         .guarantees
         .iter()
         .copied()
         .map(Guarantee::from)
         .collect();
-    let mut guarantees: Vec<GuaranteeResult> = Vec::new();
-    for check in report
+    let mut inputs = inputs;
+    // A role's trust policy says who may assume the role, not what the role may do: the
+    // guarantees are about the latter (`connector trust lint` checks trust policies).
+    let before = inputs.documents.len();
+    inputs
+        .documents
+        .retain(|d| !matches!(d, Ok(input) if matches!(input.kind, Some(PolicyKind::RoleTrustPolicy { .. }))));
+    let trust_policies = before - inputs.documents.len();
+    if trust_policies > 0 && format == Format::Text {
+        eprintln!(
+            "note: {trust_policies} role trust policies not audited (the guarantees are about permissions; `connector trust lint` checks trust policies)"
+        );
+    }
+    let batch = batch::run(inputs, args.output.progress(), |input| {
+        let doc: PolicyDocument = input.text.parse().map_err(|e| format!("{e}"))?;
+        let result = audit_one(input, &doc, &selected);
+        let outcome = if result.all_hold {
+            Outcome::Ok
+        } else {
+            Outcome::Findings
+        };
+        Ok((result, outcome))
+    });
+    match format {
+        Format::Text => {
+            for (_, result) in batch.reports() {
+                print_text(result);
+            }
+            batch.print_errors();
+            if batch.batch {
+                print_batch_summary(&batch);
+            }
+        }
+        Format::Json => {
+            batch.print_errors();
+            batch.print_json();
+        }
+        Format::Sarif => {
+            batch.print_errors();
+            match report::sarif::render(&shared_report(&batch)) {
+                Ok(log) => outln!("{log}"),
+                Err(e) => return Outcome::Failed(format!("cannot render SARIF: {e}")),
+            }
+        }
+        Format::Html => {
+            batch.print_errors();
+            out!("{}", report::html::render(&shared_report(&batch)));
+        }
+    }
+    batch.outcome()
+}
+
+fn audit_one(input: &PolicyInput, doc: &PolicyDocument, selected: &[Guarantee]) -> Audit {
+    let report = audit(doc);
+    // Violations of one statement share its path: find each statement once, not once per
+    // violation (a policy that allows every action has thousands per statement).
+    let mut positions: HashMap<String, Option<(usize, usize)>> = HashMap::new();
+    let guarantees: Vec<GuaranteeResult> = report
         .checks()
         .into_iter()
         .filter(|c| selected.is_empty() || selected.contains(&c.guarantee()))
-    {
-        guarantees.push(GuaranteeResult {
+        .map(|check| GuaranteeResult {
             name: check.guarantee(),
             description: check.guarantee().description(),
             holds: check.holds(),
             violations: check
                 .violations()
                 .iter()
-                .map(|v| located(&text, v))
+                .map(|v| located(input, v, &mut positions))
                 .collect(),
-        });
-    }
-    let result = Audit {
-        file: args.file.display().to_string(),
+        })
+        .collect();
+    Audit {
+        source: input.source.clone(),
+        file: input.file.display().to_string(),
         allowed_actions: report.allowed_actions(),
         all_hold: guarantees.iter().all(|g| g.holds),
         guarantees,
-    };
-    if args.json {
-        print_json(&result);
-    } else {
-        print_text(&result);
-    }
-    if result.all_hold {
-        Outcome::Ok
-    } else {
-        Outcome::Findings
     }
 }
 
-fn located(text: &str, v: &Violation) -> ViolationAt {
-    let (line, column) = iam_policy::locate_path(text, v.path()).unzip();
+/// Whether the audit could not decide the conditions a violation depends on. The library's
+/// `Violation` does not say so yet on this branch, so every violation counts as
+/// unconditional (the cautious reading); when it gains `conditional()`, this returns it.
+fn is_conditional(_violation: &Violation) -> bool {
+    false
+}
+
+fn located(
+    input: &PolicyInput,
+    v: &Violation,
+    positions: &mut HashMap<String, Option<(usize, usize)>>,
+) -> ViolationAt {
+    let position = match positions.get(v.path()) {
+        Some(position) => *position,
+        None => {
+            let position = input.locate(v.path());
+            positions.insert(v.path().to_owned(), position);
+            position
+        }
+    };
+    let (line, column) = position.unzip();
     ViolationAt {
         code: v.code(),
         severity: v.severity(),
+        conditional: is_conditional(v),
         action: v.action().to_owned(),
         statement: v.statement(),
         sid: v.sid().map(str::to_owned),
@@ -161,33 +237,100 @@ fn located(text: &str, v: &Violation) -> ViolationAt {
     }
 }
 
+/// The batch in the model SARIF and HTML share.
+fn shared_report(batch: &Batch<Audit>) -> Report {
+    let policies = batch
+        .reports()
+        .map(|(_, audit)| PolicyReport {
+            source: audit.source.clone(),
+            file: audit.file.clone(),
+            note: Some(format!(
+                "The policy allows {} catalog actions.",
+                audit.allowed_actions
+            )),
+            sections: audit
+                .guarantees
+                .iter()
+                .map(|g| Section {
+                    title: g.name.to_string(),
+                    description: Some(g.description.to_owned()),
+                    holds: Some(g.holds),
+                    items: g
+                        .violations
+                        .iter()
+                        .map(|v| Item {
+                            code: v.code.as_str(),
+                            severity: v.severity,
+                            conditional: v.conditional,
+                            action: Some(v.action.clone()),
+                            statement: Some(statement_label(v.statement, v.sid.as_deref())),
+                            path: v.path.clone(),
+                            line: v.line,
+                            column: v.column,
+                            message: v.reason.clone(),
+                        })
+                        .collect(),
+                })
+                .collect(),
+        })
+        .collect();
+    Report {
+        command: "policy audit",
+        items_name: "violations",
+        rules: AuditCode::ALL
+            .iter()
+            .filter(|code| code.guarantee().is_some())
+            .map(|code| Rule {
+                id: code.as_str(),
+                severity: code.severity(),
+            })
+            .collect(),
+        policies,
+        errors: batch.errors().cloned().collect(),
+    }
+}
+
+fn print_batch_summary(batch: &Batch<Audit>) {
+    let audited = batch.reports().count();
+    let violated = batch.reports().filter(|(_, a)| !a.all_hold).count();
+    let errors = batch.errors().count();
+    outln!(
+        "{audited} policies audited: {violated} violate a guarantee, {} keep every one; {errors} could not be used",
+        audited - violated
+    );
+}
+
 fn print_text(audit: &Audit) {
-    println!(
+    outln!(
         "{}: the policy allows {} catalog actions",
-        audit.file, audit.allowed_actions
+        audit.source,
+        audit.allowed_actions
     );
     for g in &audit.guarantees {
         let status = if g.holds { "holds   " } else { "VIOLATED" };
-        println!("  {status} {}: {}", g.name, g.description);
+        outln!("  {status} {}: {}", g.name, g.description);
         for v in &g.violations {
             let statement = match &v.sid {
                 Some(sid) => format!("statement {} ({sid})", v.statement),
                 None => format!("statement {}", v.statement),
             };
             let line = v.line.map(|l| format!(", line {l}")).unwrap_or_default();
-            println!(
-                "      {} {}: {} [{statement}{line}]",
-                v.code, v.action, v.reason
+            let conditional = if v.conditional { " (conditional)" } else { "" };
+            outln!(
+                "      {} {}{conditional}: {} [{statement}{line}]",
+                v.code,
+                v.action,
+                v.reason
             );
         }
     }
     let violated = audit.guarantees.iter().filter(|g| !g.holds).count();
     if violated == 0 {
-        println!("{}: every guarantee checked holds", audit.file);
+        outln!("{}: every guarantee checked holds", audit.source);
     } else {
-        println!(
+        outln!(
             "{}: {violated} of {} guarantees violated",
-            audit.file,
+            audit.source,
             audit.guarantees.len()
         );
     }

@@ -6,32 +6,41 @@ use std::path::PathBuf;
 
 use clap::Args;
 use iam_policy::{ActionClause, Effect, OneOrMany, PolicyDocument, Statement};
-use permission_sets::{Catalog, CatalogSource, PermissionSetError};
+use permission_sets::{
+    Catalog, CatalogSource, PermissionSetError, PermissionSetErrorCode, Severity,
+};
 use serde::Serialize;
 
+use super::batch::{self, Batch};
+use super::format::{Format, OutputArgs};
+use super::input::{self, PolicyInput};
+use super::report::{self, Item, PolicyReport, Report, Rule, Section};
 use crate::exit::Outcome;
-use crate::output::{print_json, read_policy};
+use crate::output::{out, outln};
 
 #[derive(Debug, Args)]
 #[command(
     after_long_help = "NotAction is expanded as the complement within the catalog: every catalog action the patterns do not match (actions newer than the catalog are not listed).\n\n\
-Exit status: 0 when every pattern names real actions, 1 when some pattern names an unknown service or action or matches nothing, 2 on bad input.\n\n\
---json prints: file, catalog {package, version, generated}, statements[] with index, sid, effect, path, clause (Action or NotAction), patterns[] {pattern, path, matches}, actions[], count; allowed[] and denied[] (every action some Allow / Deny statement covers); findings[] with code (UNKNOWN_SERVICE, UNKNOWN_ACTION, MATCHES_NOTHING), severity, statement, pattern, path, line, column, message, suggestion."
+FILE is a policy document, `aws iam get-policy-version` output, or `aws iam get-account-authorization-details` output (every trust, inline and default managed policy, each reported by its owner); a directory stands for every *.json file below it.\n\n\
+Exit status: 0 when every pattern names real actions, 1 when some pattern names an unknown service or action or matches nothing, 2 on bad input (any file that cannot be used); the worst of all inputs.\n\n\
+--json (--format json) prints, for one document: source, file, catalog {package, version, generated}, statements[] with index, sid, effect, path, clause (Action or NotAction), patterns[] {pattern, path, matches}, actions[], count; allowed[] and denied[] (every action some Allow / Deny statement covers); findings[] with code (UNKNOWN_SERVICE, UNKNOWN_ACTION, MATCHES_NOTHING), severity, statement, pattern, path, line, column, message, suggestion; for several: policies[] (each as above) and errors[] {source, message}. --format sarif prints SARIF 2.1.0, --format html one self-contained page."
 )]
 pub(crate) struct ExpandArgs {
-    /// The policy JSON file (`-` for standard input).
-    file: PathBuf,
+    /// Policy files or directories (`-` for standard input).
+    #[arg(required = true, value_name = "FILE")]
+    files: Vec<PathBuf>,
     /// Print per-pattern counts only, not the action lists (text output).
     #[arg(long)]
     summary: bool,
-    /// Print JSON instead of text.
-    #[arg(long)]
-    json: bool,
+    #[command(flatten)]
+    output: OutputArgs,
 }
 
 /// The `--json` output of `policy expand`.
 #[derive(Debug, Serialize)]
 struct Expansion {
+    /// The file, and the owner for a document inside one.
+    source: String,
     /// The policy file.
     file: String,
     /// Where the action catalog comes from.
@@ -82,9 +91,9 @@ struct PatternCount {
 #[derive(Debug, Serialize)]
 struct Finding {
     /// `UNKNOWN_SERVICE`, `UNKNOWN_ACTION` or `MATCHES_NOTHING`.
-    code: &'static str,
+    code: PermissionSetErrorCode,
     /// Always `ERROR`: IAM accepts the pattern, but it grants or denies nothing.
-    severity: &'static str,
+    severity: Severity,
     /// Index of the statement.
     statement: usize,
     /// The pattern as written.
@@ -102,31 +111,112 @@ struct Finding {
 }
 
 pub(crate) fn run(args: ExpandArgs) -> Outcome {
-    let (text, doc) = match read_policy(&args.file) {
-        Ok(read) => read,
-        Err(outcome) => return outcome,
-    };
-    let expansion = expand(&args.file.display().to_string(), &text, &doc);
-    if args.json {
-        print_json(&expansion);
-    } else {
-        print_text(&expansion, args.summary);
+    let format = args.output.format();
+    let inputs = input::read_all(&args.files);
+    let batch = batch::run(inputs, args.output.progress(), |input| {
+        let doc: PolicyDocument = input.text.parse().map_err(|e| format!("{e}"))?;
+        let expansion = expand(input, &doc);
+        let outcome = if expansion.findings.is_empty() {
+            Outcome::Ok
+        } else {
+            Outcome::Findings
+        };
+        Ok((expansion, outcome))
+    });
+    match format {
+        Format::Text => {
+            for (_, expansion) in batch.reports() {
+                print_text(expansion, args.summary);
+            }
+            batch.print_errors();
+            batch.print_summary("expanded", "with patterns that name no action");
+        }
+        Format::Json => {
+            batch.print_errors();
+            batch.print_json();
+        }
+        Format::Sarif => {
+            batch.print_errors();
+            match report::sarif::render(&shared_report(&batch)) {
+                Ok(log) => outln!("{log}"),
+                Err(e) => return Outcome::Failed(format!("cannot render SARIF: {e}")),
+            }
+        }
+        Format::Html => {
+            batch.print_errors();
+            out!("{}", report::html::render(&shared_report(&batch)));
+        }
     }
-    if expansion.findings.is_empty() {
-        Outcome::Ok
-    } else {
-        Outcome::Findings
+    batch.outcome()
+}
+
+/// The batch in the model SARIF and HTML share: one section per policy, the patterns that
+/// name no action.
+fn shared_report(batch: &Batch<Expansion>) -> Report {
+    let policies = batch
+        .reports()
+        .map(|(_, e)| PolicyReport {
+            source: e.source.clone(),
+            file: e.file.clone(),
+            note: Some(format!(
+                "Allows {} and denies {} catalog actions ({} {}).",
+                e.allowed.len(),
+                e.denied.len(),
+                e.catalog.package,
+                e.catalog.version
+            )),
+            sections: vec![Section {
+                title: "patterns naming no action".to_owned(),
+                description: None,
+                holds: None,
+                items: e
+                    .findings
+                    .iter()
+                    .map(|f| Item {
+                        code: f.code.as_str(),
+                        severity: f.code.severity(),
+                        conditional: false,
+                        action: Some(f.pattern.clone()),
+                        statement: Some(f.statement.to_string()),
+                        path: f.path.clone(),
+                        line: f.line,
+                        column: f.column,
+                        message: f.message.clone(),
+                    })
+                    .collect(),
+            }],
+        })
+        .collect();
+    Report {
+        command: "policy expand",
+        items_name: "findings",
+        rules: FINDING_CODES
+            .iter()
+            .map(|code| Rule {
+                id: code.as_str(),
+                severity: code.severity(),
+            })
+            .collect(),
+        policies,
+        errors: batch.errors().cloned().collect(),
     }
 }
 
-fn expand(file: &str, text: &str, doc: &PolicyDocument) -> Expansion {
+/// The codes `policy expand` reports.
+const FINDING_CODES: [PermissionSetErrorCode; 3] = [
+    PermissionSetErrorCode::UnknownService,
+    PermissionSetErrorCode::UnknownAction,
+    PermissionSetErrorCode::MatchesNothing,
+];
+
+fn expand(input: &PolicyInput, doc: &PolicyDocument) -> Expansion {
     let catalog = Catalog::aws();
     let mut statements = Vec::new();
     let mut findings = Vec::new();
     let (mut allowed, mut denied) = (BTreeSet::new(), BTreeSet::new());
     for (index, statement) in doc.statements().iter().enumerate() {
         let (expansion, ids) =
-            expand_statement(catalog, doc, text, index, statement, &mut findings);
+            expand_statement(catalog, doc, input, index, statement, &mut findings);
         match statement.effect {
             Effect::Allow => allowed.extend(ids),
             Effect::Deny => denied.extend(ids),
@@ -134,7 +224,8 @@ fn expand(file: &str, text: &str, doc: &PolicyDocument) -> Expansion {
         statements.push(expansion);
     }
     Expansion {
-        file: file.to_owned(),
+        source: input.source.clone(),
+        file: input.file.display().to_string(),
         catalog: catalog.source(),
         statements,
         allowed: names(catalog, &allowed),
@@ -146,7 +237,7 @@ fn expand(file: &str, text: &str, doc: &PolicyDocument) -> Expansion {
 fn expand_statement(
     catalog: &Catalog,
     doc: &PolicyDocument,
-    text: &str,
+    input: &PolicyInput,
     index: usize,
     statement: &Statement,
     findings: &mut Vec<Finding>,
@@ -168,7 +259,7 @@ fn expand_statement(
         matched.extend(actions.iter().map(|a| a.id()));
         if let Err(error) = catalog.check(pattern) {
             findings.push(finding(
-                text,
+                input,
                 index,
                 pattern.to_string(),
                 path.clone(),
@@ -210,23 +301,21 @@ fn names(catalog: &Catalog, ids: &BTreeSet<usize>) -> Vec<&'static str> {
 }
 
 fn finding(
-    text: &str,
+    input: &PolicyInput,
     statement: usize,
     pattern: String,
     path: String,
     error: PermissionSetError,
 ) -> Finding {
-    let (code, suggestion) = match &error {
-        PermissionSetError::UnknownService { .. } => ("UNKNOWN_SERVICE", None),
-        PermissionSetError::UnknownAction { suggestion, .. } => {
-            ("UNKNOWN_ACTION", suggestion.clone())
-        }
-        _ => ("MATCHES_NOTHING", None),
+    let suggestion = match &error {
+        PermissionSetError::UnknownAction { suggestion, .. } => suggestion.clone(),
+        _ => None,
     };
-    let (line, column) = iam_policy::locate_path(text, &path).unzip();
+    let code = error.code();
+    let (line, column) = input.locate(&path).unzip();
     Finding {
         code,
-        severity: "ERROR",
+        severity: code.severity(),
         statement,
         pattern,
         path,
@@ -247,7 +336,7 @@ fn print_text(expansion: &Expansion, summary: bool) {
         if statements.is_empty() {
             continue;
         }
-        println!("{effect:?}:");
+        outln!("{effect:?}:");
         for s in statements {
             let name = match &s.sid {
                 Some(sid) => format!("statement {} ({sid})", s.index),
@@ -258,9 +347,9 @@ fn print_text(expansion: &Expansion, summary: bool) {
             } else {
                 ""
             };
-            println!("  {name}: {} {}{note}", s.count, plural(s.count));
+            outln!("  {name}: {} {}{note}", s.count, plural(s.count));
             for p in &s.patterns {
-                println!(
+                outln!(
                     "    {} {}: {} {}",
                     s.clause,
                     p.pattern,
@@ -270,7 +359,7 @@ fn print_text(expansion: &Expansion, summary: bool) {
             }
             if !summary {
                 for action in &s.actions {
-                    println!("      {action}");
+                    outln!("      {action}");
                 }
             }
         }
@@ -278,16 +367,19 @@ fn print_text(expansion: &Expansion, summary: bool) {
     for f in &expansion.findings {
         let position = match (f.line, f.column) {
             (Some(line), Some(column)) => format!("{}:{line}:{column}", expansion.file),
-            _ => expansion.file.clone(),
+            _ => expansion.source.clone(),
         };
-        println!(
+        outln!(
             "{position}: {} {} at {}: {}",
-            f.severity, f.code, f.path, f.message
+            f.severity,
+            f.code,
+            f.path,
+            f.message
         );
     }
-    println!(
+    outln!(
         "{}: {} {} allowed, {} denied (catalog: {} {}, {})",
-        expansion.file,
+        expansion.source,
         expansion.allowed.len(),
         plural(expansion.allowed.len()),
         expansion.denied.len(),

@@ -6,7 +6,7 @@ mod lower;
 mod quick_create;
 mod stackset;
 
-pub use quick_create::{MAX_LINK_LEN, QuickCreateLink, QuickCreateParts};
+pub use quick_create::{MAX_LINK_LEN, QuickCreateLink, QuickCreateParts, check_stack_name};
 pub use stackset::{REGION_PARAMETER, STACK_SET_LOGICAL_ID, StackSetTemplate, TARGETS_PARAMETER};
 
 use std::collections::BTreeSet;

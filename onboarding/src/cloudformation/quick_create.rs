@@ -215,8 +215,16 @@ fn console_host(partition: Partition) -> Option<&'static str> {
     }
 }
 
-/// Checks a stack name against CloudFormation's rule.
-pub(crate) fn check_stack_name(name: &str) -> Result<(), OnboardingError> {
+/// Checks a stack name against CloudFormation's rule: 1 to 128 letters, digits and hyphens,
+/// starting with a letter (the rule the quick-create link applies, public so a caller can
+/// check a stack name it uses elsewhere, such as in the disconnect steps).
+///
+/// ```
+/// assert!(onboarding::check_stack_name("Acme-Connector").is_ok());
+/// let error = onboarding::check_stack_name("bad_name").unwrap_err();
+/// assert!(error.to_string().contains("stack name"));
+/// ```
+pub fn check_stack_name(name: &str) -> Result<(), OnboardingError> {
     let valid = (1..=STACK_NAME_LIMIT).contains(&name.len())
         && name.starts_with(|c: char| c.is_ascii_alphabetic())
         && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
@@ -234,40 +242,61 @@ pub(crate) fn check_stack_name(name: &str) -> Result<(), OnboardingError> {
 /// The console only opens templates stored in Amazon S3, by an `https` URL: virtual-hosted
 /// (`BUCKET.s3.REGION.amazonaws.com/KEY`, `BUCKET.s3.amazonaws.com/KEY`,
 /// `BUCKET.s3-REGION.amazonaws.com/KEY`) or path style (`s3.REGION.amazonaws.com/BUCKET/KEY`),
-/// `.amazonaws.com.cn` in China.
-fn check_template_url(url: &str, region: &Region) -> Result<(), OnboardingError> {
-    let bad = |rule: &str| OnboardingError::invalid("template URL", url, rule);
-    let rest = url
-        .strip_prefix("https://")
-        .ok_or_else(|| bad("the template URL must use https"))?;
-    let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
+/// `.amazonaws.com.cn` in China. CloudFormation API Reference, `CreateStack` `TemplateURL`:
+/// "The URL must point to a template that's located in an Amazon S3 bucket … The location for
+/// an Amazon S3 bucket must start with https://. URLs from S3 static websites are not
+/// supported."
+///
+/// The URL is parsed (WHATWG rules, as a browser and the console read it) and the rules are
+/// checked on the parsed host, never on the text: in `https://s3.evil.example?.amazonaws.com/k`
+/// the host is `s3.evil.example`, whatever the text ends with.
+fn check_template_url(text: &str, region: &Region) -> Result<(), OnboardingError> {
+    let bad = |rule: &str| OnboardingError::invalid("template URL", text, rule);
+    // The parser drops surrounding white space and tabs or newlines inside; the link carries
+    // the text, so it must have none.
+    if text.contains(char::is_whitespace) {
+        return Err(bad("the URL has no white space"));
+    }
+    let url = url::Url::parse(text).map_err(|e| bad(&format!("not a URL: {e}")))?;
+    if url.scheme() != "https" {
+        return Err(bad("the template URL must use https"));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(bad("the URL has no user name or password"));
+    }
+    if url.port().is_some() {
+        return Err(bad("the URL uses the default https port"));
+    }
     let suffix = if region.partition() == Partition::AwsCn {
         ".amazonaws.com.cn"
     } else {
         ".amazonaws.com"
     };
-    let host = host.to_ascii_lowercase();
+    let in_s3 = format!("the template must be in Amazon S3 (a host ending in {suffix})");
+    // An IP address or no host at all is not an S3 endpoint.
+    let Some(url::Host::Domain(host)) = url.host() else {
+        return Err(bad(&in_s3));
+    };
     let Some(name) = host.strip_suffix(suffix) else {
-        return Err(bad(&format!(
-            "the template must be in Amazon S3 (a host ending in {suffix})"
-        )));
+        return Err(bad(&in_s3));
     };
     let labels: Vec<&str> = name.split('.').collect();
-    let is_s3_label = |l: &str| l == "s3" || l.starts_with("s3-") || l == "s3.dualstack";
+    // `s3`, `s3-REGION` (legacy) or `s3.dualstack…`; never a static website endpoint
+    // (`s3-website-REGION`, `s3-website.REGION`).
+    let is_s3_label = |l: &str| l == "s3" || (l.starts_with("s3-") && !l.starts_with("s3-website"));
     let path_style = labels.first().is_some_and(|l| is_s3_label(l));
-    let virtual_hosted = labels.get(1).is_some_and(|l| is_s3_label(l));
+    let virtual_hosted = labels.len() > 1 && labels.get(1).is_some_and(|l| is_s3_label(l));
     if !path_style && !virtual_hosted {
         return Err(bad(
             "the template must be in Amazon S3 (an s3 endpoint host)",
         ));
     }
-    let key = path.split(['?', '#']).next().unwrap_or("");
     let needed_segments = if path_style { 2 } else { 1 };
-    if key.split('/').filter(|s| !s.is_empty()).count() < needed_segments {
+    let segments = url
+        .path_segments()
+        .map_or(0, |segments| segments.filter(|s| !s.is_empty()).count());
+    if segments < needed_segments {
         return Err(bad("the URL names the template object (bucket and key)"));
-    }
-    if url.contains(char::is_whitespace) {
-        return Err(bad("the URL has no white space"));
     }
     Ok(())
 }
@@ -310,11 +339,51 @@ mod tests {
             "https://s3.amazonaws.com/bucket",
             "https://evil.com/.s3.amazonaws.com/t.yaml",
             "https://bucket.nots3.amazonaws.com/t.yaml",
+            "https://bucket.s3-website-us-east-1.amazonaws.com/t.yaml",
+            "https://bucket.s3.amazonaws.com:8443/t.yaml",
+            "https://bucket.s3.amazonaws.com@evil.example/t.yaml",
+            "https://user:pw@bucket.s3.amazonaws.com/t.yaml",
+            "https://52.216.0.1/bucket/t.yaml",
+            " https://bucket.s3.amazonaws.com/t.yaml",
+            "https://bucket.s3.amazonaws.com/t\t.yaml",
         ] {
             assert!(check_template_url(bad, &us).is_err(), "{bad}");
         }
         let cn: Region = "cn-north-1".parse().unwrap();
         assert!(check_template_url("https://b.s3.cn-north-1.amazonaws.com.cn/t.yaml", &cn).is_ok());
+    }
+
+    /// The rule is checked on the parsed host: the text before a `?` or `#` that ends in
+    /// `.amazonaws.com` is query or fragment, not host.
+    #[test]
+    fn template_url_host_is_parsed_not_matched_as_text() {
+        let us: Region = "us-east-1".parse().unwrap();
+        for bypass in [
+            "https://s3.evil.example?.amazonaws.com/b/k.yaml",
+            "https://s3.evil.example#.amazonaws.com/b/k.yaml",
+            "https://bucket.s3.evil.example?.amazonaws.com/k.yaml",
+            "https://bucket.s3.evil.example#x.s3.amazonaws.com/k.yaml",
+            "https://s3.evil.example\\.amazonaws.com/b/k.yaml",
+        ] {
+            let error = check_template_url(bypass, &us).unwrap_err();
+            assert!(error.to_string().contains("Amazon S3"), "{bypass}: {error}");
+        }
+        // A query (a presigned URL) is still fine once the host is S3's.
+        assert!(
+            check_template_url("https://b.s3.amazonaws.com/k.yaml?X-Amz-Signature=a", &us).is_ok()
+        );
+    }
+
+    proptest::proptest! {
+        /// Whatever follows `?` or `#`, the host decides: a non-S3 host never passes.
+        #[test]
+        fn a_non_s3_host_never_passes(tail in "[a-z0-9./?#=&-]{0,40}") {
+            let us: Region = "us-east-1".parse().unwrap();
+            for sep in ["?", "#", "/"] {
+                let url = format!("https://s3.evil.example{sep}{tail}.amazonaws.com/b/k.yaml");
+                proptest::prop_assert!(check_template_url(&url, &us).is_err(), "{}", url);
+            }
+        }
     }
 
     proptest::proptest! {
