@@ -295,7 +295,8 @@ fn expand_and_audit_bad_input_exits_2() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("--guarantee"));
 }
 
-/// Unparseable JSON is bad input (exit 2) in every policy command and in `trust simulate`,
+/// Unparseable JSON is bad input (exit 2) in every policy command and in `trust simulate` and
+/// `trust lint`,
 /// and the message names the file (exit.rs documents the choice).
 #[test]
 fn unparseable_json_is_bad_input_in_every_command() {
@@ -313,6 +314,15 @@ fn unparseable_json_is_bad_input_in_every_command() {
             file,
             "--caller",
             "arn:aws:iam::999988887777:root",
+        ],
+        vec![
+            "trust",
+            "lint",
+            file,
+            "--vendor-account",
+            "999988887777",
+            "--external-id",
+            "q3VfX0oJ8m2TzL7cRk1NwY5aHbE6dGs4",
         ],
     ] {
         let out = connector(&args);

@@ -340,8 +340,14 @@ fn lint_wrong_id_and_malformed_json_are_findings() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("(MISSING_PRINCIPAL)"), "{text}");
 
+    // Text that is not JSON is bad input (exit 2, as in every command), saying where.
     let broken = write_policy("lint-broken.json", "{\"Statement\": [\n  {\"Effect\": ,}]}");
     let out = lint(broken.to_str().unwrap(), "right-id-123", &[]);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not JSON at line 2"));
+    // JSON that is not a policy is a finding.
+    let not_policy = write_policy("lint-not-policy.json", r#"{"Statement": 5}"#);
+    let out = lint(not_policy.to_str().unwrap(), "right-id-123", &[]);
     assert_eq!(out.status.code(), Some(1), "{out:?}");
     assert!(String::from_utf8_lossy(&out.stdout).contains("MALFORMED_POLICY"));
 }

@@ -110,6 +110,16 @@ pub(crate) fn run(args: LintArgs) -> Outcome {
         Ok(text) => text,
         Err(outcome) => return outcome,
     };
+    // Text that is not JSON at all is bad input, as in every other command (exit.rs); JSON
+    // that is not a valid trust policy is a finding (`MALFORMED_POLICY`, exit 1).
+    if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(&text) {
+        return Outcome::BadInput(format!(
+            "FILE {}: not JSON at line {} column {}: {e}",
+            args.file.display(),
+            e.line(),
+            e.column()
+        ));
+    }
     let report = match linter.try_lint_text(&text) {
         Ok(report) => report,
         Err(error) => return too_large(&args.file, &error),
