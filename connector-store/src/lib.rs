@@ -1,6 +1,7 @@
 //! Durable [`ConnectionStore`](connector_core::ConnectionStore)s for `connector-core`: SQLite
-//! (feature `sqlite`, the embedded default) and Postgres (feature `postgres`), each passing
-//! the store behaviour suite in `connector_core::testing`.
+//! (feature `sqlite`, the embedded default), Postgres (feature `postgres`) and DynamoDB
+//! (feature `dynamodb`), each passing the store behaviour suite in `connector_core::testing`;
+//! data keys from a local master key or AWS KMS (feature `kms`).
 //!
 //! Every record is sealed with envelope encryption before it reaches the database: the whole
 //! connection (role ARN, External IDs, diagnosis text) is encrypted with AES-256-GCM under a
@@ -33,8 +34,16 @@
 
 #![deny(missing_docs)]
 
+#[cfg(any(feature = "dynamodb", feature = "kms"))]
+mod aws_errors;
+#[cfg(any(feature = "sqlite", feature = "postgres", feature = "dynamodb"))]
+mod columns;
 mod crypto;
-#[cfg(any(feature = "sqlite", feature = "postgres"))]
+#[cfg(feature = "dynamodb")]
+mod dynamodb;
+#[cfg(feature = "kms")]
+mod kms;
+#[cfg(any(feature = "sqlite", feature = "postgres", feature = "dynamodb"))]
 mod rekey;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 mod sql;
@@ -42,7 +51,13 @@ mod sql;
 pub use crypto::{
     DataKey, Envelope, KEY_LEN, KeyCacheLimits, KeyError, KeyProvider, LocalKeyProvider, WrappedKey,
 };
-#[cfg(any(feature = "sqlite", feature = "postgres"))]
+#[cfg(feature = "dynamodb")]
+pub use dynamodb::DynamoDbConnectionStore;
+#[cfg(feature = "dynamodb")]
+pub use dynamodb::table::{TABLE_CLOUDFORMATION_YAML, TABLE_TERRAFORM};
+#[cfg(feature = "kms")]
+pub use kms::KmsKeyProvider;
+#[cfg(any(feature = "sqlite", feature = "postgres", feature = "dynamodb"))]
 pub use rekey::RekeyReport;
 #[cfg(feature = "postgres")]
 pub use sql::postgres::PostgresConnectionStore;

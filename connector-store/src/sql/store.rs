@@ -10,9 +10,9 @@ macro_rules! sql_store {
                 &self,
                 (id, revision, state, account_id, sealed): $crate::sql::rows::Row,
             ) -> Result<connector_core::Connection, connector_core::ConnectorError> {
-                let revision = $crate::sql::rows::stored_revision(&id, revision)?;
+                let revision = $crate::columns::stored_revision(&id, revision)?;
                 let connection = self.envelope.open(&id, revision, &sealed).await?;
-                $crate::sql::rows::check_agrees(&connection, &state, account_id.as_deref())?;
+                $crate::columns::check_agrees(&connection, &state, account_id.as_deref())?;
                 Ok(connection)
             }
 
@@ -73,7 +73,7 @@ macro_rules! sql_store {
                 connection: &connector_core::Connection,
             ) -> Result<(), connector_core::ConnectorError> {
                 connection.validate()?;
-                let columns = $crate::sql::rows::Columns::of(connection)?;
+                let columns = $crate::columns::Columns::of(connection)?;
                 let sealed = self.envelope.seal(connection).await?;
                 sqlx::query(&format!(
                     "INSERT INTO {} (id, state, account_id, revision, created_at, updated_at, state_since, sealed) \
@@ -120,8 +120,8 @@ macro_rules! sql_store {
             ) -> Result<(), connector_core::ConnectorError> {
                 connector_core::check_next_revision(expected_revision, new)?;
                 new.validate()?;
-                let columns = $crate::sql::rows::Columns::of(new)?;
-                let expected = $crate::sql::rows::revision_column(expected_revision)?;
+                let columns = $crate::columns::Columns::of(new)?;
+                let expected = $crate::columns::revision_column(expected_revision)?;
                 let sealed = self.envelope.seal(new).await?;
                 let done = sqlx::query(&format!(
                     "UPDATE {} SET state = $1, account_id = $2, revision = $3, updated_at = $4, \
@@ -153,7 +153,7 @@ macro_rules! sql_store {
                 match stored {
                     None => Err(connector_core::ConnectorError::NotFound(columns.id)),
                     Some((actual,)) => Err(connector_core::ConnectorError::Conflict {
-                        actual: $crate::sql::rows::stored_revision(&columns.id, actual)?,
+                        actual: $crate::columns::stored_revision(&columns.id, actual)?,
                         connection: columns.id,
                         expected: expected_revision,
                     }),
