@@ -45,6 +45,13 @@ impl KmsKeyProvider {
         Ok(KmsKeyProvider { client, key_id })
     }
 
+    /// Data keys from `key_id`, with a KMS client configured from the environment (region,
+    /// credentials and endpoint as the AWS CLI reads them).
+    pub async fn from_environment(key_id: impl Into<String>) -> Result<KmsKeyProvider, KeyError> {
+        let config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+        KmsKeyProvider::new(Client::new(&config), key_id)
+    }
+
     async fn generate(&self) -> Result<(DataKey, WrappedKey), KeyError> {
         let output = self
             .client

@@ -47,6 +47,8 @@ mod kms;
 mod rekey;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 mod sql;
+#[cfg(any(feature = "sqlite", feature = "postgres", feature = "dynamodb"))]
+mod url;
 
 pub use crypto::{
     DataKey, Envelope, KEY_LEN, KeyCacheLimits, KeyError, KeyProvider, LocalKeyProvider, WrappedKey,
@@ -63,3 +65,5 @@ pub use rekey::RekeyReport;
 pub use sql::postgres::PostgresConnectionStore;
 #[cfg(feature = "sqlite")]
 pub use sql::sqlite::{SqliteConnectionStore, SqliteOptions};
+#[cfg(any(feature = "sqlite", feature = "postgres", feature = "dynamodb"))]
+pub use url::{AnyStore, StoreUrl};

@@ -132,6 +132,16 @@ impl LocalKeyProvider {
         provider
     }
 
+    /// One key in the text form (`ID:BASE64`), to write a new key file. The line holds the
+    /// key in clear: write it only where the key belongs (a file readable by its owner
+    /// alone, a secret manager).
+    pub fn export_line(id: &str, key: &DataKey) -> String {
+        format!(
+            "{id}:{}",
+            base64::engine::general_purpose::STANDARD.encode(key.expose())
+        )
+    }
+
     /// The current master key's id.
     pub fn current_id(&self) -> &str {
         &self.current

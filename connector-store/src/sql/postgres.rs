@@ -57,6 +57,14 @@ impl PostgresConnectionStore {
         url: &str,
         keys: Arc<dyn KeyProvider>,
     ) -> Result<PostgresConnectionStore, ConnectorError> {
+        PostgresConnectionStore::connect_with(url, Arc::new(Envelope::new(keys))).await
+    }
+
+    /// Connects as [`connect`](Self::connect) does, sealing with `envelope`.
+    pub async fn connect_with(
+        url: &str,
+        envelope: Arc<Envelope>,
+    ) -> Result<PostgresConnectionStore, ConnectorError> {
         let options: PgConnectOptions = url.parse().map_err(|_| {
             // The URL may hold a password: it is not quoted back.
             ConnectorError::invalid(
@@ -71,7 +79,7 @@ impl PostgresConnectionStore {
             .connect_with(options)
             .await
             .map_err(unavailable)?;
-        PostgresConnectionStore::with_pool(pool, Arc::new(Envelope::new(keys))).await
+        PostgresConnectionStore::with_pool(pool, envelope).await
     }
 
     /// A store over a pool the caller configured, and its envelope; applies the migrations.
