@@ -8,6 +8,11 @@
 //! Guide, *Read consistency for global secondary indexes*), so a listing may miss a
 //! connection created or moved a moment ago; a later listing finds it. `get` and every write
 //! are strongly consistent, so no update is ever lost.
+//!
+//! The tests run on moto 5.2.5, which enforces what this store relies on: the behaviour
+//! suite's compare-and-swap conflicts (`ConditionalCheckFailedException` on a stale
+//! revision, `attribute_not_exists` on create) pass there, and KMS refuses a data key asked
+//! for under another encryption context.
 
 mod item;
 pub(crate) mod table;
