@@ -12,14 +12,34 @@ use std::time::Duration;
 use clap::Args;
 use connector_core::testing::InMemorySts;
 use connector_core::{
-    Arn, Clock, ConnectionId, ConnectionState, Connector, InMemoryConnectionStore, ManualClock,
-    NewConnection, RoleArn, VendorPrincipal,
+    Arn, Clock, ConnectionId, ConnectionState, ConnectionStore, Connector, InMemoryConnectionStore,
+    ManualClock, NewConnection, RoleArn, VendorPrincipal,
 };
 use permission_sets::builtin;
 use serde::Serialize;
 
 use crate::exit::Outcome;
 use crate::output::outln;
+use crate::store::StoreArgs;
+
+/// Eight random hexadecimal digits from the OS CSPRNG.
+fn random_suffix() -> Result<String, getrandom::Error> {
+    let mut bytes = [0u8; 4];
+    getrandom::fill(&mut bytes)?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+impl From<Outcome> for DemoError {
+    fn from(outcome: Outcome) -> DemoError {
+        match outcome {
+            Outcome::BadInput(message) => DemoError::BadInput(message),
+            Outcome::Failed(message) => DemoError::Failed(message),
+            Outcome::Ok | Outcome::Findings => {
+                DemoError::Failed("the store did not open".to_owned())
+            }
+        }
+    }
+}
 
 const VENDOR_ACCOUNT: &str = "999988887777";
 const CUSTOMER_ACCOUNT: &str = "111122223333";
@@ -33,6 +53,11 @@ pub(crate) struct DemoArgs {
     /// Print the steps as JSON at the end instead of as they happen.
     #[arg(long)]
     json: bool,
+    /// Keep the demo's connection in this store (sqlite:PATH, postgres://…,
+    /// dynamodb://TABLE), to look at it afterwards with `connector connections`; without
+    /// it, the demo keeps its connection in memory.
+    #[command(flatten)]
+    store: StoreArgs,
 }
 
 /// One step of the story, as printed.
@@ -119,14 +144,27 @@ async fn tell(args: &DemoArgs, story: &mut Story) -> Result<(), DemoError> {
         .parse()
         .map_err(|e| failed("caller")(&e))?;
     let sts = InMemorySts::with_seed(Arc::clone(&shared_clock), caller, 7);
-    let store = Arc::new(InMemoryConnectionStore::new());
-    let connector = Connector::builder(vendor, store.clone(), Arc::new(sts.clone()))
+    let (store, id, kept_in): (Arc<dyn ConnectionStore>, ConnectionId, Option<String>) =
+        if args.store.given() {
+            let (url, store) = args.store.open().await.map_err(DemoError::from)?;
+            // A store outlives the demo: each run's connection gets an id of its own.
+            let id = format!(
+                "acme-demo-{}",
+                random_suffix().map_err(|e| failed("id")(&e))?
+            )
+            .parse()
+            .map_err(|e| failed("id")(&e))?;
+            (Arc::new(store), id, Some(url.to_string()))
+        } else {
+            let id = "acme-prod".parse().map_err(|e| failed("id")(&e))?;
+            (Arc::new(InMemoryConnectionStore::new()), id, None)
+        };
+    let connector = Connector::builder(vendor, store, Arc::new(sts.clone()))
         .with_clock(Arc::clone(&shared_clock))
         .with_permission_set(set.clone())
         .build();
 
     // 1. A pending connection with a fresh External ID.
-    let id: ConnectionId = "acme-prod".parse().map_err(|e| failed("id")(&e))?;
     let pending = connector
         .create(
             NewConnection::new(id.clone())
@@ -329,6 +367,17 @@ async fn tell(args: &DemoArgs, story: &mut Story) -> Result<(), DemoError> {
         return Err(DemoError::Failed(
             "revocation was not noticed: the connection should be disconnected".into(),
         ));
+    }
+    if let Some(url) = kept_in {
+        story.record(Step {
+            step: "kept",
+            summary: format!("The connection stays in {url}, sealed: look at it with `connector connections show {id} --store {url}`."),
+            details: vec![
+                "the role ARN and the External ID are encrypted at rest (AES-256-GCM under a data key; id and revision bound)".into(),
+            ],
+            connection_state: Some(record.state().name().into()),
+            revision: Some(record.revision()),
+        });
     }
     Ok(())
 }

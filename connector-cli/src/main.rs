@@ -5,6 +5,7 @@
 
 mod args;
 mod connect;
+mod connections;
 mod demo;
 mod exit;
 mod external_id;
@@ -12,6 +13,7 @@ mod onboard;
 mod output;
 mod permissions;
 mod policy;
+mod store;
 mod trust;
 
 use std::process::ExitCode;
@@ -55,6 +57,9 @@ enum Command {
     /// Test a customer's role against AWS (or an emulator) through the aws-sdk-sts adapter.
     #[command(subcommand)]
     Connect(connect::ConnectCommand),
+    /// Look at and act on the connections in a store (SQLite, Postgres, DynamoDB).
+    #[command(subcommand)]
+    Connections(connections::ConnectionsCommand),
 }
 
 fn main() -> ExitCode {
@@ -68,6 +73,7 @@ fn main() -> ExitCode {
         Command::Onboard(command) => onboard::run(command),
         Command::Demo(args) => demo::run(args),
         Command::Connect(command) => connect::run(command),
+        Command::Connections(command) => connections::run(command),
     };
     let code = outcome.report();
     output::flush_stdout();

@@ -1,0 +1,303 @@
+//! The Postgres store against a real server (started by `scripts/test`, which exports
+//! `CONNECTOR_TEST_POSTGRES_URL` and `CONNECTOR_TEST_POSTGRES_RESTART`): the behaviour suite,
+//! encryption at rest, rekey, and a server restarted in the middle of concurrent writes. Each
+//! test works in its own database. Without a server the tests print SKIPPED and return.
+
+#![cfg(feature = "postgres")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::unreachable,
+    reason = "tests may panic"
+)]
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use connector_core::testing::behaviour::{Corruptor, Spawner, StoreFixture, store_contract};
+use connector_core::{
+    Connection, ConnectionEvent, ConnectionId, ConnectionStore, ConnectorError, Timestamp,
+    apply_event,
+};
+use connector_store::{DataKey, LocalKeyProvider, PostgresConnectionStore};
+use sqlx::Executor as _;
+
+const EXTERNAL_ID: &str = "q3VfX0oJ8m2TzL7cRk1NwY5aHbE6dGs4";
+
+fn server() -> Option<String> {
+    match std::env::var("CONNECTOR_TEST_POSTGRES_URL") {
+        Ok(url) => Some(url),
+        Err(_) => {
+            eprintln!(
+                "SKIPPED: no Postgres server (CONNECTOR_TEST_POSTGRES_URL is unset; scripts/test starts one)"
+            );
+            None
+        }
+    }
+}
+
+/// A fresh database named `name` on the server; its URL.
+async fn database(admin_url: &str, name: &str) -> String {
+    let admin = sqlx::PgPool::connect(admin_url).await.unwrap();
+    admin
+        .execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str())
+        .await
+        .unwrap();
+    admin
+        .execute(format!("CREATE DATABASE {name}").as_str())
+        .await
+        .unwrap();
+    admin.close().await;
+    let (base, _) = admin_url.rsplit_once('/').unwrap();
+    format!("{base}/{name}")
+}
+
+fn keys(id: &str, byte: u8) -> Arc<LocalKeyProvider> {
+    Arc::new(LocalKeyProvider::new(id, DataKey::new([byte; 32])).unwrap())
+}
+
+fn spawner() -> Spawner {
+    Arc::new(|task| {
+        let handle = tokio::spawn(task);
+        Box::pin(async move {
+            let _ = handle.await;
+        })
+    })
+}
+
+fn corruptor(store: PostgresConnectionStore) -> Corruptor {
+    Arc::new(move |id: &ConnectionId| {
+        let store = store.clone();
+        let id = id.as_str().to_owned();
+        Box::pin(async move {
+            sqlx::query(
+                "UPDATE connector_connections \
+                 SET sealed = overlay(sealed placing '\\x00'::bytea from length(sealed)) WHERE id = $1",
+            )
+            .bind(&id)
+            .execute(store.pool())
+            .await
+            .unwrap();
+        })
+    })
+}
+
+async fn active(store: &dyn ConnectionStore, id: &str) -> Connection {
+    let c = Connection::builder(id.parse().unwrap(), EXTERNAL_ID.parse().unwrap())
+        .build(Timestamp(1_800_000_000))
+        .unwrap();
+    store.create(&c).await.unwrap();
+    apply_event(store, c.id(), Timestamp(1_800_000_010), 3, |_| {
+        Ok(ConnectionEvent::RoleSubmitted {
+            role_arn: "arn:aws:iam::111122223333:role/VendorReadOnly".parse()?,
+        })
+    })
+    .await
+    .unwrap();
+    apply_event(store, c.id(), Timestamp(1_800_000_020), 3, |_| {
+        Ok(ConnectionEvent::VerificationSucceeded)
+    })
+    .await
+    .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_postgres_store_passes_the_behaviour_suite() {
+    let Some(admin) = server() else { return };
+    let url = database(&admin, "contract").await;
+    let store = PostgresConnectionStore::connect(&url, keys("k1", 7))
+        .await
+        .unwrap();
+    let interleaved = StoreFixture::new(Arc::new(store.clone()))
+        .with_corruptor(corruptor(store.clone()))
+        .with_prefix("interleaved");
+    let report = store_contract(&interleaved).await.unwrap();
+    assert!(report.checks.contains(&"corrupt_record"));
+    assert!(report.skipped.is_empty());
+    // The corrupted record stays behind (it lists as corrupt): the next run gets a clean
+    // database.
+    let url = database(&admin, "contract_parallel").await;
+    let store = PostgresConnectionStore::connect(&url, keys("k1", 7))
+        .await
+        .unwrap();
+    let parallel = StoreFixture::new(Arc::new(store.clone()))
+        .with_spawner(spawner())
+        .with_prefix("parallel")
+        .with_writers(8, 100);
+    store_contract(&parallel).await.unwrap();
+    // A second pool on the same database (another worker) applies no migration twice.
+    PostgresConnectionStore::connect(&url, keys("k1", 7))
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn postgres_rows_hold_no_identifier_and_a_moved_record_is_refused() {
+    let Some(admin) = server() else { return };
+    let url = database(&admin, "sealed").await;
+    let store = PostgresConnectionStore::connect(&url, keys("k1", 7))
+        .await
+        .unwrap();
+    let victim = active(&store, "victim").await;
+    active(&store, "attacker").await;
+    let (dump,): (String,) = sqlx::query_as(
+        "SELECT string_agg(id || state || coalesce(account_id, '') || encode(sealed, 'escape'), '') \
+         FROM connector_connections",
+    )
+    .fetch_one(store.pool())
+    .await
+    .unwrap();
+    assert!(!dump.contains(EXTERNAL_ID) && !dump.contains("VendorReadOnly"));
+    sqlx::query(
+        "UPDATE connector_connections SET sealed = \
+         (SELECT sealed FROM connector_connections WHERE id = 'attacker') WHERE id = 'victim'",
+    )
+    .execute(store.pool())
+    .await
+    .unwrap();
+    let err = store.get(victim.id()).await.unwrap_err();
+    assert!(matches!(err, ConnectorError::CorruptRecord { .. }), "{err}");
+}
+
+#[tokio::test]
+async fn postgres_rekey_round_trips() {
+    let Some(admin) = server() else { return };
+    let url = database(&admin, "rekey").await;
+    let old = PostgresConnectionStore::connect(&url, keys("k1", 7))
+        .await
+        .unwrap();
+    let c = active(&old, "acme").await;
+    old.close().await;
+    let rotated = Arc::new(
+        LocalKeyProvider::new("k2", DataKey::new([9; 32]))
+            .unwrap()
+            .with_retired("k1", DataKey::new([7; 32]))
+            .unwrap(),
+    );
+    let store = PostgresConnectionStore::connect(&url, rotated)
+        .await
+        .unwrap();
+    assert_eq!(store.rekey().await.unwrap().records_rewritten(), 1);
+    store.close().await;
+    let new_only = PostgresConnectionStore::connect(&url, keys("k2", 9))
+        .await
+        .unwrap();
+    assert_eq!(new_only.get(c.id()).await.unwrap(), Some(c));
+}
+
+/// Writers keep updating one connection while the server restarts: every update a writer saw
+/// succeed is in the final revision, the failures in between are typed and retryable, and
+/// the record reads back intact.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_server_restart_mid_write_loses_no_update_and_fails_retryably() {
+    let Some(admin) = server() else { return };
+    let Ok(restart) = std::env::var("CONNECTOR_TEST_POSTGRES_RESTART") else {
+        eprintln!("SKIPPED: CONNECTOR_TEST_POSTGRES_RESTART is unset (scripts/test sets it)");
+        return;
+    };
+    let url = database(&admin, "restart").await;
+    let store = Arc::new(
+        PostgresConnectionStore::connect(&url, keys("k1", 7))
+            .await
+            .unwrap(),
+    );
+    let c = active(store.as_ref(), "acme").await;
+    let base = c.revision();
+    let succeeded = Arc::new(AtomicU64::new(0));
+    let failed = Arc::new(AtomicU64::new(0));
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let mut writers = Vec::new();
+    for w in 0..4 {
+        let (store, succeeded, failed, stop) = (
+            store.clone(),
+            succeeded.clone(),
+            failed.clone(),
+            stop.clone(),
+        );
+        let id = c.id().clone();
+        writers.push(tokio::spawn(async move {
+            let mut tick = 0i64;
+            while !stop.load(Ordering::Relaxed) {
+                tick += 1;
+                let at = Timestamp(1_800_001_000 + tick * 10 + w);
+                match apply_event(store.as_ref(), &id, at, 50, |current| {
+                    Ok(
+                        if current.state() == connector_core::ConnectionState::Disconnected {
+                            ConnectionEvent::ReconnectRequested { role_arn: None }
+                        } else {
+                            ConnectionEvent::DisconnectRequested
+                        },
+                    )
+                })
+                .await
+                {
+                    Ok(_) => {
+                        succeeded.fetch_add(1, Ordering::SeqCst);
+                    }
+                    Err(e) => {
+                        assert!(e.is_retryable(), "not retryable: {e}");
+                        failed.fetch_add(1, Ordering::SeqCst);
+                        tokio::time::sleep(Duration::from_millis(20)).await;
+                    }
+                }
+            }
+        }));
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let before_restart = succeeded.load(Ordering::SeqCst);
+    let status = tokio::process::Command::new("sh")
+        .arg("-c")
+        .arg(&restart)
+        .status()
+        .await
+        .unwrap();
+    assert!(status.success(), "the restart command failed");
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    stop.store(true, Ordering::Relaxed);
+    for writer in writers {
+        writer.await.unwrap();
+    }
+    let ok = succeeded.load(Ordering::SeqCst);
+    let errors = failed.load(Ordering::SeqCst);
+    assert!(
+        before_restart > 0,
+        "no write went through before the restart"
+    );
+    assert!(
+        ok > before_restart,
+        "no write went through after the restart"
+    );
+    assert!(errors > 0, "the restart was not noticed by any writer");
+    let last = store.get(c.id()).await.unwrap().unwrap();
+    // Every acknowledged update is there; at most the failed ones may have landed too (a
+    // commit whose answer was lost with the connection), never more.
+    assert!(
+        last.revision() >= base + ok,
+        "lost an update: {} < {}",
+        last.revision(),
+        base + ok
+    );
+    assert!(last.revision() <= base + ok + errors);
+}
+
+#[tokio::test]
+async fn a_stopped_server_is_a_retryable_error() {
+    // An address nothing listens on: what a worker sees while the database is down.
+    let keys = keys("k1", 7);
+    let err = PostgresConnectionStore::connect("postgres://postgres@127.0.0.1:9/none", keys)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, ConnectorError::StoreUnavailable { .. }),
+        "{err}"
+    );
+    assert!(err.is_retryable());
+    let err = PostgresConnectionStore::connect("not a url", self::keys("k1", 7))
+        .await
+        .unwrap_err();
+    assert!(!err.to_string().contains("not a url") || err.to_string().contains("store URL"));
+}
