@@ -13,7 +13,7 @@ use crate::output::{print_json, read_policy};
 #[derive(Debug, Args)]
 #[command(
     after_long_help = "Exit status: 0 when every checked guarantee holds, 1 when one is violated, 2 on bad input.\n\n\
---json prints: file, allowed_actions (catalog actions the policy allows), all_hold, guarantees[] with name (read-only, no-excluded-area, no-privilege-escalation, no-data-reads), description, holds, violations[] {code (NOT_READ_ONLY, EXCLUDED_AREA, PRIVILEGE_ESCALATION, PASS_ROLE_ESCALATION, ASSUME_ANY_ROLE, DATA_READ), severity (SECURITY_WARNING or WARNING), action, statement, sid, path, line, column, reason}."
+--json prints: file, allowed_actions (catalog actions the policy allows), all_hold, guarantees[] with name (read-only, no-excluded-area, no-privilege-escalation, no-data-reads), description, holds, violations[] {code (NOT_READ_ONLY, EXCLUDED_AREA, PRIVILEGE_ESCALATION, PASS_ROLE_ESCALATION, ASSUME_ANY_ROLE, DATA_READ), severity (SECURITY_WARNING or WARNING), action, statement, sid, path, line, column, reason, conditional (true when the violation depends on a condition the audit cannot decide: tags, aws:CalledVia, unknown keys; listed after the unconditional ones)}."
 )]
 pub(crate) struct AuditArgs {
     /// The policy JSON file (`-` for standard input).
@@ -97,6 +97,9 @@ struct ViolationAt {
     column: Option<usize>,
     /// Why it breaks the guarantee.
     reason: String,
+    /// True when it depends on a condition the audit cannot decide (tags, `aws:CalledVia`,
+    /// unknown keys); still a violation.
+    conditional: bool,
 }
 
 pub(crate) fn run(args: AuditArgs) -> Outcome {
@@ -158,6 +161,7 @@ fn located(text: &str, v: &Violation) -> ViolationAt {
         line,
         column,
         reason: v.reason().to_owned(),
+        conditional: v.conditional(),
     }
 }
 
@@ -175,8 +179,9 @@ fn print_text(audit: &Audit) {
                 None => format!("statement {}", v.statement),
             };
             let line = v.line.map(|l| format!(", line {l}")).unwrap_or_default();
+            let conditional = if v.conditional { " (conditional)" } else { "" };
             println!(
-                "      {} {}: {} [{statement}{line}]",
+                "      {} {}{conditional}: {} [{statement}{line}]",
                 v.code, v.action, v.reason
             );
         }

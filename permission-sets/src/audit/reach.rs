@@ -1,0 +1,360 @@
+//! Can a policy do one step of an escalation path, and is that certain or does it depend on
+//! a condition the audit cannot decide?
+//!
+//! A step is an action, a probe resource (or any resource) and the request context the
+//! audit knows for that step (say `iam:PassedToService` for a `PassRole` step). Every
+//! statement is traced against that request: a condition entry on a key the step supplies
+//! is decided by the evaluator; an entry on any other key (tags, `aws:CalledVia`,
+//! `aws:IsMcpServiceAction`, anything unknown) cannot be decided, so the step is only
+//! *conditional*, never silently dropped (fail closed). A Deny that applies for certain
+//! takes the step back; a Deny that might apply leaves it conditional.
+//!
+//! Resource tags are the one kind of undecidable key the audit reasons about further: a
+//! probe is a resource nobody chose, so it carries no tag the customer reserved, *unless the
+//! policy itself can put that tag on an existing resource*. When no tagging action of the
+//! probe's service reaches the probe with that tag key (not even conditionally), an
+//! `aws:ResourceTag/K` (or `service:ResourceTag/K`) entry is evaluated with the tag absent:
+//! the grant is confined to resources the customer tagged, as a grant confined to a name
+//! prefix the customer chose is. Otherwise the entry is undecidable and the step conditional.
+
+use iam_policy::{
+    ConditionResult, ContextValue, Effect, PolicyDocument, Request, ResourceClause, Statement,
+    StatementTrace,
+};
+
+use crate::catalog::Catalog;
+
+use super::allowed::Allowed;
+
+/// One step of a path: an action on a probe resource, with the context the audit knows.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Step {
+    /// The action, as the catalog spells it.
+    pub(crate) action: &'static str,
+    /// The probe resource; `None` for "some resource", for an action whose target the
+    /// principal creates or names itself (a function it creates, a stack it launches).
+    pub(crate) resource: Option<&'static str>,
+    /// Context keys the step supplies, each with its value: entries on these keys are
+    /// decided.
+    pub(crate) context: &'static [(&'static str, &'static str)],
+    /// Context keys the step knows to be absent from the request: entries on these keys
+    /// are decided too (with the key missing).
+    pub(crate) absent: &'static [&'static str],
+}
+
+impl Step {
+    /// `action` on `resource` with no known context.
+    pub(crate) const fn on(action: &'static str, resource: &'static str) -> Step {
+        Step {
+            action,
+            resource: Some(resource),
+            context: &[],
+            absent: &[],
+        }
+    }
+
+    /// `action` on whatever resource the principal picks.
+    pub(crate) const fn anywhere(action: &'static str) -> Step {
+        Step {
+            action,
+            resource: None,
+            context: &[],
+            absent: &[],
+        }
+    }
+
+    /// The same step with `context` known.
+    pub(crate) const fn with_context(
+        self,
+        context: &'static [(&'static str, &'static str)],
+    ) -> Step {
+        Step { context, ..self }
+    }
+}
+
+/// How a policy reaches a step: the Allow statement that grants it, and whether that
+/// depends on a condition the audit cannot decide.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Reached {
+    /// Index of the granting Allow statement.
+    pub(crate) statement: usize,
+    /// True when the grant, or a Deny that might take it back, depends on an undecidable
+    /// condition.
+    pub(crate) conditional: bool,
+}
+
+impl Reached {
+    /// The better of two ways to reach a step: an unconditional one, else the first.
+    pub(crate) fn best(a: Option<Reached>, b: Option<Reached>) -> Option<Reached> {
+        match (a, b) {
+            (Some(a), Some(b)) if a.conditional && !b.conditional => Some(b),
+            (Some(a), _) => Some(a),
+            (None, b) => b,
+        }
+    }
+}
+
+/// What one statement's conditions say about a step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Verdict {
+    /// Every entry is decided and met (or there is none).
+    Applies,
+    /// No decided entry fails, but some entry cannot be decided.
+    Maybe,
+    /// A decided entry is not met.
+    No,
+}
+
+/// The policy under audit, with what the reachability checks need.
+pub(crate) struct Reachability<'a> {
+    catalog: &'a Catalog,
+    doc: &'a PolicyDocument,
+    allowed: &'a Allowed<'a>,
+}
+
+impl<'a> Reachability<'a> {
+    pub(crate) fn new(
+        catalog: &'a Catalog,
+        doc: &'a PolicyDocument,
+        allowed: &'a Allowed<'a>,
+    ) -> Reachability<'a> {
+        Reachability {
+            catalog,
+            doc,
+            allowed,
+        }
+    }
+
+    /// How the policy reaches `step`, if it does.
+    pub(crate) fn reach(&self, step: &Step) -> Option<Reached> {
+        // Most policies allow few of the steps' actions: the expanded table answers those
+        // without tracing the document.
+        self.allowed.get(step.action)?;
+        self.reach_at(step, true)
+    }
+
+    /// The first of `steps` the policy reaches unconditionally, else the first it reaches
+    /// conditionally, with its action.
+    pub(crate) fn any_of(&self, steps: &[Step]) -> Option<(&'static str, Reached)> {
+        let mut best: Option<(&'static str, Reached)> = None;
+        for step in steps {
+            let Some(reached) = self.reach(step) else {
+                continue;
+            };
+            if !reached.conditional {
+                return Some((step.action, reached));
+            }
+            best.get_or_insert((step.action, reached));
+        }
+        best
+    }
+
+    /// How the policy completes a path (every requirement met by one of its steps): the
+    /// action and grant meeting the first requirement, conditional when any requirement is
+    /// met only conditionally.
+    pub(crate) fn path(&self, needs: &[&[Step]]) -> Option<(&'static str, Reached)> {
+        let mut first: Option<(&'static str, Reached)> = None;
+        let mut conditional = false;
+        for need in needs {
+            let (action, reached) = self.any_of(need)?;
+            conditional |= reached.conditional;
+            first.get_or_insert((action, reached));
+        }
+        first.map(|(action, reached)| {
+            (
+                action,
+                Reached {
+                    conditional,
+                    ..reached
+                },
+            )
+        })
+    }
+
+    fn reach_at(&self, step: &Step, reason_about_tags: bool) -> Option<Reached> {
+        let mut request = Request::new(step.action, step.resource.unwrap_or("*"));
+        for (key, value) in step.context {
+            request.set_context(*key, ContextValue::from(*value));
+        }
+        let statements = self.doc.statements();
+        let mut allowed: Option<Reached> = None;
+        let mut deny_maybe = false;
+        for trace in self.doc.trace(&request) {
+            let Some(statement) = statements.get(trace.index) else {
+                continue;
+            };
+            if !trace.principal || !trace.action || !self.resource_covered(step, statement, &trace)
+            {
+                continue;
+            }
+            let verdict = self.verdict(step, &trace, reason_about_tags);
+            match (statement.effect, verdict) {
+                (_, Verdict::No) => {}
+                (Effect::Deny, Verdict::Applies) => return None,
+                (Effect::Deny, Verdict::Maybe) => deny_maybe = true,
+                (Effect::Allow, verdict) => {
+                    allowed = Reached::best(
+                        allowed,
+                        Some(Reached {
+                            statement: trace.index,
+                            conditional: verdict == Verdict::Maybe,
+                        }),
+                    );
+                }
+            }
+        }
+        allowed.map(|r| Reached {
+            conditional: r.conditional || deny_maybe,
+            ..r
+        })
+    }
+
+    /// Does the statement cover the step's resource? For a step on "some resource", any
+    /// Allow covers it, and a Deny only when it names every resource.
+    fn resource_covered(&self, step: &Step, statement: &Statement, trace: &StatementTrace) -> bool {
+        if step.resource.is_some() {
+            return trace.resource;
+        }
+        match statement.effect {
+            Effect::Allow => true,
+            Effect::Deny => match &statement.resource {
+                None => true,
+                Some(ResourceClause::Resource(list)) => list.iter().any(|r| r.is_any()),
+                Some(ResourceClause::NotResource(_)) => false,
+            },
+        }
+    }
+
+    fn verdict(&self, step: &Step, trace: &StatementTrace, reason_about_tags: bool) -> Verdict {
+        let mut verdict = Verdict::Applies;
+        for entry in &trace.conditions {
+            let decided = is_supplied(step, &entry.key)
+                || (reason_about_tags && self.tag_is_confined(step, &entry.key));
+            match (&entry.result, decided) {
+                (ConditionResult::NotMet, true) => return Verdict::No,
+                (ConditionResult::Met, true) => {}
+                _ => verdict = Verdict::Maybe,
+            }
+        }
+        verdict
+    }
+
+    /// True when `key` is a resource-tag key and the policy cannot put that tag on the
+    /// step's probe resource (so the probe does not carry it).
+    fn tag_is_confined(&self, step: &Step, key: &str) -> bool {
+        let (Some(resource), Some(tag)) = (step.resource, resource_tag_key(key)) else {
+            return false;
+        };
+        let Some(service) = resource.split(':').nth(2) else {
+            return false;
+        };
+        let Some(service) = self.catalog.service(service) else {
+            return false;
+        };
+        let tag_keys = [("aws:TagKeys", tag)];
+        service
+            .actions()
+            .iter()
+            .filter(|a| adds_tags(a))
+            .all(|tagger| {
+                let tagging = Step {
+                    action: tagger.full_name(),
+                    resource: Some(resource),
+                    context: &[],
+                    // Tagging an existing resource is not part of a create call.
+                    absent: &["ec2:CreateAction"],
+                };
+                self.reach_tagging(&tagging, &tag_keys).is_none()
+            })
+    }
+
+    /// [`Reachability::reach_at`] for a tagging step with the tag key in `aws:TagKeys`,
+    /// without reasoning about tags again.
+    fn reach_tagging(&self, step: &Step, tag_keys: &[(&str, &str)]) -> Option<Reached> {
+        let mut request = Request::new(step.action, step.resource.unwrap_or("*"));
+        for (key, value) in tag_keys {
+            request.set_context(*key, ContextValue::from(*value));
+        }
+        let statements = self.doc.statements();
+        let mut allowed = None;
+        for trace in self.doc.trace(&request) {
+            let Some(statement) = statements.get(trace.index) else {
+                continue;
+            };
+            if !trace.principal || !trace.action || !trace.resource {
+                continue;
+            }
+            let mut verdict = Verdict::Applies;
+            for entry in &trace.conditions {
+                let decided = is_supplied(step, &entry.key)
+                    || tag_keys
+                        .iter()
+                        .any(|(k, _)| k.eq_ignore_ascii_case(&entry.key));
+                match (&entry.result, decided) {
+                    (ConditionResult::NotMet, true) => {
+                        verdict = Verdict::No;
+                        break;
+                    }
+                    (ConditionResult::Met, true) => {}
+                    _ => verdict = Verdict::Maybe,
+                }
+            }
+            match (statement.effect, verdict) {
+                (_, Verdict::No) => {}
+                (Effect::Deny, Verdict::Applies) => return None,
+                // A Deny that might apply leaves tagging possible: fail closed.
+                (Effect::Deny, Verdict::Maybe) => {}
+                (Effect::Allow, _) => allowed = Some(trace.index),
+            }
+        }
+        allowed.map(|statement| Reached {
+            statement,
+            conditional: true,
+        })
+    }
+}
+
+/// Is `key` one the step supplies (or knows to be absent)? Keys are case-insensitive.
+fn is_supplied(step: &Step, key: &str) -> bool {
+    step.context
+        .iter()
+        .any(|(k, _)| k.eq_ignore_ascii_case(key))
+        || step.absent.iter().any(|k| k.eq_ignore_ascii_case(key))
+}
+
+/// The tag key of `aws:ResourceTag/K` or `service:ResourceTag/K` (case-insensitive prefix).
+fn resource_tag_key(key: &str) -> Option<&str> {
+    let (_, rest) = key.split_once(':')?;
+    let prefix = rest.get(..12)?;
+    prefix
+        .eq_ignore_ascii_case("resourcetag/")
+        .then(|| rest.get(12..))
+        .flatten()
+        .filter(|tag| !tag.is_empty())
+}
+
+/// Does the action add tags to an existing resource (a Tagging action that is not an
+/// untag, delete, remove or list)?
+fn adds_tags(action: &crate::catalog::Action) -> bool {
+    let name = action.name().to_ascii_lowercase();
+    action.access_level() == crate::AccessLevel::Tagging
+        && !["untag", "delete", "remove", "list", "get", "describe"]
+            .iter()
+            .any(|verb| name.starts_with(verb))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resource_tag_keys_are_recognised_case_insensitively() {
+        assert_eq!(resource_tag_key("aws:ResourceTag/team"), Some("team"));
+        assert_eq!(resource_tag_key("ec2:resourcetag/Owner"), Some("Owner"));
+        assert_eq!(resource_tag_key("ssm:resourceTag/x"), Some("x"));
+        assert_eq!(resource_tag_key("aws:ResourceTag/"), None);
+        assert_eq!(resource_tag_key("aws:RequestTag/team"), None);
+        assert_eq!(resource_tag_key("aws:CalledVia"), None);
+        assert_eq!(resource_tag_key("é:é"), None);
+    }
+}
