@@ -1,6 +1,8 @@
 //! Auditing any policy document against the catalog: is it read-only, does it touch the
 //! excluded area, can it escalate its own privileges, does it read data contents? Each
 //! answer lists the offending actions and the statement that grants them.
+//!
+//! The definitions the audit uses, some of them deliberate choices, are stated on [`audit`].
 
 mod allowed;
 mod ceiling;
@@ -97,6 +99,36 @@ impl PolicyAudit {
 }
 
 /// Audits `doc` against the embedded AWS catalog.
+///
+/// # Definitions
+///
+/// Some of these are deliberate choices of this crate, stricter or simpler than other tools:
+///
+/// - **Read-only** means no allowed action has the access level Write, Permissions management
+///   or Tagging in the catalog (the Service Authorization Reference's classification).
+/// - **Data reads**: *any* grant of an action that returns data contents counts, whatever
+///   its resources: a read of one bucket is a data read as much as a read of all of them.
+/// - **Privilege escalation** is a known path (listed in `src/audit/paths.rs`: IAM policy and
+///   credential changes, taking over compute that runs under another role, passing any role to compute
+///   the policy can launch *and run*) whose every step the policy grants on a *probe*: a
+///   resource of the kind the step works on that no policy names on purpose. A grant scoped
+///   to resources the customer chose (a path, a name prefix) is contained. `sts:AssumeRole`
+///   on every role counts as escalation, although the target role's trust policy (which this
+///   audit cannot see) decides whether the call succeeds.
+/// - **Conditions** are decided where the path supplies the context: `iam:PassedToService`
+///   (the launcher's service principal), `iam:PolicyARN` (AWS's `AdministratorAccess` or a
+///   customer policy nobody chose), and `ssm:SendCommand`'s documents, which are authorised
+///   like its targets (a grant on fixed documents that run fixed tasks is not arbitrary
+///   command execution). A resource-tag condition confines a grant when the policy cannot put
+///   that tag on an existing resource itself. Any other condition (tags it can set,
+///   `aws:CalledVia`, `aws:IsMcpServiceAction`, keys it does not know), or a Deny that might
+///   apply, makes the violation **conditional**: reported after the unconditional ones, with
+///   [`Violation::conditional`] set, and still breaking the guarantee (fail closed). For the
+///   other guarantees an action is conditional when every statement granting it has a
+///   condition.
+/// - For the action lists (read-only, excluded area, data reads) a Deny removes an action only
+///   when it applies to every resource without conditions; for an escalation step, a Deny that
+///   applies to the probe without an undecidable condition closes the step.
 pub fn audit(doc: &PolicyDocument) -> PolicyAudit {
     audit_with(Catalog::aws(), doc)
 }
