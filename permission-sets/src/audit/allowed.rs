@@ -103,10 +103,20 @@ fn for_each_covered<'c>(
             }
         }
         ActionClause::NotAction(patterns) => {
-            let matchers: Vec<_> = patterns.iter().map(|p| p.matcher()).collect();
+            // The complement of the patterns' expansions: each expansion is a prefix range
+            // of one service, so this costs the expansions plus one pass over the catalog,
+            // not every pattern against every action.
+            let mut excluded = vec![false; catalog.len()];
+            for pattern in patterns {
+                for action in catalog.expand(pattern) {
+                    if let Some(slot) = excluded.get_mut(action.id()) {
+                        *slot = true;
+                    }
+                }
+            }
             catalog
                 .actions()
-                .filter(|a| !matchers.iter().any(|m| m.matches(a.full_name())))
+                .filter(|a| !excluded.get(a.id()).copied().unwrap_or(false))
                 .for_each(f);
         }
     }

@@ -241,21 +241,28 @@ struct PassRoleFound {
 fn pass_role_escalation(reach: &Reachability<'_>) -> Option<PassRoleFound> {
     let mut best: Option<Reached> = None;
     let mut launchers = Vec::new();
+    // Whether a role can be passed to each service, asked once per service.
+    let mut passes: Vec<(&str, Option<Reached>)> = Vec::new();
+    let mut pass_to = |pair: &'static (&'static str, &'static str)| {
+        if let Some((_, known)) = passes.iter().find(|(service, _)| *service == pair.1) {
+            return *known;
+        }
+        let reached = reach.reach(
+            &Step::on("iam:PassRole", paths::PROBE_ROLE).with_context(std::slice::from_ref(pair)),
+        );
+        passes.push((pair.1, reached));
+        reached
+    };
     for launcher in paths::LAUNCHERS {
-        let pass = launcher
-            .passed_to
-            .iter()
-            .map(|pair| {
-                reach.reach(
-                    &Step::on("iam:PassRole", paths::PROBE_ROLE)
-                        .with_context(std::slice::from_ref(pair)),
-                )
-            })
-            .fold(None, Reached::best);
-        let Some(pass) = pass else {
+        let Some(launch) = reach.reach(&Step::anywhere(launcher.action)) else {
             continue;
         };
-        let Some(launch) = reach.reach(&Step::anywhere(launcher.action)) else {
+        let Some(pass) = launcher
+            .passed_to
+            .iter()
+            .map(&mut pass_to)
+            .fold(None, Reached::best)
+        else {
             continue;
         };
         let mut conditional = pass.conditional || launch.conditional;

@@ -17,9 +17,13 @@
 //! the grant is confined to resources the customer tagged, as a grant confined to a name
 //! prefix the customer chose is. Otherwise the entry is undecidable and the step conditional.
 
+use std::cell::{OnceCell, RefCell};
+use std::collections::HashMap;
+use std::rc::Rc;
+
 use iam_policy::{
-    ConditionResult, ContextValue, Effect, PolicyDocument, Request, ResourceClause, Statement,
-    StatementTrace,
+    ActionClause, ActionMatcher, ConditionResult, ContextValue, Effect, OneOrMany, PolicyDocument,
+    Request, ResourceClause, Statement, StatementTrace,
 };
 
 use crate::catalog::Catalog;
@@ -105,11 +109,55 @@ enum Verdict {
     No,
 }
 
-/// The policy under audit, with what the reachability checks need.
+/// A statement's `Action` / `NotAction`, compiled once: each pattern's lowercase service
+/// (`None` for `*`) and matcher.
+struct ActionFilter {
+    not_action: bool,
+    patterns: Vec<(Option<String>, ActionMatcher)>,
+}
+
+impl ActionFilter {
+    fn new(statement: &Statement) -> ActionFilter {
+        let (not_action, list) = match &statement.action {
+            ActionClause::Action(list) => (false, list),
+            ActionClause::NotAction(list) => (true, list),
+        };
+        ActionFilter {
+            not_action,
+            patterns: list
+                .iter()
+                .map(|p| (p.service().map(str::to_ascii_lowercase), p.matcher()))
+                .collect(),
+        }
+    }
+
+    /// Does the clause cover `action` (whose service, lowercase, is `service`)?
+    fn covers(&self, service: &str, action: &str) -> bool {
+        let matched = self.patterns.iter().any(|(prefix, matcher)| {
+            prefix.as_deref().is_none_or(|p| p == service) && matcher.matches(action)
+        });
+        matched != self.not_action
+    }
+}
+
+/// The statements whose action clause covers one action, as a document of their own (so a
+/// trace looks at them alone), with their indices in the audited document.
+struct Subset {
+    doc: PolicyDocument,
+    indices: Vec<usize>,
+}
+
+/// The policy under audit, with what the reachability checks need. Each step traces only
+/// the statements that cover its action (found with matchers compiled once), and those
+/// subsets and the tag-confinement answers are cached, so a step costs what its own
+/// statements cost, not the whole document's.
 pub(crate) struct Reachability<'a> {
     catalog: &'a Catalog,
     doc: &'a PolicyDocument,
     allowed: &'a Allowed<'a>,
+    filters: OnceCell<Vec<ActionFilter>>,
+    subsets: RefCell<HashMap<Vec<usize>, Rc<Subset>>>,
+    confined: RefCell<HashMap<(&'static str, String), bool>>,
 }
 
 impl<'a> Reachability<'a> {
@@ -122,7 +170,65 @@ impl<'a> Reachability<'a> {
             catalog,
             doc,
             allowed,
+            filters: OnceCell::new(),
+            subsets: RefCell::new(HashMap::new()),
+            confined: RefCell::new(HashMap::new()),
         }
+    }
+
+    /// The statements covering `action`, traced against `request`: each trace with its
+    /// statement and its index in the audited document.
+    fn trace(&self, request: &Request) -> Vec<(usize, &'a Statement, StatementTrace)> {
+        let action = request.action.as_str();
+        let service = action
+            .split_once(':')
+            .map(|(s, _)| s.to_ascii_lowercase())
+            .unwrap_or_default();
+        let filters = self.filters.get_or_init(|| {
+            self.doc
+                .statements()
+                .iter()
+                .map(ActionFilter::new)
+                .collect()
+        });
+        let indices: Vec<usize> = filters
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| f.covers(&service, action))
+            .map(|(i, _)| i)
+            .collect();
+        if indices.is_empty() {
+            return Vec::new();
+        }
+        let subset = {
+            let mut cache = self.subsets.borrow_mut();
+            Rc::clone(cache.entry(indices).or_insert_with_key(|indices| {
+                let statements = self.doc.statements();
+                Rc::new(Subset {
+                    doc: PolicyDocument {
+                        version: self.doc.version,
+                        id: None,
+                        statement: OneOrMany::Many(
+                            indices
+                                .iter()
+                                .filter_map(|&i| statements.get(i).cloned())
+                                .collect(),
+                        ),
+                    },
+                    indices: indices.clone(),
+                })
+            }))
+        };
+        let statements = self.doc.statements();
+        subset
+            .doc
+            .trace(request)
+            .into_iter()
+            .filter_map(|trace| {
+                let index = *subset.indices.get(trace.index)?;
+                Some((index, statements.get(index)?, trace))
+            })
+            .collect()
     }
 
     /// How the policy reaches `step`, if it does.
@@ -176,13 +282,9 @@ impl<'a> Reachability<'a> {
         for (key, value) in step.context {
             request.set_context(*key, ContextValue::from(*value));
         }
-        let statements = self.doc.statements();
         let mut allowed: Option<Reached> = None;
         let mut deny_maybe = false;
-        for trace in self.doc.trace(&request) {
-            let Some(statement) = statements.get(trace.index) else {
-                continue;
-            };
+        for (index, statement, trace) in self.trace(&request) {
             if !trace.principal || !trace.action || !self.resource_covered(step, statement, &trace)
             {
                 continue;
@@ -196,7 +298,7 @@ impl<'a> Reachability<'a> {
                     allowed = Reached::best(
                         allowed,
                         Some(Reached {
-                            statement: trace.index,
+                            statement: index,
                             conditional: verdict == Verdict::Maybe,
                         }),
                     );
@@ -245,6 +347,17 @@ impl<'a> Reachability<'a> {
         let (Some(resource), Some(tag)) = (step.resource, resource_tag_key(key)) else {
             return false;
         };
+        let cache_key = (resource, tag.to_owned());
+        if let Some(&known) = self.confined.borrow().get(&cache_key) {
+            return known;
+        }
+        let confined = self.cannot_tag(resource, tag);
+        self.confined.borrow_mut().insert(cache_key, confined);
+        confined
+    }
+
+    /// True when no tagging action of `resource`'s service reaches it with the tag key `tag`.
+    fn cannot_tag(&self, resource: &'static str, tag: &str) -> bool {
         let Some(service) = resource.split(':').nth(2) else {
             return false;
         };
@@ -275,12 +388,8 @@ impl<'a> Reachability<'a> {
         for (key, value) in tag_keys {
             request.set_context(*key, ContextValue::from(*value));
         }
-        let statements = self.doc.statements();
         let mut allowed = None;
-        for trace in self.doc.trace(&request) {
-            let Some(statement) = statements.get(trace.index) else {
-                continue;
-            };
+        for (index, statement, trace) in self.trace(&request) {
             if !trace.principal || !trace.action || !trace.resource {
                 continue;
             }
@@ -304,7 +413,7 @@ impl<'a> Reachability<'a> {
                 (Effect::Deny, Verdict::Applies) => return None,
                 // A Deny that might apply leaves tagging possible: fail closed.
                 (Effect::Deny, Verdict::Maybe) => {}
-                (Effect::Allow, _) => allowed = Some(trace.index),
+                (Effect::Allow, _) => allowed = Some(index),
             }
         }
         allowed.map(|statement| Reached {
