@@ -23,7 +23,7 @@ use std::rc::Rc;
 
 use iam_policy::{
     ActionClause, ActionMatcher, ConditionResult, ContextValue, Effect, OneOrMany, PolicyDocument,
-    Request, ResourceClause, Statement, StatementTrace,
+    Request, ResourceClause, ResourcePattern, Statement, StatementTrace,
 };
 
 use crate::catalog::Catalog;
@@ -140,11 +140,19 @@ impl ActionFilter {
     }
 }
 
+/// A subset's statement indices and the service of the resources it is pruned for.
+type SubsetKey = (Vec<usize>, Option<String>);
+
 /// The statements whose action clause covers one action, as a document of their own (so a
 /// trace looks at them alone), with their indices in the audited document.
 struct Subset {
     doc: PolicyDocument,
     indices: Vec<usize>,
+    /// True when a statement has conditions or policy variables, so the request context
+    /// can change its trace.
+    uses_context: bool,
+    /// Traces by resource and (when it matters) context.
+    traces: RefCell<HashMap<String, Rc<Vec<StatementTrace>>>>,
 }
 
 /// The policy under audit, with what the reachability checks need. Each step traces only
@@ -156,7 +164,7 @@ pub(crate) struct Reachability<'a> {
     doc: &'a PolicyDocument,
     allowed: &'a Allowed<'a>,
     filters: OnceCell<Vec<ActionFilter>>,
-    subsets: RefCell<HashMap<Vec<usize>, Rc<Subset>>>,
+    subsets: RefCell<HashMap<SubsetKey, Rc<Subset>>>,
     confined: RefCell<HashMap<(&'static str, String), bool>>,
 }
 
@@ -178,7 +186,7 @@ impl<'a> Reachability<'a> {
 
     /// The statements covering `action`, traced against `request`: each trace with its
     /// statement and its index in the audited document.
-    fn trace(&self, request: &Request) -> Vec<(usize, &'a Statement, StatementTrace)> {
+    fn trace(&self, request: &Request) -> (Vec<(usize, &'a Statement)>, Rc<Vec<StatementTrace>>) {
         let action = request.action.as_str();
         let service = action
             .split_once(':')
@@ -198,37 +206,75 @@ impl<'a> Reachability<'a> {
             .map(|(i, _)| i)
             .collect();
         if indices.is_empty() {
-            return Vec::new();
+            return (Vec::new(), Rc::new(Vec::new()));
         }
+        // The subset also keeps only the resource patterns that can match the request's
+        // resource: `*`, those of its service (IAM allows no wildcard in an ARN's service
+        // part), and those with policy variables. The others cannot match, so dropping them
+        // changes neither `Resource` nor `NotResource`, and a statement with thousands of
+        // ARNs of another service costs one comparison per ARN, once.
+        let service_of_resource = request.resource.split(':').nth(2).map(str::to_owned);
         let subset = {
             let mut cache = self.subsets.borrow_mut();
-            Rc::clone(cache.entry(indices).or_insert_with_key(|indices| {
-                let statements = self.doc.statements();
-                Rc::new(Subset {
-                    doc: PolicyDocument {
-                        version: self.doc.version,
-                        id: None,
-                        statement: OneOrMany::Many(
-                            indices
-                                .iter()
-                                .filter_map(|&i| statements.get(i).cloned())
-                                .collect(),
-                        ),
-                    },
-                    indices: indices.clone(),
-                })
-            }))
+            Rc::clone(
+                cache
+                    .entry((indices, service_of_resource))
+                    .or_insert_with_key(|(indices, service)| {
+                        let statements = self.doc.statements();
+                        Rc::new(Subset {
+                            doc: PolicyDocument {
+                                version: self.doc.version,
+                                id: None,
+                                statement: OneOrMany::Many(
+                                    indices
+                                        .iter()
+                                        .filter_map(|&i| statements.get(i))
+                                        .map(|st| pruned(st, service.as_deref()))
+                                        .collect(),
+                                ),
+                            },
+                            indices: indices.clone(),
+                            uses_context: indices.iter().filter_map(|&i| statements.get(i)).any(
+                                |st| {
+                                    st.condition.as_ref().is_some_and(|c| !c.is_empty())
+                                        || st.resource.as_ref().is_some_and(|r| {
+                                            r.patterns().iter().any(|p| p.has_variables())
+                                        })
+                                },
+                            ),
+                            traces: RefCell::new(HashMap::new()),
+                        })
+                    }),
+            )
+        };
+        // The traces depend on the statements, the resource and the context, not on the
+        // action (the subset covers it by construction, and no condition key is derived from
+        // it): steps that share them share one trace.
+        let mut key = request.resource.clone();
+        for (k, v) in request.context_entries().filter(|_| subset.uses_context) {
+            key.push('\n');
+            key.push_str(k);
+            for value in v.values() {
+                key.push('\t');
+                key.push_str(value);
+            }
+        }
+        let cached = subset.traces.borrow().get(&key).cloned();
+        let traces = match cached {
+            Some(traces) => traces,
+            None => {
+                let traces = Rc::new(subset.doc.trace(request));
+                subset.traces.borrow_mut().insert(key, Rc::clone(&traces));
+                traces
+            }
         };
         let statements = self.doc.statements();
-        subset
-            .doc
-            .trace(request)
-            .into_iter()
-            .filter_map(|trace| {
-                let index = *subset.indices.get(trace.index)?;
-                Some((index, statements.get(index)?, trace))
-            })
-            .collect()
+        let aligned = subset
+            .indices
+            .iter()
+            .filter_map(|&i| Some((i, statements.get(i)?)))
+            .collect();
+        (aligned, traces)
     }
 
     /// How the policy reaches `step`, if it does.
@@ -284,12 +330,12 @@ impl<'a> Reachability<'a> {
         }
         let mut allowed: Option<Reached> = None;
         let mut deny_maybe = false;
-        for (index, statement, trace) in self.trace(&request) {
-            if !trace.principal || !trace.action || !self.resource_covered(step, statement, &trace)
-            {
+        let (statements, traces) = self.trace(&request);
+        for (&(index, statement), trace) in statements.iter().zip(traces.iter()) {
+            if !trace.principal || !trace.action || !self.resource_covered(step, statement, trace) {
                 continue;
             }
-            let verdict = self.verdict(step, &trace, reason_about_tags);
+            let verdict = self.verdict(step, trace, reason_about_tags);
             match (statement.effect, verdict) {
                 (_, Verdict::No) => {}
                 (Effect::Deny, Verdict::Applies) => return None,
@@ -389,7 +435,8 @@ impl<'a> Reachability<'a> {
             request.set_context(*key, ContextValue::from(*value));
         }
         let mut allowed = None;
-        for (index, statement, trace) in self.trace(&request) {
+        let (statements, traces) = self.trace(&request);
+        for (&(index, statement), trace) in statements.iter().zip(traces.iter()) {
             if !trace.principal || !trace.action || !trace.resource {
                 continue;
             }
@@ -420,6 +467,28 @@ impl<'a> Reachability<'a> {
             statement,
             conditional: true,
         })
+    }
+}
+
+/// `statement` with only the resource patterns that can match a resource of `service`
+/// (`None`: the resource `*` itself).
+fn pruned(statement: &Statement, service: Option<&str>) -> Statement {
+    let keep = |p: &ResourcePattern| {
+        p.is_any() || p.has_variables() || service.is_some_and(|s| p.service() == Some(s))
+    };
+    let filter = |list: &OneOrMany<ResourcePattern>| {
+        OneOrMany::Many(list.iter().filter(|p| keep(p)).cloned().collect())
+    };
+    Statement {
+        sid: None,
+        effect: statement.effect,
+        principal: statement.principal.clone(),
+        action: statement.action.clone(),
+        resource: statement.resource.as_ref().map(|clause| match clause {
+            ResourceClause::Resource(list) => ResourceClause::Resource(filter(list)),
+            ResourceClause::NotResource(list) => ResourceClause::NotResource(filter(list)),
+        }),
+        condition: statement.condition.clone(),
     }
 }
 
