@@ -166,6 +166,9 @@ pub(crate) struct Reachability<'a> {
     filters: OnceCell<Vec<ActionFilter>>,
     subsets: RefCell<HashMap<SubsetKey, Rc<Subset>>>,
     confined: RefCell<HashMap<(&'static str, String), bool>>,
+    /// Tests only: trace the whole document, the reference the subsets must agree with.
+    #[cfg(test)]
+    whole_document: bool,
 }
 
 impl<'a> Reachability<'a> {
@@ -181,12 +184,19 @@ impl<'a> Reachability<'a> {
             filters: OnceCell::new(),
             subsets: RefCell::new(HashMap::new()),
             confined: RefCell::new(HashMap::new()),
+            #[cfg(test)]
+            whole_document: false,
         }
     }
 
     /// The statements covering `action`, traced against `request`: each trace with its
     /// statement and its index in the audited document.
     fn trace(&self, request: &Request) -> (Vec<(usize, &'a Statement)>, Rc<Vec<StatementTrace>>) {
+        #[cfg(test)]
+        if self.whole_document {
+            let all = self.doc.statements().iter().enumerate().collect();
+            return (all, Rc::new(self.doc.trace(request)));
+        }
         let action = request.action.as_str();
         let service = action
             .split_once(':')
@@ -524,6 +534,80 @@ fn adds_tags(action: &crate::catalog::Action) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::audit::allowed::allowed_actions;
+    use crate::audit::paths::{DIRECT, LAUNCHERS, PROBE_ROLE};
+    use proptest::prelude::*;
+
+    /// Statements to build policies from: the paths' actions, resources of the probes'
+    /// services and others (scoped, wildcard, `NotResource`), decided and undecidable
+    /// conditions, Denies.
+    fn statement() -> impl Strategy<Value = String> {
+        let actions = prop::sample::select(vec![
+            "\"*\"",
+            "\"iam:*\"",
+            "\"iam:PassRole\"",
+            "\"ec2:*\"",
+            "\"ec2:*Instance*\"",
+            "\"ssm:SendCommand\"",
+            "\"lambda:*Function*\"",
+            "\"cloudformation:*\"",
+            "\"ec2:CreateTags\"",
+            "[\"iam:Attach*\", \"sts:AssumeRole\"]",
+        ]);
+        let resources = prop::sample::select(vec![
+            r#""Resource": "*""#,
+            r#""Resource": ["arn:aws:s3:::b-1*", "arn:aws:s3:::b-2*", "*"]"#,
+            r#""Resource": ["arn:aws:s3:::b-1*", "arn:aws:iam::*:role/*"]"#,
+            r#""Resource": "arn:aws:iam::*:role/team/*""#,
+            r#""Resource": ["arn:aws:ec2:*:*:instance/*", "arn:aws:ssm:*:*:document/AWS-Run*"]"#,
+            r#""Resource": "arn:aws:ssm:*:*:document/AWS-RunPatchBaseline""#,
+            r#""NotResource": ["arn:aws:s3:::b-1*", "arn:aws:iam::*:role/admin*"]"#,
+            r#""Resource": "arn:aws:iam::*:role/${aws:username}""#,
+        ]);
+        let conditions = prop::sample::select(vec![
+            "",
+            r#", "Condition": {"StringEquals": {"iam:PassedToService": "ec2.amazonaws.com"}}"#,
+            r#", "Condition": {"StringLike": {"iam:PassedToService": "ecs*"}}"#,
+            r#", "Condition": {"ArnEquals": {"iam:PolicyARN": "arn:aws:iam::aws:policy/ReadOnlyAccess"}}"#,
+            r#", "Condition": {"StringEquals": {"aws:ResourceTag/owner": "me"}}"#,
+            r#", "Condition": {"StringEquals": {"ec2:CreateAction": "RunInstances"}}"#,
+            r#", "Condition": {"Bool": {"aws:IsMcpServiceAction": "true"}}"#,
+        ]);
+        (any::<bool>(), actions, resources, conditions).prop_map(|(deny, a, r, c)| {
+            let effect = if deny { "Deny" } else { "Allow" };
+            format!(r#"{{"Effect": "{effect}", "Action": {a}, {r}{c}}}"#)
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+
+        /// Tracing only the statements that cover a step's action, pruned to the resources
+        /// of the probe's service, with traces shared between steps, answers exactly as
+        /// tracing the whole document does, for every step of every path.
+        #[test]
+        fn subsets_answer_as_the_whole_document(statements in prop::collection::vec(statement(), 1..5)) {
+            let text = format!(r#"{{"Version": "2012-10-17", "Statement": [{}]}}"#, statements.join(", "));
+            let doc: PolicyDocument = text.parse().unwrap();
+            let catalog = Catalog::aws();
+            let allowed = allowed_actions(catalog, &doc);
+            let fast = Reachability::new(catalog, &doc, &allowed);
+            let mut whole = Reachability::new(catalog, &doc, &allowed);
+            whole.whole_document = true;
+            const PASS: &[(&str, &str)] = &[("iam:PassedToService", "ec2.amazonaws.com")];
+            let steps = DIRECT
+                .iter()
+                .flat_map(|p| p.needs.iter().flat_map(|n| n.iter().copied()))
+                .chain(LAUNCHERS.iter().map(|l| Step::anywhere(l.action)))
+                .chain([Step::on("iam:PassRole", PROBE_ROLE), Step::on("sts:AssumeRole", PROBE_ROLE)]);
+            for step in steps {
+                prop_assert_eq!(fast.reach(&step), whole.reach(&step), "{:?} in {}", step, text);
+            }
+            let step = Step::on("iam:PassRole", PROBE_ROLE);
+            let step = Step { context: PASS, ..step };
+            prop_assert_eq!(fast.reach(&step), whole.reach(&step), "{}", text);
+        }
+    }
 
     #[test]
     fn resource_tag_keys_are_recognised_case_insensitively() {
