@@ -225,6 +225,19 @@ fn a_resource_tag_grant_is_confined_only_when_the_policy_cannot_set_the_tag() {
     ));
     let v = escalation(&can_tag, "ec2:ModifyInstanceAttribute").unwrap();
     assert!(v.conditional());
+    // A tag pattern or the caller's own tag names no value anybody chose: conditional.
+    for condition in [
+        r#"{"StringLike": {"aws:ResourceTag/managed-by": "*"}}"#,
+        r#"{"StringEquals": {"aws:ResourceTag/team": "${aws:PrincipalTag/team}"}}"#,
+    ] {
+        let report = audit_statements(&format!(
+            r#"[{{"Effect": "Allow", "Action": ["ec2:ModifyInstanceAttribute", "ec2:StopInstances", "ec2:StartInstances"],
+                "Resource": "*", "Condition": {condition}}}]"#
+        ));
+        let v = escalation(&report, "ec2:ModifyInstanceAttribute")
+            .unwrap_or_else(|| panic!("{condition}"));
+        assert!(v.conditional(), "{condition}");
+    }
     // So does tagging under a condition the audit cannot decide.
     let maybe_tag = audit_statements(&format!(
         r#"[{operate}, {{"Effect": "Allow", "Action": "ec2:CreateTags", "Resource": "*",

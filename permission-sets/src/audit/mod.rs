@@ -119,8 +119,8 @@ impl PolicyAudit {
 ///   (the launcher's service principal), `iam:PolicyARN` (AWS's `AdministratorAccess` or a
 ///   customer policy nobody chose), and `ssm:SendCommand`'s documents, which are authorised
 ///   like its targets (a grant on fixed documents that run fixed tasks is not arbitrary
-///   command execution). A resource-tag condition confines a grant when the policy cannot put
-///   that tag on an existing resource itself. Any other condition (tags it can set,
+///   command execution). A resource-tag condition with fixed values confines a grant when the
+///   policy cannot put that tag on an existing resource itself. Any other condition (tags it can set,
 ///   `aws:CalledVia`, `aws:IsMcpServiceAction`, keys it does not know), or a Deny that might
 ///   apply, makes the violation **conditional**: reported after the unconditional ones, with
 ///   [`Violation::conditional`] set, and still breaking the guarantee (fail closed). For the

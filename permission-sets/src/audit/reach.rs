@@ -11,19 +11,23 @@
 //!
 //! Resource tags are the one kind of undecidable key the audit reasons about further: a
 //! probe is a resource nobody chose, so it carries no tag the customer reserved, *unless the
-//! policy itself can put that tag on an existing resource*. When no tagging action of the
-//! probe's service reaches the probe with that tag key (not even conditionally), an
-//! `aws:ResourceTag/K` (or `service:ResourceTag/K`) entry is evaluated with the tag absent:
-//! the grant is confined to resources the customer tagged, as a grant confined to a name
-//! prefix the customer chose is. Otherwise the entry is undecidable and the step conditional.
+//! policy itself can put that tag on an existing resource*. When an `aws:ResourceTag/K` (or
+//! `service:ResourceTag/K`) entry compares with fixed values (`StringEquals` and its
+//! negated and case-insensitive forms, no wildcard, no policy variable) and no tagging action
+//! of the probe's service reaches the probe with that tag key (not even conditionally), the
+//! entry is evaluated with the tag absent: the grant is confined to resources someone tagged
+//! with that value, as a grant confined to a name prefix the customer chose is. Otherwise
+//! (the policy can tag, or the entry is a pattern such as `StringLike "*"`, which names no
+//! value, or compares with the caller's own tags) the entry is undecidable and the step
+//! conditional.
 
 use std::cell::{OnceCell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
 
 use iam_policy::{
-    ActionClause, ActionMatcher, ConditionResult, ContextValue, Effect, OneOrMany, PolicyDocument,
-    Request, ResourceClause, ResourcePattern, Statement, StatementTrace,
+    ActionClause, ActionMatcher, ConditionResult, ContextValue, Effect, OneOrMany, OperatorKind,
+    PolicyDocument, Request, ResourceClause, ResourcePattern, Statement, StatementTrace,
 };
 
 use crate::catalog::Catalog;
@@ -345,7 +349,7 @@ impl<'a> Reachability<'a> {
             if !trace.principal || !trace.action || !self.resource_covered(step, statement, trace) {
                 continue;
             }
-            let verdict = self.verdict(step, trace, reason_about_tags);
+            let verdict = self.verdict(step, statement, trace, reason_about_tags);
             match (statement.effect, verdict) {
                 (_, Verdict::No) => {}
                 (Effect::Deny, Verdict::Applies) => return None,
@@ -383,11 +387,19 @@ impl<'a> Reachability<'a> {
         }
     }
 
-    fn verdict(&self, step: &Step, trace: &StatementTrace, reason_about_tags: bool) -> Verdict {
+    fn verdict(
+        &self,
+        step: &Step,
+        statement: &Statement,
+        trace: &StatementTrace,
+        reason_about_tags: bool,
+    ) -> Verdict {
         let mut verdict = Verdict::Applies;
         for entry in &trace.conditions {
             let decided = is_supplied(step, &entry.key)
-                || (reason_about_tags && self.tag_is_confined(step, &entry.key));
+                || (reason_about_tags
+                    && names_fixed_tag_values(statement, &entry.operator, &entry.key)
+                    && self.tag_is_confined(step, &entry.key));
             match (&entry.result, decided) {
                 (ConditionResult::NotMet, true) => return Verdict::No,
                 (ConditionResult::Met, true) => {}
@@ -500,6 +512,36 @@ fn pruned(statement: &Statement, service: Option<&str>) -> Statement {
         }),
         condition: statement.condition.clone(),
     }
+}
+
+/// True when the statement's `operator` entry on `key` compares with fixed strings: a
+/// `String(Not)Equals(IgnoreCase)` operator and values without wildcards or policy variables.
+/// Only such a tag condition names resources someone chose (tagged with that value); a
+/// pattern (`StringLike "*"`: any resource with the tag) or a variable (the caller's own
+/// tag) does not, so it stays undecidable.
+fn names_fixed_tag_values(statement: &Statement, operator: &str, key: &str) -> bool {
+    let Some(condition) = &statement.condition else {
+        return false;
+    };
+    let mut entries = condition
+        .entries()
+        .filter(|(op, entry)| op.to_string() == operator && entry.key == key)
+        .peekable();
+    entries.peek().is_some()
+        && entries.all(|(op, entry)| {
+            matches!(
+                op.kind(),
+                Some(
+                    OperatorKind::StringEquals
+                        | OperatorKind::StringNotEquals
+                        | OperatorKind::StringEqualsIgnoreCase
+                        | OperatorKind::StringNotEqualsIgnoreCase
+                )
+            ) && entry.values.iter().all(|v| {
+                let text = v.as_text();
+                !text.contains(['*', '?']) && !text.contains("${")
+            })
+        })
 }
 
 /// Is `key` one the step supplies (or knows to be absent)? Keys are case-insensitive.
