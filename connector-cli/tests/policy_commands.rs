@@ -202,6 +202,39 @@ fn expand_reports_unknown_actions_with_suggestions() {
 }
 
 #[test]
+fn audit_json_marks_conditional_violations() {
+    let file = write_policy(
+        "audit-conditional.json",
+        r#"{"Version": "2012-10-17", "Statement": [
+  {"Sid": "Tagged", "Effect": "Allow", "Action": "iam:CreateAccessKey", "Resource": "*",
+   "Condition": {"StringEquals": {"aws:PrincipalTag/team": "ops"}}}
+]}"#,
+    );
+    let out = connector(&["policy", "audit", file.to_str().unwrap(), "--json"]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "a conditional violation still violates: {out:?}"
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON output");
+    let escalation = report["guarantees"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["name"] == "no-privilege-escalation")
+        .unwrap()
+        .clone();
+    assert_eq!(escalation["holds"], false);
+    assert_eq!(escalation["violations"][0]["action"], "iam:CreateAccessKey");
+    assert_eq!(escalation["violations"][0]["conditional"], true);
+    let out = connector(&["policy", "audit", file.to_str().unwrap()]);
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("iam:CreateAccessKey (conditional)"),
+        "{out:?}"
+    );
+}
+
+#[test]
 fn audit_reports_guarantees_and_violations() {
     let file = write_policy("audit-clean.json", READ_ONLY);
     let out = connector(&["policy", "audit", file.to_str().unwrap()]);
@@ -238,6 +271,7 @@ fn audit_reports_guarantees_and_violations() {
     assert_eq!(escalation["violations"][0]["line"], 3);
     assert_eq!(escalation["violations"][0]["code"], "PRIVILEGE_ESCALATION");
     assert_eq!(escalation["violations"][0]["severity"], "SECURITY_WARNING");
+    assert_eq!(escalation["violations"][0]["conditional"], false);
     let reads = guarantee("no-data-reads");
     assert_eq!(reads["violations"][0]["action"], "s3:GetObject");
     assert_eq!(reads["violations"][0]["statement"], 0);

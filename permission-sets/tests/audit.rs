@@ -206,7 +206,8 @@ fn administrator_access_fails_every_guarantee() {
 fn deny_and_not_action_are_honoured() {
     let denied: PolicyDocument = r#"{"Version": "2012-10-17", "Statement": [
         {"Effect": "Allow", "Action": "*", "Resource": "*"},
-        {"Effect": "Deny", "Action": ["iam:*", "sts:*", "lambda:*", "ssm:*", "glue:*", "ec2-instance-connect:*"], "Resource": "*"}
+        {"Effect": "Deny", "Action": ["iam:*", "sts:*", "lambda:*", "ssm:*", "glue:*", "ec2-instance-connect:*",
+            "apprunner:*", "bedrock-agentcore:*", "cloudformation:*", "codebuild:*", "codestar:*", "ec2:*", "ecs:*", "sagemaker:*"], "Resource": "*"}
     ]}"#.parse().unwrap();
     let report = audit(&denied);
     assert!(

@@ -20,7 +20,7 @@ use crate::output::{out, outln};
 #[command(
     after_long_help = "FILE is a policy document, `aws iam get-policy-version` output, or `aws iam get-account-authorization-details` output (every inline policy and the default version of every managed policy, each reported by its owner; trust policies are left to `connector trust lint`); a directory stands for every *.json file below it. One process reads them all; a file that cannot be used is reported and the others go on.\n\n\
 Exit status: 0 when every checked guarantee holds in every policy, 1 when one is violated, 2 on bad input (any file that cannot be used); the worst of all inputs.\n\n\
---json (--format json) prints, for one document: source, file, allowed_actions (catalog actions the policy allows), all_hold, guarantees[] with name (read-only, no-excluded-area, no-privilege-escalation, no-data-reads), description, holds, violations[] {code (NOT_READ_ONLY, EXCLUDED_AREA, PRIVILEGE_ESCALATION, PASS_ROLE_ESCALATION, ASSUME_ANY_ROLE, DATA_READ), severity (SECURITY_WARNING or WARNING), conditional, action, statement, sid, path, line, column, reason}; for several: policies[] (each as above) and errors[] {source, message}.\n\n\
+--json (--format json) prints, for one document: source, file, allowed_actions (catalog actions the policy allows), all_hold, guarantees[] with name (read-only, no-excluded-area, no-privilege-escalation, no-data-reads), description, holds, violations[] {code (NOT_READ_ONLY, EXCLUDED_AREA, PRIVILEGE_ESCALATION, PASS_ROLE_ESCALATION, ASSUME_ANY_ROLE, DATA_READ), severity (SECURITY_WARNING or WARNING), action, statement, sid, path, line, column, reason, conditional (true when the violation depends on a condition the audit cannot decide: tags, aws:CalledVia, unknown keys; listed after the unconditional ones)}; for several: policies[] (each as above) and errors[] {source, message}.\n\n\
 --format sarif prints SARIF 2.1.0 (rules: the codes above); --format html one self-contained page with a summary table."
 )]
 pub(crate) struct AuditArgs {
@@ -93,9 +93,6 @@ struct ViolationAt {
     code: AuditCode,
     /// The code's severity.
     severity: Severity,
-    /// True when the violation holds only under conditions the audit cannot decide (tags,
-    /// `aws:CalledVia`, …); such violations are reported apart.
-    conditional: bool,
     /// The action, as the catalog spells it.
     action: String,
     /// Index of the statement granting it.
@@ -110,6 +107,9 @@ struct ViolationAt {
     column: Option<usize>,
     /// Why it breaks the guarantee.
     reason: String,
+    /// True when it depends on a condition the audit cannot decide (tags, `aws:CalledVia`,
+    /// unknown keys); still a violation.
+    conditional: bool,
 }
 
 pub(crate) fn run(args: AuditArgs) -> Outcome {
@@ -202,13 +202,6 @@ fn audit_one(input: &PolicyInput, doc: &PolicyDocument, selected: &[Guarantee]) 
     }
 }
 
-/// Whether the audit could not decide the conditions a violation depends on. The library's
-/// `Violation` does not say so yet on this branch, so every violation counts as
-/// unconditional (the cautious reading); when it gains `conditional()`, this returns it.
-fn is_conditional(_violation: &Violation) -> bool {
-    false
-}
-
 fn located(
     input: &PolicyInput,
     v: &Violation,
@@ -226,7 +219,6 @@ fn located(
     ViolationAt {
         code: v.code(),
         severity: v.severity(),
-        conditional: is_conditional(v),
         action: v.action().to_owned(),
         statement: v.statement(),
         sid: v.sid().map(str::to_owned),
@@ -234,6 +226,7 @@ fn located(
         line,
         column,
         reason: v.reason().to_owned(),
+        conditional: v.conditional(),
     }
 }
 

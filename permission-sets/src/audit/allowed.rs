@@ -2,7 +2,9 @@
 //!
 //! `Action` and `NotAction` are expanded over the catalog. A `Deny` removes an action only
 //! when it applies to every resource without conditions; a narrower `Deny` might leave the
-//! action allowed somewhere, so for guarantees ("never writes") the action still counts.
+//! action allowed somewhere, so for guarantees ("never writes") the action still counts. An
+//! action granted only by statements with conditions, or denied everywhere under a
+//! condition, is allowed *conditionally*: the audit cannot tell whether the condition holds.
 
 use iam_policy::{ActionClause, Effect, PolicyDocument, ResourceClause, Statement};
 
@@ -11,8 +13,12 @@ use crate::catalog::{Action, Catalog};
 /// Where an allowed action comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Grantor {
-    /// Index of the first Allow statement granting it.
+    /// Index of the first Allow statement granting it without conditions, else of the
+    /// first granting it at all.
     pub(crate) statement: usize,
+    /// True when every granting statement has conditions, or a Deny with conditions might
+    /// take it back everywhere.
+    pub(crate) conditional: bool,
 }
 
 /// The catalog actions a policy allows: a dense table by [`Action::id`].
@@ -50,17 +56,32 @@ pub(crate) fn allowed_actions<'c>(catalog: &'c Catalog, doc: &PolicyDocument) ->
         if statement.effect != Effect::Allow {
             continue;
         }
+        let grantor = Grantor {
+            statement: index,
+            conditional: has_conditions(statement),
+        };
         for_each_covered(catalog, statement, |action| {
             if let Some(slot) = by_id.get_mut(action.id()) {
-                slot.get_or_insert(Grantor { statement: index });
+                match slot {
+                    Some(held) if held.conditional && !grantor.conditional => *held = grantor,
+                    Some(_) => {}
+                    None => *slot = Some(grantor),
+                }
             }
         });
     }
     for statement in doc.statements() {
         if statement.effect == Effect::Deny && denies_everywhere(statement) {
+            let conditional = has_conditions(statement);
             for_each_covered(catalog, statement, |action| {
                 if let Some(slot) = by_id.get_mut(action.id()) {
-                    *slot = None;
+                    if conditional {
+                        if let Some(held) = slot {
+                            held.conditional = true;
+                        }
+                    } else {
+                        *slot = None;
+                    }
                 }
             });
         }
@@ -82,10 +103,20 @@ fn for_each_covered<'c>(
             }
         }
         ActionClause::NotAction(patterns) => {
-            let matchers: Vec<_> = patterns.iter().map(|p| p.matcher()).collect();
+            // The complement of the patterns' expansions: each expansion is a prefix range
+            // of one service, so this costs the expansions plus one pass over the catalog,
+            // not every pattern against every action.
+            let mut excluded = vec![false; catalog.len()];
+            for pattern in patterns {
+                for action in catalog.expand(pattern) {
+                    if let Some(slot) = excluded.get_mut(action.id()) {
+                        *slot = true;
+                    }
+                }
+            }
             catalog
                 .actions()
-                .filter(|a| !matchers.iter().any(|m| m.matches(a.full_name())))
+                .filter(|a| !excluded.get(a.id()).copied().unwrap_or(false))
                 .for_each(f);
         }
     }
@@ -108,10 +139,14 @@ pub(crate) fn covered<'c>(catalog: &'c Catalog, statement: &Statement) -> Vec<&'
     actions
 }
 
-/// A Deny with no condition on every resource (`Resource: "*"`, or no resource element).
+/// True when the statement has a non-empty `Condition`.
+fn has_conditions(statement: &Statement) -> bool {
+    statement.condition.as_ref().is_some_and(|c| !c.is_empty())
+}
+
+/// A Deny on every resource (`Resource: "*"`, or no resource element), conditions aside.
 fn denies_everywhere(statement: &Statement) -> bool {
-    statement.condition.as_ref().is_none_or(|c| c.is_empty())
-        && statement.principal.is_none()
+    statement.principal.is_none()
         && match &statement.resource {
             None => true,
             Some(ResourceClause::Resource(list)) => list.iter().any(|r| r.is_any()),

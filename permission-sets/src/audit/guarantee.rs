@@ -119,9 +119,11 @@ pub struct GuaranteeCheck {
 }
 
 impl GuaranteeCheck {
-    /// The check of `guarantee` with these violations (sorted by action here).
+    /// The check of `guarantee` with these violations (sorted here: unconditional ones
+    /// first, then conditional ones, each by action).
     pub(super) fn new(guarantee: Guarantee, mut violations: Vec<Violation>) -> GuaranteeCheck {
-        violations.sort_by(|a, b| a.action().cmp(b.action()));
+        violations
+            .sort_by(|a, b| (a.conditional(), a.action()).cmp(&(b.conditional(), b.action())));
         GuaranteeCheck {
             guarantee,
             holds: violations.is_empty(),
@@ -134,14 +136,26 @@ impl GuaranteeCheck {
         self.guarantee
     }
 
-    /// True when nothing breaks it.
+    /// True when nothing breaks it, not even under a condition the audit cannot decide
+    /// (fail closed: a conditional violation is still a violation).
     pub fn holds(&self) -> bool {
         self.holds
     }
 
-    /// Every action that breaks it, sorted by action.
+    /// Every action that breaks it: the unconditional ones first, then the
+    /// [conditional](Violation::conditional) ones, each sorted by action.
     pub fn violations(&self) -> &[Violation] {
         &self.violations
+    }
+
+    /// The violations that hold whatever the request context.
+    pub fn unconditional(&self) -> impl Iterator<Item = &Violation> {
+        self.violations.iter().filter(|v| !v.conditional())
+    }
+
+    /// The violations that depend on a condition the audit cannot decide.
+    pub fn conditional(&self) -> impl Iterator<Item = &Violation> {
+        self.violations.iter().filter(|v| v.conditional())
     }
 }
 

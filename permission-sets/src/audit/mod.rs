@@ -1,12 +1,16 @@
 //! Auditing any policy document against the catalog: is it read-only, does it touch the
 //! excluded area, can it escalate its own privileges, does it read data contents? Each
 //! answer lists the offending actions and the statement that grants them.
+//!
+//! The definitions the audit uses, some of them deliberate choices, are stated on [`audit`].
 
 mod allowed;
 mod ceiling;
 mod code;
 mod guarantee;
 mod lists;
+mod paths;
+mod reach;
 mod violation;
 
 pub use ceiling::{Ceiling, Excess, ceiling, ceiling_with};
@@ -14,12 +18,13 @@ pub use code::AuditCode;
 pub use guarantee::{Guarantee, GuaranteeCheck};
 pub use violation::Violation;
 
-use iam_policy::{Decision, Effect, PolicyDocument, Request};
+use iam_policy::PolicyDocument;
 
 use crate::Area;
 use crate::catalog::Catalog;
 
 use allowed::{Grantor, allowed_actions};
+use reach::{Reachability, Reached, Step};
 
 /// The audit of one policy document: each [`Guarantee`] with the actions that break it.
 ///
@@ -94,6 +99,36 @@ impl PolicyAudit {
 }
 
 /// Audits `doc` against the embedded AWS catalog.
+///
+/// # Definitions
+///
+/// Some of these are deliberate choices of this crate, stricter or simpler than other tools:
+///
+/// - **Read-only** means no allowed action has the access level Write, Permissions management
+///   or Tagging in the catalog (the Service Authorization Reference's classification).
+/// - **Data reads**: *any* grant of an action that returns data contents counts, whatever
+///   its resources: a read of one bucket is a data read as much as a read of all of them.
+/// - **Privilege escalation** is a known path (listed in `src/audit/paths.rs`: IAM policy and
+///   credential changes, taking over compute that runs under another role, passing any role to compute
+///   the policy can launch *and run*) whose every step the policy grants on a *probe*: a
+///   resource of the kind the step works on that no policy names on purpose. A grant scoped
+///   to resources the customer chose (a path, a name prefix) is contained. `sts:AssumeRole`
+///   on every role counts as escalation, although the target role's trust policy (which this
+///   audit cannot see) decides whether the call succeeds.
+/// - **Conditions** are decided where the path supplies the context: `iam:PassedToService`
+///   (the launcher's service principal), `iam:PolicyARN` (AWS's `AdministratorAccess` or a
+///   customer policy nobody chose), and `ssm:SendCommand`'s documents, which are authorised
+///   like its targets (a grant on fixed documents that run fixed tasks is not arbitrary
+///   command execution). A resource-tag condition with fixed values confines a grant when the
+///   policy cannot put that tag on an existing resource itself. Any other condition (tags it can set,
+///   `aws:CalledVia`, `aws:IsMcpServiceAction`, keys it does not know), or a Deny that might
+///   apply, makes the violation **conditional**: reported after the unconditional ones, with
+///   [`Violation::conditional`] set, and still breaking the guarantee (fail closed). For the
+///   other guarantees an action is conditional when every statement granting it has a
+///   condition.
+/// - For the action lists (read-only, excluded area, data reads) a Deny removes an action only
+///   when it applies to every resource without conditions; for an escalation step, a Deny that
+///   applies to the probe without an undecidable condition closes the step.
 pub fn audit(doc: &PolicyDocument) -> PolicyAudit {
     audit_with(Catalog::aws(), doc)
 }
@@ -101,17 +136,22 @@ pub fn audit(doc: &PolicyDocument) -> PolicyAudit {
 /// Audits `doc` against `catalog`.
 pub fn audit_with(catalog: &Catalog, doc: &PolicyDocument) -> PolicyAudit {
     let allowed = allowed_actions(catalog, doc);
-    let violation = |code: AuditCode, action: &str, grantor: Grantor, reason: String| {
+    let violation = |code: AuditCode, action: &str, at: Reached, reason: String| {
         Violation::new(
             code,
             action,
-            grantor.statement,
+            at.statement,
             doc.statements()
-                .get(grantor.statement)
+                .get(at.statement)
                 .and_then(|s| s.sid.clone()),
-            doc.statement_path(grantor.statement),
+            doc.statement_path(at.statement),
             reason,
+            at.conditional,
         )
+    };
+    let granted = |grantor: Grantor| Reached {
+        statement: grantor.statement,
+        conditional: grantor.conditional,
     };
 
     let mut read_only = Vec::new();
@@ -122,7 +162,7 @@ pub fn audit_with(catalog: &Catalog, doc: &PolicyDocument) -> PolicyAudit {
             read_only.push(violation(
                 AuditCode::NotReadOnly,
                 name,
-                grantor,
+                granted(grantor),
                 format!("access level {}", action.access_level().as_str()),
             ));
         }
@@ -130,63 +170,51 @@ pub fn audit_with(catalog: &Catalog, doc: &PolicyDocument) -> PolicyAudit {
             excluded.push(violation(
                 AuditCode::ExcludedArea,
                 name,
-                grantor,
+                granted(grantor),
                 "in the excluded area".to_owned(),
             ));
         }
     }
 
-    let lookup = |name: &str| allowed.get(name);
+    let reach = Reachability::new(catalog, doc, &allowed);
     let mut escalation = Vec::new();
-    for (name, probe, how) in lists::DIRECT_ESCALATION {
-        if let Some((action, grantor)) = lookup(name)
-            && covers_probe(doc, name, probe)
-        {
+    for path in paths::DIRECT {
+        if let Some((action, at)) = reach.path(path.needs) {
             escalation.push(violation(
                 AuditCode::PrivilegeEscalation,
-                action.full_name(),
-                grantor,
-                format!("can {how}"),
+                action,
+                at,
+                format!("can {}", path.how),
             ));
         }
     }
-    if let Some((pass_role, grantor)) = lookup("iam:PassRole")
-        && covers_probe(doc, "iam:PassRole", lists::PROBE_ROLE)
-    {
-        let launchers: Vec<String> = lists::LAUNCH_WITH_PASSED_ROLE
-            .iter()
-            .filter_map(|name| lookup(name).map(|(a, _)| a.full_name().to_owned()))
-            .collect();
-        if !launchers.is_empty() {
-            escalation.push(violation(
-                    AuditCode::PassRoleEscalation,
-                    pass_role.full_name(),
-                    grantor,
-                    format!(
-                        "can pass any role to compute it launches ({}), running code with that role's permissions",
-                        launchers.join(", ")
-                    ),
-                ));
-        }
+    if let Some(found) = pass_role_escalation(&reach) {
+        escalation.push(violation(
+            AuditCode::PassRoleEscalation,
+            "iam:PassRole",
+            found.at,
+            format!(
+                "can pass any role to compute it launches and runs ({}), running code with that role's permissions",
+                found.launchers.join(", ")
+            ),
+        ));
     }
-    if let Some((assume, grantor)) = lookup("sts:AssumeRole")
-        && covers_probe(doc, "sts:AssumeRole", lists::PROBE_ROLE)
-    {
+    if let Some(at) = reach.reach(&Step::on("sts:AssumeRole", paths::PROBE_ROLE)) {
         escalation.push(violation(
             AuditCode::AssumeAnyRole,
-            assume.full_name(),
-            grantor,
+            "sts:AssumeRole",
+            at,
             "can assume any role that trusts the account".to_owned(),
         ));
     }
 
     let mut data_reads = Vec::new();
     for (name, what) in lists::DATA_READS {
-        if let Some((action, grantor)) = lookup(name) {
+        if let Some((action, grantor)) = allowed.get(name) {
             data_reads.push(violation(
                 AuditCode::DataRead,
                 action.full_name(),
-                grantor,
+                granted(grantor),
                 format!("reads {what}"),
             ));
         }
@@ -201,14 +229,65 @@ pub fn audit_with(catalog: &Catalog, doc: &PolicyDocument) -> PolicyAudit {
     }
 }
 
-/// Does some Allow statement grant `action` on the probe resource (conditions set aside, since
-/// they rarely restrict which resource), with no Deny taking it back?
-fn covers_probe(doc: &PolicyDocument, action: &str, probe: &str) -> bool {
-    let request = Request::new(action, probe);
-    if doc.evaluate(&request).decision == Decision::ExplicitDeny {
-        return false;
+/// The `iam:PassRole` escalation: the grant it comes from and the launchers that complete it.
+struct PassRoleFound {
+    at: Reached,
+    launchers: Vec<String>,
+}
+
+/// `iam:PassRole` on every role, for the service of a launcher the policy can call and run.
+/// Unconditional when one launcher path is; the launchers whose path is conditional are
+/// marked so.
+fn pass_role_escalation(reach: &Reachability<'_>) -> Option<PassRoleFound> {
+    let mut best: Option<Reached> = None;
+    let mut launchers = Vec::new();
+    // Whether a role can be passed to each service, asked once per service.
+    let mut passes: Vec<(&str, Option<Reached>)> = Vec::new();
+    let mut pass_to = |pair: &'static (&'static str, &'static str)| {
+        if let Some((_, known)) = passes.iter().find(|(service, _)| *service == pair.1) {
+            return *known;
+        }
+        let reached = reach.reach(
+            &Step::on("iam:PassRole", paths::PROBE_ROLE).with_context(std::slice::from_ref(pair)),
+        );
+        passes.push((pair.1, reached));
+        reached
+    };
+    for launcher in paths::LAUNCHERS {
+        let Some(launch) = reach.reach(&Step::anywhere(launcher.action)) else {
+            continue;
+        };
+        let Some(pass) = launcher
+            .passed_to
+            .iter()
+            .map(&mut pass_to)
+            .fold(None, Reached::best)
+        else {
+            continue;
+        };
+        let mut conditional = pass.conditional || launch.conditional;
+        let mut runs = true;
+        for need in launcher.runs {
+            match reach.any_of(need) {
+                Some((_, at)) => conditional |= at.conditional,
+                None => runs = false,
+            }
+        }
+        if !runs {
+            continue;
+        }
+        launchers.push(if conditional {
+            format!("{} (conditional)", launcher.action)
+        } else {
+            launcher.action.to_owned()
+        });
+        best = Reached::best(
+            best,
+            Some(Reached {
+                statement: pass.statement,
+                conditional,
+            }),
+        );
     }
-    doc.trace(&request)
-        .iter()
-        .any(|t| t.effect == Effect::Allow && t.principal && t.action && t.resource)
+    best.map(|at| PassRoleFound { at, launchers })
 }

@@ -18,8 +18,10 @@ use super::AuditCode;
 /// assert_eq!((v.code(), v.action(), v.sid()), (AuditCode::PrivilegeEscalation, "iam:CreateAccessKey", Some("Keys")));
 /// assert_eq!(v.severity(), Severity::SecurityWarning);
 /// assert_eq!(v.path(), "$.Statement[0]");
+/// assert!(!v.conditional());
 /// let json = serde_json::to_value(v)?;
 /// assert_eq!((json["code"].as_str(), json["severity"].as_str()), (Some("PRIVILEGE_ESCALATION"), Some("SECURITY_WARNING")));
+/// assert_eq!(json["conditional"], false);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -31,6 +33,7 @@ pub struct Violation {
     sid: Option<String>,
     path: String,
     reason: String,
+    conditional: bool,
 }
 
 impl Violation {
@@ -42,6 +45,7 @@ impl Violation {
         sid: Option<String>,
         path: String,
         reason: String,
+        conditional: bool,
     ) -> Violation {
         Violation {
             code,
@@ -51,6 +55,7 @@ impl Violation {
             sid,
             path,
             reason,
+            conditional,
         }
     }
 
@@ -87,5 +92,12 @@ impl Violation {
     /// Why it breaks the guarantee, in words.
     pub fn reason(&self) -> &str {
         &self.reason
+    }
+
+    /// True when the violation depends on a condition the audit cannot decide (a tag,
+    /// `aws:CalledVia`, `aws:IsMcpServiceAction`, any key it does not know): it is reported
+    /// apart from the unconditional ones, never dropped, and still breaks the guarantee.
+    pub fn conditional(&self) -> bool {
+        self.conditional
     }
 }

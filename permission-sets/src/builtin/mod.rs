@@ -11,7 +11,7 @@ pub use axiom::read_only_scan;
 pub use cloudcraft::read_only_access;
 pub use doit::managed_plus_actions;
 pub use nomos::{dynamodb_read, ec2_operator, s3_read};
-pub use orchestrator::orchestrator;
+pub use orchestrator::{ORCHESTRATOR_MANAGED_BY, orchestrator};
 
 use crate::{PermissionSet, PermissionSetError};
 

@@ -6,6 +6,18 @@ use iam_policy::{Condition, ConditionOperator, ConditionValue, OperatorKind};
 
 use crate::{Area, Grant, Guarantee, Parameter, ParameterRule, PermissionSet, PermissionSetError};
 
+/// The tag value that marks an instance as the orchestrator's, under the key `managed-by`.
+pub const ORCHESTRATOR_MANAGED_BY: &str = "orchestrator";
+
+/// `StringEquals {key: ORCHESTRATOR_MANAGED_BY}`.
+fn managed_tag(key: &str) -> Condition {
+    Condition::default().with(
+        ConditionOperator::new(OperatorKind::StringEquals),
+        key,
+        vec![ConditionValue::from(ORCHESTRATOR_MANAGED_BY)],
+    )
+}
+
 /// `orchestrator`: deploy and operate ECS, Lambda and EC2 workloads with their S3/DynamoDB
 /// data and CloudWatch telemetry. `iam:PassRole` is limited to roles under `{{PassRolePath}}`
 /// and to the services that run workloads.
@@ -13,6 +25,15 @@ use crate::{Area, Grant, Guarantee, Parameter, ParameterRule, PermissionSet, Per
 /// Claims no excluded area and no privilege escalation. The second depends on the values: a
 /// `PassRolePath` of `/` passes every role, which with `RunTask` or `RunInstances` is an
 /// escalation path, so rendering with it is refused.
+///
+/// Changing an instance's user data and restarting it runs code under the instance's
+/// profile, so the instance actions are confined to instances tagged `managed-by =
+/// orchestrator` ([`ORCHESTRATOR_MANAGED_BY`]): `RunInstances` requires that tag on what it launches
+/// (`aws:RequestTag`), `StartInstances`, `StopInstances`, `TerminateInstances` and
+/// `ModifyInstanceAttribute` require it on what they change (`aws:ResourceTag`), and
+/// `CreateTags` works only inside a launch (`ec2:CreateAction = RunInstances`), so the set
+/// cannot tag an instance it did not launch. The instances it may change are those it
+/// launched, under roles it may pass anyway, and any the customer tags for it.
 pub fn orchestrator() -> Result<PermissionSet, PermissionSetError> {
     let passed_to = Condition::default().with(
         ConditionOperator::new(OperatorKind::StringEquals),
@@ -72,14 +93,66 @@ pub fn orchestrator() -> Result<PermissionSet, PermissionSetError> {
             .with_resources(["arn:aws:lambda:*:*:function:{{FunctionPrefix}}*"]),
         )
         .with_grant(Grant::new(
-            "Ec2Instances",
+            "Ec2Read",
             Area::Compute,
-            [
-                "ec2:Describe*", "ec2:RunInstances", "ec2:StartInstances", "ec2:StopInstances",
-                "ec2:TerminateInstances", "ec2:ModifyInstanceAttribute", "ec2:CreateTags",
-            ],
-            "Launch, update and retire EC2 instances.",
+            ["ec2:Describe*"],
+            "See instances, images, networks and launch templates.",
         )?)
+        .with_grant(
+            Grant::new(
+                "Ec2LaunchResources",
+                Area::Compute,
+                ["ec2:RunInstances"],
+                "Launch instances from images into your networks (the instance itself is tagged, below).",
+            )?
+            .with_resources([
+                "arn:aws:ec2:*::image/*",
+                "arn:aws:ec2:*:*:image/*",
+                "arn:aws:ec2:*:*:subnet/*",
+                "arn:aws:ec2:*:*:security-group/*",
+                "arn:aws:ec2:*:*:network-interface/*",
+                "arn:aws:ec2:*:*:volume/*",
+                "arn:aws:ec2:*:*:key-pair/*",
+                "arn:aws:ec2:*:*:launch-template/*",
+            ]),
+        )
+        .with_grant(
+            Grant::new(
+                "Ec2LaunchTagged",
+                Area::Compute,
+                ["ec2:RunInstances"],
+                "Launch instances only with the managed-by tag, so the instances it may later change are the ones it launched.",
+            )?
+            .with_resources(["arn:aws:ec2:*:*:instance/*"])
+            .with_condition(managed_tag("aws:RequestTag/managed-by")),
+        )
+        .with_grant(
+            Grant::new(
+                "Ec2TagOnLaunch",
+                Area::Compute,
+                ["ec2:CreateTags"],
+                "Tag instances and volumes as it launches them, and never tag an existing instance.",
+            )?
+            .with_resources(["arn:aws:ec2:*:*:instance/*", "arn:aws:ec2:*:*:volume/*"])
+            .with_condition(Condition::default().with(
+                ConditionOperator::new(OperatorKind::StringEquals),
+                "ec2:CreateAction",
+                vec![ConditionValue::from("RunInstances")],
+            )),
+        )
+        .with_grant(
+            Grant::new(
+                "Ec2OperateTagged",
+                Area::Compute,
+                [
+                    "ec2:StartInstances", "ec2:StopInstances", "ec2:TerminateInstances",
+                    "ec2:ModifyInstanceAttribute",
+                ],
+                "Update, restart and retire the instances it launched (tagged managed-by=orchestrator), and no other: changing another instance's user data would run code under that instance's role.",
+            )?
+            .with_resources(["arn:aws:ec2:*:*:instance/*"])
+            .with_condition(managed_tag("aws:ResourceTag/managed-by")),
+        )
         .with_grant(
             Grant::new(
                 "PassWorkloadRoles",

@@ -34,9 +34,27 @@ impl Catalog {
             // `Name*`: the range is the answer.
             return candidates.iter().collect();
         }
+        // Cheap necessary conditions before the matcher: a name is at least as long as the
+        // pattern's characters other than `*` (exactly as long without a `*`), and holds each
+        // literal run of the pattern. An absurdly long pattern is then refused per action by
+        // one length comparison, and a long one runs the matcher only where it can match.
+        let lower = wildcards.to_ascii_lowercase();
+        let fixed = lower.bytes().filter(|&b| b != b'*').count() + literal.len();
+        let has_star = lower.contains('*');
+        let runs: Vec<&str> = lower.split(['*', '?']).filter(|r| !r.is_empty()).collect();
         let matcher = pattern.matcher();
+        let lower_names = service.lower_names_of(candidates);
         candidates
             .iter()
+            .zip(lower_names)
+            .filter(|(_, name)| {
+                (if has_star {
+                    name.len() >= fixed
+                } else {
+                    name.len() == fixed
+                }) && runs.iter().all(|run| name.contains(run))
+            })
+            .map(|(a, _)| a)
             .filter(|a| matcher.matches(a.full_name()))
             .collect()
     }

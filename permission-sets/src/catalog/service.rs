@@ -43,6 +43,18 @@ impl Service {
         index.and_then(|&i| self.actions.get(i))
     }
 
+    /// The lowercase names of `actions`, a range of this service's actions (as
+    /// [`Service::starting_with`] returns), in the same order.
+    pub(super) fn lower_names_of(&self, actions: &[Action]) -> &[&'static str] {
+        let start = match (actions.first(), self.actions.first()) {
+            (Some(first), Some(base)) => first.id().saturating_sub(base.id()),
+            _ => return &[],
+        };
+        self.lower_names
+            .get(start..start.saturating_add(actions.len()))
+            .unwrap_or_default()
+    }
+
     /// The actions whose lowercase names start with `lower_prefix` (lowercase), found by
     /// binary search.
     pub(super) fn starting_with(&self, lower_prefix: &str) -> &[Action] {
