@@ -362,31 +362,39 @@ impl CompiledStatement {
                     all_static,
                 } => {
                     let present = request.context(key).map(|v| v.values());
-                    Ok(if *all_static {
+                    if *all_static {
                         evaluate_entry(*kind, *qualifier, *if_exists, present, |value| {
-                            values.iter().any(|v| match v {
-                                CompiledValue::Static(p) => p.test(*kind, value),
-                                CompiledValue::Template(_) => false,
+                            // Every value is tried (no short cut), as `any_prepared` does.
+                            values.iter().try_fold(false, |matched, v| {
+                                Some(
+                                    matched
+                                        | match v {
+                                            CompiledValue::Static(p) => p.test(*kind, value)?,
+                                            CompiledValue::Template(_) => false,
+                                        },
+                                )
                             })
                         })
                     } else {
-                        let resolved: Vec<Option<PreparedValue>> = values
+                        values
                             .iter()
                             .map(|v| match v {
-                                CompiledValue::Static(p) => Some(p.clone()),
+                                CompiledValue::Static(p) => Ok(Some(p.clone())),
                                 CompiledValue::Template(segments) => {
                                     resolve_policy_value(*kind, segments, request)
                                 }
                             })
-                            .collect();
-                        evaluate_entry(
-                            *kind,
-                            *qualifier,
-                            *if_exists,
-                            present,
-                            any_prepared(*kind, &resolved),
-                        )
-                    })
+                            .collect::<Result<Vec<Option<PreparedValue>>, String>>()
+                            .and_then(|resolved| {
+                                evaluate_entry(
+                                    *kind,
+                                    *qualifier,
+                                    *if_exists,
+                                    present,
+                                    any_prepared(*kind, &resolved),
+                                )
+                            })
+                    }
                 }
             };
             match result {

@@ -32,6 +32,7 @@ mod codes;
 mod compiled;
 mod error;
 mod eval;
+mod excerpt;
 mod glob;
 pub mod json_path;
 mod model;

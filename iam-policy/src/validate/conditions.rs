@@ -165,7 +165,15 @@ fn values(
             |t| Cidr::parse(t).is_some(),
             "an IPv4 or IPv6 address or CIDR block such as \"203.0.113.0/24\"",
         ),
-        OperatorFamily::String | OperatorFamily::Binary | OperatorFamily::Arn => return,
+        // "each of the six colon-delimited components of the ARN" is checked separately
+        // (IAM User Guide, "ARN condition operators"): a value with fewer parts has nothing to
+        // compare component by component, and the evaluators report it as unevaluable. A value
+        // holding a policy variable is checked once substituted.
+        OperatorFamily::Arn => (
+            |t| t.splitn(6, ':').count() == 6 || t.contains("${"),
+            "an ARN of six colon-separated parts such as \"arn:aws:sns:*:123456789012:topic\"",
+        ),
+        OperatorFamily::String | OperatorFamily::Binary => return,
     };
     for (i, value) in entry.values.iter().enumerate() {
         let text = value.as_text();
@@ -459,6 +467,19 @@ mod tests {
             r#"{"NumericLessThan": {"a:n": ["1", "-2.5"]}, "Bool": {"aws:SecureTransport": "TRUE"}}"#,
         );
         assert!(!reports(MANAGED, &good, FindingCode::InvalidConditionValue));
+    }
+
+    #[test]
+    fn arn_operator_value_needs_six_parts() {
+        let doc = with_condition(
+            r#"{"ArnNotLike": {"aws:SourceArn": ["arn:aws:s3", "arn:aws:sns:*:1:t", "${aws:SourceArn}"]}}"#,
+        );
+        let found = with_code(MANAGED, &doc, FindingCode::InvalidConditionValue);
+        let paths: Vec<&str> = found.iter().map(|f| f.location.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            [r#"$.Statement[0].Condition.ArnNotLike["aws:SourceArn"][0]"#]
+        );
     }
 
     #[test]
