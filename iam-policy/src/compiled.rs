@@ -307,7 +307,9 @@ impl CompiledStatement {
         let principal = match &self.principal {
             PrincipalTest::None => true,
             PrincipalTest::Principal(m) => m.matches(request.principal.as_ref()),
-            PrincipalTest::NotPrincipal(m) => m.not_principal_applies(request.principal.as_ref()),
+            PrincipalTest::NotPrincipal(m) => {
+                m.not_principal_applies(self.effect, request.principal.as_ref())
+            }
         };
         if !principal {
             return false;

@@ -68,9 +68,8 @@ pub(super) fn principal_applies(statement: &Statement, request: &Request) -> boo
         Some(PrincipalClause::Principal(p)) => {
             PrincipalMatcher::new(p).matches(request.principal.as_ref())
         }
-        Some(PrincipalClause::NotPrincipal(p)) => {
-            PrincipalMatcher::new(p).not_principal_applies(request.principal.as_ref())
-        }
+        Some(PrincipalClause::NotPrincipal(p)) => PrincipalMatcher::new(p)
+            .not_principal_applies(statement.effect, request.principal.as_ref()),
     }
 }
 
