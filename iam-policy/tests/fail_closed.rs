@@ -233,3 +233,39 @@ proptest! {
         prop_assert_eq!(interpreted.unevaluable.len(), 1);
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// A multivalued key under a plain operator
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn multivalued_key_under_an_operator_without_set_qualifier_is_unevaluable_not_for_any_value() {
+    // "Multivalued context keys require a condition set operator": before, StringEquals on
+    // two aws:CalledVia values was read as ForAnyValue and allowed.
+    let policy = allow_if("StringEquals", "aws:CalledVia", "athena.amazonaws.com");
+    let two = get(
+        "aws:CalledVia",
+        vec!["athena.amazonaws.com", "glue.amazonaws.com"],
+    );
+    let outcome = evaluate(&policy, &two);
+    assert_eq!(outcome.decision, Decision::ImplicitDeny);
+    assert_eq!(outcome.unevaluable.len(), 1);
+    assert!(outcome.unevaluable[0].reason.contains("2 values"));
+    // One value (as a set or not) is compared as usual; the qualified forms keep their meaning.
+    let one = get("aws:CalledVia", vec!["athena.amazonaws.com"]);
+    assert_eq!(evaluate(&policy, &one).decision, Decision::Allow);
+    let any = allow_if(
+        "ForAnyValue:StringEquals",
+        "aws:CalledVia",
+        "athena.amazonaws.com",
+    );
+    assert_eq!(evaluate(&any, &two).decision, Decision::Allow);
+    // A Deny with a negated plain operator over two values can't be ruled out either.
+    let deny: PolicyDocument = r#"{"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "*", "Resource": "*"},
+        {"Effect": "Deny", "Action": "*", "Resource": "*",
+         "Condition": {"StringNotEquals": {"aws:CalledVia": "athena.amazonaws.com"}}}]}"#
+        .parse()
+        .unwrap();
+    assert_eq!(evaluate(&deny, &two).decision, Decision::ImplicitDeny);
+}

@@ -73,6 +73,17 @@ pub(crate) fn evaluate_entry(
             });
         }
     };
+    // "Multivalued context keys require a condition set operator" (IAM User Guide,
+    // "Single-valued vs. multivalued context keys"; and "AWS global condition context keys":
+    // "To compare your condition against a request context with multiple key values, you must
+    // use the ForAllValues or ForAnyValue set operators"). Without one, several request values
+    // have no documented reading: unevaluable, not a silent ForAnyValue.
+    if qualifier.is_none() && values.len() > 1 {
+        return Err(format!(
+            "the request holds {} values for this key, and {kind} without ForAnyValue: or ForAllValues: compares a single value, so the condition cannot be evaluated",
+            values.len()
+        ));
+    }
     // Whether some / every request value satisfies the base comparison; no short cut, so an
     // unreadable value is always noticed.
     let (mut some, mut every) = (false, true);

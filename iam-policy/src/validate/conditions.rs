@@ -74,6 +74,9 @@ pub(crate) fn check(doc: &crate::PolicyDocument, report: &mut Report) {
                 }
                 values(kind, &op_name, entry, &key_path, report);
                 private_source_ip(kind, entry, &key_path, report);
+                if qualifier.is_none() && kind != OperatorKind::Null {
+                    multivalued_without_set_operator(&block.operator, entry, &key_path, report);
+                }
                 if let Some(qualifier) = qualifier {
                     set_operator(
                         statement, condition, qualifier, kind, if_exists, entry, &key_path, report,
@@ -281,6 +284,43 @@ const SINGLE_VALUED_KEYS: &[&str] = &[
     "sts:SourceIdentity",
 ];
 
+/// Global condition keys AWS documents as multivalued (IAM User Guide, "AWS global condition
+/// context keys", "Value type: Multivalued").
+const MULTIVALUED_KEYS: &[&str] = &[
+    "aws:CalledVia",
+    "aws:PrincipalOrgPaths",
+    "aws:PrincipalServiceNamesList",
+    "aws:ResourceOrgPaths",
+    "aws:SourceOrgPaths",
+    "aws:TagKeys",
+];
+
+/// IAM User Guide, "Single-valued vs. multivalued context keys": "Multivalued context keys
+/// require a condition set operator", and "AWS global condition context keys": "To compare
+/// your condition against a request context with multiple key values, you must use the
+/// ForAllValues or ForAnyValue set operators." A plain operator on such a key has no
+/// documented meaning once the request holds two values, so the evaluators report the entry
+/// as unevaluable then (never a silent `ForAnyValue`), and the validator warns here (Access
+/// Analyzer warns on it too).
+fn multivalued_without_set_operator(
+    operator: &ConditionOperator,
+    entry: &ConditionEntry,
+    key_path: &str,
+    report: &mut Report,
+) {
+    let key = &entry.key;
+    if !MULTIVALUED_KEYS.iter().any(|k| k.eq_ignore_ascii_case(key)) {
+        return;
+    }
+    report.add(
+        FindingCode::MultivaluedKeyWithoutSetOperator,
+        key_path.to_owned(),
+        format!(
+            "{key} is multivalued, and AWS requires ForAnyValue: or ForAllValues: to compare it: with \"{operator}\" alone a request carrying several values cannot be evaluated. Use \"ForAnyValue:{operator}\" (some value matches) or \"ForAllValues:{operator}\" (every value matches)."
+        ),
+    );
+}
+
 /// Tag keys: `aws:RequestTag/NAME` etc. hold one value per tag name.
 const SINGLE_VALUED_PREFIXES: &[&str] =
     &["aws:PrincipalTag/", "aws:RequestTag/", "aws:ResourceTag/"];
@@ -467,6 +507,21 @@ mod tests {
             r#"{"NumericLessThan": {"a:n": ["1", "-2.5"]}, "Bool": {"aws:SecureTransport": "TRUE"}}"#,
         );
         assert!(!reports(MANAGED, &good, FindingCode::InvalidConditionValue));
+    }
+
+    #[test]
+    fn multivalued_key_without_set_operator_is_reported() {
+        let doc = with_condition(
+            r#"{"StringEquals": {"aws:CalledVia": "athena.amazonaws.com", "aws:SourceVpc": "vpc-1"},
+               "ForAnyValue:StringEquals": {"aws:TagKeys": "env"}, "Null": {"aws:TagKeys": "false"}}"#,
+        );
+        let found = with_code(MANAGED, &doc, FindingCode::MultivaluedKeyWithoutSetOperator);
+        let paths: Vec<&str> = found.iter().map(|f| f.location.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            [r#"$.Statement[0].Condition.StringEquals["aws:CalledVia"]"#]
+        );
+        assert!(found[0].message.contains("ForAnyValue:StringEquals"));
     }
 
     #[test]

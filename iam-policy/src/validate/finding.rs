@@ -129,6 +129,10 @@ crate::finding_codes! {
         VariableUnsupportedInVersion = "VARIABLE_UNSUPPORTED_IN_VERSION", Warning;
         /// `ForAnyValue:` on a single-valued key.
         ForAnyValueWithSingleValuedKey = "FOR_ANY_VALUE_WITH_SINGLE_VALUED_KEY", Warning;
+        /// A multivalued key (`aws:CalledVia`, `aws:TagKeys`, ...) under an operator without
+        /// `ForAnyValue:` / `ForAllValues:`; evaluation reports such an entry as unevaluable
+        /// when the request holds several values.
+        MultivaluedKeyWithoutSetOperator = "MULTIVALUED_KEY_WITHOUT_SET_OPERATOR", Warning;
         /// `ForAllValues:` in an `Allow` with no `Null` check: true when the key is absent.
         ForAllValuesWithoutNullCheck = "FOR_ALL_VALUES_WITHOUT_NULL_CHECK", Warning;
         /// `ForAnyValue:` or `ForAllValues:` on the `Null` operator.
