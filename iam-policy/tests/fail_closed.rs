@@ -269,3 +269,25 @@ fn multivalued_key_under_an_operator_without_set_qualifier_is_unevaluable_not_fo
         .unwrap();
     assert_eq!(evaluate(&deny, &two).decision, Decision::ImplicitDeny);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Policy variables in Bool
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn bool_with_policy_variable_is_not_substituted_and_is_unevaluable() {
+    // AWS's "Variables and tags" page: no policy variables with Boolean operators (followed);
+    // its "Condition operators" page: supported. Not substituting fails closed.
+    let policy = allow_if("Bool", "aws:SecureTransport", "${aws:ViaAWSService}");
+    let request = get("aws:SecureTransport", "true").with_context("aws:ViaAWSService", "true");
+    let outcome = evaluate(&policy, &request);
+    assert_eq!(outcome.decision, Decision::ImplicitDeny);
+    assert_eq!(outcome.unevaluable.len(), 1);
+    let findings =
+        iam_policy::Validator::new(iam_policy::PolicyKind::ManagedPolicy).validate(&policy);
+    assert!(
+        findings
+            .iter()
+            .any(|f| f.code == iam_policy::FindingCode::BoolWithPolicyVariable)
+    );
+}

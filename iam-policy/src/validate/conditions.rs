@@ -4,6 +4,8 @@
 use std::net::Ipv4Addr;
 
 use crate::eval::values::{Cidr, parse_bool, parse_date, parse_number};
+use crate::excerpt::excerpt;
+use crate::template;
 use crate::{
     Condition, ConditionEntry, ConditionOperator, Effect, OperatorFamily, OperatorKind,
     SetQualifier, Statement,
@@ -144,7 +146,8 @@ fn case_insensitive_operator(name: &str) -> Option<String> {
 /// Numeric, Date, Bool, Null and IpAddress operators read their values as numbers, dates,
 /// booleans and CIDR blocks (IAM User Guide, "Condition operators"); a value they can't read
 /// never matches, so that part of the policy does not work. Policy variables are not
-/// substituted in these operators, so `${...}` is no excuse.
+/// substituted in these operators, so `${...}` is no excuse (for `Bool`, where AWS's pages
+/// disagree, a variable gets its own finding, `BOOL_WITH_POLICY_VARIABLE`).
 fn values(
     kind: OperatorKind,
     op_name: &str,
@@ -180,6 +183,19 @@ fn values(
     };
     for (i, value) in entry.values.iter().enumerate() {
         let text = value.as_text();
+        if kind.family() == OperatorFamily::Bool && template::has_variables(&text) {
+            // See `OperatorKind::supports_variables` for the two AWS pages that disagree.
+            report.add(
+                FindingCode::BoolWithPolicyVariable,
+                item_path(key_path, &entry.values, i),
+                format!(
+                    "{op_name} compares {} with {:?}, a policy variable. AWS's pages disagree on whether Bool substitutes variables (\"Variables and tags\" says no, \"Condition operators\" says supported); this tool follows the first, so the condition is unevaluable: it never allows, and in a Deny it blocks every Allow. Compare with a literal true or false, or use StringEquals if you meant to compare two keys.",
+                    entry.key,
+                    excerpt(&text)
+                ),
+            );
+            continue;
+        }
         if !valid(&text) {
             report.add(
                 FindingCode::InvalidConditionValue,
@@ -522,6 +538,21 @@ mod tests {
             [r#"$.Statement[0].Condition.StringEquals["aws:CalledVia"]"#]
         );
         assert!(found[0].message.contains("ForAnyValue:StringEquals"));
+    }
+
+    #[test]
+    fn bool_with_policy_variable_is_its_own_finding() {
+        let doc = with_condition(
+            r#"{"Bool": {"aws:SecureTransport": ["true", "${aws:ViaAWSService}"]}}"#,
+        );
+        let found = with_code(MANAGED, &doc, FindingCode::BoolWithPolicyVariable);
+        let paths: Vec<&str> = found.iter().map(|f| f.location.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            [r#"$.Statement[0].Condition.Bool["aws:SecureTransport"][1]"#]
+        );
+        assert!(found[0].message.contains("unevaluable"));
+        assert!(!reports(MANAGED, &doc, FindingCode::InvalidConditionValue));
     }
 
     #[test]

@@ -133,6 +133,9 @@ crate::finding_codes! {
         /// `ForAnyValue:` / `ForAllValues:`; evaluation reports such an entry as unevaluable
         /// when the request holds several values.
         MultivaluedKeyWithoutSetOperator = "MULTIVALUED_KEY_WITHOUT_SET_OPERATOR", Warning;
+        /// A policy variable in a `Bool` value: AWS's pages disagree on whether it is
+        /// substituted; this crate does not, so the condition is unevaluable.
+        BoolWithPolicyVariable = "BOOL_WITH_POLICY_VARIABLE", Warning;
         /// `ForAllValues:` in an `Allow` with no `Null` check: true when the key is absent.
         ForAllValuesWithoutNullCheck = "FOR_ALL_VALUES_WITHOUT_NULL_CHECK", Warning;
         /// `ForAnyValue:` or `ForAllValues:` on the `Null` operator.
