@@ -60,5 +60,6 @@ pub use names::{
 };
 pub use one_or_many::OneOrMany;
 pub use validate::{
-    Finding, FindingCode, PolicyKind, Severity, Validator, locate_path, policy_size, text_size,
+    Finding, FindingCode, Locator, PolicyKind, Severity, Validator, locate_path, policy_size,
+    text_size,
 };

@@ -8,6 +8,7 @@ mod elements;
 mod finding;
 mod kind;
 mod locate;
+mod locator;
 mod order;
 mod principals;
 mod report;
@@ -17,6 +18,7 @@ mod size;
 pub use finding::{Finding, FindingCode, Severity};
 pub use kind::PolicyKind;
 pub use locate::locate_path;
+pub use locator::Locator;
 pub use size::{policy_size, text_size};
 
 use crate::{Error, PolicyDocument, SourceLocation};
@@ -159,8 +161,18 @@ impl Validator {
             size::session_characters(text, &mut report);
         }
         let mut findings = report.into_findings();
-        for finding in &mut findings {
-            fill_position(text, &mut finding.location);
+        // One index for every finding: looking each one up from the start of the text was
+        // quadratic (20,000 findings took 18.6 s).
+        if !findings.is_empty() {
+            let locator = Locator::new(text);
+            for finding in &mut findings {
+                if finding.location.line.is_none()
+                    && let Some((line, column)) = locator.locate(&finding.location.path)
+                {
+                    finding.location.line = Some(line);
+                    finding.location.column = Some(column);
+                }
+            }
         }
         (Some(doc), self.finish(findings))
     }

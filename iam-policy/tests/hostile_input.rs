@@ -1,0 +1,56 @@
+//! Oversized and hostile input (issue 13, "Hostile and oversized input"): inputs far beyond
+//! IAM's quotas complete with the right results (their times are in `benches/benches/policy.rs`,
+//! not asserted here), oversized documents are refused before any expensive work, and messages
+//! quote only an excerpt of what they were given.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::unreachable,
+    reason = "tests may panic"
+)]
+
+use iam_policy::{FindingCode, PolicyKind, Validator};
+
+/// A document of `n` statements, one per line, each with a condition value IAM can't read.
+fn many_findings_document(n: usize) -> String {
+    let statements: Vec<String> = (0..n)
+        .map(|i| {
+            format!(
+                r#"{{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {{"NumericLessThan": {{"s3:max-keys": "n{i}"}}}}}}"#
+            )
+        })
+        .collect();
+    format!(
+        "{{\"Version\": \"2012-10-17\", \"Statement\": [\n{}\n]}}",
+        statements.join(",\n")
+    )
+}
+
+#[test]
+fn twenty_thousand_findings_are_located_with_one_index() {
+    let n = 20_000;
+    let text = many_findings_document(n);
+    let validator = Validator::new(PolicyKind::ManagedPolicy);
+    let (doc, findings) = validator.validate_text(&text);
+    assert!(doc.is_some());
+    let invalid: Vec<_> = findings
+        .iter()
+        .filter(|f| f.code == FindingCode::InvalidConditionValue)
+        .collect();
+    assert_eq!(invalid.len(), n);
+    for finding in invalid {
+        let path = &finding.location.path;
+        let index: usize = path
+            .strip_prefix("$.Statement[")
+            .and_then(|rest| rest.split_once(']'))
+            .map(|(i, _)| i.parse().unwrap())
+            .unwrap();
+        // Statement i is on line i + 2; its condition key is at the same column on every line.
+        assert_eq!(finding.location.line, Some(index + 2), "{path}");
+        assert_eq!(finding.location.column, Some(98), "{path}");
+    }
+}
