@@ -34,6 +34,7 @@ mod error;
 mod eval;
 mod excerpt;
 mod glob;
+mod glob_wide;
 pub mod json_path;
 mod model;
 mod names;

@@ -54,3 +54,28 @@ fn twenty_thousand_findings_are_located_with_one_index() {
         assert_eq!(finding.location.column, Some(98), "{path}");
     }
 }
+
+#[test]
+fn sixteen_kb_wildcard_pattern_against_a_hundred_kb_resource_completes() {
+    use iam_policy::{CompiledPolicy, Decision, PolicyDocument, Request};
+    let pattern = format!("arn:aws:s3:::b/{}z", "*a".repeat(8 * 1024));
+    let policy: PolicyDocument = format!(
+        r#"{{"Version": "2012-10-17", "Statement": {{"Effect": "Allow", "Action": "s3:GetObject",
+            "Resource": "{pattern}"}}}}"#
+    )
+    .parse()
+    .unwrap();
+    let compiled = CompiledPolicy::new(&policy);
+    let miss = Request::new(
+        "s3:GetObject",
+        format!("arn:aws:s3:::b/{}", "a".repeat(100 * 1024)),
+    );
+    assert_eq!(policy.evaluate(&miss).decision, Decision::ImplicitDeny);
+    assert_eq!(compiled.decide(&miss), Decision::ImplicitDeny);
+    let hit = Request::new(
+        "s3:GetObject",
+        format!("arn:aws:s3:::b/{}z", "a".repeat(100 * 1024)),
+    );
+    assert_eq!(policy.evaluate(&hit).decision, Decision::Allow);
+    assert_eq!(compiled.decide(&hit), Decision::Allow);
+}
