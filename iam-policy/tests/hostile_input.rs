@@ -79,3 +79,43 @@ fn sixteen_kb_wildcard_pattern_against_a_hundred_kb_resource_completes() {
     assert_eq!(policy.evaluate(&hit).decision, Decision::Allow);
     assert_eq!(compiled.decide(&hit), Decision::Allow);
 }
+
+/// A policy allowing one action under `n` condition keys, and a request carrying them all.
+fn many_condition_keys(n: usize) -> (iam_policy::PolicyDocument, iam_policy::Request) {
+    let entries: Vec<String> = (0..n).map(|i| format!(r#""k:key{i}": "v{i}""#)).collect();
+    let policy = format!(
+        r#"{{"Version": "2012-10-17", "Statement": {{"Effect": "Allow", "Action": "s3:GetObject",
+            "Resource": "*", "Condition": {{"StringEquals": {{{}}}}}}}}}"#,
+        entries.join(", ")
+    )
+    .parse()
+    .unwrap();
+    let mut request = iam_policy::Request::new("s3:GetObject", "arn:aws:s3:::b/k");
+    for i in 0..n {
+        // Upper case: keys compare case-insensitively.
+        request.set_context(format!("K:KEY{i}"), format!("v{i}"));
+    }
+    (policy, request)
+}
+
+#[test]
+fn hundred_thousand_condition_keys_evaluate_with_indexed_context_lookups() {
+    use iam_policy::{CompiledPolicy, Decision};
+    let n = 100_000;
+    let (policy, mut request) = many_condition_keys(n);
+    let compiled = CompiledPolicy::new(&policy);
+    assert_eq!(request.context_entries().count(), n);
+    assert_eq!(policy.evaluate(&request).decision, Decision::Allow);
+    assert_eq!(compiled.decide(&request), Decision::Allow);
+    // One key off: the condition fails.
+    request.set_context("k:key77777", "other");
+    assert_eq!(request.context_entries().count(), n);
+    assert_eq!(compiled.decide(&request), Decision::ImplicitDeny);
+    // One key missing: the condition fails too.
+    request.set_context("k:key77777", "v77777");
+    request.remove_context("K:Key5");
+    assert_eq!(request.context_entries().count(), n - 1);
+    assert!(request.context("k:key5").is_none());
+    assert_eq!(policy.evaluate(&request).decision, Decision::ImplicitDeny);
+    assert_eq!(compiled.decide(&request), Decision::ImplicitDeny);
+}

@@ -10,6 +10,7 @@
 //! into `ImplicitDeny`.
 
 mod conditions;
+mod context_map;
 mod interpreted;
 mod outcome;
 pub(crate) mod principals;

@@ -554,8 +554,10 @@ impl<'de> Deserialize<'de> for Condition {
 
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
                 let mut entries: Vec<ConditionEntry> = Vec::new();
+                // A set, not a scan of `entries`: 100,000 keys must not take quadratic time.
+                let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
                 while let Some(key) = map.next_key::<String>()? {
-                    if entries.iter().any(|e| e.key == key) {
+                    if !seen.insert(key.clone()) {
                         return Err(de::Error::custom(format!(
                             "duplicate condition key {key:?} in one operator block"
                         )));
