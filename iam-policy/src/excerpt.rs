@@ -19,9 +19,45 @@ pub(crate) fn excerpt(text: &str) -> Cow<'_, str> {
     }
 }
 
+/// `message` with every part in double quotes cut to an excerpt (the prose between quoted
+/// parts is kept): for messages that quote input, including serde's, which quotes the whole
+/// offending value.
+pub(crate) fn shorten_quoted(message: &str) -> String {
+    // serde writes unknown variants and fields in backticks.
+    shorten_between(&shorten_between(message, '"'), '`')
+}
+
+fn shorten_between(message: &str, quote: char) -> String {
+    message
+        .split(quote)
+        .enumerate()
+        .map(|(i, part)| {
+            if i % 2 == 1 {
+                excerpt(part)
+            } else {
+                part.into()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(quote.encode_utf8(&mut [0; 4]))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quoted_parts_of_messages_are_shortened() {
+        let long = "v".repeat(10_000);
+        let message = format!("invalid value: string \"{long}\", expected an ARN");
+        let short = shorten_quoted(&message);
+        assert!(short.len() < 200, "{short}");
+        assert!(short.starts_with("invalid value: string \"vvv"));
+        assert!(short.ends_with("…\", expected an ARN"));
+        assert_eq!(shorten_quoted("no quotes"), "no quotes");
+        let prose = format!("{} \"a\" {}", "p".repeat(200), "q".repeat(200));
+        assert_eq!(shorten_quoted(&prose), prose);
+    }
 
     #[test]
     fn short_text_is_quoted_whole() {

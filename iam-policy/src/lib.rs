@@ -53,7 +53,7 @@ pub use eval::{
 };
 pub use model::{
     ActionClause, Condition, ConditionBlock, ConditionEntry, ConditionOperator, ConditionValue,
-    Effect, OperatorFamily, OperatorKind, PolicyDocument, Principal, PrincipalClause,
+    Effect, OperatorFamily, OperatorKind, ParseOptions, PolicyDocument, Principal, PrincipalClause,
     PrincipalKind, ResourceClause, SetQualifier, Statement, Version,
 };
 pub use names::{

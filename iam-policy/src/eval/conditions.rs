@@ -131,12 +131,15 @@ fn is_empty_dataset(values: &[String], qualifier: Option<SetQualifier>) -> bool 
 
 /// Why an unknown operator can't be evaluated (shared so both evaluators report alike).
 pub(crate) fn unknown_operator_reason(name: &str) -> String {
-    format!("{name:?} is not an IAM condition operator, so the condition cannot be evaluated")
+    format!(
+        "{:?} is not an IAM condition operator, so the condition cannot be evaluated",
+        excerpt(name)
+    )
 }
 
 /// Why a `Null` value can't be evaluated.
 pub(crate) fn null_value_reason(value: &str) -> String {
-    format!("Null takes true or false, not {value:?}")
+    format!("Null takes true or false, not {:?}", excerpt(value))
 }
 
 /// Evaluates one key of a `Null` operator; `expected` are the policy's booleans.

@@ -104,6 +104,9 @@ crate::finding_codes! {
         NullWithIfExists = "NULL_WITH_IF_EXISTS", Error;
         /// A value a Numeric, Date, Bool, Null or IpAddress operator can't read.
         InvalidConditionValue = "INVALID_CONDITION_VALUE", Error;
+        /// The text is larger than the validator's parse limit (1 MiB by default): refused
+        /// before parsing.
+        DocumentTooLarge = "DOCUMENT_TOO_LARGE", Error;
         /// The policy is larger than the quota of its kind (the message names the kind, the size,
         /// the limit and the excess).
         PolicySizeExceeded = "POLICY_SIZE_EXCEEDED", Error;
