@@ -5,6 +5,7 @@
 mod audit;
 mod batch;
 mod check;
+mod eval_input;
 mod expand;
 mod format;
 mod input;
@@ -34,9 +35,13 @@ pub(crate) enum PolicyCommand {
         /// The resource ARN, e.g. `arn:aws:s3:::bucket/key`.
         #[arg(long, default_value = "*")]
         resource: String,
-        /// The calling principal's ARN (for trust and resource policies).
+        /// The caller (for trust and resource policies): an ARN, or what --principal-kind says.
         #[arg(long)]
         principal: Option<String>,
+        /// What --principal names: aws (an ARN, the default), service, federated,
+        /// canonical-user, or anonymous (no --principal).
+        #[arg(long, value_enum, value_name = "KIND")]
+        principal_kind: Option<eval_input::PrincipalKindArg>,
         /// A context key, `KEY=VALUE`; repeat the key for a multivalued key.
         #[arg(long = "context", value_name = "KEY=VALUE")]
         context: Vec<String>,
@@ -60,9 +65,16 @@ pub(crate) fn run(command: PolicyCommand) -> Outcome {
             action,
             resource,
             principal,
+            principal_kind,
             context,
             json,
-        } => eval(&file, action, resource, principal, &context, json),
+        } => {
+            let principal = match eval_input::request_principal(principal_kind, principal) {
+                Ok(principal) => principal,
+                Err(message) => return Outcome::BadInput(message),
+            };
+            eval(&file, action, resource, principal, &context, json)
+        }
         PolicyCommand::Expand(args) => expand::run(args),
         PolicyCommand::Audit(args) => audit::run(args),
     }
@@ -72,7 +84,7 @@ fn eval(
     file: &Path,
     action: String,
     resource: String,
-    principal: Option<String>,
+    principal: Option<RequestPrincipal>,
     context: &[String],
     json: bool,
 ) -> Outcome {
@@ -82,10 +94,7 @@ fn eval(
     };
     let mut request = Request::new(action, resource);
     if let Some(principal) = principal {
-        match principal.parse() {
-            Ok(arn) => request = request.with_principal(RequestPrincipal::Aws(arn)),
-            Err(e) => return Outcome::BadInput(format!("--principal: {e}")),
-        }
+        request = request.with_principal(principal);
     }
     match key_values("--context", context, KeyCase::Insensitive) {
         Ok(entries) => {
@@ -98,6 +107,9 @@ fn eval(
             }
         }
         Err(message) => return Outcome::BadInput(message),
+    }
+    if let Err(message) = eval_input::check_action(&request.action) {
+        return Outcome::BadInput(message);
     }
     let evaluation = CompiledPolicy::new(&doc).evaluate(&request);
     if json {

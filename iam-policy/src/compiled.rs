@@ -39,6 +39,12 @@ use crate::{
 #[derive(Debug, Clone)]
 pub struct CompiledPolicy {
     statements: Vec<CompiledStatement>,
+    /// For each service prefix named in an `Action` (lowercase), the statements naming it, in
+    /// document order: a decision visits only the statements that can match its action.
+    by_service: Vec<(String, Vec<usize>)>,
+    /// Statements that may match any service (`NotAction`, or an `Action` pattern such as
+    /// `*` without a service prefix), in document order.
+    any_service: Vec<usize>,
 }
 
 #[derive(Debug, Clone)]
@@ -105,7 +111,7 @@ impl CompiledPolicy {
     /// reported by every evaluation that reaches it, exactly as the interpreter does.
     pub fn new(document: &PolicyDocument) -> CompiledPolicy {
         let variables = document.supports_variables();
-        let statements = document
+        let statements: Vec<CompiledStatement> = document
             .statements()
             .iter()
             .enumerate()
@@ -173,7 +179,42 @@ impl CompiledPolicy {
                 }
             })
             .collect();
-        CompiledPolicy { statements }
+        let mut by_service: Vec<(String, Vec<usize>)> = Vec::new();
+        let mut any_service = Vec::new();
+        for (position, statement) in statements.iter().enumerate() {
+            match &statement.action_services {
+                None => any_service.push(position),
+                Some(services) => {
+                    for service in services {
+                        match by_service.iter_mut().find(|(s, _)| s == service) {
+                            Some((_, positions)) => positions.push(position),
+                            None => by_service.push((service.clone(), vec![position])),
+                        }
+                    }
+                }
+            }
+        }
+        CompiledPolicy {
+            statements,
+            by_service,
+            any_service,
+        }
+    }
+
+    /// The statements that may match an action of `service`, in document order: those naming
+    /// the service in `Action` merged with those that may match any service. (A pattern
+    /// `svc:Name` can only match an action that starts with `svc:`.)
+    fn candidates<'a>(&'a self, service: &str) -> impl Iterator<Item = &'a CompiledStatement> {
+        let named: &[usize] = self
+            .by_service
+            .iter()
+            .find(|(s, _)| s.eq_ignore_ascii_case(service))
+            .map_or(&[], |(_, positions)| positions.as_slice());
+        Merged {
+            a: named,
+            b: &self.any_service,
+        }
+        .filter_map(|position| self.statements.get(position))
     }
 
     /// The decision alone, without allocating: stops at the first applicable `Deny`.
@@ -181,8 +222,8 @@ impl CompiledPolicy {
         let service = action_service(&request.action);
         let mut allowed = false;
         let mut deny_unknown = false;
-        for statement in &self.statements {
-            if !statement.applies_ignoring_condition(request, service) {
+        for statement in self.candidates(service) {
+            if !statement.applies_ignoring_condition(request) {
                 continue;
             }
             match (statement.condition_result(request), statement.effect) {
@@ -199,8 +240,8 @@ impl CompiledPolicy {
     pub fn evaluate(&self, request: &Request) -> Evaluation {
         let service = action_service(&request.action);
         let mut aggregator = Aggregator::default();
-        for statement in &self.statements {
-            if !statement.applies_ignoring_condition(request, service) {
+        for statement in self.candidates(service) {
+            if !statement.applies_ignoring_condition(request) {
                 continue;
             }
             match statement.condition_result(request) {
@@ -220,6 +261,28 @@ impl CompiledPolicy {
 impl From<&PolicyDocument> for CompiledPolicy {
     fn from(document: &PolicyDocument) -> Self {
         CompiledPolicy::new(document)
+    }
+}
+
+/// Two ascending lists of statement positions, merged in ascending order.
+struct Merged<'a> {
+    a: &'a [usize],
+    b: &'a [usize],
+}
+
+impl Iterator for Merged<'_> {
+    type Item = usize;
+
+    fn next(&mut self) -> Option<usize> {
+        let take_a = match (self.a.first(), self.b.first()) {
+            (Some(a), Some(b)) => a < b,
+            (Some(_), None) => true,
+            (None, _) => false,
+        };
+        let list = if take_a { &mut self.a } else { &mut self.b };
+        let (first, rest) = list.split_first()?;
+        *list = rest;
+        Some(*first)
     }
 }
 
@@ -303,20 +366,18 @@ fn compile_entry(
 }
 
 impl CompiledStatement {
-    fn applies_ignoring_condition(&self, request: &Request, service: &str) -> bool {
+    /// Whether principal, action and resource match; the caller has already checked the
+    /// service prefix (see `CompiledPolicy::candidates`).
+    fn applies_ignoring_condition(&self, request: &Request) -> bool {
         let principal = match &self.principal {
             PrincipalTest::None => true,
             PrincipalTest::Principal(m) => m.matches(request.principal.as_ref()),
-            PrincipalTest::NotPrincipal(m) => m.not_principal_applies(request.principal.as_ref()),
+            PrincipalTest::NotPrincipal(m) => {
+                m.not_principal_applies(self.effect, request.principal.as_ref())
+            }
         };
         if !principal {
             return false;
-        }
-        if let Some(services) = &self.action_services {
-            // A pattern `svc:Name` can only match an action that starts with `svc:`.
-            if !services.iter().any(|s| s.eq_ignore_ascii_case(service)) {
-                return false;
-            }
         }
         if self.actions.iter().any(|g| g.matches(&request.action)) == self.not_action {
             return false;
@@ -362,31 +423,39 @@ impl CompiledStatement {
                     all_static,
                 } => {
                     let present = request.context(key).map(|v| v.values());
-                    Ok(if *all_static {
+                    if *all_static {
                         evaluate_entry(*kind, *qualifier, *if_exists, present, |value| {
-                            values.iter().any(|v| match v {
-                                CompiledValue::Static(p) => p.test(*kind, value),
-                                CompiledValue::Template(_) => false,
+                            // Every value is tried (no short cut), as `any_prepared` does.
+                            values.iter().try_fold(false, |matched, v| {
+                                Some(
+                                    matched
+                                        | match v {
+                                            CompiledValue::Static(p) => p.test(*kind, value)?,
+                                            CompiledValue::Template(_) => false,
+                                        },
+                                )
                             })
                         })
                     } else {
-                        let resolved: Vec<Option<PreparedValue>> = values
+                        values
                             .iter()
                             .map(|v| match v {
-                                CompiledValue::Static(p) => Some(p.clone()),
+                                CompiledValue::Static(p) => Ok(Some(p.clone())),
                                 CompiledValue::Template(segments) => {
                                     resolve_policy_value(*kind, segments, request)
                                 }
                             })
-                            .collect();
-                        evaluate_entry(
-                            *kind,
-                            *qualifier,
-                            *if_exists,
-                            present,
-                            any_prepared(*kind, &resolved),
-                        )
-                    })
+                            .collect::<Result<Vec<Option<PreparedValue>>, String>>()
+                            .and_then(|resolved| {
+                                evaluate_entry(
+                                    *kind,
+                                    *qualifier,
+                                    *if_exists,
+                                    present,
+                                    any_prepared(*kind, &resolved),
+                                )
+                            })
+                    }
                 }
             };
             match result {

@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use crate::excerpt::excerpt;
+
 /// Everything that can go wrong when building or parsing IAM policy values.
 ///
 /// Errors keep the input they rejected, so nothing the caller passed is lost.
@@ -20,10 +22,22 @@ pub enum Error {
     InvalidValue {
         /// What the value was meant to be, e.g. `"account id"`.
         field: &'static str,
-        /// The rejected input, unchanged.
+        /// The rejected input, or its first characters followed by `…` when it is long
+        /// (an error never echoes a huge input whole).
         value: String,
         /// The rule it broke, in words.
         rule: String,
+    },
+    /// A policy text is larger than the parse limit ([`crate::ParseOptions`]); nothing was
+    /// parsed.
+    #[error(
+        "policy document is {size} bytes, over the limit of {limit} bytes (a generous multiple of IAM's largest quota); raise it with ParseOptions::with_max_bytes only for batch tools that read larger documents"
+    )]
+    DocumentTooLarge {
+        /// The size of the text, in bytes.
+        size: usize,
+        /// The limit it exceeds, in bytes.
+        limit: usize,
     },
     /// A policy document is not valid JSON or does not follow the IAM grammar.
     #[error("policy document is invalid at {location}: {message}")]
@@ -39,7 +53,7 @@ impl Error {
     pub(crate) fn invalid(field: &'static str, value: &str, rule: impl Into<String>) -> Self {
         Error::InvalidValue {
             field,
-            value: value.to_owned(),
+            value: excerpt(value).into_owned(),
             rule: rule.into(),
         }
     }

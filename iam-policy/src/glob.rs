@@ -9,6 +9,8 @@
 //!
 //! Text substituted from policy variables is literal: a `*` inside a user name is not a wildcard.
 
+use crate::glob_wide::WideGlob;
+
 /// One element of a compiled pattern.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Token {
@@ -59,9 +61,11 @@ enum Shape {
     Exact(String),
     /// A literal prefix followed by one `*` that crosses colons.
     Prefix(String),
-    /// Anything else: simulated as a small NFA, which is linear in the text and never
-    /// backtracks exponentially however many stars there are.
+    /// Anything else of fewer than 128 tokens: simulated as a small NFA in a `u128`, which is
+    /// linear in the text and never backtracks however many stars there are.
     General(Vec<Token>),
+    /// Longer patterns: the same NFA, 64 positions per word ([`WideGlob`]).
+    Wide(Box<WideGlob>),
 }
 
 impl Glob {
@@ -90,8 +94,21 @@ impl Glob {
                 }
             }
         }
+        // A run of stars matches what its last star matches (only the last can be followed by
+        // `:` or the end, so only it may cross colons): keep that one. The wide matcher relies
+        // on no star following a star.
+        tokens.dedup_by(|next, previous| {
+            let both = matches!(
+                (&*previous, &*next),
+                (Token::Star { .. }, Token::Star { .. })
+            );
+            if both {
+                *previous = *next;
+            }
+            both
+        });
         Glob {
-            shape: Shape::classify(tokens),
+            shape: Shape::classify(tokens, case),
             case,
         }
     }
@@ -125,13 +142,14 @@ impl Glob {
                             .is_some_and(|head| head.eq_ignore_ascii_case(prefix)),
                     }
             }
-            Shape::General(tokens) => simulate(tokens, text, self.case),
+            Shape::General(tokens) => simulate_bits(tokens, text, self.case),
+            Shape::Wide(wide) => wide.matches(text),
         }
     }
 }
 
 impl Shape {
-    fn classify(tokens: Vec<Token>) -> Shape {
+    fn classify(tokens: Vec<Token>, case: Case) -> Shape {
         let crossing_star = |t: &Token| {
             matches!(
                 t,
@@ -160,7 +178,12 @@ impl Shape {
         {
             return Shape::Prefix(prefix);
         }
-        Shape::General(tokens)
+        // `simulate_bits` holds positions 0..=len in a u128.
+        if tokens.len() < 128 {
+            Shape::General(tokens)
+        } else {
+            Shape::Wide(Box::new(WideGlob::new(&tokens, case)))
+        }
     }
 }
 
@@ -172,15 +195,6 @@ fn literal_eq(a: char, b: char, case: Case) -> bool {
 }
 
 /// Thompson-style simulation: the set of pattern positions reachable after each character.
-fn simulate(tokens: &[Token], text: &str, case: Case) -> bool {
-    let width = tokens.len() + 1;
-    if width <= 128 {
-        simulate_bits(tokens, text, case)
-    } else {
-        simulate_vec(tokens, text, case, width)
-    }
-}
-
 fn simulate_bits(tokens: &[Token], text: &str, case: Case) -> bool {
     let close = |mut states: u128| -> u128 {
         // A star may match the empty string: a position before a star also reaches past it.
@@ -211,54 +225,6 @@ fn simulate_bits(tokens: &[Token], text: &str, case: Case) -> bool {
         states = close(next);
     }
     states & (1 << tokens.len()) != 0
-}
-
-fn simulate_vec(tokens: &[Token], text: &str, case: Case, width: usize) -> bool {
-    // `states[i]`: pattern position `i` is reachable; `width` is `tokens.len() + 1`, the last
-    // position being the accepting one.
-    let close = |states: &mut [bool]| {
-        for (i, token) in tokens.iter().enumerate() {
-            if matches!(token, Token::Star { .. })
-                && states.get(i) == Some(&true)
-                && let Some(after) = states.get_mut(i + 1)
-            {
-                *after = true;
-            }
-        }
-    };
-    let mut states = vec![false; width];
-    if let Some(start) = states.first_mut() {
-        *start = true;
-    }
-    close(&mut states);
-    let mut next = vec![false; width];
-    for c in text.chars() {
-        next.fill(false);
-        let mut any = false;
-        for (i, (token, _)) in tokens
-            .iter()
-            .zip(&states)
-            .enumerate()
-            .filter(|(_, (_, reachable))| **reachable)
-        {
-            let target = match token {
-                Token::Literal(l) if literal_eq(*l, c, case) => i + 1,
-                Token::One => i + 1,
-                Token::Star { crosses_colon } if *crosses_colon || c != ':' => i,
-                _ => continue,
-            };
-            if let Some(reached) = next.get_mut(target) {
-                *reached = true;
-                any = true;
-            }
-        }
-        if !any {
-            return false;
-        }
-        std::mem::swap(&mut states, &mut next);
-        close(&mut states);
-    }
-    states.get(tokens.len()) == Some(&true)
 }
 
 #[cfg(test)]
@@ -314,7 +280,35 @@ mod tests {
     }
 
     #[test]
-    fn long_patterns_use_the_vector_simulation() {
+    fn wildcard_match_is_linear_in_pattern_times_text_without_backtracking() {
+        // 16 KB of `*a` against 100 KB of `a`s with no `b`: a backtracking matcher tries every
+        // split; the wide simulation reads the text once.
+        let pattern = format!("{}b", "*a".repeat(8 * 1024));
+        let text = "a".repeat(100 * 1024);
+        for scope in [StarScope::Anything, StarScope::ResourceSegment] {
+            let glob = Glob::from_pattern(&pattern, scope, Case::Sensitive);
+            assert!(!glob.matches(&text));
+            assert!(glob.matches(&format!("{text}b")));
+        }
+        let glob = Glob::from_pattern(&pattern, StarScope::Anything, Case::InsensitiveAscii);
+        assert!(glob.matches(&format!("{}B", "A".repeat(100 * 1024))));
+    }
+
+    #[test]
+    fn runs_of_stars_collapse_to_their_last_star() {
+        // `**:` may cross colons (its last star ends the segment); `a**b` may not.
+        assert!(res("arn:**:x", "arn:a:b:c:x"));
+        assert!(!res("arn:a**b", "arn:a:b"));
+        assert!(res("arn:a**b", "arn:aXYb"));
+        let g = Glob::from_pattern("a***", StarScope::Anything, Case::Sensitive);
+        assert_eq!(
+            g,
+            Glob::from_pattern("a*", StarScope::Anything, Case::Sensitive)
+        );
+    }
+
+    #[test]
+    fn long_patterns_use_the_wide_simulation() {
         let pattern = "a*".repeat(100);
         let g = Glob::from_pattern(&pattern, StarScope::Anything, Case::Sensitive);
         assert!(g.matches(&"a".repeat(100)));

@@ -32,7 +32,9 @@ mod codes;
 mod compiled;
 mod error;
 mod eval;
+mod excerpt;
 mod glob;
+mod glob_wide;
 pub mod json_path;
 mod model;
 mod names;
@@ -51,7 +53,7 @@ pub use eval::{
 };
 pub use model::{
     ActionClause, Condition, ConditionBlock, ConditionEntry, ConditionOperator, ConditionValue,
-    Effect, OperatorFamily, OperatorKind, PolicyDocument, Principal, PrincipalClause,
+    Effect, OperatorFamily, OperatorKind, ParseOptions, PolicyDocument, Principal, PrincipalClause,
     PrincipalKind, ResourceClause, SetQualifier, Statement, Version,
 };
 pub use names::{
@@ -59,5 +61,6 @@ pub use names::{
 };
 pub use one_or_many::OneOrMany;
 pub use validate::{
-    Finding, FindingCode, PolicyKind, Severity, Validator, locate_path, policy_size, text_size,
+    Finding, FindingCode, Locator, PolicyKind, Severity, Validator, locate_path, policy_size,
+    text_size,
 };

@@ -11,7 +11,8 @@
 //!   needs one request value to match;
 //! - `Null: true` is true when the key is absent, `Null: false` when it is present.
 
-use crate::{OperatorKind, SetQualifier};
+use crate::excerpt::excerpt;
+use crate::{OperatorFamily, OperatorKind, SetQualifier};
 
 use super::values::PreparedValue;
 
@@ -40,20 +41,28 @@ pub(crate) fn combine_entries(results: impl IntoIterator<Item = Tri>) -> Tri {
 /// Evaluates one key of a known, non-`Null` operator.
 ///
 /// `request` is the key's values in the request (`None` when absent); `matches_any` tells
-/// whether one request value satisfies the base comparison with any of the policy values.
+/// whether one request value satisfies the base comparison with any of the policy values, and
+/// is `None` when the request value cannot be read as the operator's type.
+///
+/// `Err` carries why the entry cannot be evaluated: a request value of the wrong type (a
+/// number operator over `"a"`, `NotIpAddress` over `"abcdeft"`, `ArnNotLike` over something
+/// that is not an ARN). Every request value is read, so one unreadable value makes the entry
+/// unevaluable whatever the others say: the evaluators then never let it allow (an `Allow`
+/// statement does not apply, a `Deny` statement turns `Allow` into `ImplicitDeny`), where the
+/// old reading (a failed comparison is "no match") made every negated operator vacuously true.
 pub(crate) fn evaluate_entry(
     kind: OperatorKind,
     qualifier: Option<SetQualifier>,
     if_exists: bool,
     request: Option<&[String]>,
-    matches_any: impl Fn(&str) -> bool,
-) -> bool {
+    matches_any: impl Fn(&str) -> Option<bool>,
+) -> Result<bool, String> {
     let negated = kind.is_negated();
     let values = match request {
         Some(values) if !is_empty_dataset(values, qualifier) => values,
         // Absent (an empty set counts as absent for every rule below).
         _ => {
-            return if if_exists {
+            return Ok(if if_exists {
                 true
             } else {
                 match qualifier {
@@ -61,20 +70,54 @@ pub(crate) fn evaluate_entry(
                     Some(SetQualifier::ForAnyValue) => false,
                     None => negated,
                 }
-            };
+            });
         }
     };
-    match (qualifier, negated) {
-        (Some(SetQualifier::ForAllValues), false) => values.iter().all(|v| matches_any(v)),
-        (Some(SetQualifier::ForAllValues), true) => values.iter().all(|v| !matches_any(v)),
-        (Some(SetQualifier::ForAnyValue), true) => values.iter().any(|v| !matches_any(v)),
-        // No qualifier on a multivalued key behaves like ForAnyValue, and its negation is
-        // "no request value matches".
-        (Some(SetQualifier::ForAnyValue), false) | (None, false) => {
-            values.iter().any(|v| matches_any(v))
-        }
-        (None, true) => !values.iter().any(|v| matches_any(v)),
+    // "Multivalued context keys require a condition set operator" (IAM User Guide,
+    // "Single-valued vs. multivalued context keys"; and "AWS global condition context keys":
+    // "To compare your condition against a request context with multiple key values, you must
+    // use the ForAllValues or ForAnyValue set operators"). Without one, several request values
+    // have no documented reading: unevaluable, not a silent ForAnyValue.
+    if qualifier.is_none() && values.len() > 1 {
+        return Err(format!(
+            "the request holds {} values for this key, and {kind} without ForAnyValue: or ForAllValues: compares a single value, so the condition cannot be evaluated",
+            values.len()
+        ));
     }
+    // Whether some / every request value satisfies the base comparison; no short cut, so an
+    // unreadable value is always noticed.
+    let (mut some, mut every) = (false, true);
+    for value in values {
+        let matched = matches_any(value).ok_or_else(|| unreadable_value_reason(kind, value))?;
+        some |= matched;
+        every &= matched;
+    }
+    Ok(match (qualifier, negated) {
+        (Some(SetQualifier::ForAllValues), false) => every,
+        // Every request value matches none of the policy values.
+        (Some(SetQualifier::ForAllValues), true) => !some,
+        // Some request value matches none of the policy values.
+        (Some(SetQualifier::ForAnyValue), true) => !every,
+        (Some(SetQualifier::ForAnyValue), false) | (None, false) => some,
+        (None, true) => !some,
+    })
+}
+
+/// Why a request value cannot be compared under `kind` (shared so both evaluators report
+/// alike); quotes only an excerpt of the value.
+pub(crate) fn unreadable_value_reason(kind: OperatorKind, value: &str) -> String {
+    let expected = match kind.family() {
+        OperatorFamily::Numeric => "a number",
+        OperatorFamily::Date => "an ISO 8601 date or epoch time",
+        OperatorFamily::Bool | OperatorFamily::Null => "true or false",
+        OperatorFamily::IpAddress => "an IP address",
+        OperatorFamily::Arn => "an ARN (arn:partition:service:region:account:resource)",
+        OperatorFamily::String | OperatorFamily::Binary => "a string",
+    };
+    format!(
+        "the request value {:?} is not {expected}, so {kind} cannot compare it",
+        excerpt(value)
+    )
 }
 
 /// True when the request values are an empty set. For the set operators that includes values
@@ -88,12 +131,15 @@ fn is_empty_dataset(values: &[String], qualifier: Option<SetQualifier>) -> bool 
 
 /// Why an unknown operator can't be evaluated (shared so both evaluators report alike).
 pub(crate) fn unknown_operator_reason(name: &str) -> String {
-    format!("{name:?} is not an IAM condition operator, so the condition cannot be evaluated")
+    format!(
+        "{:?} is not an IAM condition operator, so the condition cannot be evaluated",
+        excerpt(name)
+    )
 }
 
 /// Why a `Null` value can't be evaluated.
 pub(crate) fn null_value_reason(value: &str) -> String {
-    format!("Null takes true or false, not {value:?}")
+    format!("Null takes true or false, not {:?}", excerpt(value))
 }
 
 /// Evaluates one key of a `Null` operator; `expected` are the policy's booleans.
@@ -115,12 +161,19 @@ pub(crate) fn evaluate_null(request: Option<&[String]>, expected: &[bool]) -> bo
 pub(crate) fn any_prepared<'a>(
     kind: OperatorKind,
     policy: &'a [Option<PreparedValue>],
-) -> impl Fn(&str) -> bool + 'a {
+) -> impl Fn(&str) -> Option<bool> + 'a {
     let negated = kind.is_negated();
     move |value| {
-        policy.iter().any(|prepared| match prepared {
-            Some(prepared) => prepared.test(kind, value),
-            None => negated,
+        // Every policy value is tried (no short cut), so a request value the operator cannot
+        // read is noticed even after a match.
+        policy.iter().try_fold(false, |matched, prepared| {
+            Some(
+                matched
+                    | match prepared {
+                        Some(prepared) => prepared.test(kind, value)?,
+                        None => negated,
+                    },
+            )
         })
     }
 }
@@ -136,6 +189,10 @@ mod tests {
             .collect()
     }
 
+    fn ok(result: Result<bool, String>) -> bool {
+        result.unwrap()
+    }
+
     fn req(values: &[&str]) -> Vec<String> {
         values.iter().map(|s| s.to_string()).collect()
     }
@@ -143,41 +200,41 @@ mod tests {
     #[test]
     fn missing_keys() {
         let p = exact(&["a"]);
-        assert!(!evaluate_entry(
+        assert!(!ok(evaluate_entry(
             OperatorKind::StringEquals,
             None,
             false,
             None,
             any_prepared(OperatorKind::StringEquals, &p)
-        ));
-        assert!(evaluate_entry(
+        )));
+        assert!(ok(evaluate_entry(
             OperatorKind::StringNotEquals,
             None,
             false,
             None,
             any_prepared(OperatorKind::StringNotEquals, &p)
-        ));
-        assert!(evaluate_entry(
+        )));
+        assert!(ok(evaluate_entry(
             OperatorKind::StringEquals,
             None,
             true,
             None,
             any_prepared(OperatorKind::StringEquals, &p)
-        ));
-        assert!(evaluate_entry(
+        )));
+        assert!(ok(evaluate_entry(
             OperatorKind::StringEquals,
             Some(SetQualifier::ForAllValues),
             false,
             None,
             any_prepared(OperatorKind::StringEquals, &p)
-        ));
-        assert!(!evaluate_entry(
+        )));
+        assert!(!ok(evaluate_entry(
             OperatorKind::StringEquals,
             Some(SetQualifier::ForAnyValue),
             false,
             Some(&[]),
             any_prepared(OperatorKind::StringEquals, &p)
-        ));
+        )));
     }
 
     #[test]
@@ -187,64 +244,64 @@ mod tests {
         let all = Some(SetQualifier::ForAllValues);
         let any = Some(SetQualifier::ForAnyValue);
         let k = OperatorKind::StringEquals;
-        assert!(evaluate_entry(
+        assert!(ok(evaluate_entry(
             k,
             all,
             false,
             Some(&req(&["environment"])),
             any_prepared(k, &p)
-        ));
-        assert!(!evaluate_entry(
+        )));
+        assert!(!ok(evaluate_entry(
             k,
             all,
             false,
             Some(&req(&["environment", "dept"])),
             any_prepared(k, &p)
-        ));
-        assert!(evaluate_entry(
+        )));
+        assert!(ok(evaluate_entry(
             k,
             any,
             false,
             Some(&req(&["environment", "dept"])),
             any_prepared(k, &p)
-        ));
-        assert!(!evaluate_entry(
+        )));
+        assert!(!ok(evaluate_entry(
             k,
             any,
             false,
             Some(&req(&["dept"])),
             any_prepared(k, &p)
-        ));
+        )));
         let n = OperatorKind::StringNotEquals;
-        assert!(evaluate_entry(
+        assert!(ok(evaluate_entry(
             n,
             any,
             false,
             Some(&req(&["environment", "dept"])),
             any_prepared(n, &p)
-        ));
-        assert!(!evaluate_entry(
+        )));
+        assert!(!ok(evaluate_entry(
             n,
             all,
             false,
             Some(&req(&["environment", "dept"])),
             any_prepared(n, &p)
-        ));
+        )));
         // Negated operators NOR their policy values.
-        assert!(!evaluate_entry(
+        assert!(!ok(evaluate_entry(
             n,
             None,
             false,
             Some(&req(&["cost-center"])),
             any_prepared(n, &p)
-        ));
-        assert!(evaluate_entry(
+        )));
+        assert!(ok(evaluate_entry(
             n,
             None,
             false,
             Some(&req(&["other"])),
             any_prepared(n, &p)
-        ));
+        )));
     }
 
     #[test]

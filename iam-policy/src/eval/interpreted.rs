@@ -68,9 +68,8 @@ pub(super) fn principal_applies(statement: &Statement, request: &Request) -> boo
         Some(PrincipalClause::Principal(p)) => {
             PrincipalMatcher::new(p).matches(request.principal.as_ref())
         }
-        Some(PrincipalClause::NotPrincipal(p)) => {
-            PrincipalMatcher::new(p).not_principal_applies(request.principal.as_ref())
-        }
+        Some(PrincipalClause::NotPrincipal(p)) => PrincipalMatcher::new(p)
+            .not_principal_applies(statement.effect, request.principal.as_ref()),
     }
 }
 
@@ -170,23 +169,29 @@ pub(super) fn evaluate_entry_at(
             .collect::<Result<Vec<bool>, String>>()?;
         return Ok(evaluate_null(present, &expected));
     }
-    let prepared = entry
-        .values
+    let texts: Vec<_> = entry.values.iter().map(|value| value.as_text()).collect();
+    let is_template =
+        |text: &str| variables && kind.supports_variables() && template::has_variables(text);
+    // A value without variables that the operator cannot read makes the entry unevaluable
+    // before any variable is substituted (the compiled form finds those when it compiles).
+    for text in texts.iter().filter(|text| !is_template(text)) {
+        PreparedValue::prepare(kind, text)?;
+    }
+    let prepared = texts
         .iter()
-        .map(|value| {
-            let text = value.as_text();
-            if variables && kind.supports_variables() && template::has_variables(&text) {
-                Ok(resolve_policy_value(kind, &template::parse(&text), request))
+        .map(|text| {
+            if is_template(text) {
+                resolve_policy_value(kind, &template::parse(text), request)
             } else {
-                PreparedValue::prepare(kind, &text).map(Some)
+                PreparedValue::prepare(kind, text).map(Some)
             }
         })
         .collect::<Result<Vec<_>, String>>()?;
-    Ok(evaluate_entry(
+    evaluate_entry(
         kind,
         qualifier,
         if_exists,
         present,
         any_prepared(kind, &prepared),
-    ))
+    )
 }

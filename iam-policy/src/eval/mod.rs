@@ -4,12 +4,15 @@
 //! a statement applies when its principal, action, resource and every condition match; an
 //! applicable `Deny` wins over everything (`ExplicitDeny`); otherwise an applicable `Allow`
 //! allows; otherwise the request is implicitly denied. Anything this crate cannot evaluate
-//! (an unknown operator, a malformed value in the policy) is reported in
+//! (an unknown operator, a malformed value in the policy, a request value that is not of its
+//! operator's type, several request values for a key under an operator without a set
+//! qualifier) is reported in
 //! [`Evaluation::unevaluable`] and never leads to `Allow`: an `Allow` statement that can't be
 //! evaluated does not apply, and a `Deny` statement that can't be evaluated turns any `Allow`
 //! into `ImplicitDeny`.
 
 mod conditions;
+mod context_map;
 mod interpreted;
 mod outcome;
 pub(crate) mod principals;

@@ -82,9 +82,32 @@ impl PrincipalMatcher {
         }
     }
 
-    /// Does a `NotPrincipal` element with this value leave the caller in scope (so the
-    /// statement applies)?
-    pub(crate) fn not_principal_applies(&self, request: Option<&RequestPrincipal>) -> bool {
+    /// Does a `NotPrincipal` element with this value leave the caller in scope of a statement
+    /// with `effect` (so the statement applies)?
+    ///
+    /// The two effects read the list differently, each in the direction that cannot grant
+    /// more than AWS would:
+    /// - with `Deny`, the caller escapes the Deny only when every identity it is evaluated as is
+    ///   listed (the account-also-listed rule, see [`Self::not_principal_applies_to_deny`]);
+    /// - with `Allow`, the statement "allows all principals except the one named" (IAM User
+    ///   Guide, "NotPrincipal", "NotPrincipal with Allow"; the current page adds that "Using
+    ///   it with `"Effect":"Allow"` is not supported"). So a caller is excluded as soon as it
+    ///   is named in any way `Principal` would name it: its own ARN, its account (bare id or
+    ///   root ARN), or for a role session its role. An unknown caller (no principal in the
+    ///   request) can't be shown to be outside the list, so the statement does not apply.
+    pub(crate) fn not_principal_applies(
+        &self,
+        effect: crate::Effect,
+        request: Option<&RequestPrincipal>,
+    ) -> bool {
+        match effect {
+            crate::Effect::Allow => request.is_some() && !self.matches(request),
+            crate::Effect::Deny => self.not_principal_applies_to_deny(request),
+        }
+    }
+
+    /// `NotPrincipal` with `Deny`: does the Deny still cover the caller?
+    fn not_principal_applies_to_deny(&self, request: Option<&RequestPrincipal>) -> bool {
         let Some(request) = request else {
             return true;
         };
@@ -174,6 +197,7 @@ fn is_session_of_role(caller: &Arn, listed: &Arn) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Effect;
 
     fn aws(arn: &str) -> RequestPrincipal {
         RequestPrincipal::Aws(arn.parse().unwrap())
@@ -220,7 +244,7 @@ mod tests {
     fn not_principal_needs_identity_and_account() {
         let user = "arn:aws:iam::111122223333:user/bob";
         let only_user = PrincipalMatcher::new(&Principal::aws(user));
-        assert!(only_user.not_principal_applies(Some(&aws(user))));
+        assert!(only_user.not_principal_applies(Effect::Deny, Some(&aws(user))));
         let both = PrincipalMatcher::new(&Principal::Specific(vec![(
             PrincipalKind::Aws,
             vec![
@@ -229,8 +253,11 @@ mod tests {
             ]
             .into(),
         )]));
-        assert!(!both.not_principal_applies(Some(&aws(user))));
-        assert!(both.not_principal_applies(Some(&aws("arn:aws:iam::111122223333:user/eve"))));
+        assert!(!both.not_principal_applies(Effect::Deny, Some(&aws(user))));
+        assert!(both.not_principal_applies(
+            Effect::Deny,
+            Some(&aws("arn:aws:iam::111122223333:user/eve"))
+        ));
     }
 
     #[test]
@@ -244,9 +271,12 @@ mod tests {
                 ids.iter().map(|s| s.to_string()).collect::<Vec<_>>().into(),
             )]))
         };
-        assert!(!listed(&[session, role, root]).not_principal_applies(Some(&aws(session))));
-        assert!(listed(&[session, root]).not_principal_applies(Some(&aws(session))));
-        assert!(listed(&[role, root]).not_principal_applies(Some(&aws(session))));
-        assert!(listed(&[session, role]).not_principal_applies(Some(&aws(session))));
+        assert!(
+            !listed(&[session, role, root])
+                .not_principal_applies(Effect::Deny, Some(&aws(session)))
+        );
+        assert!(listed(&[session, root]).not_principal_applies(Effect::Deny, Some(&aws(session))));
+        assert!(listed(&[role, root]).not_principal_applies(Effect::Deny, Some(&aws(session))));
+        assert!(listed(&[session, role]).not_principal_applies(Effect::Deny, Some(&aws(session))));
     }
 }

@@ -3,6 +3,8 @@
 use std::fmt;
 
 use crate::Arn;
+
+use super::context_map::ContextMap;
 use crate::template::VariableSource;
 
 /// Who is making the request.
@@ -93,7 +95,7 @@ pub struct Request {
     pub action: String,
     /// The resource ARN (for trust policies, the role's ARN).
     pub resource: String,
-    context: Vec<(String, ContextValue)>,
+    context: ContextMap,
 }
 
 impl Request {
@@ -103,7 +105,7 @@ impl Request {
             principal: None,
             action: action.into(),
             resource: resource.into(),
-            context: Vec::new(),
+            context: ContextMap::default(),
         }
     }
 
@@ -125,34 +127,22 @@ impl Request {
 
     /// Sets a context key in place.
     pub fn set_context(&mut self, key: impl Into<String>, value: impl Into<ContextValue>) {
-        let key = key.into();
-        let value = value.into();
-        match self
-            .context
-            .iter_mut()
-            .find(|(k, _)| k.eq_ignore_ascii_case(&key))
-        {
-            Some(slot) => *slot = (key, value),
-            None => self.context.push((key, value)),
-        }
+        self.context.set(key.into(), value.into());
     }
 
     /// Removes a context key.
     pub fn remove_context(&mut self, key: &str) {
-        self.context.retain(|(k, _)| !k.eq_ignore_ascii_case(key));
+        self.context.remove(key);
     }
 
     /// The value of a context key.
     pub fn context(&self, key: &str) -> Option<&ContextValue> {
-        self.context
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(key))
-            .map(|(_, v)| v)
+        self.context.get(key)
     }
 
     /// Every context key and value, in insertion order.
     pub fn context_entries(&self) -> impl Iterator<Item = (&str, &ContextValue)> {
-        self.context.iter().map(|(k, v)| (k.as_str(), v))
+        self.context.entries().iter().map(|(k, v)| (k.as_str(), v))
     }
 }
 
@@ -170,7 +160,7 @@ impl fmt::Debug for Request {
             .field("principal", &self.principal)
             .field("action", &self.action)
             .field("resource", &self.resource)
-            .field("context", &self.context)
+            .field("context", &self.context.entries())
             .finish()
     }
 }

@@ -7,6 +7,7 @@ use std::net::IpAddr;
 
 use crate::OperatorFamily;
 use crate::OperatorKind;
+use crate::excerpt::excerpt;
 use crate::glob::{Case, Glob, StarScope};
 use crate::template;
 
@@ -49,21 +50,35 @@ impl PreparedValue {
             _ => match kind.family() {
                 OperatorFamily::Numeric => PreparedValue::Number(
                     parse_number(text)
-                        .ok_or_else(|| format!("{text:?} is not a number ({kind})"))?,
+                        .ok_or_else(|| format!("{:?} is not a number ({kind})", excerpt(text)))?,
                 ),
                 OperatorFamily::Date => PreparedValue::Date(parse_date(text).ok_or_else(|| {
-                    format!("{text:?} is not an ISO 8601 date or epoch time ({kind})")
+                    format!(
+                        "{:?} is not an ISO 8601 date or epoch time ({kind})",
+                        excerpt(text)
+                    )
                 })?),
-                OperatorFamily::Bool | OperatorFamily::Null => PreparedValue::Bool(
-                    parse_bool(text)
-                        .ok_or_else(|| format!("{text:?} is not true or false ({kind})"))?,
-                ),
-                OperatorFamily::IpAddress => {
-                    PreparedValue::Cidr(Cidr::parse(text).ok_or_else(|| {
-                        format!("{text:?} is not an IP address or CIDR block ({kind})")
+                OperatorFamily::Bool | OperatorFamily::Null => {
+                    PreparedValue::Bool(parse_bool(text).ok_or_else(|| {
+                        format!("{:?} is not true or false ({kind})", excerpt(text))
                     })?)
                 }
-                OperatorFamily::Arn => PreparedValue::Arn(Box::new(arn_globs(text))),
+                OperatorFamily::IpAddress => {
+                    PreparedValue::Cidr(Cidr::parse(text).ok_or_else(|| {
+                        format!(
+                            "{:?} is not an IP address or CIDR block ({kind})",
+                            excerpt(text)
+                        )
+                    })?)
+                }
+                OperatorFamily::Arn => {
+                    PreparedValue::Arn(Box::new(arn_globs(text).ok_or_else(|| {
+                        format!(
+                            "{:?} does not have the six colon-separated parts of an ARN ({kind})",
+                            excerpt(text)
+                        )
+                    })?))
+                }
                 // Every string operator is handled above.
                 OperatorFamily::String | OperatorFamily::Binary => {
                     PreparedValue::Exact(text.to_owned())
@@ -72,14 +87,18 @@ impl PreparedValue {
         })
     }
 
-    /// Does `request_value` satisfy the base comparison of `kind` against this value?
-    pub(crate) fn test(&self, kind: OperatorKind, request_value: &str) -> bool {
+    /// Does `request_value` satisfy the base comparison of `kind` against this value? `None`
+    /// when the request value cannot be read as the operator's type (a number, a date, a
+    /// boolean, an IP address, an ARN): such a comparison has no answer, and the caller reports
+    /// the condition as unevaluable instead of guessing (which, for a negated operator, would
+    /// be a vacuous "true" that can allow).
+    pub(crate) fn test(&self, kind: OperatorKind, request_value: &str) -> Option<bool> {
         use OperatorKind::*;
         match self {
-            PreparedValue::Exact(p) => p == request_value,
-            PreparedValue::Folded(p) => *p == request_value.to_lowercase(),
-            PreparedValue::Like(glob) => glob.matches(request_value),
-            PreparedValue::Number(p) => parse_number(request_value).is_some_and(|r| match kind {
+            PreparedValue::Exact(p) => Some(p == request_value),
+            PreparedValue::Folded(p) => Some(*p == request_value.to_lowercase()),
+            PreparedValue::Like(glob) => Some(glob.matches(request_value)),
+            PreparedValue::Number(p) => parse_number(request_value).map(|r| match kind {
                 NumericEquals | NumericNotEquals => r == *p,
                 NumericLessThan => r < *p,
                 NumericLessThanEquals => r <= *p,
@@ -87,7 +106,7 @@ impl PreparedValue {
                 NumericGreaterThanEquals => r >= *p,
                 _ => false,
             }),
-            PreparedValue::Date(p) => parse_date(request_value).is_some_and(|r| match kind {
+            PreparedValue::Date(p) => parse_date(request_value).map(|r| match kind {
                 DateEquals | DateNotEquals => r == *p,
                 DateLessThan => r < *p,
                 DateLessThanEquals => r <= *p,
@@ -95,62 +114,68 @@ impl PreparedValue {
                 DateGreaterThanEquals => r >= *p,
                 _ => false,
             }),
-            PreparedValue::Bool(p) => parse_bool(request_value) == Some(*p),
+            PreparedValue::Bool(p) => parse_bool(request_value).map(|r| r == *p),
             PreparedValue::Cidr(cidr) => request_value
                 .trim()
                 .parse::<IpAddr>()
-                .is_ok_and(|ip| cidr.contains(ip)),
+                .ok()
+                .map(|ip| cidr.contains(ip)),
             PreparedValue::Arn(globs) => split_arn(request_value)
-                .is_some_and(|parts| globs.iter().zip(parts).all(|(g, part)| g.matches(part))),
+                .map(|parts| globs.iter().zip(parts).all(|(g, part)| g.matches(part))),
         }
     }
 }
 
 /// Substitutes the policy variables of a string or ARN operator's value and prepares the
-/// result; `None` when a variable has no value (the value then matches nothing). Substituted
-/// text is literal for `StringLike` (so `${*}` or a `*` in a tag value is not a wildcard).
+/// result; `Ok(None)` when a variable has no value (the value then matches nothing), `Err`
+/// when the substituted text is not a value of the operator's type (an ARN operator's value
+/// that is not six colon-separated parts once substituted). Substituted text is literal for
+/// `StringLike` (so `${*}` or a `*` in a tag value is not a wildcard).
 pub(crate) fn resolve_policy_value(
     kind: OperatorKind,
     segments: &[template::Segment],
     source: &dyn template::VariableSource,
-) -> Option<PreparedValue> {
+) -> Result<Option<PreparedValue>, String> {
     if matches!(kind, OperatorKind::StringLike | OperatorKind::StringNotLike) {
-        template::resolve_glob(segments, source, StarScope::Anything, Case::Sensitive)
-            .map(PreparedValue::Like)
+        Ok(
+            template::resolve_glob(segments, source, StarScope::Anything, Case::Sensitive)
+                .map(PreparedValue::Like),
+        )
     } else {
-        let text = template::resolve_text(segments, source)?;
-        // String and ARN operators accept any text, so preparing cannot fail here.
-        PreparedValue::prepare(kind, &text).ok()
+        match template::resolve_text(segments, source) {
+            Some(text) => PreparedValue::prepare(kind, &text).map(Some),
+            None => Ok(None),
+        }
     }
 }
 
 /// `ArnEquals` and `ArnLike` check "each of the six colon-delimited components of the ARN
 /// separately", each of which may contain wildcards (IAM User Guide, "ARN condition operators").
-fn arn_globs(pattern: &str) -> [Glob; 6] {
-    let mut parts = pattern.splitn(6, ':');
-    std::array::from_fn(|_| {
-        // A pattern with fewer than six parts has empty trailing components, which only
-        // match empty components.
-        Glob::from_pattern(
-            parts.next().unwrap_or(""),
-            StarScope::Anything,
-            Case::Sensitive,
-        )
-    })
+/// A policy value with fewer than six parts has no components to compare one by one, so it is
+/// not a value of these operators (`None`); it is never padded with empty components, which
+/// would make `ArnNotLike` true of almost every ARN.
+fn arn_globs(pattern: &str) -> Option<[Glob; 6]> {
+    let parts = split_arn_parts(pattern)?;
+    Some(parts.map(|part| Glob::from_pattern(part, StarScope::Anything, Case::Sensitive)))
+}
+
+/// The six colon-separated parts of `text` (the last keeps any further colons), or `None`
+/// when it has fewer.
+fn split_arn_parts(text: &str) -> Option<[&str; 6]> {
+    let mut parts = text.splitn(6, ':');
+    Some([
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+    ])
 }
 
 /// The six components of an ARN, or `None` when `text` is not shaped like one.
 pub(crate) fn split_arn(text: &str) -> Option<[&str; 6]> {
-    let mut parts = text.splitn(6, ':');
-    let arn: [&str; 6] = [
-        parts.next()?,
-        parts.next()?,
-        parts.next()?,
-        parts.next()?,
-        parts.next()?,
-        parts.next()?,
-    ];
-    (arn[0] == "arn").then_some(arn)
+    split_arn_parts(text).filter(|[prefix, ..]| *prefix == "arn")
 }
 
 /// `true` / `false`, case-insensitively.
@@ -439,12 +464,18 @@ mod tests {
     fn arn_components_match_separately() {
         let p =
             PreparedValue::prepare(OperatorKind::ArnLike, "arn:aws:iam::*:role/Admin*").unwrap();
-        assert!(p.test(
-            OperatorKind::ArnLike,
-            "arn:aws:iam::123456789012:role/AdminX"
-        ));
+        assert_eq!(
+            p.test(
+                OperatorKind::ArnLike,
+                "arn:aws:iam::123456789012:role/AdminX"
+            ),
+            Some(true)
+        );
         // The account wildcard cannot swallow colons into the next component.
-        assert!(!p.test(OperatorKind::ArnLike, "arn:aws:iam::1:2:role/Admin"));
-        assert!(!p.test(OperatorKind::ArnLike, "not-an-arn"));
+        assert_eq!(
+            p.test(OperatorKind::ArnLike, "arn:aws:iam::1:2:role/Admin"),
+            Some(false)
+        );
+        assert_eq!(p.test(OperatorKind::ArnLike, "not-an-arn"), None);
     }
 }

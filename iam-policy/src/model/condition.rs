@@ -176,6 +176,19 @@ impl OperatorKind {
 
     /// True when policy variables are substituted in this operator's values (string and ARN
     /// operators; IAM User Guide, "Policy variables ... Where you can use policy variables").
+    ///
+    /// `Bool` is not one of them, although the two AWS pages disagree on it:
+    /// - "IAM policy elements: Variables and tags", "Condition element": "You can use a policy
+    ///   variable for `Condition` values in any condition that involves the string operators
+    ///   or the ARN operators ... You can't use a policy variable with other operators, such as
+    ///   `Numeric`, `Date`, `Boolean`, `Binary`, `IP Address`, or `Null` operators."
+    /// - "IAM JSON policy elements: Condition operators", "Boolean condition operators":
+    ///   "Policy variables – Supported".
+    ///
+    /// This crate follows the variables page, the one that fails closed: a `Bool` value
+    /// holding `${...}` is not substituted, so it is not `true`/`false` and the condition is
+    /// unevaluable (it never allows, and in a `Deny` it blocks `Allow`). The validator says so
+    /// with `BOOL_WITH_POLICY_VARIABLE`.
     pub fn supports_variables(self) -> bool {
         matches!(self.family(), OperatorFamily::String | OperatorFamily::Arn)
     }
@@ -541,8 +554,10 @@ impl<'de> Deserialize<'de> for Condition {
 
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
                 let mut entries: Vec<ConditionEntry> = Vec::new();
+                // A set, not a scan of `entries`: 100,000 keys must not take quadratic time.
+                let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
                 while let Some(key) = map.next_key::<String>()? {
-                    if entries.iter().any(|e| e.key == key) {
+                    if !seen.insert(key.clone()) {
                         return Err(de::Error::custom(format!(
                             "duplicate condition key {key:?} in one operator block"
                         )));

@@ -6,7 +6,7 @@ use std::str::FromStr;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::{Error, OneOrMany, SourceLocation, Statement};
+use crate::{Error, OneOrMany, ParseOptions, SourceLocation, Statement};
 
 /// The policy language version.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
@@ -75,8 +75,15 @@ impl PolicyDocument {
         }
     }
 
-    /// Parses JSON text.
+    /// Parses JSON text of at most [`ParseOptions::DEFAULT_MAX_BYTES`] bytes (larger text is
+    /// refused with [`Error::DocumentTooLarge`] before any parsing; use [`ParseOptions`] to
+    /// accept more).
     pub fn from_json(text: &str) -> Result<PolicyDocument, Error> {
+        ParseOptions::new().parse(text)
+    }
+
+    /// Parses JSON text whatever its size ([`ParseOptions::parse`] checks the size first).
+    pub(crate) fn parse_unchecked(text: &str) -> Result<PolicyDocument, Error> {
         let mut de = serde_json::Deserializer::from_str(text);
         let doc: PolicyDocument = serde_path_to_error::deserialize(&mut de).map_err(|err| {
             let path = json_path(err.path());
@@ -176,7 +183,8 @@ fn parse_error(path: String, inner: serde_json::Error) -> Error {
             line: Some(inner.line()),
             column: Some(inner.column()),
         },
-        message: strip_position(&inner.to_string()),
+        // serde quotes the offending value whole; a message quotes an excerpt.
+        message: crate::excerpt::shorten_quoted(&strip_position(&inner.to_string())),
     }
 }
 

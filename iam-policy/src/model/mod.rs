@@ -7,6 +7,7 @@
 
 mod condition;
 mod document;
+mod parse_options;
 mod principal;
 mod statement;
 
@@ -15,5 +16,6 @@ pub use condition::{
     OperatorKind, SetQualifier,
 };
 pub use document::{PolicyDocument, Version};
+pub use parse_options::ParseOptions;
 pub use principal::{Principal, PrincipalKind};
 pub use statement::{ActionClause, Effect, PrincipalClause, ResourceClause, Statement};

@@ -4,6 +4,8 @@
 use std::net::Ipv4Addr;
 
 use crate::eval::values::{Cidr, parse_bool, parse_date, parse_number};
+use crate::excerpt::excerpt;
+use crate::template;
 use crate::{
     Condition, ConditionEntry, ConditionOperator, Effect, OperatorFamily, OperatorKind,
     SetQualifier, Statement,
@@ -74,6 +76,9 @@ pub(crate) fn check(doc: &crate::PolicyDocument, report: &mut Report) {
                 }
                 values(kind, &op_name, entry, &key_path, report);
                 private_source_ip(kind, entry, &key_path, report);
+                if qualifier.is_none() && kind != OperatorKind::Null {
+                    multivalued_without_set_operator(&block.operator, entry, &key_path, report);
+                }
                 if let Some(qualifier) = qualifier {
                     set_operator(
                         statement, condition, qualifier, kind, if_exists, entry, &key_path, report,
@@ -141,7 +146,8 @@ fn case_insensitive_operator(name: &str) -> Option<String> {
 /// Numeric, Date, Bool, Null and IpAddress operators read their values as numbers, dates,
 /// booleans and CIDR blocks (IAM User Guide, "Condition operators"); a value they can't read
 /// never matches, so that part of the policy does not work. Policy variables are not
-/// substituted in these operators, so `${...}` is no excuse.
+/// substituted in these operators, so `${...}` is no excuse (for `Bool`, where AWS's pages
+/// disagree, a variable gets its own finding, `BOOL_WITH_POLICY_VARIABLE`).
 fn values(
     kind: OperatorKind,
     op_name: &str,
@@ -165,10 +171,31 @@ fn values(
             |t| Cidr::parse(t).is_some(),
             "an IPv4 or IPv6 address or CIDR block such as \"203.0.113.0/24\"",
         ),
-        OperatorFamily::String | OperatorFamily::Binary | OperatorFamily::Arn => return,
+        // "each of the six colon-delimited components of the ARN" is checked separately
+        // (IAM User Guide, "ARN condition operators"): a value with fewer parts has nothing to
+        // compare component by component, and the evaluators report it as unevaluable. A value
+        // holding a policy variable is checked once substituted.
+        OperatorFamily::Arn => (
+            |t| t.splitn(6, ':').count() == 6 || t.contains("${"),
+            "an ARN of six colon-separated parts such as \"arn:aws:sns:*:123456789012:topic\"",
+        ),
+        OperatorFamily::String | OperatorFamily::Binary => return,
     };
     for (i, value) in entry.values.iter().enumerate() {
         let text = value.as_text();
+        if kind.family() == OperatorFamily::Bool && template::has_variables(&text) {
+            // See `OperatorKind::supports_variables` for the two AWS pages that disagree.
+            report.add(
+                FindingCode::BoolWithPolicyVariable,
+                item_path(key_path, &entry.values, i),
+                format!(
+                    "{op_name} compares {} with {:?}, a policy variable. AWS's pages disagree on whether Bool substitutes variables (\"Variables and tags\" says no, \"Condition operators\" says supported); this tool follows the first, so the condition is unevaluable: it never allows, and in a Deny it blocks every Allow. Compare with a literal true or false, or use StringEquals if you meant to compare two keys.",
+                    entry.key,
+                    excerpt(&text)
+                ),
+            );
+            continue;
+        }
         if !valid(&text) {
             report.add(
                 FindingCode::InvalidConditionValue,
@@ -272,6 +299,43 @@ const SINGLE_VALUED_KEYS: &[&str] = &[
     "sts:RoleSessionName",
     "sts:SourceIdentity",
 ];
+
+/// Global condition keys AWS documents as multivalued (IAM User Guide, "AWS global condition
+/// context keys", "Value type: Multivalued").
+const MULTIVALUED_KEYS: &[&str] = &[
+    "aws:CalledVia",
+    "aws:PrincipalOrgPaths",
+    "aws:PrincipalServiceNamesList",
+    "aws:ResourceOrgPaths",
+    "aws:SourceOrgPaths",
+    "aws:TagKeys",
+];
+
+/// IAM User Guide, "Single-valued vs. multivalued context keys": "Multivalued context keys
+/// require a condition set operator", and "AWS global condition context keys": "To compare
+/// your condition against a request context with multiple key values, you must use the
+/// ForAllValues or ForAnyValue set operators." A plain operator on such a key has no
+/// documented meaning once the request holds two values, so the evaluators report the entry
+/// as unevaluable then (never a silent `ForAnyValue`), and the validator warns here (Access
+/// Analyzer warns on it too).
+fn multivalued_without_set_operator(
+    operator: &ConditionOperator,
+    entry: &ConditionEntry,
+    key_path: &str,
+    report: &mut Report,
+) {
+    let key = &entry.key;
+    if !MULTIVALUED_KEYS.iter().any(|k| k.eq_ignore_ascii_case(key)) {
+        return;
+    }
+    report.add(
+        FindingCode::MultivaluedKeyWithoutSetOperator,
+        key_path.to_owned(),
+        format!(
+            "{key} is multivalued, and AWS requires ForAnyValue: or ForAllValues: to compare it: with \"{operator}\" alone a request carrying several values cannot be evaluated. Use \"ForAnyValue:{operator}\" (some value matches) or \"ForAllValues:{operator}\" (every value matches)."
+        ),
+    );
+}
 
 /// Tag keys: `aws:RequestTag/NAME` etc. hold one value per tag name.
 const SINGLE_VALUED_PREFIXES: &[&str] =
@@ -459,6 +523,49 @@ mod tests {
             r#"{"NumericLessThan": {"a:n": ["1", "-2.5"]}, "Bool": {"aws:SecureTransport": "TRUE"}}"#,
         );
         assert!(!reports(MANAGED, &good, FindingCode::InvalidConditionValue));
+    }
+
+    #[test]
+    fn multivalued_key_without_set_operator_is_reported() {
+        let doc = with_condition(
+            r#"{"StringEquals": {"aws:CalledVia": "athena.amazonaws.com", "aws:SourceVpc": "vpc-1"},
+               "ForAnyValue:StringEquals": {"aws:TagKeys": "env"}, "Null": {"aws:TagKeys": "false"}}"#,
+        );
+        let found = with_code(MANAGED, &doc, FindingCode::MultivaluedKeyWithoutSetOperator);
+        let paths: Vec<&str> = found.iter().map(|f| f.location.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            [r#"$.Statement[0].Condition.StringEquals["aws:CalledVia"]"#]
+        );
+        assert!(found[0].message.contains("ForAnyValue:StringEquals"));
+    }
+
+    #[test]
+    fn bool_with_policy_variable_is_its_own_finding() {
+        let doc = with_condition(
+            r#"{"Bool": {"aws:SecureTransport": ["true", "${aws:ViaAWSService}"]}}"#,
+        );
+        let found = with_code(MANAGED, &doc, FindingCode::BoolWithPolicyVariable);
+        let paths: Vec<&str> = found.iter().map(|f| f.location.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            [r#"$.Statement[0].Condition.Bool["aws:SecureTransport"][1]"#]
+        );
+        assert!(found[0].message.contains("unevaluable"));
+        assert!(!reports(MANAGED, &doc, FindingCode::InvalidConditionValue));
+    }
+
+    #[test]
+    fn arn_operator_value_needs_six_parts() {
+        let doc = with_condition(
+            r#"{"ArnNotLike": {"aws:SourceArn": ["arn:aws:s3", "arn:aws:sns:*:1:t", "${aws:SourceArn}"]}}"#,
+        );
+        let found = with_code(MANAGED, &doc, FindingCode::InvalidConditionValue);
+        let paths: Vec<&str> = found.iter().map(|f| f.location.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            [r#"$.Statement[0].Condition.ArnNotLike["aws:SourceArn"][0]"#]
+        );
     }
 
     #[test]

@@ -104,6 +104,9 @@ crate::finding_codes! {
         NullWithIfExists = "NULL_WITH_IF_EXISTS", Error;
         /// A value a Numeric, Date, Bool, Null or IpAddress operator can't read.
         InvalidConditionValue = "INVALID_CONDITION_VALUE", Error;
+        /// The text is larger than the validator's parse limit (1 MiB by default): refused
+        /// before parsing.
+        DocumentTooLarge = "DOCUMENT_TOO_LARGE", Error;
         /// The policy is larger than the quota of its kind (the message names the kind, the size,
         /// the limit and the excess).
         PolicySizeExceeded = "POLICY_SIZE_EXCEEDED", Error;
@@ -129,6 +132,13 @@ crate::finding_codes! {
         VariableUnsupportedInVersion = "VARIABLE_UNSUPPORTED_IN_VERSION", Warning;
         /// `ForAnyValue:` on a single-valued key.
         ForAnyValueWithSingleValuedKey = "FOR_ANY_VALUE_WITH_SINGLE_VALUED_KEY", Warning;
+        /// A multivalued key (`aws:CalledVia`, `aws:TagKeys`, ...) under an operator without
+        /// `ForAnyValue:` / `ForAllValues:`; evaluation reports such an entry as unevaluable
+        /// when the request holds several values.
+        MultivaluedKeyWithoutSetOperator = "MULTIVALUED_KEY_WITHOUT_SET_OPERATOR", Warning;
+        /// A policy variable in a `Bool` value: AWS's pages disagree on whether it is
+        /// substituted; this crate does not, so the condition is unevaluable.
+        BoolWithPolicyVariable = "BOOL_WITH_POLICY_VARIABLE", Warning;
         /// `ForAllValues:` in an `Allow` with no `Null` check: true when the key is absent.
         ForAllValuesWithoutNullCheck = "FOR_ALL_VALUES_WITHOUT_NULL_CHECK", Warning;
         /// `ForAnyValue:` or `ForAllValues:` on the `Null` operator.

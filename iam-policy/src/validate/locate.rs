@@ -27,9 +27,12 @@ enum Segment {
 /// assert_eq!(locate_path(text, "$.Statement[1]"), None);
 /// ```
 pub fn locate_path(text: &str, path: &str) -> Option<(usize, usize)> {
-    let segments = parse_path(path)?;
-    let offset = find(text.as_bytes(), &segments)?;
-    line_and_column(text, offset)
+    line_and_column(text, locate_offset(text, path)?)
+}
+
+/// The byte offset of what `path` names in `text` (see [`locate_path`]).
+pub(super) fn locate_offset(text: &str, path: &str) -> Option<usize> {
+    find(text.as_bytes(), &parse_path(path)?)
 }
 
 /// Parses the crate's path notation: `$`, then `.identifier`, `[index]` or `["json string"]`.
@@ -82,7 +85,7 @@ fn parse_path(path: &str) -> Option<Vec<Segment>> {
 }
 
 /// Index of the quote closing the JSON string whose opening quote is at `open`.
-fn string_end(bytes: &[u8], open: usize) -> Option<usize> {
+pub(super) fn string_end(bytes: &[u8], open: usize) -> Option<usize> {
     let mut i = open + 1;
     loop {
         match bytes.get(i)? {
@@ -93,7 +96,7 @@ fn string_end(bytes: &[u8], open: usize) -> Option<usize> {
     }
 }
 
-fn skip_ws(bytes: &[u8], mut i: usize) -> usize {
+pub(super) fn skip_ws(bytes: &[u8], mut i: usize) -> usize {
     while matches!(bytes.get(i), Some(b' ' | b'\t' | b'\n' | b'\r')) {
         i += 1;
     }
@@ -101,7 +104,7 @@ fn skip_ws(bytes: &[u8], mut i: usize) -> usize {
 }
 
 /// Index just past the JSON value starting at `i` (which must not be white space).
-fn skip_value(bytes: &[u8], i: usize) -> Option<usize> {
+pub(super) fn skip_value(bytes: &[u8], i: usize) -> Option<usize> {
     match bytes.get(i)? {
         b'"' => Some(string_end(bytes, i)? + 1),
         b'{' | b'[' => {

@@ -27,6 +27,9 @@ impl Report {
         path: impl Into<String>,
         message: impl Into<String>,
     ) {
+        // Messages quote input in double quotes; a quoted part is cut to an excerpt so a huge
+        // value is never echoed whole.
+        let message = crate::excerpt::shorten_quoted(&message.into());
         self.findings
             .push(Finding::new(code, SourceLocation::path(path), message));
     }
