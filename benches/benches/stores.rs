@@ -173,11 +173,19 @@ async fn list_all(store: &dyn ConnectionStore) -> (usize, Duration, u64) {
     (seen, started.elapsed(), peak)
 }
 
-fn backend(c: &mut Criterion, name: &str, store: Arc<dyn ConnectionStore>, rt: &tokio::runtime::Runtime) {
+fn backend(
+    c: &mut Criterion,
+    name: &str,
+    store: Arc<dyn ConnectionStore>,
+    rt: &tokio::runtime::Runtime,
+) {
     let count = fleet_size();
     let started = Instant::now();
     rt.block_on(fill(store.clone(), count));
-    eprintln!("{name}: created {count} connections in {:.1} s", started.elapsed().as_secs_f64());
+    eprintln!(
+        "{name}: created {count} connections in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
 
     // Listing: the whole fleet, then a tenth of it (a fresh listing of the first pages), to
     // show the memory does not grow with the fleet.
@@ -204,7 +212,10 @@ fn backend(c: &mut Criterion, name: &str, store: Arc<dyn ConnectionStore>, rt: &
         b.iter(|| rt.block_on(store.get(black_box(&id))).unwrap())
     });
     group.bench_function("list_page_of_1000", |b| {
-        b.iter(|| rt.block_on(store.list(&ListQuery::all().with_limit(1000))).unwrap())
+        b.iter(|| {
+            rt.block_on(store.list(&ListQuery::all().with_limit(1000)))
+                .unwrap()
+        })
     });
     group.finish();
 }
@@ -213,14 +224,19 @@ fn sqlite(c: &mut Criterion) {
     let rt = runtime();
     let dir = tempfile::tempdir().unwrap();
     let store = rt
-        .block_on(SqliteConnectionStore::open(dir.path().join("bench.db"), keys()))
+        .block_on(SqliteConnectionStore::open(
+            dir.path().join("bench.db"),
+            keys(),
+        ))
         .unwrap();
     backend(c, "sqlite", Arc::new(store), &rt);
 }
 
 fn postgres(c: &mut Criterion) {
     let Ok(admin) = std::env::var("CONNECTOR_TEST_POSTGRES_URL") else {
-        eprintln!("SKIPPED the Postgres rows: CONNECTOR_TEST_POSTGRES_URL is unset (scripts/test starts a server)");
+        eprintln!(
+            "SKIPPED the Postgres rows: CONNECTOR_TEST_POSTGRES_URL is unset (scripts/test starts a server)"
+        );
         return;
     };
     let rt = runtime();
@@ -230,11 +246,16 @@ fn postgres(c: &mut Criterion) {
             .execute(&pool)
             .await
             .unwrap();
-        sqlx::query("CREATE DATABASE bench").execute(&pool).await.unwrap();
+        sqlx::query("CREATE DATABASE bench")
+            .execute(&pool)
+            .await
+            .unwrap();
         let (base, _) = admin.rsplit_once('/').unwrap();
         format!("{base}/bench")
     });
-    let store = rt.block_on(PostgresConnectionStore::connect(&url, keys())).unwrap();
+    let store = rt
+        .block_on(PostgresConnectionStore::connect(&url, keys()))
+        .unwrap();
     backend(c, "postgres", Arc::new(store), &rt);
 }
 
