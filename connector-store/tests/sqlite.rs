@@ -118,16 +118,22 @@ async fn two_pools_on_one_file_lose_no_update() {
     let path = dir.path().join("c.db");
     let first = open(&path, keys("k1", 7)).await;
     let second = open(&path, keys("k1", 7)).await;
-    let fixture = StoreFixture::new(Arc::new(first.clone()))
-        .with_spawner(spawner())
-        .with_prefix("first");
-    let other = StoreFixture::new(Arc::new(second.clone()))
-        .with_spawner(spawner())
-        .with_prefix("second");
-    let (a, b) = tokio::join!(store_contract(&fixture), store_contract(&other));
-    a.unwrap();
-    b.unwrap();
-    // Each sees the other's records.
+    // The suite on each pool in turn (its listing checks assume no foreign writer while
+    // they run)...
+    store_contract(
+        &StoreFixture::new(Arc::new(first.clone()))
+            .with_spawner(spawner())
+            .with_prefix("first"),
+    )
+    .await
+    .unwrap();
+    store_contract(
+        &StoreFixture::new(Arc::new(second.clone()))
+            .with_spawner(spawner())
+            .with_prefix("second"),
+    )
+    .await
+    .unwrap();
     let listed = first
         .list(&ListQuery::all().with_limit(1000))
         .await
@@ -138,6 +144,43 @@ async fn two_pools_on_one_file_lose_no_update() {
             .iter()
             .any(|c| c.id().as_str().starts_with("second"))
     );
+    // ...then both pools' writers on one connection at once: every update lands.
+    let c = active(&first, "shared").await;
+    let mut writers = Vec::new();
+    for w in 0..8i64 {
+        let store = if w % 2 == 0 {
+            first.clone()
+        } else {
+            second.clone()
+        };
+        let id = c.id().clone();
+        writers.push(tokio::spawn(async move {
+            for n in 0..25i64 {
+                apply_event(
+                    &store,
+                    &id,
+                    Timestamp(1_800_002_000 + n * 10 + w),
+                    1_000,
+                    |current| {
+                        Ok(
+                            if current.state() == connector_core::ConnectionState::Disconnected {
+                                ConnectionEvent::ReconnectRequested { role_arn: None }
+                            } else {
+                                ConnectionEvent::DisconnectRequested
+                            },
+                        )
+                    },
+                )
+                .await
+                .unwrap();
+            }
+        }));
+    }
+    for writer in writers {
+        writer.await.unwrap();
+    }
+    let last = second.get(c.id()).await.unwrap().unwrap();
+    assert_eq!(last.revision(), c.revision() + 8 * 25);
 }
 
 #[tokio::test]
