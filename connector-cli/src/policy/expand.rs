@@ -215,13 +215,23 @@ fn expand(input: &PolicyInput, doc: &PolicyDocument) -> Expansion {
     let mut findings = Vec::new();
     let (mut allowed, mut denied) = (BTreeSet::new(), BTreeSet::new());
     for (index, statement) in doc.statements().iter().enumerate() {
-        let (expansion, ids) =
-            expand_statement(catalog, doc, input, index, statement, &mut findings);
+        let (expansion, ids) = expand_statement(catalog, doc, index, statement, &mut findings);
         match statement.effect {
             Effect::Allow => allowed.extend(ids),
             Effect::Deny => denied.extend(ids),
         }
         statements.push(expansion);
+    }
+    // Every finding located through one index of the text: thousands of findings in one
+    // document stay linear (each lookup used to rescan the text from its start).
+    if !findings.is_empty() {
+        let locator = iam_policy::Locator::new(&input.text);
+        for finding in &mut findings {
+            (finding.line, finding.column) = locator
+                .locate(&finding.path)
+                .and_then(|(line, column)| input.file_position(line, column))
+                .unzip();
+        }
     }
     Expansion {
         source: input.source.clone(),
@@ -237,7 +247,6 @@ fn expand(input: &PolicyInput, doc: &PolicyDocument) -> Expansion {
 fn expand_statement(
     catalog: &Catalog,
     doc: &PolicyDocument,
-    input: &PolicyInput,
     index: usize,
     statement: &Statement,
     findings: &mut Vec<Finding>,
@@ -258,13 +267,7 @@ fn expand_statement(
         let actions = catalog.expand(pattern);
         matched.extend(actions.iter().map(|a| a.id()));
         if let Err(error) = catalog.check(pattern) {
-            findings.push(finding(
-                input,
-                index,
-                pattern.to_string(),
-                path.clone(),
-                error,
-            ));
+            findings.push(finding(index, pattern.to_string(), path.clone(), error));
         }
         patterns.push(PatternCount {
             pattern: pattern.to_string(),
@@ -300,19 +303,14 @@ fn names(catalog: &Catalog, ids: &BTreeSet<usize>) -> Vec<&'static str> {
         .collect()
 }
 
-fn finding(
-    input: &PolicyInput,
-    statement: usize,
-    pattern: String,
-    path: String,
-    error: PermissionSetError,
-) -> Finding {
+fn finding(statement: usize, pattern: String, path: String, error: PermissionSetError) -> Finding {
     let suggestion = match &error {
         PermissionSetError::UnknownAction { suggestion, .. } => suggestion.clone(),
         _ => None,
     };
     let code = error.code();
-    let (line, column) = input.locate(&path).unzip();
+    // Located once the whole document is expanded (see `expand`).
+    let (line, column) = (None, None);
     Finding {
         code,
         severity: code.severity(),
