@@ -119,7 +119,11 @@ pub(crate) fn run(args: SimulateArgs) -> Outcome {
         Ok(text) => text,
         Err(outcome) => return outcome,
     };
-    let policy: trust_policy::PolicyDocument = match text.parse() {
+    // Parsed under the same limit the input was read with (`--max-input-bytes`).
+    let policy: trust_policy::PolicyDocument = match iam_policy::ParseOptions::new()
+        .with_max_bytes(limit)
+        .parse(&text)
+    {
         Ok(policy) => policy,
         Err(e) => {
             return Outcome::BadInput(format!(

@@ -127,7 +127,12 @@ impl TrustPolicyLint {
                 vendor_allowed: false,
             };
         }
-        match text.parse::<PolicyDocument>() {
+        // The size was checked against this linter's own limit; the parser's default limit
+        // must not refuse what a batch tool raised it for.
+        match iam_policy::ParseOptions::new()
+            .with_max_bytes(self.input_limit)
+            .parse(text)
+        {
             Ok(doc) => {
                 let mut report = self.lint(&doc);
                 for finding in &mut report.findings {
