@@ -36,9 +36,13 @@ fn unavailable(message: String) -> ConnectorError {
     ConnectorError::StoreUnavailable { message }
 }
 
-/// Connections in a DynamoDB table (see the [module](self) for the table's shape and
+/// Connections in a DynamoDB table keyed by `id`, with a `by_state` global secondary index
+/// (partition key `state`, sort key `id`, every attribute projected) that listings query state
+/// by state and merge by id (eventually consistent, as every GSI: a connection created a
+/// moment ago may be missing from a listing, never from `get`). See
 /// [`TABLE_CLOUDFORMATION_YAML`](crate::TABLE_CLOUDFORMATION_YAML) /
-/// [`TABLE_TERRAFORM`](crate::TABLE_TERRAFORM) to create it), sealed by an [`Envelope`].
+/// [`TABLE_TERRAFORM`](crate::TABLE_TERRAFORM) to create it. Records are sealed by an
+/// [`Envelope`].
 ///
 /// ```no_run
 /// use std::sync::Arc;
