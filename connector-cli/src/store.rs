@@ -35,8 +35,29 @@ pub(crate) struct StoreArgs {
     kms_key: Option<String>,
 }
 
+/// The user's data directory, as the platform's conventions place it: `$XDG_DATA_HOME`, else
+/// `~/.local/share` (XDG Base Directory specification); `~/Library/Application Support` on
+/// macOS; `%APPDATA%` on Windows. (The `dirs` crate would do this, but pulls an MPL-2.0
+/// dependency the workspace's license policy does not admit.)
+fn user_data_dir() -> Option<PathBuf> {
+    let non_empty = |name: &str| {
+        std::env::var_os(name)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
+    if cfg!(windows) {
+        return non_empty("APPDATA");
+    }
+    if cfg!(target_os = "macos") {
+        return non_empty("HOME").map(|home| home.join("Library").join("Application Support"));
+    }
+    non_empty("XDG_DATA_HOME")
+        .filter(|dir| dir.is_absolute())
+        .or_else(|| non_empty("HOME").map(|home| home.join(".local").join("share")))
+}
+
 fn data_dir() -> Result<PathBuf, Outcome> {
-    dirs::data_dir()
+    user_data_dir()
         .map(|dir| dir.join("connector"))
         .ok_or_else(|| {
             Outcome::BadInput(
