@@ -4,9 +4,12 @@
 
 use serde::Serialize;
 
+use super::format::Format;
 use super::input::{InputError, Inputs, PolicyInput};
 use super::progress::Progress;
+use super::report::{self, Report};
 use crate::exit::Outcome;
+use crate::output::{out, outln};
 
 /// What became of one document.
 #[derive(Debug)]
@@ -169,6 +172,39 @@ impl<R> Batch<R> {
             Done::Error(error) => Some(error),
             Done::Report { .. } => None,
         })
+    }
+
+    /// Prints the batch in a machine format, the documents that could not be used on
+    /// standard error first: JSON (see [`print_json`](Self::print_json)), or SARIF or HTML
+    /// from the model `report` builds. Text, which each command prints its own way, prints
+    /// nothing here. A SARIF log that cannot be rendered is the error.
+    pub(crate) fn print_formatted(
+        &self,
+        format: Format,
+        report: impl FnOnce(&Self) -> Report,
+    ) -> Result<(), Outcome>
+    where
+        R: Serialize,
+    {
+        match format {
+            Format::Text => return Ok(()),
+            Format::Json => {
+                self.print_errors();
+                self.print_json();
+            }
+            Format::Sarif => {
+                self.print_errors();
+                match report::sarif::render(&report(self)) {
+                    Ok(log) => outln!("{log}"),
+                    Err(e) => return Err(Outcome::Failed(format!("cannot render SARIF: {e}"))),
+                }
+            }
+            Format::Html => {
+                self.print_errors();
+                out!("{}", report::html::render(&report(self)));
+            }
+        }
+        Ok(())
     }
 
     /// Prints the JSON output: a single document's own result (the output of earlier

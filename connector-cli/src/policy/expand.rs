@@ -14,9 +14,9 @@ use serde::Serialize;
 use super::batch::{self, Batch};
 use super::format::{Format, OutputArgs};
 use super::input::{self, PolicyInput};
-use super::report::{self, Item, PolicyReport, Report, Rule, Section};
+use super::report::{Item, PolicyReport, Report, Rule, Section};
 use crate::exit::Outcome;
-use crate::output::{out, outln};
+use crate::output::outln;
 
 #[derive(Debug, Args)]
 #[command(
@@ -131,20 +131,10 @@ pub(crate) fn run(args: ExpandArgs) -> Outcome {
             batch.print_errors();
             batch.print_summary("expanded", "with patterns that name no action");
         }
-        Format::Json => {
-            batch.print_errors();
-            batch.print_json();
-        }
-        Format::Sarif => {
-            batch.print_errors();
-            match report::sarif::render(&shared_report(&batch)) {
-                Ok(log) => outln!("{log}"),
-                Err(e) => return Outcome::Failed(format!("cannot render SARIF: {e}")),
+        Format::Json | Format::Sarif | Format::Html => {
+            if let Err(outcome) = batch.print_formatted(format, shared_report) {
+                return outcome;
             }
-        }
-        Format::Html => {
-            batch.print_errors();
-            out!("{}", report::html::render(&shared_report(&batch)));
         }
     }
     batch.outcome()
