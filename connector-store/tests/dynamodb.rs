@@ -16,8 +16,11 @@
     reason = "tests may panic"
 )]
 
+mod common;
+
+use common::{EXTERNAL_ID, Writers, active, spawner};
+
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 
 use aws_config::{BehaviorVersion, Region as SdkRegion, SdkConfig};
@@ -25,17 +28,12 @@ use aws_credential_types::Credentials;
 use aws_credential_types::provider::SharedCredentialsProvider;
 use aws_sdk_dynamodb::primitives::Blob;
 use aws_sdk_dynamodb::types::AttributeValue;
-use connector_core::testing::behaviour::{Corruptor, Spawner, StoreFixture, store_contract};
-use connector_core::{
-    Connection, ConnectionEvent, ConnectionId, ConnectionState, ConnectionStore, ConnectorError,
-    Timestamp, apply_event,
-};
+use connector_core::testing::behaviour::{Corruptor, StoreFixture, store_contract};
+use connector_core::{ConnectionId, ConnectionStore, ConnectorError};
 use connector_store::{
     DynamoDbConnectionStore, Envelope, KeyProvider, KmsKeyProvider, TABLE_CLOUDFORMATION_YAML,
     TABLE_TERRAFORM,
 };
-
-const EXTERNAL_ID: &str = "q3VfX0oJ8m2TzL7cRk1NwY5aHbE6dGs4";
 
 fn moto(test: &str) -> Option<String> {
     match std::env::var("CONNECTOR_MOTO_ENDPOINT") {
@@ -141,25 +139,6 @@ fn corruptor(store: DynamoDbConnectionStore) -> Corruptor {
     })
 }
 
-async fn active(store: &dyn ConnectionStore, id: &str) -> Connection {
-    let c = Connection::builder(id.parse().unwrap(), EXTERNAL_ID.parse().unwrap())
-        .build(Timestamp(1_800_000_000))
-        .unwrap();
-    store.create(&c).await.unwrap();
-    apply_event(store, c.id(), Timestamp(1_800_000_010), 3, |_| {
-        Ok(ConnectionEvent::RoleSubmitted {
-            role_arn: "arn:aws:iam::111122223333:role/VendorReadOnly".parse()?,
-        })
-    })
-    .await
-    .unwrap();
-    apply_event(store, c.id(), Timestamp(1_800_000_020), 3, |_| {
-        Ok(ConnectionEvent::VerificationSucceeded)
-    })
-    .await
-    .unwrap()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn the_dynamodb_store_passes_the_behaviour_suite_on_moto() {
     let Some(endpoint) = moto("the_dynamodb_store_passes_the_behaviour_suite_on_moto") else {
@@ -173,14 +152,8 @@ async fn the_dynamodb_store_passes_the_behaviour_suite_on_moto() {
     let report = store_contract(&fixture).await.unwrap();
     assert!(report.checks.contains(&"corrupt_record"));
     let (store, _) = new_store(&config, "contract-parallel").await;
-    let spawner: Spawner = Arc::new(|task| {
-        let handle = tokio::spawn(task);
-        Box::pin(async move {
-            let _ = handle.await;
-        })
-    });
     let fixture = StoreFixture::new(Arc::new(store))
-        .with_spawner(spawner)
+        .with_spawner(spawner())
         .with_writers(8, 25);
     store_contract(&fixture).await.unwrap();
 }
@@ -360,52 +333,15 @@ async fn a_server_that_stops_answering_mid_write_loses_no_update_and_fails_retry
     let store = Arc::new(store);
     let c = active(store.as_ref(), "acme").await;
     let base = c.revision();
-    let (succeeded, failed, stop) = (
-        Arc::new(AtomicU64::new(0)),
-        Arc::new(AtomicU64::new(0)),
-        Arc::new(AtomicBool::new(false)),
+    let writers = Writers::start(
+        store.clone(),
+        c.id(),
+        4,
+        |e| matches!(e, ConnectorError::StoreUnavailable { .. }) && e.is_retryable(),
+        Duration::from_millis(50),
     );
-    let mut writers = Vec::new();
-    for w in 0..4 {
-        let (store, succeeded, failed, stop) = (
-            store.clone(),
-            succeeded.clone(),
-            failed.clone(),
-            stop.clone(),
-        );
-        let id = c.id().clone();
-        writers.push(tokio::spawn(async move {
-            let mut tick = 0i64;
-            while !stop.load(Ordering::Relaxed) {
-                tick += 1;
-                let at = Timestamp(1_800_001_000 + tick * 10 + w);
-                let result = apply_event(store.as_ref(), &id, at, 50, |current| {
-                    Ok(if current.state() == ConnectionState::Disconnected {
-                        ConnectionEvent::ReconnectRequested { role_arn: None }
-                    } else {
-                        ConnectionEvent::DisconnectRequested
-                    })
-                })
-                .await;
-                match result {
-                    Ok(_) => {
-                        succeeded.fetch_add(1, Ordering::SeqCst);
-                    }
-                    Err(e) => {
-                        assert!(
-                            matches!(e, ConnectorError::StoreUnavailable { .. }),
-                            "not a typed unavailable error: {e}"
-                        );
-                        assert!(e.is_retryable());
-                        failed.fetch_add(1, Ordering::SeqCst);
-                        tokio::time::sleep(Duration::from_millis(50)).await;
-                    }
-                }
-            }
-        }));
-    }
     tokio::time::sleep(Duration::from_millis(700)).await;
-    let before = succeeded.load(Ordering::SeqCst);
+    let before = writers.succeeded();
     let pid = server.child.id().to_string();
     assert!(
         std::process::Command::new("kill")
@@ -415,7 +351,7 @@ async fn a_server_that_stops_answering_mid_write_loses_no_update_and_fails_retry
             .success()
     );
     tokio::time::sleep(Duration::from_millis(3000)).await;
-    let during = succeeded.load(Ordering::SeqCst);
+    let during = writers.succeeded();
     assert!(
         std::process::Command::new("kill")
             .args(["-CONT", &pid])
@@ -424,12 +360,7 @@ async fn a_server_that_stops_answering_mid_write_loses_no_update_and_fails_retry
             .success()
     );
     tokio::time::sleep(Duration::from_millis(1500)).await;
-    stop.store(true, Ordering::Relaxed);
-    for writer in writers {
-        writer.await.unwrap();
-    }
-    let ok = succeeded.load(Ordering::SeqCst);
-    let errors = failed.load(Ordering::SeqCst);
+    let (ok, errors) = writers.stop().await;
     assert!(before > 0, "no write before the pause");
     assert!(errors > 0, "the pause was not noticed");
     assert!(ok > during, "no write after the server came back");

@@ -14,19 +14,17 @@
     reason = "tests may panic"
 )]
 
+mod common;
+
+use common::{EXTERNAL_ID, Writers, active, spawner};
+
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use connector_core::testing::behaviour::{Corruptor, Spawner, StoreFixture, store_contract};
-use connector_core::{
-    Connection, ConnectionEvent, ConnectionId, ConnectionStore, ConnectorError, Timestamp,
-    apply_event,
-};
+use connector_core::testing::behaviour::{Corruptor, StoreFixture, store_contract};
+use connector_core::{ConnectionId, ConnectionStore, ConnectorError};
 use connector_store::{DataKey, LocalKeyProvider, PostgresConnectionStore};
 use sqlx::Executor as _;
-
-const EXTERNAL_ID: &str = "q3VfX0oJ8m2TzL7cRk1NwY5aHbE6dGs4";
 
 fn server() -> Option<String> {
     match std::env::var("CONNECTOR_TEST_POSTGRES_URL") {
@@ -60,15 +58,6 @@ fn keys(id: &str, byte: u8) -> Arc<LocalKeyProvider> {
     Arc::new(LocalKeyProvider::new(id, DataKey::new([byte; 32])).unwrap())
 }
 
-fn spawner() -> Spawner {
-    Arc::new(|task| {
-        let handle = tokio::spawn(task);
-        Box::pin(async move {
-            let _ = handle.await;
-        })
-    })
-}
-
 fn corruptor(store: PostgresConnectionStore) -> Corruptor {
     Arc::new(move |id: &ConnectionId| {
         let store = store.clone();
@@ -84,25 +73,6 @@ fn corruptor(store: PostgresConnectionStore) -> Corruptor {
             .unwrap();
         })
     })
-}
-
-async fn active(store: &dyn ConnectionStore, id: &str) -> Connection {
-    let c = Connection::builder(id.parse().unwrap(), EXTERNAL_ID.parse().unwrap())
-        .build(Timestamp(1_800_000_000))
-        .unwrap();
-    store.create(&c).await.unwrap();
-    apply_event(store, c.id(), Timestamp(1_800_000_010), 3, |_| {
-        Ok(ConnectionEvent::RoleSubmitted {
-            role_arn: "arn:aws:iam::111122223333:role/VendorReadOnly".parse()?,
-        })
-    })
-    .await
-    .unwrap();
-    apply_event(store, c.id(), Timestamp(1_800_000_020), 3, |_| {
-        Ok(ConnectionEvent::VerificationSucceeded)
-    })
-    .await
-    .unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -207,48 +177,15 @@ async fn a_server_restart_mid_write_loses_no_update_and_fails_retryably() {
     );
     let c = active(store.as_ref(), "acme").await;
     let base = c.revision();
-    let succeeded = Arc::new(AtomicU64::new(0));
-    let failed = Arc::new(AtomicU64::new(0));
-    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
-    let mut writers = Vec::new();
-    for w in 0..4 {
-        let (store, succeeded, failed, stop) = (
-            store.clone(),
-            succeeded.clone(),
-            failed.clone(),
-            stop.clone(),
-        );
-        let id = c.id().clone();
-        writers.push(tokio::spawn(async move {
-            let mut tick = 0i64;
-            while !stop.load(Ordering::Relaxed) {
-                tick += 1;
-                let at = Timestamp(1_800_001_000 + tick * 10 + w);
-                match apply_event(store.as_ref(), &id, at, 50, |current| {
-                    Ok(
-                        if current.state() == connector_core::ConnectionState::Disconnected {
-                            ConnectionEvent::ReconnectRequested { role_arn: None }
-                        } else {
-                            ConnectionEvent::DisconnectRequested
-                        },
-                    )
-                })
-                .await
-                {
-                    Ok(_) => {
-                        succeeded.fetch_add(1, Ordering::SeqCst);
-                    }
-                    Err(e) => {
-                        assert!(e.is_retryable(), "not retryable: {e}");
-                        failed.fetch_add(1, Ordering::SeqCst);
-                        tokio::time::sleep(Duration::from_millis(20)).await;
-                    }
-                }
-            }
-        }));
-    }
+    let writers = Writers::start(
+        store.clone(),
+        c.id(),
+        4,
+        ConnectorError::is_retryable,
+        Duration::from_millis(20),
+    );
     tokio::time::sleep(Duration::from_millis(500)).await;
-    let before_restart = succeeded.load(Ordering::SeqCst);
+    let before_restart = writers.succeeded();
     let status = tokio::process::Command::new("sh")
         .arg("-c")
         .arg(&restart)
@@ -257,12 +194,7 @@ async fn a_server_restart_mid_write_loses_no_update_and_fails_retryably() {
         .unwrap();
     assert!(status.success(), "the restart command failed");
     tokio::time::sleep(Duration::from_millis(1500)).await;
-    stop.store(true, Ordering::Relaxed);
-    for writer in writers {
-        writer.await.unwrap();
-    }
-    let ok = succeeded.load(Ordering::SeqCst);
-    let errors = failed.load(Ordering::SeqCst);
+    let (ok, errors) = writers.stop().await;
     assert!(
         before_restart > 0,
         "no write went through before the restart"

@@ -13,18 +13,19 @@
     reason = "tests may panic"
 )]
 
+mod common;
+
+use common::{EXTERNAL_ID, active, spawner, toggle};
+
 use std::path::Path;
 use std::sync::Arc;
 
-use connector_core::testing::behaviour::{Corruptor, Spawner, StoreFixture, store_contract};
+use connector_core::testing::behaviour::{Corruptor, StoreFixture, store_contract};
 use connector_core::{
-    Connection, ConnectionEvent, ConnectionId, ConnectionStore, ConnectorError, ListQuery,
-    Timestamp, apply_event,
+    ConnectionEvent, ConnectionId, ConnectionStore, ConnectorError, ListQuery, Timestamp,
+    apply_event,
 };
 use connector_store::{DataKey, LocalKeyProvider, SqliteConnectionStore};
-
-const EXTERNAL_ID: &str = "q3VfX0oJ8m2TzL7cRk1NwY5aHbE6dGs4";
-const ROLE: &str = "arn:aws:iam::111122223333:role/VendorReadOnly";
 
 fn keys(id: &str, byte: u8) -> LocalKeyProvider {
     LocalKeyProvider::new(id, DataKey::new([byte; 32])).unwrap()
@@ -34,15 +35,6 @@ async fn open(path: &Path, keys: LocalKeyProvider) -> SqliteConnectionStore {
     SqliteConnectionStore::open(path, Arc::new(keys))
         .await
         .unwrap()
-}
-
-fn spawner() -> Spawner {
-    Arc::new(|task| {
-        let handle = tokio::spawn(task);
-        Box::pin(async move {
-            let _ = handle.await;
-        })
-    })
 }
 
 /// Flips one byte of a row's sealed record, in place.
@@ -67,26 +59,6 @@ fn corruptor(store: SqliteConnectionStore) -> Corruptor {
                 .unwrap();
         })
     })
-}
-
-async fn active(store: &dyn ConnectionStore, id: &str) -> Connection {
-    let c = Connection::builder(id.parse().unwrap(), EXTERNAL_ID.parse().unwrap())
-        .with_display_name("Acme production")
-        .build(Timestamp(1_800_000_000))
-        .unwrap();
-    store.create(&c).await.unwrap();
-    apply_event(store, c.id(), Timestamp(1_800_000_010), 3, |_| {
-        Ok(ConnectionEvent::RoleSubmitted {
-            role_arn: ROLE.parse()?,
-        })
-    })
-    .await
-    .unwrap();
-    apply_event(store, c.id(), Timestamp(1_800_000_020), 3, |_| {
-        Ok(ConnectionEvent::VerificationSucceeded)
-    })
-    .await
-    .unwrap()
 }
 
 #[tokio::test]
@@ -161,15 +133,7 @@ async fn two_pools_on_one_file_lose_no_update() {
                     &id,
                     Timestamp(1_800_002_000 + n * 10 + w),
                     1_000,
-                    |current| {
-                        Ok(
-                            if current.state() == connector_core::ConnectionState::Disconnected {
-                                ConnectionEvent::ReconnectRequested { role_arn: None }
-                            } else {
-                                ConnectionEvent::DisconnectRequested
-                            },
-                        )
-                    },
+                    toggle,
                 )
                 .await
                 .unwrap();
