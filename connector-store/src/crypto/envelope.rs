@@ -344,3 +344,74 @@ impl Envelope {
             .is_none_or(|id| id != self.provider.current_master_key_id())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::LocalKeyProvider;
+    use connector_core::{BoxFuture, Timestamp};
+
+    /// A key service that cannot be reached (throttled, timed out).
+    #[derive(Debug)]
+    struct Unreachable;
+
+    impl KeyProvider for Unreachable {
+        fn current_master_key_id(&self) -> &str {
+            "k1"
+        }
+
+        fn generate_data_key(&self) -> BoxFuture<'_, Result<(DataKey, WrappedKey), KeyError>> {
+            Box::pin(std::future::ready(Err(KeyError::unavailable("throttled"))))
+        }
+
+        fn unwrap_data_key<'a>(
+            &'a self,
+            _wrapped: &'a WrappedKey,
+        ) -> BoxFuture<'a, Result<DataKey, KeyError>> {
+            Box::pin(std::future::ready(Err(KeyError::unavailable("timed out"))))
+        }
+    }
+
+    fn block_on<F: std::future::Future>(future: F) -> F::Output {
+        tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap()
+            .block_on(future)
+    }
+
+    #[test]
+    fn an_unreachable_key_service_is_retryable_never_a_record_and_never_corrupt() {
+        let c = connector_core::Connection::builder(
+            "acme".parse().unwrap(),
+            "q3VfX0oJ8m2TzL7cRk1NwY5aHbE6dGs4".parse().unwrap(),
+        )
+        .build(Timestamp(0))
+        .unwrap();
+        // Sealed under a key the unreachable service would hold (same id, "k1").
+        let local = Envelope::new(Arc::new(LocalKeyProvider::generate("k1").unwrap()));
+        let sealed = block_on(local.seal(&c)).unwrap();
+
+        let envelope = Envelope::new(Arc::new(Unreachable));
+        let err = block_on(envelope.seal(&c)).unwrap_err();
+        assert!(
+            matches!(err, ConnectorError::StoreUnavailable { .. }),
+            "{err}"
+        );
+        assert!(err.is_retryable());
+        let err = block_on(envelope.open("acme", 0, &sealed)).unwrap_err();
+        assert!(
+            matches!(err, ConnectorError::StoreUnavailable { .. }),
+            "{err}"
+        );
+        assert!(err.is_retryable());
+    }
+
+    #[test]
+    fn a_malformed_header_is_corrupt() {
+        let envelope = Envelope::new(Arc::new(LocalKeyProvider::generate("k1").unwrap()));
+        for sealed in [&b""[..], &[2u8, 0, 1][..], &[1u8, 0, 9, b'k'][..]] {
+            let err = block_on(envelope.open("acme", 0, sealed)).unwrap_err();
+            assert!(matches!(err, ConnectorError::CorruptRecord { .. }), "{err}");
+        }
+    }
+}
