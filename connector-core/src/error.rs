@@ -38,6 +38,16 @@ pub enum ConnectorError {
         /// The revision in the store.
         actual: u64,
     },
+    /// A worker's health-check lease on the connection is no longer its own: it expired and
+    /// another worker took the connection over (the check may have run twice; the schedule
+    /// is the other worker's now).
+    #[error("the health-check lease of {worker} on connection {connection} was lost")]
+    LeaseLost {
+        /// The connection id.
+        connection: String,
+        /// The worker that held the lease.
+        worker: String,
+    },
     /// No connection with that id.
     #[error("no connection {0}")]
     NotFound(String),
@@ -95,6 +105,7 @@ impl ConnectorError {
             ConnectorError::Provider(error) => error.is_retryable(),
             ConnectorError::InvalidValue { .. }
             | ConnectorError::InvalidTransition { .. }
+            | ConnectorError::LeaseLost { .. }
             | ConnectorError::NotFound(_)
             | ConnectorError::AlreadyExists(_)
             | ConnectorError::NotLive { .. }

@@ -20,6 +20,7 @@ mod connection;
 mod connector;
 mod credentials;
 mod error;
+mod fleet;
 mod provider;
 mod session;
 mod verify;
@@ -35,6 +36,7 @@ pub use connector::{
 };
 pub use credentials::TemporaryCredentials;
 pub use error::ConnectorError;
+pub use fleet::{CheckQueue, Claim, Lease, QueueStats, WorkerId, from_unix_millis, unix_millis};
 pub use provider::{
     AssumeRoleRequest, BoxFuture, CallerIdentity, MAX_CHAINED_SESSION, MAX_POLICY_ARNS,
     MAX_SESSION, MAX_SESSION_POLICY_CHARS, MAX_SESSION_TAGS, MIN_SESSION, ProviderError,

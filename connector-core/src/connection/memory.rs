@@ -1,5 +1,7 @@
 //! `InMemoryConnectionStore`: a [`ConnectionStore`] in a lock-guarded ordered map; the
-//! reference implementation the behaviour suite is written against.
+//! reference implementation the behaviour suites are written against. Each record keeps its
+//! health-check schedule beside it (`memory_queue.rs` implements the
+//! [`CheckQueue`](crate::CheckQueue)).
 
 use std::collections::BTreeMap;
 use std::ops::Bound;
@@ -32,7 +34,27 @@ use crate::{BoxFuture, ConnectorError};
 /// ```
 #[derive(Debug, Default)]
 pub struct InMemoryConnectionStore {
-    connections: RwLock<BTreeMap<ConnectionId, Connection>>,
+    connections: RwLock<BTreeMap<ConnectionId, Entry>>,
+}
+
+/// A record and its health-check schedule.
+#[derive(Debug, Clone)]
+pub(super) struct Entry {
+    pub(super) connection: Connection,
+    /// When the next check is due (Unix milliseconds), for health-checked connections.
+    pub(super) due: Option<i64>,
+    /// Who holds the lease and until when (Unix milliseconds).
+    pub(super) lease: Option<(crate::WorkerId, i64)>,
+}
+
+impl Entry {
+    /// The schedule rule of every write: a health-checked record keeps its due time (or is
+    /// due at its update time), any other has none.
+    fn written(connection: &Connection, due: Option<i64>) -> Option<i64> {
+        connection
+            .is_health_checked()
+            .then(|| due.unwrap_or(connection.updated_at().0.saturating_mul(1_000)))
+    }
 }
 
 impl InMemoryConnectionStore {
@@ -51,11 +73,11 @@ impl InMemoryConnectionStore {
         self.read().is_empty()
     }
 
-    fn read(&self) -> RwLockReadGuard<'_, BTreeMap<ConnectionId, Connection>> {
+    pub(super) fn read(&self) -> RwLockReadGuard<'_, BTreeMap<ConnectionId, Entry>> {
         self.connections.read().unwrap_or_else(|p| p.into_inner())
     }
 
-    fn write(&self) -> RwLockWriteGuard<'_, BTreeMap<ConnectionId, Connection>> {
+    pub(super) fn write(&self) -> RwLockWriteGuard<'_, BTreeMap<ConnectionId, Entry>> {
         self.connections.write().unwrap_or_else(|p| p.into_inner())
     }
 
@@ -65,7 +87,14 @@ impl InMemoryConnectionStore {
         if map.contains_key(connection.id()) {
             return Err(ConnectorError::AlreadyExists(connection.id().to_string()));
         }
-        map.insert(connection.id().clone(), connection.clone());
+        map.insert(
+            connection.id().clone(),
+            Entry {
+                connection: connection.clone(),
+                due: Entry::written(connection, None),
+                lease: None,
+            },
+        );
         Ok(())
     }
 
@@ -76,14 +105,15 @@ impl InMemoryConnectionStore {
         let Some(stored) = map.get_mut(new.id()) else {
             return Err(ConnectorError::NotFound(new.id().to_string()));
         };
-        if stored.revision() != expected_revision {
+        if stored.connection.revision() != expected_revision {
             return Err(ConnectorError::Conflict {
                 connection: new.id().to_string(),
                 expected: expected_revision,
-                actual: stored.revision(),
+                actual: stored.connection.revision(),
             });
         }
-        *stored = new.clone();
+        stored.due = Entry::written(new, stored.due);
+        stored.connection = new.clone();
         Ok(())
     }
 
@@ -95,7 +125,7 @@ impl InMemoryConnectionStore {
         };
         let connections: Vec<Connection> = map
             .range::<ConnectionId, _>((start, Bound::Unbounded))
-            .map(|(_, c)| c)
+            .map(|(_, entry)| &entry.connection)
             .filter(|c| query.selects(c))
             .take(query.limit())
             .cloned()
@@ -132,7 +162,10 @@ impl ConnectionStore for InMemoryConnectionStore {
         &'a self,
         id: &'a ConnectionId,
     ) -> BoxFuture<'a, Result<Option<Connection>, ConnectorError>> {
-        Box::pin(std::future::ready(Ok(self.read().get(id).cloned())))
+        Box::pin(std::future::ready(Ok(self
+            .read()
+            .get(id)
+            .map(|entry| entry.connection.clone()))))
     }
 
     fn compare_and_swap<'a>(

@@ -4,6 +4,7 @@
 mod diagnosis;
 mod id;
 mod memory;
+mod memory_queue;
 mod record;
 mod state;
 mod store;

@@ -298,6 +298,41 @@ impl Connection {
         }
     }
 
+    /// True when the fleet's health checks cover this connection: `Verifying`, `Active` and
+    /// `Degraded` ones, and `Disconnected` ones with a role that the customer's side
+    /// disconnected (re-checked so a customer who fixes the role reconnects by themselves).
+    /// Not `Pending` (no role yet), not `Removed`, and not a connection the vendor
+    /// disconnected (its diagnosis is `DISCONNECT_REQUESTED`): the vendor's decision is never
+    /// undone by a check. Durable stores keep a due time for exactly these connections.
+    ///
+    /// ```
+    /// use connector_core::{Connection, ConnectionEvent, Timestamp};
+    /// let pending = Connection::builder("acme".parse()?, "ext-id-123".parse()?).build(Timestamp(0))?;
+    /// assert!(!pending.is_health_checked());
+    /// let verifying = pending.apply(
+    ///     ConnectionEvent::RoleSubmitted { role_arn: "arn:aws:iam::111122223333:role/vendor".parse()? },
+    ///     Timestamp(1),
+    /// )?;
+    /// assert!(verifying.is_health_checked());
+    /// let disconnected = verifying.apply(ConnectionEvent::DisconnectRequested, Timestamp(2))?;
+    /// assert!(!disconnected.is_health_checked());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn is_health_checked(&self) -> bool {
+        match self.state {
+            ConnectionState::Verifying | ConnectionState::Active | ConnectionState::Degraded => {
+                true
+            }
+            ConnectionState::Disconnected => {
+                self.role_arn.is_some()
+                    && self.last_diagnosis.as_ref().is_none_or(|diagnosis| {
+                        diagnosis.code() != super::DiagnosisCode::DisconnectRequested
+                    })
+            }
+            ConnectionState::Pending | ConnectionState::Removed => false,
+        }
+    }
+
     /// True when `next` differs from `self` in anything but bookkeeping (revision, update
     /// time, and the time of an otherwise identical diagnosis): whether applying an event is
     /// worth a store write.

@@ -5,14 +5,18 @@
 //! - [`provider_contract`]: an [`StsProvider`](crate::StsProvider) (the in-memory STS here,
 //!   `connector-aws` against moto);
 //! - [`store_contract`]: a [`ConnectionStore`](crate::ConnectionStore) (the in-memory store
-//!   here, each durable store in `connector-store`).
+//!   here, each durable store in `connector-store`);
+//! - [`queue_contract`]: a [`CheckQueue`](crate::CheckQueue), the health-check schedule
+//!   beside a store's records (the same stores).
 //!
 //! Each suite is proven to catch broken implementations by this crate's tests.
 
 mod provider;
+mod queue;
 mod store;
 
 pub use provider::{ContractFixture, provider_contract};
+pub use queue::{QueueFixture, queue_contract};
 pub use store::{Corruptor, Spawner, StoreFixture, store_contract};
 
 use std::fmt;

@@ -344,7 +344,7 @@ impl Future for YieldOnce {
 }
 
 /// Polls every future until all are done, on the current task.
-struct JoinAll(Vec<Option<BoxFuture<'static, ()>>>);
+pub(super) struct JoinAll(pub(super) Vec<Option<BoxFuture<'static, ()>>>);
 
 impl Future for JoinAll {
     type Output = ();
