@@ -32,11 +32,17 @@ pub use connection::{
     apply_event, check_next_revision,
 };
 pub use connector::{
-    ConnectedSession, Connector, ConnectorBuilder, NewConnection, SessionNames, Submission,
+    ConnectedSession, Connector, ConnectorBuilder, NewConnection, Probe, ProbeOutcome,
+    SessionNames, Submission,
 };
 pub use credentials::TemporaryCredentials;
 pub use error::ConnectorError;
-pub use fleet::{CheckQueue, Claim, Lease, QueueStats, WorkerId, from_unix_millis, unix_millis};
+pub use fleet::{
+    BucketKey, ChannelSubscriber, CheckObserver, CheckOutcome, CheckQueue, CheckRecord, Claim,
+    FleetSchedule, FleetWorker, FleetWorkerBuilder, HealthCheck, Lease, QueueStats, RateLimit,
+    RateLimiter, Requested, Shutdown, StateChange, StateSubscriber, Timer, WorkerId, WorkerStatus,
+    from_unix_millis, unix_millis,
+};
 pub use provider::{
     AssumeRoleRequest, BoxFuture, CallerIdentity, MAX_CHAINED_SESSION, MAX_POLICY_ARNS,
     MAX_SESSION, MAX_SESSION_POLICY_CHARS, MAX_SESSION_TAGS, MIN_SESSION, ProviderError,

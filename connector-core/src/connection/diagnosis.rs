@@ -51,6 +51,9 @@ iam_policy::finding_codes! {
         ExternalIdCheckInconclusive = "EXTERNAL_ID_CHECK_INCONCLUSIVE", Warning;
         /// The vendor disconnected the connection.
         DisconnectRequested = "DISCONNECT_REQUESTED", Warning;
+        /// A health check: the role can be assumed, but the product's probe with its
+        /// credentials was denied (the permission policy was removed or narrowed).
+        ProbeDenied = "PROBE_DENIED", Error;
     }
 }
 
@@ -91,6 +94,9 @@ impl DiagnosisCode {
             }
             DiagnosisCode::DisconnectRequested => {
                 "Reconnect the connection when access is wanted again."
+            }
+            DiagnosisCode::ProbeDenied => {
+                "Check that the role's permission policy is still attached and still grants what the product reads; redeploy the onboarding stack if it was changed."
             }
         }
     }

@@ -8,10 +8,8 @@ use super::Connector;
 use super::live::Tracked;
 use crate::{
     Connection, ConnectionEvent, ConnectionId, ConnectorError, CredentialSession, Diagnosis,
-    SessionScope, TemporaryCredentials, apply_event,
+    SessionScope, TemporaryCredentials,
 };
-
-use super::CAS_ATTEMPTS;
 
 /// The session key of the default scope.
 const DEFAULT_SCOPE_KEY: &str = "";
@@ -199,12 +197,8 @@ impl Connector {
                 diagnosis: Diagnosis::from_provider_error(&error, now),
             },
         };
-        let written = apply_event(
-            self.inner.store.as_ref(),
-            seen.id(),
-            now,
-            CAS_ATTEMPTS,
-            |current| {
+        let written = self
+            .apply_and_publish(seen.id(), |current| {
                 if current.role_arn() == seen.role_arn()
                     && current.external_id() == seen.external_id()
                 {
@@ -216,9 +210,8 @@ impl Connector {
                         actual: current.revision(),
                     })
                 }
-            },
-        )
-        .await;
+            })
+            .await;
         match written {
             Ok(connection) => {
                 self.inner

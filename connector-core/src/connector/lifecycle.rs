@@ -5,11 +5,10 @@
 use iam_policy::RoleArn;
 use trust_policy::ExternalId;
 
-use super::{CAS_ATTEMPTS, Connector, NewConnection, Submission};
+use super::{Connector, NewConnection, Submission};
 use crate::{
     Connection, ConnectionEvent, ConnectionId, ConnectionState, ConnectorError, Diagnosis,
-    DiagnosisCode, ListQuery, Page, VerificationOutcome, VerificationReport, apply_event,
-    verify_connection,
+    DiagnosisCode, ListQuery, Page, VerificationOutcome, VerificationReport, verify_connection,
 };
 
 impl Connector {
@@ -219,7 +218,7 @@ impl Connector {
     }
 
     /// The diagnosis a report leaves on the connection: its deciding finding.
-    fn diagnosis(&self, report: &VerificationReport) -> Diagnosis {
+    pub(super) fn diagnosis(&self, report: &VerificationReport) -> Diagnosis {
         match report.deciding_finding() {
             Some(finding) => Diagnosis::from_finding(finding, self.now()),
             None => Diagnosis::new(
@@ -232,7 +231,7 @@ impl Connector {
 
     /// Applies `event` to the connection, refusing with a conflict when its role, External
     /// IDs or state changed since `seen` (a test's verdict is about what was tested).
-    async fn write_unchanged_since(
+    pub(super) async fn write_unchanged_since(
         &self,
         seen: &Connection,
         event: ConnectionEvent,
@@ -262,14 +261,7 @@ impl Connector {
         id: &ConnectionId,
         event: impl FnMut(&Connection) -> Result<ConnectionEvent, ConnectorError>,
     ) -> Result<Connection, ConnectorError> {
-        let result = apply_event(
-            self.inner.store.as_ref(),
-            id,
-            self.now(),
-            CAS_ATTEMPTS,
-            event,
-        )
-        .await;
+        let result = self.apply_and_publish(id, event).await;
         match &result {
             Ok(connection) => self.inner.live.remember(connection, self.inner.clock.now()),
             Err(ConnectorError::NotFound(_)) => self.inner.live.forget(id),

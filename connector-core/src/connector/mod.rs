@@ -5,12 +5,14 @@
 
 #[cfg(feature = "onboarding")]
 mod artifacts;
+mod check;
 mod credentials;
 mod lifecycle;
 mod live;
 mod names;
 mod requests;
 
+pub use check::{Probe, ProbeOutcome};
 pub use credentials::ConnectedSession;
 pub use names::SessionNames;
 pub use requests::{NewConnection, Submission};
@@ -23,7 +25,8 @@ use permission_sets::{PermissionSet, PermissionSetRef};
 use trust_policy::VendorPrincipal;
 
 use crate::{
-    Clock, ConnectionStore, ConnectorError, RefreshPolicy, StsProvider, SystemClock, Timestamp,
+    Clock, Connection, ConnectionEvent, ConnectionId, ConnectionStore, ConnectorError,
+    RefreshPolicy, StateChange, StateSubscriber, StsProvider, SystemClock, Timestamp, apply_event,
 };
 
 use live::LiveTable;
@@ -96,7 +99,8 @@ struct Inner {
     refresh: RefreshPolicy,
     state_ttl: Duration,
     permission_sets: BTreeMap<PermissionSetRef, PermissionSet>,
-    live: LiveTable,
+    subscribers: Vec<Arc<dyn StateSubscriber>>,
+    live: Arc<LiveTable>,
 }
 
 /// Builds a [`Connector`].
@@ -110,6 +114,7 @@ pub struct ConnectorBuilder {
     refresh: RefreshPolicy,
     state_ttl: Duration,
     permission_sets: BTreeMap<PermissionSetRef, PermissionSet>,
+    subscribers: Vec<Arc<dyn StateSubscriber>>,
 }
 
 impl ConnectorBuilder {
@@ -146,6 +151,13 @@ impl ConnectorBuilder {
         self
     }
 
+    /// Tells `subscriber` about every state change this connector writes (health checks,
+    /// refreshes, the vendor's actions); see [`StateSubscriber`].
+    pub fn with_subscriber(mut self, subscriber: Arc<dyn StateSubscriber>) -> Self {
+        self.subscribers.push(subscriber);
+        self
+    }
+
     /// The connector.
     pub fn build(self) -> Connector {
         Connector {
@@ -158,7 +170,8 @@ impl ConnectorBuilder {
                 refresh: self.refresh,
                 state_ttl: self.state_ttl,
                 permission_sets: self.permission_sets,
-                live: LiveTable::default(),
+                subscribers: self.subscribers,
+                live: Arc::new(LiveTable::default()),
             }),
         }
     }
@@ -184,6 +197,7 @@ impl Connector {
             refresh: RefreshPolicy::default(),
             state_ttl: Connector::DEFAULT_STATE_TTL,
             permission_sets: BTreeMap::new(),
+            subscribers: Vec::new(),
         }
     }
 
@@ -215,6 +229,75 @@ impl Connector {
 
     fn now(&self) -> Timestamp {
         Timestamp::from_system(self.inner.clock.now())
+    }
+
+    /// The provider.
+    pub(crate) fn provider(&self) -> &Arc<dyn StsProvider> {
+        &self.inner.provider
+    }
+
+    /// The clock.
+    pub(crate) fn clock(&self) -> &Arc<dyn Clock> {
+        &self.inner.clock
+    }
+
+    /// The same connector (store, snapshot, subscribers, names) calling STS through
+    /// `provider`: the fleet's checks go through its rate limiter this way.
+    pub(crate) fn with_provider(&self, provider: Arc<dyn StsProvider>) -> Connector {
+        let inner = &self.inner;
+        Connector {
+            inner: Arc::new(Inner {
+                vendor: inner.vendor.clone(),
+                store: Arc::clone(&inner.store),
+                provider,
+                clock: Arc::clone(&inner.clock),
+                names: inner.names.clone(),
+                refresh: inner.refresh,
+                state_ttl: inner.state_ttl,
+                permission_sets: inner.permission_sets.clone(),
+                subscribers: inner.subscribers.clone(),
+                live: Arc::clone(&inner.live),
+            }),
+        }
+    }
+
+    /// [`apply_event`], telling the subscribers when the state moved.
+    pub(super) async fn apply_and_publish(
+        &self,
+        id: &ConnectionId,
+        mut event: impl FnMut(&Connection) -> Result<ConnectionEvent, ConnectorError>,
+    ) -> Result<Connection, ConnectorError> {
+        let mut before = None;
+        let result = apply_event(
+            self.inner.store.as_ref(),
+            id,
+            self.now(),
+            CAS_ATTEMPTS,
+            |current| {
+                before = Some(current.state());
+                event(current)
+            },
+        )
+        .await;
+        if let (Ok(after), Some(before)) = (&result, before)
+            && after.state() != before
+            && !self.inner.subscribers.is_empty()
+        {
+            {
+                let change = StateChange::new(
+                    after.id().clone(),
+                    before,
+                    after.state(),
+                    after.last_diagnosis().cloned(),
+                    self.inner.clock.now(),
+                    after.revision(),
+                );
+                for subscriber in &self.inner.subscribers {
+                    subscriber.notify(&change);
+                }
+            }
+        }
+        result
     }
 
     /// Refuses a permission set the connector does not offer (when it offers any).
