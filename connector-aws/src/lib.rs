@@ -12,6 +12,8 @@
 //!   [`ProviderError`](connector_core::ProviderError) with AWS's error code and message.
 //! - [`SessionCredentialsProvider`] hands a connection's self-refreshing credentials to any
 //!   AWS SDK client.
+//! - [`Fleet`], [`TokioTimer`], [`TokioClock`]: the tokio driver of connector-core's
+//!   health-check workers.
 //!
 //! One TLS stack: the SDK crates are built without default features, with
 //! `default-https-client` (rustls 0.23) and `rt-tokio`.
@@ -71,10 +73,12 @@
 mod bridge;
 mod config;
 mod error_mapping;
+mod fleet;
 mod provider;
 mod wire;
 
 pub use bridge::SessionCredentialsProvider;
 pub use config::{AwsStsProviderBuilder, ConfigError};
 pub use connector_core;
+pub use fleet::{Fleet, TokioClock, TokioTimer};
 pub use provider::AwsStsProvider;
