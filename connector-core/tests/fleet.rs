@@ -647,3 +647,58 @@ fn a_worker_refuses_a_queue_that_is_not_the_connectors_store() {
         ConnectorError::InvalidValue { field: "queue", .. }
     ));
 }
+
+#[tokio::test(start_paused = true)]
+async fn throttled_checks_back_off_and_come_back_spread_not_in_a_storm() {
+    let world = world();
+    let ids = active(&world, 40).await;
+    let recorder = Arc::new(Recorder::default());
+    let w = FleetWorker::builder(world.connector.clone(), world.store.clone(), Arc::new(TokioTimer))
+        .with_worker_id("w1".parse().unwrap())
+        .with_rate(RateLimit::new(100.0).unwrap())
+        .with_observer(recorder.clone())
+        .build()
+        .unwrap();
+    // STS throttles the first 20 calls.
+    world.sts.throttle_next(20);
+    world.sts.reset_counters();
+    let shutdown = Shutdown::new();
+    let task = tokio::spawn({
+        let (w, s) = (w.clone(), shutdown.clone());
+        async move { w.run(s).await }
+    });
+    tokio::time::sleep(Duration::from_secs(50)).await;
+    let records = recorder.0.lock().unwrap().clone();
+    let throttled: Vec<&CheckRecord> = records
+        .iter()
+        .filter(|r| r.outcome == Some(CheckOutcome::Inconclusive))
+        .collect();
+    assert_eq!(throttled.len(), 20);
+    assert_eq!(records.len(), ids.len(), "no retry within 50 s");
+    // The bucket halved its rate after throttling (and is still climbing back).
+    let key = (VENDOR.parse().unwrap(), None);
+    assert!(w.limiter().current_rate(&key) < 100.0);
+    tokio::time::sleep(Duration::from_secs(60)).await;
+    shutdown.request();
+    task.await.unwrap();
+    let records = recorder.0.lock().unwrap().clone();
+    let retries: Vec<SystemTime> = records
+        .iter()
+        .skip(40)
+        .filter(|r| r.outcome == Some(CheckOutcome::Healthy))
+        .map(|r| r.started)
+        .collect();
+    assert_eq!(retries.len(), 20, "every throttled check came back");
+    // Spread over 30 seconds, not one burst: no second holds more than a few.
+    let mut per_second: HashMap<u64, usize> = HashMap::new();
+    for t in &retries {
+        let s = t.duration_since(SystemTime::UNIX_EPOCH).unwrap().as_secs();
+        *per_second.entry(s).or_default() += 1;
+    }
+    assert!(per_second.len() >= 8, "retries in {} distinct seconds", per_second.len());
+    // Nothing was written by a throttled check.
+    for id in &ids {
+        let c = world.store.get(id).await.unwrap().unwrap();
+        assert_eq!(c.state(), ConnectionState::Active);
+    }
+}
