@@ -114,6 +114,7 @@ pub struct Onboarding {
     policies: Vec<PermissionPolicy>,
     rendered: Rendered,
     inputs: Vec<Input>,
+    registration: Option<crate::Registration>,
 }
 
 /// Builds an [`Onboarding`].
@@ -125,6 +126,7 @@ pub struct OnboardingBuilder {
     role_name: Option<String>,
     max_session_duration: u32,
     target: Option<PolicyTarget>,
+    registration: Option<crate::Registration>,
 }
 
 impl Onboarding {
@@ -137,12 +139,18 @@ impl Onboarding {
             role_name: None,
             max_session_duration: 3600,
             target: None,
+            registration: None,
         }
     }
 
     /// The trust policy description.
     pub fn trust(&self) -> &CrossAccountTrust {
         &self.trust
+    }
+
+    /// The registration resource's settings, when the templates carry one.
+    pub fn registration(&self) -> Option<&crate::Registration> {
+        self.registration.as_ref()
     }
 
     /// The External ID the role requires (the first one during a rotation).
@@ -264,8 +272,28 @@ impl OnboardingBuilder {
         self
     }
 
+    /// Adds the registration resource to the CloudFormation and StackSets templates: the
+    /// stack tells the vendor when it is created (with the role's ARN), updated or deleted
+    /// (see [`Registration`](crate::Registration)). Terraform and the manual steps have no
+    /// custom resources: their customers still hand the role ARN back (Terraform's output
+    /// names it).
+    pub fn with_registration(mut self, registration: crate::Registration) -> Self {
+        self.registration = Some(registration);
+        self
+    }
+
     /// Renders everything once and checks it.
     pub fn build(self) -> Result<Onboarding, OnboardingError> {
+        if let Some(registration) = &self.registration
+            && registration.connection_id().is_none()
+            && !registration.has_tenant_token()
+        {
+            return Err(OnboardingError::invalid(
+                "registration",
+                registration.topic_name(),
+                "a registration names the connection (with_connection_id) or carries the tenant's token (with_tenant_token), or the vendor cannot tell whose stack it is",
+            ));
+        }
         let role_name = match self.role_name {
             Some(name) => name,
             None => default_role_name(self.set.name()),
@@ -331,6 +359,7 @@ impl OnboardingBuilder {
             policies,
             rendered,
             inputs,
+            registration: self.registration,
         })
     }
 }

@@ -45,6 +45,7 @@ mod error;
 mod manual;
 mod node;
 mod promises;
+mod registration;
 mod terraform;
 mod yaml;
 
@@ -59,4 +60,7 @@ pub use disconnect::DisconnectStep;
 pub use error::OnboardingError;
 pub use manual::{ManualFile, ManualSteps, TRUST_POLICY_FILE};
 pub use node::{Node, Piece, Text};
+pub use registration::{
+    REGISTRATION_LOGICAL_ID, REGISTRATION_TYPE, REGISTRATION_VERSION, Registration,
+};
 pub use terraform::{ROLE_RESOURCE, TerraformConfig};

@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use serde_json::Value;
-use support::{onboardings, slug};
+use support::{onboardings, registered_onboardings, slug};
 
 fn tools() -> Option<PathBuf> {
     match std::env::var_os("CONNECTOR_PY_TOOLS") {
@@ -48,8 +48,11 @@ fn cfn_lint_finds_no_errors_in_any_template() {
     let Some(bin) = tools() else { return };
     let dir = scratch("cfn-lint");
     let mut files = Vec::new();
-    for onboarding in onboardings() {
-        let slug = slug(onboarding.permission_set());
+    let registered = registered_onboardings()
+        .into_iter()
+        .map(|o| (o, "-registered"));
+    for (onboarding, variant) in onboardings().into_iter().map(|o| (o, "")).chain(registered) {
+        let slug = format!("{}{variant}", slug(onboarding.permission_set()));
         let template = onboarding.cloudformation().unwrap();
         for (name, text) in [
             (format!("{slug}.yaml"), template.to_yaml().unwrap()),

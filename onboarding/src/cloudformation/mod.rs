@@ -154,6 +154,8 @@ impl Onboarding {
         if !managed.is_empty() {
             role.push(("ManagedPolicyArns", Node::strs(managed)));
         }
+        let policy_resources: Vec<String> =
+            resources.iter().map(|(name, _)| name.clone()).collect();
         resources.insert(
             0,
             (
@@ -164,41 +166,50 @@ impl Onboarding {
                 ]),
             ),
         );
-        let template = Node::map([
+        let mut sections = vec![
             ("AWSTemplateFormatVersion", Node::str("2010-09-09")),
             ("Description", Node::str(self.template_description())),
             ("Metadata", self.metadata()),
             ("Parameters", parameters(self.inputs())),
-            ("Resources", Node::map(resources)),
-            (
-                "Outputs",
-                Node::map([
-                    (
-                        "RoleArn",
-                        Node::map([
-                            (
-                                "Description",
-                                Node::str("Give this role ARN to the vendor to finish connecting."),
-                            ),
-                            (
-                                "Value",
-                                Node::map([("Fn::GetAtt", Node::strs([ROLE_LOGICAL_ID, "Arn"]))]),
-                            ),
-                        ]),
-                    ),
-                    (
-                        "ExternalId",
-                        Node::map([
-                            (
-                                "Description",
-                                Node::str("The External ID the role requires."),
-                            ),
-                            ("Value", reference(crate::EXTERNAL_ID_INPUT)),
-                        ]),
-                    ),
-                ]),
-            ),
-        ]);
+        ];
+        if let Some(registration) = self.registration() {
+            if let Some(rules) = registration_rules(registration) {
+                sections.push(("Rules", rules));
+            }
+            resources.push((
+                crate::REGISTRATION_LOGICAL_ID.to_owned(),
+                registration_resource(self, registration, &policy_resources),
+            ));
+        }
+        sections.push(("Resources", Node::map(resources)));
+        let template = Node::map(sections.into_iter().chain([(
+            "Outputs",
+            Node::map([
+                (
+                    "RoleArn",
+                    Node::map([
+                        (
+                            "Description",
+                            Node::str("Give this role ARN to the vendor to finish connecting."),
+                        ),
+                        (
+                            "Value",
+                            Node::map([("Fn::GetAtt", Node::strs([ROLE_LOGICAL_ID, "Arn"]))]),
+                        ),
+                    ]),
+                ),
+                (
+                    "ExternalId",
+                    Node::map([
+                        (
+                            "Description",
+                            Node::str("The External ID the role requires."),
+                        ),
+                        ("Value", reference(crate::EXTERNAL_ID_INPUT)),
+                    ]),
+                ),
+            ]),
+        )]));
         Ok(CloudFormationTemplate {
             template,
             parameters: self.inputs().iter().map(|i| i.name.clone()).collect(),
@@ -333,4 +344,89 @@ fn parameters(inputs: &[Input]) -> Node {
         }
         (input.name.clone(), Node::map(fields))
     }))
+}
+
+/// The registration custom resource: created after the role and its policies (it reads the
+/// role's ARN; `DependsOn` orders it after the policies), so the role never waits for the
+/// vendor and the vendor's connection test runs with the permissions in place.
+fn registration_resource(
+    onboarding: &Onboarding,
+    registration: &crate::Registration,
+    policy_resources: &[String],
+) -> Node {
+    let mut properties = vec![
+        (
+            "ServiceToken",
+            Node::map([(
+                "Fn::Sub",
+                Node::str(format!(
+                    "arn:${{AWS::Partition}}:sns:${{AWS::Region}}:{}:{}",
+                    registration.vendor_account().as_str(),
+                    registration.topic_name()
+                )),
+            )]),
+        ),
+        (
+            "ServiceTimeout",
+            Node::int(u64::from(registration.timeout_seconds())),
+        ),
+        (
+            "RoleArn",
+            Node::map([("Fn::GetAtt", Node::strs([ROLE_LOGICAL_ID, "Arn"]))]),
+        ),
+        ("ExternalId", reference(crate::EXTERNAL_ID_INPUT)),
+        ("AccountId", reference("AWS::AccountId")),
+        ("Region", reference("AWS::Region")),
+        (
+            "PermissionSet",
+            Node::str(onboarding.permission_set_ref().to_string()),
+        ),
+        ("TemplateVersion", Node::str(crate::REGISTRATION_VERSION)),
+    ];
+    if let Some(id) = registration.connection_id() {
+        properties.push(("ConnectionId", Node::str(id)));
+    }
+    if let Some(token) = registration.tenant_token() {
+        properties.push(("RegistrationToken", Node::str(token)));
+    }
+    let mut resource = vec![
+        ("Type", Node::str(crate::REGISTRATION_TYPE)),
+        ("Properties", Node::map(properties)),
+    ];
+    if !policy_resources.is_empty() {
+        resource.push(("DependsOn", Node::strs(policy_resources.iter().cloned())));
+    }
+    Node::map(resource)
+}
+
+/// A rule refusing Regions where the vendor keeps no topic: the stack fails before anything
+/// is created, with a message naming the Regions, instead of failing on the custom resource
+/// after the role exists.
+fn registration_rules(registration: &crate::Registration) -> Option<Node> {
+    if registration.regions().is_empty() {
+        return None;
+    }
+    let regions: Vec<&str> = registration.regions().iter().map(|r| r.as_str()).collect();
+    Some(Node::map([(
+        "RegistrationRegion",
+        Node::map([(
+            "Assertions",
+            Node::List(vec![Node::map([
+                (
+                    "Assert",
+                    Node::map([(
+                        "Fn::Contains",
+                        Node::List(vec![Node::strs(regions.clone()), reference("AWS::Region")]),
+                    )]),
+                ),
+                (
+                    "AssertDescription",
+                    Node::str(format!(
+                        "Create this stack in one of the Regions the vendor accepts: {}.",
+                        regions.join(", ")
+                    )),
+                ),
+            ])]),
+        )]),
+    )]))
 }

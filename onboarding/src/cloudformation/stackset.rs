@@ -135,6 +135,15 @@ impl Onboarding {
                 "a stack set name is 1 to 128 letters, digits and hyphens, starting with a letter",
             )
         })?;
+        if let Some(registration) = self.registration()
+            && !registration.has_tenant_token()
+        {
+            return Err(OnboardingError::invalid(
+                "registration",
+                registration.topic_name(),
+                "every account of the Organization runs the same template with the same External ID, so a StackSets registration carries the tenant's token (Registration::with_tenant_token)",
+            ));
+        }
         let role_template = self.cloudformation()?;
         let body =
             serde_json::to_string(role_template.node()).map_err(|e| OnboardingError::Write {

@@ -39,6 +39,39 @@ pub fn onboardings() -> Vec<Onboarding> {
         .collect()
 }
 
+/// Every built-in set with the registration resource (a connection id, a tenant token and
+/// two accepted Regions), as a StackSets deployment needs it.
+#[allow(dead_code, reason = "not every test file uses every helper")]
+pub fn registered_onboardings() -> Vec<Onboarding> {
+    builtin::all()
+        .into_iter()
+        .map(|set| {
+            let trust = CrossAccountTrust::new(
+                VendorPrincipal::account(VENDOR_ACCOUNT.parse().unwrap()),
+                EXTERNAL_ID.parse().unwrap(),
+            );
+            let registration = onboarding::Registration::new(
+                VENDOR_ACCOUNT.parse().unwrap(),
+                "connector-registrations",
+            )
+            .unwrap()
+            .with_regions(["us-east-1".parse().unwrap(), "eu-west-1".parse().unwrap()])
+            .with_connection_id("acme-prod")
+            .unwrap()
+            .with_tenant_token(secrecy::SecretString::from(
+                "tenant-token-0123456789abcdefghijklmnop",
+            ))
+            .unwrap();
+            let values = set.sample_values();
+            Onboarding::builder(trust, set)
+                .with_values(values)
+                .with_registration(registration)
+                .build()
+                .unwrap()
+        })
+        .collect()
+}
+
 /// Resolves `Ref`, `Fn::Sub`, `Fn::Join`, `Fn::Split` and `Fn::GetAtt` the way CloudFormation
 /// does, with `parameters` as given to the stack (lists as their comma-joined text, as the
 /// console and the API take them).
