@@ -22,6 +22,7 @@ mod credentials;
 mod error;
 mod fleet;
 mod provider;
+pub mod registration;
 mod session;
 mod verify;
 

@@ -653,12 +653,16 @@ async fn throttled_checks_back_off_and_come_back_spread_not_in_a_storm() {
     let world = world();
     let ids = active(&world, 40).await;
     let recorder = Arc::new(Recorder::default());
-    let w = FleetWorker::builder(world.connector.clone(), world.store.clone(), Arc::new(TokioTimer))
-        .with_worker_id("w1".parse().unwrap())
-        .with_rate(RateLimit::new(100.0).unwrap())
-        .with_observer(recorder.clone())
-        .build()
-        .unwrap();
+    let w = FleetWorker::builder(
+        world.connector.clone(),
+        world.store.clone(),
+        Arc::new(TokioTimer),
+    )
+    .with_worker_id("w1".parse().unwrap())
+    .with_rate(RateLimit::new(100.0).unwrap())
+    .with_observer(recorder.clone())
+    .build()
+    .unwrap();
     // STS throttles the first 20 calls.
     world.sts.throttle_next(20);
     world.sts.reset_counters();
@@ -695,7 +699,11 @@ async fn throttled_checks_back_off_and_come_back_spread_not_in_a_storm() {
         let s = t.duration_since(SystemTime::UNIX_EPOCH).unwrap().as_secs();
         *per_second.entry(s).or_default() += 1;
     }
-    assert!(per_second.len() >= 8, "retries in {} distinct seconds", per_second.len());
+    assert!(
+        per_second.len() >= 8,
+        "retries in {} distinct seconds",
+        per_second.len()
+    );
     // Nothing was written by a throttled check.
     for id in &ids {
         let c = world.store.get(id).await.unwrap().unwrap();

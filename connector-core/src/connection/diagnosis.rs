@@ -54,6 +54,9 @@ iam_policy::finding_codes! {
         /// A health check: the role can be assumed, but the product's probe with its
         /// credentials was denied (the permission policy was removed or narrowed).
         ProbeDenied = "PROBE_DENIED", Error;
+        /// The customer deleted the onboarding stack (its registration resource said so):
+        /// the role is gone.
+        StackDeleted = "STACK_DELETED", Error;
     }
 }
 
@@ -94,6 +97,9 @@ impl DiagnosisCode {
             }
             DiagnosisCode::DisconnectRequested => {
                 "Reconnect the connection when access is wanted again."
+            }
+            DiagnosisCode::StackDeleted => {
+                "Ask the customer to create the onboarding stack again if they want the connection back."
             }
             DiagnosisCode::ProbeDenied => {
                 "Check that the role's permission policy is still attached and still grants what the product reads; redeploy the onboarding stack if it was changed."

@@ -256,7 +256,7 @@ impl Connector {
 
     /// Applies the event `event` builds to the stored connection and records the result in
     /// the snapshot.
-    pub(super) async fn write(
+    pub(crate) async fn write(
         &self,
         id: &ConnectionId,
         event: impl FnMut(&Connection) -> Result<ConnectionEvent, ConnectorError>,
