@@ -454,3 +454,161 @@ proptest! {
         let _ = RegistrationRequest::parse(&body);
     }
 }
+
+const TENANT_TOKEN: &str = "acme-org-token-0123456789abcdefghijk";
+
+fn org_request(kind: &str, account: &str, token: &str, external_id: &str) -> Vec<u8> {
+    request(kind, external_id, |b| {
+        let props = b["ResourceProperties"].as_object_mut().unwrap();
+        props.remove("ConnectionId");
+        props.insert("RegistrationToken".into(), json!(token));
+        props.insert("AccountId".into(), json!(account));
+        props.insert(
+            "RoleArn".into(),
+            json!(format!("arn:aws:iam::{account}:role/VendorConnector")),
+        );
+        b["StackId"] = json!(format!(
+            "arn:aws:cloudformation:us-east-1:{account}:stack/StackSet-acme-0a1b/0a1b2c3d"
+        ));
+    })
+}
+
+#[tokio::test]
+async fn an_organization_registers_each_account_once_with_the_tenant_token() {
+    use connector_core::registration::{InMemoryTenants, Tenant};
+    let world = world().await;
+    let org_external: ExternalId = "OrgWideExternalId0123456789abcd".parse().unwrap();
+    let tenants = InMemoryTenants::new().with_tenant(
+        secrecy::SecretString::from(TENANT_TOKEN),
+        Tenant::new("acme", org_external.clone()).unwrap(),
+    );
+    for account in ["111122223333", "444455556666"] {
+        world
+            .sts
+            .create_role(
+                format!("arn:aws:iam::{account}:role/VendorConnector")
+                    .parse()
+                    .unwrap(),
+                CrossAccountTrust::new(vendor(), org_external.clone())
+                    .policy()
+                    .unwrap(),
+                Duration::from_secs(3_600),
+            )
+            .unwrap();
+        let request = RegistrationRequest::parse(&org_request(
+            "Create",
+            account,
+            TENANT_TOKEN,
+            org_external.as_str(),
+        ))
+        .unwrap();
+        for _ in 0..2 {
+            let registered = world
+                .connector
+                .register_with_tenants(
+                    &request,
+                    &tenants,
+                    &world.timer,
+                    RegistrationSettle::default(),
+                )
+                .await
+                .unwrap();
+            assert_eq!(
+                registered.outcome(),
+                RegistrationOutcome::Activated,
+                "{account}"
+            );
+            assert_eq!(
+                registered.connection().unwrap().id().as_str(),
+                format!("acme-{account}")
+            );
+            assert_eq!(
+                registered.response().physical_resource_id(),
+                format!("connector-registration:organization:{account}")
+            );
+        }
+    }
+    let all = world
+        .connector
+        .list(&connector_core::ListQuery::all())
+        .await
+        .unwrap();
+    assert_eq!(
+        all.connections().len(),
+        3,
+        "acme (single) and one per account"
+    );
+
+    // A wrong token, or the right token with another External ID: nothing is created.
+    for (token, external) in [
+        (
+            "someone-elses-token-0123456789abcdefg",
+            org_external.as_str(),
+        ),
+        (TENANT_TOKEN, "AnotherExternalId0123456789abcd"),
+    ] {
+        let request =
+            RegistrationRequest::parse(&org_request("Create", "777788889999", token, external))
+                .unwrap();
+        let registered = world
+            .connector
+            .register_with_tenants(
+                &request,
+                &tenants,
+                &world.timer,
+                RegistrationSettle::default(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(registered.outcome(), RegistrationOutcome::Unauthenticated);
+    }
+    // Without a directory, a token request is not authenticated.
+    let request = RegistrationRequest::parse(&org_request(
+        "Create",
+        "111122223333",
+        TENANT_TOKEN,
+        org_external.as_str(),
+    ))
+    .unwrap();
+    assert_eq!(
+        world
+            .connector
+            .register(&request, &world.timer, RegistrationSettle::default())
+            .await
+            .unwrap()
+            .outcome(),
+        RegistrationOutcome::Unauthenticated
+    );
+    let all = world
+        .connector
+        .list(&connector_core::ListQuery::all())
+        .await
+        .unwrap();
+    assert_eq!(all.connections().len(), 3);
+
+    // One account leaves (its stack instance is deleted): only its connection disconnects.
+    let delete = RegistrationRequest::parse(&org_request(
+        "Delete",
+        "444455556666",
+        TENANT_TOKEN,
+        org_external.as_str(),
+    ))
+    .unwrap();
+    let registered = world
+        .connector
+        .register_with_tenants(
+            &delete,
+            &tenants,
+            &world.timer,
+            RegistrationSettle::default(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(registered.outcome(), RegistrationOutcome::Disconnected);
+    let other = world
+        .connector
+        .get(&"acme-111122223333".parse().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(other.state(), ConnectionState::Active);
+}

@@ -99,18 +99,18 @@ impl Registration {
     }
 
     /// The connection the stack belongs to (one customer account): sent as `ConnectionId`.
-    /// 1 to 128 letters, digits, `.`, `_` or `-`.
+    /// 1 to 64 letters, digits, `_` or `-` (connector-core's `ConnectionId`).
     pub fn with_connection_id(mut self, id: &str) -> Result<Self, OnboardingError> {
         let valid = !id.is_empty()
-            && id.len() <= 128
+            && id.len() <= 64
             && id
                 .chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-'));
         if !valid {
             return Err(OnboardingError::invalid(
                 "connection id",
                 id,
-                "1 to 128 letters, digits, '.', '_' or '-'",
+                "1 to 64 letters, digits, '_' or '-'",
             ));
         }
         self.connection_id = Some(id.to_owned());

@@ -194,6 +194,8 @@ fn names_tokens_and_timeouts_are_checked() {
         );
     }
     assert!(registration().with_connection_id("a/b").is_err());
+    assert!(registration().with_connection_id("a.b").is_err());
+    assert!(registration().with_connection_id(&"c".repeat(65)).is_err());
     assert!(
         registration()
             .with_tenant_token(SecretString::from("short"))

@@ -13,12 +13,16 @@ use crate::{
 
 impl Connector {
     /// Creates a pending connection with a fresh External ID (32 characters from the OS
-    /// CSPRNG); hand the customer its artifacts next.
+    /// CSPRNG) unless the request carries one; hand the customer its artifacts next.
     pub async fn create(&self, new: NewConnection) -> Result<Connection, ConnectorError> {
         if let Some(reference) = &new.permission_set {
             self.check_offered(reference)?;
         }
-        let mut builder = Connection::builder(new.id, ExternalId::generate()?)
+        let external_id = match new.external_id {
+            Some(id) => id,
+            None => ExternalId::generate()?,
+        };
+        let mut builder = Connection::builder(new.id, external_id)
             .with_optional_account(new.account)
             .with_regions(new.regions);
         if let Some(name) = new.display_name {

@@ -6,7 +6,8 @@ use permission_sets::PermissionSetRef;
 
 use crate::{Connection, ConnectionId, VerificationReport};
 
-/// A connection to create: everything but the External ID, which the connector generates.
+/// A connection to create: everything but the External ID, which the connector generates
+/// (unless [`with_external_id`](NewConnection::with_external_id) gives one).
 ///
 /// ```
 /// use connector_core::NewConnection;
@@ -24,6 +25,7 @@ pub struct NewConnection {
     pub(super) account: Option<AccountId>,
     pub(super) regions: Vec<Region>,
     pub(super) permission_set: Option<PermissionSetRef>,
+    pub(super) external_id: Option<trust_policy::ExternalId>,
 }
 
 impl NewConnection {
@@ -35,7 +37,17 @@ impl NewConnection {
             account: None,
             regions: Vec::new(),
             permission_set: None,
+            external_id: None,
         }
+    }
+
+    /// Uses `external_id` instead of a fresh one: the tenant's shared External ID, when every
+    /// account of an AWS Organization runs the same StackSets template, or an id the
+    /// customer's role already requires (a migration). Each customer (tenant) must still
+    /// have its own: an External ID shared between customers protects nothing.
+    pub fn with_external_id(mut self, external_id: trust_policy::ExternalId) -> Self {
+        self.external_id = Some(external_id);
+        self
     }
 
     /// A name for people (default: the id).

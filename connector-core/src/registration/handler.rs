@@ -8,10 +8,12 @@
 
 use std::time::Duration;
 
-use super::{CustomResourceResponse, RegistrationRequest, RequestType, ResponseStatus};
+use super::{
+    CustomResourceResponse, RegistrationRequest, RequestType, ResponseStatus, TenantDirectory,
+};
 use crate::{
-    Connection, ConnectionEvent, ConnectionState, Connector, ConnectorError, Diagnosis,
-    DiagnosisCode, Timer,
+    Connection, ConnectionEvent, ConnectionId, ConnectionState, Connector, ConnectorError,
+    Diagnosis, DiagnosisCode, NewConnection, Timer,
 };
 
 /// How long a Create or Update keeps testing a role that was refused or reached no verdict,
@@ -97,6 +99,66 @@ impl Connector {
         timer: &dyn Timer,
         settle: RegistrationSettle,
     ) -> Result<Registered, ConnectorError> {
+        self.register_inner(request, None, timer, settle).await
+    }
+
+    /// [`register`](Self::register), also for Organization registrations (StackSets): a
+    /// request carrying a registration token instead of a connection id is authenticated
+    /// by `tenants` (the token, then the tenant's External ID), and the account's
+    /// connection (`TENANT-ACCOUNT`, one per tenant and account) is created on its first
+    /// Create or Update with the tenant's External ID, account, permission set and Regions.
+    pub async fn register_with_tenants(
+        &self,
+        request: &RegistrationRequest,
+        tenants: &dyn TenantDirectory,
+        timer: &dyn Timer,
+        settle: RegistrationSettle,
+    ) -> Result<Registered, ConnectorError> {
+        self.register_inner(request, Some(tenants), timer, settle)
+            .await
+    }
+
+    /// The connection an Organization registration is about, created on first sight;
+    /// `None` when the token or the External ID does not authenticate.
+    async fn tenant_connection(
+        &self,
+        request: &RegistrationRequest,
+        tenants: &dyn TenantDirectory,
+    ) -> Result<Option<ConnectionId>, ConnectorError> {
+        let properties = request.properties();
+        let Some(token) = properties.registration_token() else {
+            return Ok(None);
+        };
+        let Some(tenant) = tenants.tenant(token).await? else {
+            return Ok(None);
+        };
+        if *properties.external_id() != *tenant.external_id() {
+            return Ok(None);
+        }
+        let id = tenant.connection_id(properties.account_id())?;
+        if request.request_type() == RequestType::Delete {
+            return Ok(Some(id));
+        }
+        let mut new = NewConnection::new(id.clone())
+            .with_external_id(tenant.external_id().clone())
+            .with_account(properties.account_id().clone())
+            .with_regions(tenant.regions().iter().cloned());
+        if let Some(set) = tenant.permission_set() {
+            new = new.with_permission_set(set.clone());
+        }
+        match self.create(new).await {
+            Ok(_) | Err(ConnectorError::AlreadyExists(_)) => Ok(Some(id)),
+            Err(other) => Err(other),
+        }
+    }
+
+    async fn register_inner(
+        &self,
+        request: &RegistrationRequest,
+        tenants: Option<&dyn TenantDirectory>,
+        timer: &dyn Timer,
+        settle: RegistrationSettle,
+    ) -> Result<Registered, ConnectorError> {
         let properties = request.properties();
         let physical = physical_id(request);
         let answer = |outcome, status, reason: String, connection| Registered {
@@ -123,9 +185,15 @@ impl Connector {
                 )
             }
         };
-        let Some(id) = properties.connection_id() else {
-            return Ok(refuse(None));
+        let id = match (properties.connection_id(), tenants) {
+            (Some(id), _) => id.clone(),
+            (None, Some(tenants)) => match self.tenant_connection(request, tenants).await? {
+                Some(id) => id,
+                None => return Ok(refuse(None)),
+            },
+            (None, None) => return Ok(refuse(None)),
         };
+        let id = &id;
         let current = match self.get(id).await {
             Ok(connection) => connection,
             Err(ConnectorError::NotFound(_)) => return Ok(refuse(None)),
@@ -235,12 +303,13 @@ impl Connector {
 /// The same for every request about one connection, so an Update never makes CloudFormation
 /// delete the "old" resource.
 fn physical_id(request: &RegistrationRequest) -> String {
-    match request.properties().connection_id() {
+    let properties = request.properties();
+    match properties.connection_id() {
         Some(id) => format!("connector-registration:{id}"),
-        None => request
-            .physical_resource_id()
-            .unwrap_or("connector-registration:unknown")
-            .to_owned(),
+        None => format!(
+            "connector-registration:organization:{}",
+            properties.account_id().as_str()
+        ),
     }
 }
 

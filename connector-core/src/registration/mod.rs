@@ -8,12 +8,14 @@
 mod handler;
 mod request;
 mod response;
+mod tenants;
 
 pub use handler::{Registered, RegistrationOutcome, RegistrationSettle};
 pub use request::{
     MAX_REQUEST_BYTES, RegistrationProperties, RegistrationRequest, RequestType, ResponseUrl,
 };
 pub use response::{CustomResourceResponse, ResponseStatus};
+pub use tenants::{InMemoryTenants, Tenant, TenantDirectory};
 
 /// A registration request that cannot be used: malformed (the field and the rule are named;
 /// secrets are never quoted).
