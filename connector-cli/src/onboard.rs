@@ -29,6 +29,8 @@ pub(crate) enum OnboardCommand {
         /// The stack name in the quick-create link and the disconnect steps.
         #[arg(long, default_value = "ConnectorRole")]
         stack_name: String,
+        #[command(flatten)]
+        callback: Callback,
     },
     /// A StackSets template for AWS Organizations (every account of some OUs, also later ones).
     Stackset {
@@ -43,6 +45,8 @@ pub(crate) enum OnboardCommand {
         /// The region the stack instances go to.
         #[arg(long, default_value = "us-east-1")]
         region: String,
+        #[command(flatten)]
+        callback: Callback,
     },
     /// A Terraform configuration.
     Terraform {
@@ -88,6 +92,104 @@ pub(crate) struct Common {
     json: bool,
 }
 
+/// The registration resource: the stack tells the vendor when it is created, updated or
+/// deleted, so nobody pastes a role ARN back.
+#[derive(Debug, Args)]
+pub(crate) struct Callback {
+    /// The vendor's SNS topic for stack registrations (arn:aws:sns:REGION:ACCOUNT:NAME);
+    /// repeat it for every Region the vendor accepts stacks in (same account and topic name:
+    /// CloudFormation requires the topic in the stack's own Region). Adds the registration
+    /// resource to the template.
+    #[arg(long = "callback-topic", value_name = "SNS_TOPIC_ARN")]
+    topics: Vec<String>,
+    /// The connection the stack registers (cloudformation; required with --callback-topic).
+    #[arg(long = "connection-id", value_name = "ID")]
+    connection_id: Option<String>,
+    /// The environment variable holding the tenant's registration token (stackset; required
+    /// there with --callback-topic; a secret is never taken on the command line).
+    #[arg(
+        long = "tenant-token-env",
+        value_name = "VAR",
+        default_value = "CONNECTOR_TENANT_TOKEN"
+    )]
+    tenant_token_env: String,
+    /// How long CloudFormation waits for the vendor's answer, 1 to 3,600 seconds.
+    #[arg(
+        long = "callback-timeout",
+        value_name = "SECONDS",
+        default_value_t = 600
+    )]
+    timeout: u32,
+}
+
+impl Callback {
+    /// The registration these flags ask for (`None` without --callback-topic). An
+    /// Organization (stackset) registration carries the tenant token instead of a
+    /// connection id.
+    fn registration(&self, organization: bool) -> Result<Option<onboarding::Registration>, String> {
+        let Some(first) = self.topics.first() else {
+            if self.connection_id.is_some() {
+                return Err("--connection-id: only with --callback-topic".to_owned());
+            }
+            return Ok(None);
+        };
+        let (account, name, _) = topic(first)?;
+        let mut regions = Vec::new();
+        for text in &self.topics {
+            let (other_account, other_name, region) = topic(text)?;
+            if other_account != account || other_name != name {
+                return Err(format!(
+                    "--callback-topic: {text} is not the topic {name} of account {account}: every Region's topic has the same account and name (the template builds the ARN from the stack's Region)"
+                ));
+            }
+            regions.push(region);
+        }
+        let mut registration = onboarding::Registration::new(account, &name)
+            .map_err(|e| format!("--callback-topic: {e}"))?
+            .with_regions(regions)
+            .with_timeout_seconds(self.timeout)
+            .map_err(|e| format!("--callback-timeout: {e}"))?;
+        if organization {
+            if self.connection_id.is_some() {
+                return Err("--connection-id: a StackSets registration names no connection (each account gets its own); it carries the tenant token from --tenant-token-env".to_owned());
+            }
+            let token = std::env::var(&self.tenant_token_env).map_err(|_| {
+                format!(
+                    "--tenant-token-env: the environment variable {} holds no registration token",
+                    self.tenant_token_env
+                )
+            })?;
+            registration = registration
+                .with_tenant_token(secrecy::SecretString::from(token))
+                .map_err(|e| format!("--tenant-token-env: {e}"))?;
+        } else {
+            let Some(id) = &self.connection_id else {
+                return Err("--connection-id: required with --callback-topic (the vendor must know whose stack registers)".to_owned());
+            };
+            registration = registration
+                .with_connection_id(id)
+                .map_err(|e| format!("--connection-id: {e}"))?;
+        }
+        Ok(Some(registration))
+    }
+}
+
+/// The account, name and Region of an SNS topic ARN.
+fn topic(text: &str) -> Result<(iam_policy::AccountId, String, iam_policy::Region), String> {
+    let bad = |why: &str| format!("--callback-topic: {text:?} {why}");
+    let arn: iam_policy::Arn = text
+        .parse()
+        .map_err(|e: iam_policy::Error| bad(&e.to_string()))?;
+    if arn.service() != "sns" {
+        return Err(bad(
+            "is not an SNS topic ARN (arn:aws:sns:REGION:ACCOUNT:NAME)",
+        ));
+    }
+    let account = arn.account_id().ok_or_else(|| bad("names no account"))?;
+    let region: iam_policy::Region = arn.region().parse().map_err(|_| bad("names no Region"))?;
+    Ok((account, arn.resource().to_owned(), region))
+}
+
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub(crate) enum Format {
     /// YAML.
@@ -111,10 +213,11 @@ fn produce(command: OnboardCommand) -> Result<(), String> {
             template_url,
             region,
             stack_name,
+            callback,
         } => {
             // The stack name is in the disconnect steps even without a quick-create link.
             onboarding::check_stack_name(&stack_name).map_err(message)?;
-            let onboarding = build(&common)?;
+            let onboarding = build(&common, callback.registration(false)?)?;
             let template = onboarding.cloudformation().map_err(message)?;
             let text = match format {
                 Format::Yaml => template.to_yaml(),
@@ -154,6 +257,7 @@ fn produce(command: OnboardCommand) -> Result<(), String> {
             stack_set_name,
             organizational_units,
             region,
+            callback,
         } => {
             for unit in &organizational_units {
                 values::organizational_unit(unit)?;
@@ -162,7 +266,7 @@ fn produce(command: OnboardCommand) -> Result<(), String> {
                 .parse()
                 .map_err(|e: iam_policy::Error| format!("--region: {e}"))?;
             let region = region.as_str().to_owned();
-            let onboarding = build(&common)?;
+            let onboarding = build(&common, callback.registration(true)?)?;
             let stackset = onboarding.stackset(&stack_set_name).map_err(message)?;
             let text = stackset.to_yaml().map_err(message)?;
             // The CLI route needs the organizational units; without them only the template
@@ -196,7 +300,7 @@ fn produce(command: OnboardCommand) -> Result<(), String> {
             );
         }
         OnboardCommand::Terraform { common } => {
-            let onboarding = build(&common)?;
+            let onboarding = build(&common, None)?;
             let config = onboarding.terraform().map_err(message)?;
             let text = config.to_hcl().map_err(message)?;
             emit(
@@ -211,7 +315,7 @@ fn produce(command: OnboardCommand) -> Result<(), String> {
             );
         }
         OnboardCommand::Manual { common } => {
-            let onboarding = build(&common)?;
+            let onboarding = build(&common, None)?;
             let manual = onboarding.manual().map_err(message)?;
             let text = manual.script();
             emit(
@@ -257,7 +361,10 @@ fn message(error: OnboardingError) -> String {
     }
 }
 
-fn build(common: &Common) -> Result<Onboarding, String> {
+fn build(
+    common: &Common,
+    registration: Option<onboarding::Registration>,
+) -> Result<Onboarding, String> {
     let set = builtin::get(&common.set).map_err(|e| format!("--set: {e}"))?;
     let account = common
         .vendor_account
@@ -292,6 +399,9 @@ fn build(common: &Common) -> Result<Onboarding, String> {
         .with_max_session_duration(common.max_session_duration);
     if let Some(name) = &common.role_name {
         builder = builder.with_role_name(name);
+    }
+    if let Some(registration) = registration {
+        builder = builder.with_registration(registration);
     }
     builder.build().map_err(message)
 }

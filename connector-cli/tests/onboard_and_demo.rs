@@ -205,3 +205,155 @@ fn parameters_are_required_named_and_checked() {
         assert!(stderr(&out).contains(named), "{flag}: {}", stderr(&out));
     }
 }
+
+#[test]
+fn demo_callback_activates_without_a_pasted_arn_and_disconnects_on_stack_deletion() {
+    let out = connector(&["demo", "--callback", "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let report: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(report["completed"], true);
+    let steps: Vec<&Value> = report["steps"].as_array().unwrap().iter().collect();
+    let names: Vec<&str> = steps.iter().map(|s| s["step"].as_str().unwrap()).collect();
+    assert!(
+        !names.contains(&"role_created"),
+        "no ARN handed back: {names:?}"
+    );
+    assert!(!names.contains(&"verified"), "{names:?}");
+    let registered = steps.iter().find(|s| s["step"] == "registered").unwrap();
+    assert_eq!(registered["connection_state"], "active");
+    let deleted = steps.iter().find(|s| s["step"] == "stack_deleted").unwrap();
+    assert_eq!(deleted["connection_state"], "disconnected");
+    let details = deleted["details"].to_string();
+    assert!(details.contains("STACK_DELETED"), "{details}");
+    assert!(
+        details.contains("\"Status\\\":\\\"SUCCESS\\\""),
+        "{details}"
+    );
+}
+
+fn onboard(kind: &str, extra: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut args = vec!["onboard", kind];
+    args.extend(COMMON);
+    args.extend(extra);
+    Command::new(env!("CARGO_BIN_EXE_connector"))
+        .args(&args)
+        .env_remove("CONNECTOR_TENANT_TOKEN")
+        .envs(env.iter().copied())
+        .output()
+        .expect("the connector binary runs")
+}
+
+#[test]
+fn onboard_callback_topic_adds_the_registration_resource() {
+    let out = onboard(
+        "cloudformation",
+        &[
+            "--callback-topic",
+            "arn:aws:sns:us-east-1:999988887777:connector-registrations",
+            "--callback-topic",
+            "arn:aws:sns:eu-west-1:999988887777:connector-registrations",
+            "--connection-id",
+            "acme-prod",
+            "--format",
+            "json",
+        ],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let template: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let resource = &template["Resources"]["ConnectorRegistration"];
+    assert_eq!(resource["Type"], "Custom::ConnectorRegistration");
+    assert_eq!(resource["Properties"]["ConnectionId"], "acme-prod");
+    assert_eq!(
+        template["Rules"]["RegistrationRegion"]["Assertions"][0]["Assert"]["Fn::Contains"][0],
+        serde_json::json!(["us-east-1", "eu-west-1"])
+    );
+
+    // StackSets: the tenant token comes from the environment, never the command line.
+    let token = "tenant-token-0123456789abcdefghijklmnop";
+    let out = onboard(
+        "stackset",
+        &[
+            "--callback-topic",
+            "arn:aws:sns:us-east-1:999988887777:connector-registrations",
+            "--json",
+        ],
+        &[("CONNECTOR_TENANT_TOKEN", token)],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let document: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let role: Value = serde_json::from_str(document["role_template"].as_str().unwrap()).unwrap();
+    assert_eq!(
+        role["Resources"]["ConnectorRegistration"]["Properties"]["RegistrationToken"],
+        token
+    );
+}
+
+#[test]
+fn bad_callback_flags_name_the_flag() {
+    let topic = "arn:aws:sns:us-east-1:999988887777:connector-registrations";
+    for (kind, extra, flag) in [
+        (
+            "cloudformation",
+            vec!["--callback-topic", topic],
+            "--connection-id",
+        ),
+        (
+            "cloudformation",
+            vec![
+                "--callback-topic",
+                "arn:aws:sqs:us-east-1:999988887777:q",
+                "--connection-id",
+                "a",
+            ],
+            "--callback-topic",
+        ),
+        (
+            "cloudformation",
+            vec![
+                "--callback-topic",
+                topic,
+                "--callback-topic",
+                "arn:aws:sns:eu-west-1:111122223333:connector-registrations",
+                "--connection-id",
+                "a",
+            ],
+            "--callback-topic",
+        ),
+        (
+            "cloudformation",
+            vec!["--callback-topic", topic, "--connection-id", "a b"],
+            "--connection-id",
+        ),
+        (
+            "cloudformation",
+            vec![
+                "--callback-topic",
+                topic,
+                "--connection-id",
+                "a",
+                "--callback-timeout",
+                "0",
+            ],
+            "--callback-timeout",
+        ),
+        (
+            "cloudformation",
+            vec!["--connection-id", "a"],
+            "--connection-id",
+        ),
+        (
+            "stackset",
+            vec!["--callback-topic", topic],
+            "--tenant-token-env",
+        ),
+    ] {
+        let out = onboard(kind, &extra, &[]);
+        assert_eq!(out.status.code(), Some(2), "{extra:?}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains(flag),
+            "{extra:?} should name {flag}: {}",
+            stderr(&out)
+        );
+    }
+}

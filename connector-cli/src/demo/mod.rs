@@ -6,8 +6,10 @@
 //! onboarding produced); time is a manual clock moved forward, so the demo takes a second,
 //! not an hour.
 
+mod callback;
+
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use clap::Args;
 use connector_core::testing::InMemorySts;
@@ -58,6 +60,11 @@ pub(crate) struct DemoArgs {
     /// it, the demo keeps its connection in memory.
     #[command(flatten)]
     store: StoreArgs,
+    /// Show the automatic path: the template's registration resource tells the vendor when
+    /// the stack is created (the connection turns active with no role ARN pasted) and when it
+    /// is deleted (it disconnects at once).
+    #[arg(long)]
+    callback: bool,
 }
 
 /// One step of the story, as printed.
@@ -189,9 +196,21 @@ async fn tell(args: &DemoArgs, story: &mut Story) -> Result<(), DemoError> {
         .await
         .map_err(|e| failed("onboarding")(&e))?
         .with_values(set.sample_values())
-        .with_role_name("AcmeConnector")
-        .build()
-        .map_err(|e| failed("onboarding")(&e))?;
+        .with_role_name("AcmeConnector");
+    let onboarding = if args.callback {
+        let registration = onboarding::Registration::new(
+            VENDOR_ACCOUNT.parse().map_err(|e| failed("vendor")(&e))?,
+            callback::TOPIC_NAME,
+        )
+        .and_then(|r| r.with_connection_id(id.as_str()))
+        .map_err(|e| failed("registration")(&e))?
+        .with_regions([callback::REGION.parse().map_err(|e| failed("region")(&e))?]);
+        onboarding.with_registration(registration)
+    } else {
+        onboarding
+    }
+    .build()
+    .map_err(|e| failed("onboarding")(&e))?;
     let template = onboarding
         .cloudformation()
         .and_then(|t| t.to_yaml())
@@ -234,47 +253,98 @@ async fn tell(args: &DemoArgs, story: &mut Story) -> Result<(), DemoError> {
         Duration::from_secs(u64::from(onboarding.max_session_duration())),
     )
     .map_err(|e| failed("create role")(&e))?;
-    story.record(Step {
-        step: "role_created",
-        summary: "The customer creates the role from the template and hands back its ARN.".into(),
-        details: vec![format!("role: {role_arn}")],
-        connection_state: None,
-        revision: None,
-    });
+    let submission = if args.callback {
+        // CloudFormation creates the role, then the registration resource (it reads the
+        // role's ARN) and sends its Create request to the vendor's topic.
+        let started = Instant::now();
+        let request = callback::request(
+            "Create",
+            &pending,
+            &role_arn,
+            CUSTOMER_ACCOUNT,
+            VENDOR_ACCOUNT,
+            "AcmeConnector",
+        )
+        .map_err(|e| failed("registration request")(&e))?;
+        let registered = connector
+            .register(
+                &request,
+                &callback::ClockTimer(clock.clone()),
+                callback::settle(),
+            )
+            .await
+            .map_err(|e| failed("register")(&e))?;
+        let took = started.elapsed();
+        let connection = registered
+            .connection()
+            .cloned()
+            .ok_or_else(|| DemoError::Failed("the registration named no connection".into()))?;
+        story.record(Step {
+            step: "registered",
+            summary: "The customer creates the stack: CloudFormation creates the role, then its registration resource tells the vendor, which tests the role and answers CloudFormation. No role ARN was pasted.".into(),
+            details: vec![
+                format!("role: {role_arn}"),
+                format!("registration outcome: {:?}; CloudFormation is answered {}", registered.outcome(), registered.response().to_json()),
+                format!("handled in {} µs on the in-memory STS", took.as_micros()),
+            ],
+            connection_state: Some(connection.state().name().into()),
+            revision: Some(connection.revision()),
+        });
+        if !connection.state().is_live() {
+            return Err(DemoError::Failed(
+                "the registration did not activate the connection".into(),
+            ));
+        }
+        None
+    } else {
+        story.record(Step {
+            step: "role_created",
+            summary: "The customer creates the role from the template and hands back its ARN."
+                .into(),
+            details: vec![format!("role: {role_arn}")],
+            connection_state: None,
+            revision: None,
+        });
+        Some(
+            connector
+                .submit_role(&id, role_arn.clone())
+                .await
+                .map_err(|e| failed("submit role")(&e))?,
+        )
+    };
 
     // 4. The vendor submits the role: the connection test, including the negative check
     //    without the External ID, decides whether the connection goes live.
-    let submission = connector
-        .submit_role(&id, role_arn.clone())
-        .await
-        .map_err(|e| failed("submit role")(&e))?;
-    let connection = submission.connection();
-    let mut details = Vec::new();
-    if let Some(report) = submission.report() {
-        details.extend(report.identity().map(|i| format!("assumed as {}", i.arn)));
-        details.extend(
-            report
-                .findings()
-                .iter()
-                .map(|f| format!("{} {}: {}", f.severity(), f.code(), f.message())),
-        );
-        if report.is_verified() {
-            details.push("without the External ID, AssumeRole was denied, as it must be".into());
+    if let Some(submission) = &submission {
+        let connection = submission.connection();
+        let mut details = Vec::new();
+        if let Some(report) = submission.report() {
+            details.extend(report.identity().map(|i| format!("assumed as {}", i.arn)));
+            details.extend(
+                report
+                    .findings()
+                    .iter()
+                    .map(|f| format!("{} {}: {}", f.severity(), f.code(), f.message())),
+            );
+            if report.is_verified() {
+                details
+                    .push("without the External ID, AssumeRole was denied, as it must be".into());
+            }
         }
-    }
-    story.record(Step {
-        step: "verified",
-        summary: if submission.is_live() {
-            "The vendor tests the connection: assumed with the External ID, identity checked, refused without it. The connection is active.".into()
-        } else {
-            "The connection test did not verify the role.".into()
-        },
-        details,
-        connection_state: Some(connection.state().name().into()),
-        revision: Some(connection.revision()),
-    });
-    if !submission.is_live() {
-        return Err(DemoError::Failed("the connection test failed".into()));
+        story.record(Step {
+            step: "verified",
+            summary: if submission.is_live() {
+                "The vendor tests the connection: assumed with the External ID, identity checked, refused without it. The connection is active.".into()
+            } else {
+                "The connection test did not verify the role.".into()
+            },
+            details,
+            connection_state: Some(connection.state().name().into()),
+            revision: Some(connection.revision()),
+        });
+        if !submission.is_live() {
+            return Err(DemoError::Failed("the connection test failed".into()));
+        }
     }
 
     // 5. Credentials for the vendor's workers, cached and refreshed ahead of expiry.
@@ -333,7 +403,71 @@ async fn tell(args: &DemoArgs, story: &mut Story) -> Result<(), DemoError> {
         revision: None,
     });
 
-    // 7. The customer deletes the role; the next refresh notices.
+    // 7. The customer deletes the role (or the stack); the connection notices.
+    if args.callback {
+        let current = connector.get(&id).await.map_err(|e| failed("store")(&e))?;
+        let started = Instant::now();
+        // Deleting the stack deletes the registration resource first (it depends on the
+        // role): its Delete request reaches the vendor before the role goes.
+        let request = callback::request(
+            "Delete",
+            &current,
+            &role_arn,
+            CUSTOMER_ACCOUNT,
+            VENDOR_ACCOUNT,
+            "AcmeConnector",
+        )
+        .map_err(|e| failed("registration request")(&e))?;
+        let registered = connector
+            .register(
+                &request,
+                &callback::ClockTimer(clock.clone()),
+                callback::settle(),
+            )
+            .await
+            .map_err(|e| failed("register")(&e))?;
+        let took = started.elapsed();
+        sts.delete_role(&role_arn)
+            .map_err(|e| failed("delete role")(&e))?;
+        let record = connector.get(&id).await.map_err(|e| failed("store")(&e))?;
+        let calls = worker_calls(&sts);
+        let after = worker.credentials().await;
+        let mut details = vec![
+            format!(
+                "registration outcome: {:?}; CloudFormation is answered {}",
+                registered.outcome(),
+                registered.response().to_json()
+            ),
+            format!(
+                "handled in {} µs, before the role was deleted",
+                took.as_micros()
+            ),
+        ];
+        if let Some(diagnosis) = record.last_diagnosis() {
+            details.push(format!(
+                "diagnosis {}: {}",
+                diagnosis.code(),
+                diagnosis.remediation()
+            ));
+        }
+        details.push(format!(
+            "the worker's next call is refused at once, without calling STS: {}",
+            after.is_err() && worker_calls(&sts) == calls
+        ));
+        story.record(Step {
+            step: "stack_deleted",
+            summary: "The customer deletes the stack: its registration resource tells the vendor, and the connection disconnects at once, not at the next refresh.".into(),
+            details,
+            connection_state: Some(record.state().name().into()),
+            revision: Some(record.revision()),
+        });
+        if after.is_ok() || record.state() != ConnectionState::Disconnected {
+            return Err(DemoError::Failed(
+                "the stack deletion was not noticed: the connection should be disconnected".into(),
+            ));
+        }
+        return keep_note(story, kept_in, &id, &record);
+    }
     sts.delete_role(&role_arn)
         .map_err(|e| failed("delete role")(&e))?;
     clock.advance(Duration::from_secs(50 * 60));
@@ -368,6 +502,16 @@ async fn tell(args: &DemoArgs, story: &mut Story) -> Result<(), DemoError> {
             "revocation was not noticed: the connection should be disconnected".into(),
         ));
     }
+    keep_note(story, kept_in, &id, &record)
+}
+
+/// Where the demo's connection stays, when it was kept in a store.
+fn keep_note(
+    story: &mut Story,
+    kept_in: Option<String>,
+    id: &ConnectionId,
+    record: &connector_core::Connection,
+) -> Result<(), DemoError> {
     if let Some(url) = kept_in {
         story.record(Step {
             step: "kept",
