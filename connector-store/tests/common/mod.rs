@@ -9,6 +9,8 @@
     reason = "each test file uses a part; tests may panic"
 )]
 
+pub(crate) mod pg;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
