@@ -559,3 +559,55 @@ fn fleet_run_text_output_has_a_status_line_and_the_state_changes() {
     let last = text.lines().last().unwrap();
     assert!(last.starts_with("stopped by duration: "), "{last}");
 }
+
+#[test]
+fn an_unreachable_sts_is_inconclusive_never_healthy_and_changes_nothing() {
+    let fixture = Fixture::new();
+    let external_ids = fixture.seed(&[("acme", "arn:aws:iam::111122223333:role/vendor")], &[]);
+    // Nothing listens on the discard port: every AssumeRole fails to connect.
+    let sts = sts_flags("http://127.0.0.1:9");
+    let out = fixture.run(&args(&["fleet", "check", "acme", "--json"], &sts));
+    assert_no_external_id(&out, &external_ids);
+    assert_eq!(
+        out.status.code(),
+        Some(5),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let verdict: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(verdict["outcome"], "inconclusive");
+    assert_eq!(verdict["state_before"], "active");
+    assert_eq!(verdict["state_after"], "active");
+    assert_eq!(verdict["changed_state"], false);
+    assert_eq!(verdict["diagnosis"]["code"], "TRANSIENT");
+
+    // The fleet counts such checks as inconclusive and writes no state change.
+    let out = fixture.run(&args(
+        &[
+            "fleet",
+            "run",
+            "--duration",
+            "2s",
+            "--interval",
+            "1s",
+            "--status-every",
+            "1s",
+            "--json",
+        ],
+        &sts,
+    ));
+    assert_no_external_id(&out, &external_ids);
+    assert_eq!(out.status.code(), Some(0));
+    let lines = json_lines(&out);
+    assert!(
+        lines.iter().all(|l| l["type"] != "state_change"),
+        "{lines:?}"
+    );
+    let summary = lines.last().unwrap();
+    assert_eq!(summary["checks"]["healthy"], 0, "{summary}");
+    assert_eq!(
+        summary["checks"]["inconclusive"], summary["checked"],
+        "{summary}"
+    );
+    assert_eq!(summary["states"]["active"], 1, "{summary}");
+}
