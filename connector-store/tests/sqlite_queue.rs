@@ -220,3 +220,17 @@ async fn a_database_at_migration_1_is_upgraded_on_open_and_its_checked_connectio
         .unwrap();
     assert_eq!(count, 2);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn any_store_from_a_sqlite_url_keeps_the_schedule() {
+    let dir = tempfile::tempdir().unwrap();
+    let url: connector_store::StoreUrl = format!("sqlite:{}", dir.path().join("c.db").display())
+        .parse()
+        .unwrap();
+    let keys = LocalKeyProvider::new("k1", DataKey::new([7; 32])).unwrap();
+    let store = connector_store::AnyStore::open(&url, Arc::new(keys))
+        .await
+        .unwrap();
+    let fixture = QueueFixture::new(Arc::new(store)).with_spawner(spawner());
+    queue_contract(&fixture).await.unwrap();
+}

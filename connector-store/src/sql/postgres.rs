@@ -1,8 +1,9 @@
 //! `PostgresConnectionStore`: a pool for fleets of workers. Ids are ordered byte-wise
 //! (`COLLATE "C"`), as every store orders them, whatever the database's locale; migrations
 //! run inside one transaction under an advisory lock, so workers starting together apply
-//! them once. TLS (`sslmode=require` or `verify-full` in the URL) goes through rustls, the
-//! workspace's one TLS stack.
+//! them once. TLS (`sslmode=require`, `verify-ca` or `verify-full`, and `sslrootcert=PATH`,
+//! in the URL, which reaches the driver whole) goes through rustls, the workspace's one TLS
+//! stack; `tests/postgres_tls.rs` checks it against a server with a self-signed certificate.
 
 use std::sync::Arc;
 use std::time::Duration;
