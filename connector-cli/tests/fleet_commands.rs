@@ -511,6 +511,11 @@ fn fleet_run_on_moto_checks_the_store_and_prints_json_lines() {
     );
     assert_eq!(summary["checks"]["refused"], 1, "{summary}");
     assert_eq!(summary["store_errors"], 0, "{summary}");
+    // Read after the graceful stop: every lease ended, the refused connection left the
+    // schedule for `pending`.
+    assert_eq!(summary["leased"], 0, "{summary}");
+    assert_eq!(summary["states"]["active"], 3, "{summary}");
+    assert_eq!(summary["states"]["pending"], 1, "{summary}");
     let statuses: Vec<_> = lines.iter().filter(|l| l["type"] == "status").collect();
     assert!(statuses.len() >= 2, "{lines:?}");
     assert!(statuses.iter().any(|s| s["checked"].as_u64().unwrap() > 0));

@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 use std::sync::mpsc::Receiver;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use clap::Args;
 use connector_aws::{Fleet, TokioTimer};
@@ -311,7 +311,14 @@ pub(crate) async fn execute(args: RunArgs) -> Result<Outcome, Outcome> {
         }
     }
     print_changes(&changes, args.json);
-    let summary = figures(started);
+    let mut summary = figures(started);
+    // The queue as the fleet left it (the workers' last reading may be seconds old); the
+    // last reading stays when the store cannot answer.
+    let now = SystemTime::now();
+    if let Ok(stats) = queue.queue_stats(now).await {
+        summary.total.lag = stats.lag(now);
+        summary.total.queue = Some(stats);
+    }
     if args.json {
         let mut object = summary.json("summary");
         object.insert("stopped_by".into(), serde_json::json!(stopped_by.name()));
