@@ -137,7 +137,7 @@ pub(crate) fn run(command: ConnectCommand) -> Outcome {
 /// Checks `--endpoint-url` before the SDK sees it (the SDK answers a malformed URL with a
 /// kilobyte and a half of debug output): an absolute `http` or `https` URL with a host and
 /// no user name or password.
-fn endpoint_url(text: &str) -> Result<(), String> {
+pub(crate) fn endpoint_url(text: &str) -> Result<(), String> {
     let shown: String = text.chars().take(80).collect();
     let bad = |rule: &str| format!("--endpoint-url {shown:?}: {rule}");
     let url = url::Url::parse(text).map_err(|e| bad(&format!("not a URL ({e})")))?;

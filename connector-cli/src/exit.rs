@@ -9,6 +9,12 @@
 //!   cannot be read, or text that is not JSON at all. Unparseable JSON is bad input in every
 //!   command, `policy check` included (which still prints the `JSON_SYNTAX_ERROR` finding with
 //!   its line and column): the command never got to judge a document;
+//! - 3 to 6: `connector fleet check` only, a health check's verdict other than healthy
+//!   ([`Unhealthy`]): 3 refused (the customer's side refused: the connection is
+//!   disconnected), 4 failed (degraded: the probe was denied, or the vendor's own credentials
+//!   failed), 5 inconclusive (no verdict: throttled, timed out, or the connection changed
+//!   while it was checked; run it again), 6 not checked (the connection is not on the
+//!   schedule in its state). A check with no verdict is never 0;
 //! - 141: standard output was closed before everything was written (`… | head`), see
 //!   [`crate::output`].
 //!
@@ -18,7 +24,7 @@
 use std::process::ExitCode;
 
 /// The exit-status section of `connector --help`.
-pub(crate) const EXIT_STATUS_HELP: &str = "Exit status (every command): 0 when all is well; 1 on findings, a denial, or a result that cannot be produced; 2 on bad input (a bad flag value, an unreadable file, text that is not JSON); 141 when standard output was closed early (`… | head`). A batch over many files exits with the worst status of its inputs.";
+pub(crate) const EXIT_STATUS_HELP: &str = "Exit status (every command): 0 when all is well; 1 on findings, a denial, or a result that cannot be produced; 2 on bad input (a bad flag value, an unreadable file, text that is not JSON); `fleet check` exits 3 when the connection's side refused, 4 when the check failed (degraded), 5 when it reached no verdict (inconclusive), 6 when the connection is not health-checked; 141 when standard output was closed early (`… | head`). A batch over many files exits with the worst status of its inputs.";
 
 /// The result of a command.
 #[derive(Debug, Clone)]
@@ -32,6 +38,34 @@ pub(crate) enum Outcome {
     Failed(String),
     /// The input was unusable: the message names the field; exit 2.
     BadInput(String),
+    /// A health check's verdict other than healthy (already printed): exit 3 to 6.
+    Unhealthy(Unhealthy),
+}
+
+/// A health check's verdict other than healthy, each with its own exit status, so a script
+/// tells "the customer revoked access" from "try again later".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Unhealthy {
+    /// The customer's side refused: exit 3.
+    Refused,
+    /// The check failed (the probe was denied, the vendor's own credentials failed): exit 4.
+    Failed,
+    /// No verdict (throttled, timed out, superseded by a concurrent change): exit 5.
+    Inconclusive,
+    /// The connection is not health-checked in its state: exit 6.
+    NotChecked,
+}
+
+impl Unhealthy {
+    /// The exit status.
+    pub(crate) fn code(self) -> u8 {
+        match self {
+            Unhealthy::Refused => 3,
+            Unhealthy::Failed => 4,
+            Unhealthy::Inconclusive => 5,
+            Unhealthy::NotChecked => 6,
+        }
+    }
 }
 
 impl Outcome {
@@ -41,6 +75,7 @@ impl Outcome {
             Outcome::Ok => 0,
             Outcome::Findings | Outcome::Failed(_) => 1,
             Outcome::BadInput(_) => 2,
+            Outcome::Unhealthy(verdict) => verdict.code(),
         }
     }
 
@@ -57,7 +92,7 @@ impl Outcome {
     pub(crate) fn report(self) -> ExitCode {
         let code = self.code();
         match self {
-            Outcome::Ok | Outcome::Findings => {}
+            Outcome::Ok | Outcome::Findings | Outcome::Unhealthy(_) => {}
             Outcome::Failed(message) | Outcome::BadInput(message) => {
                 eprintln!("error: {message}");
             }

@@ -9,6 +9,7 @@ mod connections;
 mod demo;
 mod exit;
 mod external_id;
+mod fleet;
 mod onboard;
 mod output;
 mod permissions;
@@ -60,6 +61,9 @@ enum Command {
     /// Look at and act on the connections in a store (SQLite, Postgres, DynamoDB).
     #[command(subcommand)]
     Connections(connections::ConnectionsCommand),
+    /// Health-check every connection of a store on a schedule (`run`), or one now (`check`).
+    #[command(subcommand)]
+    Fleet(fleet::FleetCommand),
 }
 
 fn main() -> ExitCode {
@@ -74,6 +78,7 @@ fn main() -> ExitCode {
         Command::Demo(args) => demo::run(args),
         Command::Connect(command) => connect::run(command),
         Command::Connections(command) => connections::run(command),
+        Command::Fleet(command) => fleet::run(command),
     };
     let code = outcome.report();
     output::flush_stdout();

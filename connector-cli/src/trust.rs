@@ -35,7 +35,10 @@ pub(crate) fn run(command: TrustCommand) -> Outcome {
 
 /// The vendor principal from `--vendor-account` and, optionally, `--vendor-role` (which must
 /// be a role in that account).
-fn vendor_principal(account: &str, role: Option<&str>) -> Result<VendorPrincipal, Outcome> {
+pub(crate) fn vendor_principal(
+    account: &str,
+    role: Option<&str>,
+) -> Result<VendorPrincipal, Outcome> {
     let account: AccountId = account
         .parse()
         .map_err(|e| Outcome::BadInput(format!("--vendor-account: {e}")))?;

@@ -11,6 +11,23 @@
 //! ([`ConnectorError::CorruptRecord`](connector_core::ConnectorError::CorruptRecord)). Only
 //! what the stores query by stays in clear: id, state, account, revision and times.
 //!
+//! The SQL stores implement [`CheckQueue`](connector_core::CheckQueue), the health-check
+//! schedule a fleet of workers shares: three more clear columns on `connector_connections`
+//! (migration 2, applied on open to older databases), `due_at` (when the next check is due),
+//! `lease_owner` and `lease_until` (which worker holds the connection, until when), all in
+//! Unix milliseconds, and a partial index `connector_connections_due` on `(due_at, id) WHERE
+//! due_at IS NOT NULL` for the claim. Postgres claims with `FOR UPDATE SKIP LOCKED` in one
+//! statement, SQLite inside `BEGIN IMMEDIATE`, so claims from several processes never hand
+//! out one connection twice. [`AnyStore`] dispatches to them.
+//!
+//! TLS to Postgres goes through rustls, chosen in the URL:
+//! `postgres://user:password@host/db?sslmode=verify-full&sslrootcert=/path/ca.pem` checks the
+//! server's certificate against that root (the public web roots without `sslrootcert`) and
+//! its name (the public web roots are Mozilla's, from `webpki-roots`); `verify-ca` checks
+//! the chain only; `require` encrypts without checking (as `verify-ca` when `sslrootcert` is
+//! given); a certificate that does not check out is
+//! [`StoreUnavailable`](connector_core::ConnectorError::StoreUnavailable).
+//!
 //! ```
 //! use std::sync::Arc;
 //! use connector_core::{Connection, ConnectionStore, Timestamp};

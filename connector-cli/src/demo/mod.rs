@@ -36,7 +36,7 @@ impl From<Outcome> for DemoError {
         match outcome {
             Outcome::BadInput(message) => DemoError::BadInput(message),
             Outcome::Failed(message) => DemoError::Failed(message),
-            Outcome::Ok | Outcome::Findings => {
+            Outcome::Ok | Outcome::Findings | Outcome::Unhealthy(_) => {
                 DemoError::Failed("the store did not open".to_owned())
             }
         }
