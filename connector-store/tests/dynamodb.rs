@@ -715,6 +715,17 @@ async fn a_table_made_before_the_schedule_gets_its_index_and_its_connections_sch
         .await
         .unwrap();
     assert_eq!(indexes(described), ["by_state"]);
+    // Without the index the queue fails, never answers "nothing due".
+    let worker: WorkerId = "worker-a".parse().unwrap();
+    let err = store
+        .claim_due(&worker, unix(1_900_000_000), Duration::from_secs(60), 10)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, ConnectorError::StoreUnavailable { .. }),
+        "{err:?}"
+    );
+    assert!(store.queue_stats(unix(1_900_000_000)).await.is_err());
 
     // create_table on the existing table adds the index; ensure_schedule_index then finds it.
     store.create_table().await.unwrap();
@@ -736,7 +747,6 @@ async fn a_table_made_before_the_schedule_gets_its_index_and_its_connections_sch
 
     // The old record is not on the schedule until schedule_existing puts it there (the
     // pending one never is).
-    let worker: WorkerId = "worker-a".parse().unwrap();
     assert!(
         store
             .claim_due(&worker, unix(1_900_000_000), Duration::from_secs(60), 10)
@@ -754,4 +764,46 @@ async fn a_table_made_before_the_schedule_gets_its_index_and_its_connections_sch
     assert_eq!(claims[0].id(), c.id());
     // Due at its last update, as a write would have made it.
     assert_eq!(claims[0].due(), unix(c.updated_at().0));
+}
+
+#[tokio::test]
+async fn the_queue_fails_retryably_when_dynamodb_does_not_answer() {
+    // A loopback port nothing listens on: every request fails to connect.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let config = sdk_config_with(
+        &format!("http://127.0.0.1:{port}"),
+        Duration::from_secs(1),
+        1,
+    );
+    let keys =
+        Arc::new(KmsKeyProvider::new(aws_sdk_kms::Client::new(&config), "alias/none").unwrap());
+    let store =
+        DynamoDbConnectionStore::with_keys(aws_sdk_dynamodb::Client::new(&config), "absent", keys);
+    let worker: WorkerId = "worker-a".parse().unwrap();
+    let unavailable = |e: ConnectorError| {
+        assert!(
+            matches!(e, ConnectorError::StoreUnavailable { .. }) && e.is_retryable(),
+            "{e:?}"
+        );
+    };
+    // Never an empty claim list, a "not scheduled" or zero figures: an error.
+    unavailable(
+        store
+            .claim_due(&worker, unix(1_800_000_000), Duration::from_secs(60), 10)
+            .await
+            .unwrap_err(),
+    );
+    let lease = Lease::new("acme".parse().unwrap(), worker.clone(), 1_800_000_060_000);
+    unavailable(store.finish(&lease, None).await.unwrap_err());
+    unavailable(
+        store
+            .request_check(&"acme".parse().unwrap(), unix(1_800_000_000))
+            .await
+            .unwrap_err(),
+    );
+    unavailable(store.queue_stats(unix(1_800_000_000)).await.unwrap_err());
 }
