@@ -807,3 +807,67 @@ async fn the_queue_fails_retryably_when_dynamodb_does_not_answer() {
     );
     unavailable(store.queue_stats(unix(1_800_000_000)).await.unwrap_err());
 }
+
+/// The shard `connector-store` puts an id in: FNV-1a 64 of its bytes modulo 16 (a copy, so
+/// the test can fill one shard on purpose).
+fn shard_of(id: &str) -> u64 {
+    id.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    }) % 16
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_claim_pages_past_a_long_run_of_leased_connections_in_one_shard() {
+    let test = "a_claim_pages_past_a_long_run_of_leased_connections_in_one_shard";
+    let Some(endpoint) = moto(test) else {
+        return;
+    };
+    let config = sdk_config(&endpoint);
+    let (store, _) = new_store(&config, "paging").await;
+    // 230 connections of shard 3, due one second apart from T.
+    const T: i64 = 1_800_000_000;
+    let ids: Vec<String> = (0..)
+        .map(|i| format!("paging-{i:05}"))
+        .filter(|id| shard_of(id) == 3)
+        .take(230)
+        .collect();
+    for (i, id) in ids.iter().enumerate() {
+        let at = Timestamp(T + i as i64);
+        let c = Connection::builder(id.parse().unwrap(), EXTERNAL_ID.parse().unwrap())
+            .build(at)
+            .unwrap()
+            .apply(
+                ConnectionEvent::RoleSubmitted {
+                    role_arn: common::ROLE.parse().unwrap(),
+                },
+                at,
+            )
+            .unwrap();
+        store.create(&c).await.unwrap();
+    }
+    assert_eq!(
+        raw_item(&store, &ids[0]).await["due_shard"].as_s().unwrap(),
+        "3"
+    );
+    let now = unix(T + 1_000);
+    let (a, b): (WorkerId, WorkerId) = ("worker-a".parse().unwrap(), "worker-b".parse().unwrap());
+    let held = store
+        .claim_due(&a, now, Duration::from_secs(60), 220)
+        .await
+        .unwrap();
+    assert_eq!(held.len(), 220);
+    assert_eq!(held[0].due(), unix(T));
+    // The 220 leased entries come first in the shard: B's query reads past them, page after
+    // page, to the 10 free ones, and takes the 5 earliest.
+    let rest = store
+        .claim_due(&b, now, Duration::from_secs(60), 5)
+        .await
+        .unwrap();
+    let got: Vec<&str> = rest.iter().map(|c| c.id().as_str()).collect();
+    let expected: Vec<&str> = ids[220..225].iter().map(String::as_str).collect();
+    assert_eq!(got, expected);
+    let stats = store.queue_stats(now).await.unwrap();
+    assert_eq!((stats.due(), stats.leased()), (5, 225));
+    assert_eq!(stats.oldest_due(), Some(unix(T + 225)));
+    assert_eq!(stats.count(connector_core::ConnectionState::Verifying), 230);
+}
