@@ -727,8 +727,13 @@ async fn a_table_made_before_the_schedule_gets_its_index_and_its_connections_sch
     );
     assert!(store.queue_stats(unix(1_900_000_000)).await.is_err());
 
-    // create_table on the existing table adds the index; ensure_schedule_index then finds it.
-    store.create_table().await.unwrap();
+    // create_table on the existing table adds the index, also when two processes start at
+    // once (the one whose UpdateTable loses waits on the other's index); ensure_schedule_index
+    // then finds it.
+    let twin = store.clone();
+    let (first, second) = tokio::join!(store.create_table(), twin.create_table());
+    first.unwrap();
+    second.unwrap();
     let described = client
         .describe_table()
         .table_name(&table)

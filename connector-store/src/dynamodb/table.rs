@@ -248,16 +248,7 @@ pub(crate) async fn ensure_schedule_index(
     table: &str,
     wait: Duration,
 ) -> Result<bool, ConnectorError> {
-    let described = client
-        .describe_table()
-        .table_name(table)
-        .send()
-        .await
-        .map_err(|e| unavailable(describe("DynamoDB", "DescribeTable", &e)))?;
-    let has_index = described
-        .table()
-        .map(|t| t.global_secondary_indexes())
-        .is_some_and(|indexes| indexes.iter().any(|i| i.index_name() == Some(DUE_INDEX)));
+    let has_index = has_due_index(client, table).await?;
     if !has_index {
         let create = CreateGlobalSecondaryIndexAction::builder()
             .index_name(DUE_INDEX)
@@ -269,7 +260,7 @@ pub(crate) async fn ensure_schedule_index(
         // "If you are adding a new global secondary index to the table, AttributeDefinitions
         // must include the key element(s) of the new index" (DynamoDB API Reference,
         // UpdateTable).
-        client
+        let added = client
             .update_table()
             .table_name(table)
             .set_attribute_definitions(Some(attributes()?))
@@ -277,8 +268,14 @@ pub(crate) async fn ensure_schedule_index(
                 GlobalSecondaryIndexUpdate::builder().create(create).build(),
             )
             .send()
-            .await
-            .map_err(|e| unavailable(describe("DynamoDB", "UpdateTable", &e)))?;
+            .await;
+        if let Err(e) = added {
+            // Another process may have added it a moment before (two workers starting at
+            // once): then wait on theirs.
+            if !has_due_index(client, table).await? {
+                return Err(unavailable(describe("DynamoDB", "UpdateTable", &e)));
+            }
+        }
     }
     wait_until(client, table, wait, |t| {
         t.global_secondary_indexes().iter().any(|i| {
@@ -287,6 +284,20 @@ pub(crate) async fn ensure_schedule_index(
     })
     .await?;
     Ok(!has_index)
+}
+
+/// Whether the table has the `by_due` index (in any state).
+async fn has_due_index(client: &Client, table: &str) -> Result<bool, ConnectorError> {
+    let described = client
+        .describe_table()
+        .table_name(table)
+        .send()
+        .await
+        .map_err(|e| unavailable(describe("DynamoDB", "DescribeTable", &e)))?;
+    Ok(described
+        .table()
+        .map(|t| t.global_secondary_indexes())
+        .is_some_and(|indexes| indexes.iter().any(|i| i.index_name() == Some(DUE_INDEX))))
 }
 
 /// Polls `DescribeTable` every half second until `ready` holds, at most `wait`.
