@@ -196,3 +196,74 @@ pub(crate) fn stored(item: &Item) -> Result<Stored, ConnectorError> {
         sealed: sealed.as_ref().to_vec(),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, reason = "tests may panic")]
+    use super::*;
+    use connector_core::{ConnectionEvent, Timestamp};
+
+    fn pending() -> Connection {
+        Connection::builder("acme".parse().unwrap(), "ext-id-123".parse().unwrap())
+            .build(Timestamp(1_800_000_000))
+            .unwrap()
+    }
+
+    fn verifying() -> Connection {
+        pending()
+            .apply(
+                ConnectionEvent::RoleSubmitted {
+                    role_arn: "arn:aws:iam::111122223333:role/vendor".parse().unwrap(),
+                },
+                Timestamp(1_800_000_005),
+            )
+            .unwrap()
+    }
+
+    #[test]
+    fn record_updates_never_name_the_lease() {
+        for connection in [pending(), verifying()] {
+            let update = record_update(&connection, vec![1, 2, 3]).unwrap();
+            let named: Vec<&String> = update.names.values().collect();
+            assert!(
+                !named.iter().any(|n| n.starts_with("lease")),
+                "{}: {named:?}",
+                update.expression
+            );
+        }
+    }
+
+    #[test]
+    fn a_health_checked_record_keeps_its_due_time_and_joins_at_its_update_time() {
+        let update = record_update(&verifying(), vec![1]).unwrap();
+        assert!(
+            update
+                .expression
+                .contains("#due_at = if_not_exists(#due_at, :joins_at)"),
+            "{}",
+            update.expression
+        );
+        assert_eq!(
+            update.values[":joins_at"],
+            AttributeValue::N("1800000005000".into())
+        );
+        assert!(!update.expression.contains("REMOVE #due_at"));
+        let created = item(&verifying(), vec![1]).unwrap();
+        assert_eq!(created[DUE_AT], AttributeValue::N("1800000005000".into()));
+        assert_eq!(created[DUE_SHARD], AttributeValue::S(due_shard("acme")));
+    }
+
+    #[test]
+    fn a_record_not_health_checked_leaves_the_schedule() {
+        let update = record_update(&pending(), vec![1]).unwrap();
+        assert!(
+            update
+                .expression
+                .ends_with("REMOVE #account_id, #due_at, #due_shard"),
+            "{}",
+            update.expression
+        );
+        let created = item(&pending(), vec![1]).unwrap();
+        assert!(!created.contains_key(DUE_AT) && !created.contains_key(DUE_SHARD));
+    }
+}
