@@ -25,7 +25,10 @@
 //! [`ensure_schedule_index`](super::DynamoDbConnectionStore::ensure_schedule_index) add it with
 //! `UpdateTable` (`GlobalSecondaryIndexUpdates` / `Create`), and
 //! [`schedule_existing`](super::DynamoDbConnectionStore::schedule_existing) puts the
-//! connections written before then on the schedule.
+//! connections written before then on the schedule. A vendor whose table comes from the
+//! snippets below applies the new snippet instead (a stack update or `terraform apply` adds the
+//! index in place: "You can create or delete only one global secondary index per UpdateTable
+//! operation", and this change adds one), then runs `schedule_existing`.
 
 use std::time::Duration;
 
