@@ -28,6 +28,15 @@
 //! given); a certificate that does not check out is
 //! [`StoreUnavailable`](connector_core::ConnectorError::StoreUnavailable).
 //!
+//! The DynamoDB store keeps the health-check schedule
+//! ([`CheckQueue`](connector_core::CheckQueue)) in the same items: `due_at` (Unix
+//! milliseconds) and `due_shard` (`"0"` to `"15"`, a stable hash of the id) while the
+//! connection is health-checked, `lease_owner` and `lease_until` while a worker holds it, and
+//! a sparse global secondary index `by_due` (partition key `due_shard`, sort key `due_at`, the
+//! lease attributes projected) that workers claim from with conditional writes. Tables made
+//! before it get the index from `create_table` or `ensure_schedule_index`, and their
+//! connections a due time from `schedule_existing`.
+//!
 //! ```
 //! use std::sync::Arc;
 //! use connector_core::{Connection, ConnectionStore, Timestamp};

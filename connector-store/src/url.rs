@@ -217,19 +217,15 @@ impl AnyStore {
         }
     }
 
-    /// The store's health-check schedule; an error for a backend that keeps none yet.
-    fn queue(&self) -> Result<&dyn CheckQueue, ConnectorError> {
+    /// The store's health-check schedule.
+    fn queue(&self) -> &dyn CheckQueue {
         match self {
             #[cfg(feature = "sqlite")]
-            AnyStore::Sqlite(store) => Ok(store),
+            AnyStore::Sqlite(store) => store,
             #[cfg(feature = "postgres")]
-            AnyStore::Postgres(store) => Ok(store),
-            // TODO(merged with the DynamoDB queue): `Ok(store)` once
-            // DynamoDbConnectionStore implements CheckQueue (written on another branch).
+            AnyStore::Postgres(store) => store,
             #[cfg(feature = "dynamodb")]
-            AnyStore::DynamoDb(_) => Err(ConnectorError::StoreUnavailable {
-                message: "the DynamoDB store keeps no health-check schedule yet".to_owned(),
-            }),
+            AnyStore::DynamoDb(store) => store,
         }
     }
 
@@ -279,11 +275,6 @@ impl ConnectionStore for AnyStore {
     }
 }
 
-/// A failed queue call, as the trait's future.
-fn failed<'a, T: Send + 'a>(error: ConnectorError) -> BoxFuture<'a, Result<T, ConnectorError>> {
-    Box::pin(std::future::ready(Err(error)))
-}
-
 impl CheckQueue for AnyStore {
     fn claim_due<'a>(
         &'a self,
@@ -292,10 +283,7 @@ impl CheckQueue for AnyStore {
         lease_for: Duration,
         limit: usize,
     ) -> BoxFuture<'a, Result<Vec<Claim>, ConnectorError>> {
-        match self.queue() {
-            Ok(queue) => queue.claim_due(worker, now, lease_for, limit),
-            Err(e) => failed(e),
-        }
+        self.queue().claim_due(worker, now, lease_for, limit)
     }
 
     fn finish<'a>(
@@ -303,10 +291,7 @@ impl CheckQueue for AnyStore {
         lease: &'a Lease,
         next_due: Option<SystemTime>,
     ) -> BoxFuture<'a, Result<(), ConnectorError>> {
-        match self.queue() {
-            Ok(queue) => queue.finish(lease, next_due),
-            Err(e) => failed(e),
-        }
+        self.queue().finish(lease, next_due)
     }
 
     fn request_check<'a>(
@@ -314,19 +299,13 @@ impl CheckQueue for AnyStore {
         id: &'a ConnectionId,
         at: SystemTime,
     ) -> BoxFuture<'a, Result<bool, ConnectorError>> {
-        match self.queue() {
-            Ok(queue) => queue.request_check(id, at),
-            Err(e) => failed(e),
-        }
+        self.queue().request_check(id, at)
     }
 
     fn queue_stats<'a>(
         &'a self,
         now: SystemTime,
     ) -> BoxFuture<'a, Result<QueueStats, ConnectorError>> {
-        match self.queue() {
-            Ok(queue) => queue.queue_stats(now),
-            Err(e) => failed(e),
-        }
+        self.queue().queue_stats(now)
     }
 }

@@ -1,20 +1,37 @@
 //! `DynamoDbConnectionStore`: connections in a DynamoDB table, for AWS-native vendors.
-//! Compare-and-swap is a conditional `PutItem` on `revision`; reads of one connection are
-//! strongly consistent; listings query the `by_state` index state by state (all six when
-//! the query names none) and merge the answers by id, paging through `LastEvaluatedKey`.
+//! Create is a conditional `PutItem` (`attribute_not_exists(id)`); compare-and-swap is a
+//! conditional `UpdateItem` on `revision` that rewrites the record's attributes and leaves
+//! the health-check schedule's lease alone (a `PutItem` would replace the whole item and
+//! drop a worker's lease); reads of one connection are strongly consistent; listings query
+//! the `by_state` index state by state (all six when the query names none) and merge the
+//! answers by id, paging through `LastEvaluatedKey`. The health-check schedule
+//! ([`CheckQueue`](connector_core::CheckQueue)) lives in the same items and a sparse, sharded
+//! `by_due` index: see `schedule.rs`, `queue.rs` and `table.rs`.
 //!
 //! AWS semantics worth knowing: global secondary indexes are eventually consistent ("a
 //! query on a global secondary index can return stale data", Amazon DynamoDB Developer
 //! Guide, *Read consistency for global secondary indexes*), so a listing may miss a
-//! connection created or moved a moment ago; a later listing finds it. `get` and every write
-//! are strongly consistent, so no update is ever lost.
+//! connection created or moved a moment ago, and a connection that just became due may be
+//! claimed a moment late; a later query finds it. `get` and every write are strongly
+//! consistent and conditional, so no update is lost and no connection is leased twice.
 //!
-//! The tests run on moto 5.2.5, which enforces what this store relies on: the behaviour
-//! suite's compare-and-swap conflicts (`ConditionalCheckFailedException` on a stale
-//! revision, `attribute_not_exists` on create) pass there, and KMS refuses a data key asked
-//! for under another encryption context.
+//! The tests run on moto 5.2.5, which enforces the conditions this store relies on
+//! (`ConditionalCheckFailedException` on a stale revision, `attribute_not_exists` on create,
+//! the claim's `due_at = :seen AND (attribute_not_exists(lease_until) OR lease_until <= :now)`,
+//! the finish's `lease_owner = :w AND lease_until = :until`, `UPDATED_OLD` return values, a
+//! key condition `due_at <= :now` on an index's sort key, `INCLUDE` projections and
+//! `UpdateTable` adding an index), and KMS refuses a data key asked for under another
+//! encryption context. One thing moto does not do: its threaded server checks an
+//! `UpdateItem`'s condition and applies the update without a lock, so two concurrent
+//! conditional updates of one item can both succeed there (DynamoDB applies a conditional
+//! write atomically). The tests that race writers run on a moto serving one request at a time
+//! (`tests/serial_moto.py`).
 
 mod item;
+mod join;
+mod migrate;
+mod queue;
+mod schedule;
 pub(crate) mod table;
 
 use std::sync::Arc;
@@ -39,7 +56,27 @@ fn unavailable(message: String) -> ConnectorError {
 /// Connections in a DynamoDB table keyed by `id`, with a `by_state` global secondary index
 /// (partition key `state`, sort key `id`, every attribute projected) that listings query state
 /// by state and merge by id (eventually consistent, as every GSI: a connection created a
-/// moment ago may be missing from a listing, never from `get`). See
+/// moment ago may be missing from a listing, never from `get`), and the health-check
+/// schedule's sparse `by_due` index (partition key `due_shard`, one of 16 values hashed from
+/// the id so no index partition is hot; sort key `due_at`, Unix milliseconds; the lease
+/// attributes `lease_owner` and `lease_until` projected), which
+/// [`CheckQueue`](connector_core::CheckQueue) claims from with conditional writes.
+///
+/// [`queue_stats`](connector_core::CheckQueue::queue_stats) reads indexes only, never the
+/// table: per shard, the part of `by_due` due by then (how many due, the oldest, how many
+/// leased, from each entry's due time and lease); per state, a `Select=COUNT` query of
+/// `by_state`. A count costs the read units of the entries it counts ("a `Query` consumes the
+/// same amount of read capacity, regardless of whether a filter expression is present";
+/// `Select=COUNT` saves the transfer, not the reads), and `by_state` holds whole items, so
+/// each call reads about the table's size in index entries: half a read unit per 4 KB.
+/// Calling it every few seconds suits a fleet of thousands; on a large one call it less
+/// often. `leased` counts the live leases on connections due by then (every lease, unless a
+/// worker's clock runs ahead of the caller's, or the connection left the schedule while
+/// leased; the in-memory store counts those too).
+///
+/// For a table created before the schedule existed, see
+/// [`ensure_schedule_index`](Self::ensure_schedule_index) and
+/// [`schedule_existing`](Self::schedule_existing). See
 /// [`TABLE_CLOUDFORMATION_YAML`](crate::TABLE_CLOUDFORMATION_YAML) /
 /// [`TABLE_TERRAFORM`](crate::TABLE_TERRAFORM) to create it. Records are sealed by an
 /// [`Envelope`].
@@ -89,7 +126,9 @@ impl DynamoDbConnectionStore {
         DynamoDbConnectionStore::new(client, table, Arc::new(Envelope::new(keys)))
     }
 
-    /// Creates the table and its index when missing, and waits until it is active.
+    /// Creates the table and its indexes when missing, and waits until it is active; a table
+    /// that exists without the schedule's `by_due` index gets it
+    /// ([`ensure_schedule_index`](Self::ensure_schedule_index), waiting at most a minute).
     pub async fn create_table(&self) -> Result<(), ConnectorError> {
         table::create_table(&self.client, &self.table).await
     }
@@ -164,19 +203,25 @@ impl DynamoDbConnectionStore {
         connector_core::check_next_revision(expected, new)?;
         new.validate()?;
         let sealed = self.envelope.seal(new).await?;
-        let put = self
+        let update = item::record_update(new, sealed)?;
+        let written = self
             .client
-            .put_item()
+            .update_item()
             .table_name(&self.table)
-            .set_item(Some(item::item(new, sealed)?))
-            .condition_expression("revision = :expected")
+            .key(item::ID, AttributeValue::S(new.id().as_str().to_owned()))
+            .update_expression(update.expression)
+            .set_expression_attribute_names(Some(update.names))
+            .set_expression_attribute_values(Some(update.values))
             .expression_attribute_values(
                 ":expected",
                 AttributeValue::N(revision_column(expected)?.to_string()),
             )
+            // A missing item has no revision, so the condition also keeps `UpdateItem` from
+            // creating one.
+            .condition_expression("#revision = :expected")
             .send()
             .await;
-        match put {
+        match written {
             Ok(_) => Ok(()),
             Err(e)
                 if e.as_service_error()
@@ -192,7 +237,7 @@ impl DynamoDbConnectionStore {
                     }),
                 }
             }
-            Err(e) => Err(unavailable(describe("DynamoDB", "PutItem", &e))),
+            Err(e) => Err(unavailable(describe("DynamoDB", "UpdateItem", &e))),
         }
     }
 
@@ -273,8 +318,9 @@ impl DynamoDbConnectionStore {
     }
 
     /// Seals every record written under a retired master key again under the current one
-    /// (see [`RekeyReport`]): a scan, and a conditional `PutItem` per record on its revision
-    /// and sealed bytes.
+    /// (see [`RekeyReport`]): a scan, and a conditional `UpdateItem` of the sealed record alone
+    /// per record, on its revision and sealed bytes (the schedule and a live lease are left
+    /// alone).
     pub async fn rekey(&self) -> Result<RekeyReport, ConnectorError> {
         let mut report = RekeyReport::default();
         let mut start: Option<Item> = None;
@@ -296,12 +342,16 @@ impl DynamoDbConnectionStore {
                 }
                 let connection = self.open(&item).await?;
                 let sealed = self.envelope.seal(&connection).await?;
+                // Only the sealed record changes: the schedule and any lease stay as they are.
                 let put = self
                     .client
-                    .put_item()
+                    .update_item()
                     .table_name(&self.table)
-                    .set_item(Some(item::item(&connection, sealed)?))
-                    .condition_expression("revision = :revision AND sealed = :sealed")
+                    .key(item::ID, AttributeValue::S(stored.id.clone()))
+                    .update_expression("SET sealed = :new")
+                    .condition_expression("#revision = :revision AND sealed = :sealed")
+                    .expression_attribute_names("#revision", item::REVISION)
+                    .expression_attribute_values(":new", AttributeValue::B(Blob::new(sealed)))
                     .expression_attribute_values(
                         ":revision",
                         AttributeValue::N(stored.revision.to_string()),
@@ -320,7 +370,7 @@ impl DynamoDbConnectionStore {
                     {
                         report.changed_meanwhile();
                     }
-                    Err(e) => return Err(unavailable(describe("DynamoDB", "PutItem", &e))),
+                    Err(e) => return Err(unavailable(describe("DynamoDB", "UpdateItem", &e))),
                 }
             }
             match output.last_evaluated_key {
