@@ -23,7 +23,8 @@ use connector_core::testing::behaviour::{
     QueueFixture, StoreFixture, queue_contract, store_contract,
 };
 use connector_core::{
-    CheckQueue, Connection, ConnectionStore, Timestamp, WorkerId, from_unix_millis,
+    CheckQueue, Connection, ConnectionEvent, ConnectionStore, ConnectorError, Timestamp, WorkerId,
+    from_unix_millis,
 };
 use connector_store::{DataKey, LocalKeyProvider, SqliteConnectionStore};
 use sqlx::Executor as _;
@@ -149,6 +150,18 @@ async fn a_database_at_migration_1_is_upgraded_on_open_and_its_checked_connectio
     .build(Timestamp(1_800_000_000))
     .unwrap();
     source.create(&pending).await.unwrap();
+    // Disconnected by the vendor, and removed: neither is health-checked.
+    let mut gone = Vec::new();
+    for (id, event) in [
+        ("vendor-off", ConnectionEvent::DisconnectRequested),
+        ("removed", ConnectionEvent::RemoveRequested),
+    ] {
+        let c = active(&source, id).await;
+        let next = c.apply(event, Timestamp(1_800_000_050)).unwrap();
+        source.compare_and_swap(c.revision(), &next).await.unwrap();
+        assert!(!next.is_health_checked());
+        gone.push(next);
+    }
     type OldRow = (String, String, Option<String>, i64, i64, i64, i64, Vec<u8>);
     let rows: Vec<OldRow> = sqlx::query_as(
         "SELECT id, state, account_id, revision, created_at, updated_at, state_since, sealed \
@@ -197,7 +210,7 @@ async fn a_database_at_migration_1_is_upgraded_on_open_and_its_checked_connectio
         Some(&checked)
     );
     let stats = store.queue_stats(ms(1_800_000_100)).await.unwrap();
-    assert_eq!(stats.due(), 1);
+    assert_eq!(stats.due(), 2);
     let claims = store
         .claim_due(
             &"worker-a".parse().unwrap(),
@@ -208,9 +221,30 @@ async fn a_database_at_migration_1_is_upgraded_on_open_and_its_checked_connectio
         .await
         .unwrap();
     let claimed: Vec<&str> = claims.iter().map(|c| c.id().as_str()).collect();
-    assert_eq!(claimed, ["acme"], "the pending connection is not scheduled");
-    // Due at its last update, in milliseconds.
+    // The vendor-disconnected one is due too (its diagnosis, which tells it from a
+    // connection the customer broke, is sealed); pending and removed ones are not.
+    assert_eq!(claimed, ["acme", "vendor-off"]);
+    // Due at their last update, in milliseconds.
     assert_eq!(claims[0].due(), ms(checked.updated_at().0));
+    assert_eq!(claims[1].due(), ms(gone[0].updated_at().0));
+    // The worker opens it, sees it is not health-checked, and finishes with no next due
+    // time: it leaves the schedule for good; the other is rescheduled.
+    store.finish(claims[1].lease(), None).await.unwrap();
+    store
+        .finish(claims[0].lease(), Some(ms(1_800_000_500)))
+        .await
+        .unwrap();
+    let later = store
+        .claim_due(
+            &"worker-a".parse().unwrap(),
+            ms(1_900_000_000),
+            Duration::from_secs(60),
+            10,
+        )
+        .await
+        .unwrap();
+    let claimed: Vec<&str> = later.iter().map(|c| c.id().as_str()).collect();
+    assert_eq!(claimed, ["acme"]);
     // Opened again, nothing is migrated twice.
     drop(store);
     let again = open(&path).await;
@@ -233,4 +267,20 @@ async fn any_store_from_a_sqlite_url_keeps_the_schedule() {
         .unwrap();
     let fixture = QueueFixture::new(Arc::new(store)).with_spawner(spawner());
     queue_contract(&fixture).await.unwrap();
+}
+
+#[tokio::test]
+async fn queue_stats_over_an_unknown_stored_state_is_a_corrupt_record_not_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir.path().join("c.db")).await;
+    active(&store, "acme").await;
+    sqlx::query("UPDATE connector_connections SET state = 'hacked' WHERE id = 'acme'")
+        .execute(store.pool())
+        .await
+        .unwrap();
+    let err = store.queue_stats(ms(1_800_000_100)).await.unwrap_err();
+    assert!(
+        matches!(&err, ConnectorError::CorruptRecord { connection, .. } if connection == "acme"),
+        "{err}"
+    );
 }
