@@ -284,3 +284,111 @@ async fn queue_stats_over_an_unknown_stored_state_is_a_corrupt_record_not_a_pani
         "{err}"
     );
 }
+
+/// The database file a [`claim_worker_process`] child claims from (set only for children).
+const CHILD_DB: &str = "CONNECTOR_QUEUE_CHILD_DB";
+
+/// The body of the child processes of
+/// [`claims_from_three_processes_on_one_file_are_exclusive`]: run only when that test starts
+/// this test binary with `--ignored --exact claim_worker_process` and [`CHILD_DB`] set; it
+/// waits for the common start time, claims until nothing is due, and prints each claim.
+#[tokio::test]
+#[ignore = "a child process of claims_from_three_processes_on_one_file_are_exclusive"]
+async fn claim_worker_process() {
+    let path = std::env::var(CHILD_DB).expect("started by the parent test");
+    let worker: WorkerId = std::env::var("CONNECTOR_QUEUE_CHILD_WORKER")
+        .unwrap()
+        .parse()
+        .unwrap();
+    let start: u64 = std::env::var("CONNECTOR_QUEUE_CHILD_START")
+        .unwrap()
+        .parse()
+        .unwrap();
+    let store = open(Path::new(&path)).await;
+    let now_ms = connector_core::unix_millis(std::time::SystemTime::now());
+    let wait = u64::try_from(i64::try_from(start).unwrap() - now_ms).unwrap_or(0);
+    tokio::time::sleep(Duration::from_millis(wait)).await;
+    loop {
+        let claims = store
+            .claim_due(&worker, ms(1_800_000_100), Duration::from_secs(600), 7)
+            .await
+            .unwrap();
+        if claims.is_empty() {
+            break;
+        }
+        for claim in claims {
+            println!("CLAIMED {}", claim.id());
+        }
+    }
+}
+
+/// Three processes (this test binary, started again) claim from one file at the same
+/// moment: no connection is claimed twice, and together they claim every due one.
+#[tokio::test]
+async fn claims_from_three_processes_on_one_file_are_exclusive() {
+    const COUNT: usize = 300;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("c.db");
+    let store = open(&path).await;
+    for i in 0..COUNT {
+        let pending = Connection::builder(
+            format!("proc-{i:03}").parse().unwrap(),
+            common::EXTERNAL_ID.parse().unwrap(),
+        )
+        .build(Timestamp(1_800_000_000))
+        .unwrap();
+        store.create(&pending).await.unwrap();
+        let verifying = pending
+            .apply(
+                ConnectionEvent::RoleSubmitted {
+                    role_arn: common::ROLE.parse().unwrap(),
+                },
+                Timestamp(1_800_000_010),
+            )
+            .unwrap();
+        store.compare_and_swap(0, &verifying).await.unwrap();
+    }
+    store.close().await;
+    let start = connector_core::unix_millis(std::time::SystemTime::now()) + 1_500;
+    let children: Vec<_> = (0..3)
+        .map(|w| {
+            tokio::process::Command::new(std::env::current_exe().unwrap())
+                .args([
+                    "--ignored",
+                    "--exact",
+                    "claim_worker_process",
+                    "--nocapture",
+                ])
+                .env(CHILD_DB, &path)
+                .env("CONNECTOR_QUEUE_CHILD_WORKER", format!("process-{w}"))
+                .env("CONNECTOR_QUEUE_CHILD_START", start.to_string())
+                .stdout(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let mut claimed: Vec<String> = Vec::new();
+    let mut per_process = Vec::new();
+    for child in children {
+        let out = child.wait_with_output().await.unwrap();
+        assert!(out.status.success(), "a claiming process failed");
+        let mine: Vec<String> = String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .filter_map(|l| l.strip_prefix("CLAIMED ").map(str::to_owned))
+            .collect();
+        per_process.push(mine.len());
+        claimed.extend(mine);
+    }
+    let total = claimed.len();
+    claimed.sort();
+    claimed.dedup();
+    assert_eq!(
+        total,
+        claimed.len(),
+        "{} connections were claimed by two processes",
+        total - claimed.len()
+    );
+    assert_eq!(claimed.len(), COUNT, "claims per process: {per_process:?}");
+    eprintln!("claims per process: {per_process:?}");
+}
