@@ -392,3 +392,59 @@ async fn claims_from_three_processes_on_one_file_are_exclusive() {
     assert_eq!(claimed.len(), COUNT, "claims per process: {per_process:?}");
     eprintln!("claims per process: {per_process:?}");
 }
+
+#[tokio::test]
+async fn queue_calls_on_a_locked_or_closed_database_are_retryable_and_claim_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("c.db");
+    let keys = LocalKeyProvider::new("k1", DataKey::new([7; 32])).unwrap();
+    let store = SqliteConnectionStore::open_with(
+        connector_store::SqliteOptions::new(&path).with_busy_timeout(Duration::from_millis(200)),
+        Arc::new(connector_store::Envelope::new(Arc::new(keys))),
+    )
+    .await
+    .unwrap();
+    let c = active(&store, "acme").await;
+    let worker: WorkerId = "worker-a".parse().unwrap();
+    // Another process holds the write lock past the busy timeout.
+    let holder = open(&path).await;
+    let mut lock = holder.pool().acquire().await.unwrap();
+    lock.execute("BEGIN IMMEDIATE").await.unwrap();
+    let err = store
+        .claim_due(&worker, ms(1_800_000_100), Duration::from_secs(60), 10)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, ConnectorError::StoreUnavailable { .. }) && err.is_retryable(),
+        "{err}"
+    );
+    lock.execute("ROLLBACK").await.unwrap();
+    drop(lock);
+    // Nothing was leased by the failed claim: it is claimed now, once.
+    let claims = store
+        .claim_due(&worker, ms(1_800_000_100), Duration::from_secs(60), 10)
+        .await
+        .unwrap();
+    assert_eq!(claims.len(), 1);
+    assert!(!claims[0].taken_over());
+    store.close().await;
+    let unavailable = |e: ConnectorError| matches!(e, ConnectorError::StoreUnavailable { .. });
+    assert!(unavailable(
+        store
+            .claim_due(&worker, ms(1_800_000_100), Duration::from_secs(60), 10)
+            .await
+            .unwrap_err()
+    ));
+    assert!(unavailable(
+        store.finish(claims[0].lease(), None).await.unwrap_err()
+    ));
+    assert!(unavailable(
+        store
+            .request_check(c.id(), ms(1_800_000_100))
+            .await
+            .unwrap_err()
+    ));
+    assert!(unavailable(
+        store.queue_stats(ms(1_800_000_100)).await.unwrap_err()
+    ));
+}
