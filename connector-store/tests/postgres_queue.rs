@@ -170,3 +170,39 @@ async fn a_postgres_database_at_migration_1_is_upgraded_and_its_checked_connecti
         .unwrap();
     assert_eq!(count, 2);
 }
+
+#[tokio::test]
+async fn postgres_queue_calls_on_a_closed_pool_are_retryable_store_unavailable() {
+    let Some(admin) = server() else { return };
+    let url = database(&admin, "queue_closed").await;
+    let store = connect(&url).await;
+    let c = active(&store, "acme").await;
+    let worker = "worker-a".parse().unwrap();
+    let claims = store
+        .claim_due(&worker, ms(1_800_000_100), Duration::from_secs(60), 10)
+        .await
+        .unwrap();
+    assert_eq!(claims.len(), 1);
+    store.close().await;
+    let unavailable = |e: connector_core::ConnectorError| {
+        e.is_retryable() && matches!(e, connector_core::ConnectorError::StoreUnavailable { .. })
+    };
+    assert!(unavailable(
+        store
+            .claim_due(&worker, ms(1_800_000_100), Duration::from_secs(60), 10)
+            .await
+            .unwrap_err()
+    ));
+    assert!(unavailable(
+        store.finish(claims[0].lease(), None).await.unwrap_err()
+    ));
+    assert!(unavailable(
+        store
+            .request_check(c.id(), ms(1_800_000_100))
+            .await
+            .unwrap_err()
+    ));
+    assert!(unavailable(
+        store.queue_stats(ms(1_800_000_100)).await.unwrap_err()
+    ));
+}

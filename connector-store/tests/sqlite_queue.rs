@@ -23,7 +23,8 @@ use connector_core::testing::behaviour::{
     QueueFixture, StoreFixture, queue_contract, store_contract,
 };
 use connector_core::{
-    CheckQueue, Connection, ConnectionStore, Timestamp, WorkerId, from_unix_millis,
+    CheckQueue, Connection, ConnectionEvent, ConnectionStore, ConnectorError, Timestamp, WorkerId,
+    from_unix_millis,
 };
 use connector_store::{DataKey, LocalKeyProvider, SqliteConnectionStore};
 use sqlx::Executor as _;
@@ -149,6 +150,18 @@ async fn a_database_at_migration_1_is_upgraded_on_open_and_its_checked_connectio
     .build(Timestamp(1_800_000_000))
     .unwrap();
     source.create(&pending).await.unwrap();
+    // Disconnected by the vendor, and removed: neither is health-checked.
+    let mut gone = Vec::new();
+    for (id, event) in [
+        ("vendor-off", ConnectionEvent::DisconnectRequested),
+        ("removed", ConnectionEvent::RemoveRequested),
+    ] {
+        let c = active(&source, id).await;
+        let next = c.apply(event, Timestamp(1_800_000_050)).unwrap();
+        source.compare_and_swap(c.revision(), &next).await.unwrap();
+        assert!(!next.is_health_checked());
+        gone.push(next);
+    }
     type OldRow = (String, String, Option<String>, i64, i64, i64, i64, Vec<u8>);
     let rows: Vec<OldRow> = sqlx::query_as(
         "SELECT id, state, account_id, revision, created_at, updated_at, state_since, sealed \
@@ -197,7 +210,7 @@ async fn a_database_at_migration_1_is_upgraded_on_open_and_its_checked_connectio
         Some(&checked)
     );
     let stats = store.queue_stats(ms(1_800_000_100)).await.unwrap();
-    assert_eq!(stats.due(), 1);
+    assert_eq!(stats.due(), 2);
     let claims = store
         .claim_due(
             &"worker-a".parse().unwrap(),
@@ -208,9 +221,30 @@ async fn a_database_at_migration_1_is_upgraded_on_open_and_its_checked_connectio
         .await
         .unwrap();
     let claimed: Vec<&str> = claims.iter().map(|c| c.id().as_str()).collect();
-    assert_eq!(claimed, ["acme"], "the pending connection is not scheduled");
-    // Due at its last update, in milliseconds.
+    // The vendor-disconnected one is due too (its diagnosis, which tells it from a
+    // connection the customer broke, is sealed); pending and removed ones are not.
+    assert_eq!(claimed, ["acme", "vendor-off"]);
+    // Due at their last update, in milliseconds.
     assert_eq!(claims[0].due(), ms(checked.updated_at().0));
+    assert_eq!(claims[1].due(), ms(gone[0].updated_at().0));
+    // The worker opens it, sees it is not health-checked, and finishes with no next due
+    // time: it leaves the schedule for good; the other is rescheduled.
+    store.finish(claims[1].lease(), None).await.unwrap();
+    store
+        .finish(claims[0].lease(), Some(ms(1_800_000_500)))
+        .await
+        .unwrap();
+    let later = store
+        .claim_due(
+            &"worker-a".parse().unwrap(),
+            ms(1_900_000_000),
+            Duration::from_secs(60),
+            10,
+        )
+        .await
+        .unwrap();
+    let claimed: Vec<&str> = later.iter().map(|c| c.id().as_str()).collect();
+    assert_eq!(claimed, ["acme"]);
     // Opened again, nothing is migrated twice.
     drop(store);
     let again = open(&path).await;
@@ -233,4 +267,184 @@ async fn any_store_from_a_sqlite_url_keeps_the_schedule() {
         .unwrap();
     let fixture = QueueFixture::new(Arc::new(store)).with_spawner(spawner());
     queue_contract(&fixture).await.unwrap();
+}
+
+#[tokio::test]
+async fn queue_stats_over_an_unknown_stored_state_is_a_corrupt_record_not_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir.path().join("c.db")).await;
+    active(&store, "acme").await;
+    sqlx::query("UPDATE connector_connections SET state = 'hacked' WHERE id = 'acme'")
+        .execute(store.pool())
+        .await
+        .unwrap();
+    let err = store.queue_stats(ms(1_800_000_100)).await.unwrap_err();
+    assert!(
+        matches!(&err, ConnectorError::CorruptRecord { connection, .. } if connection == "acme"),
+        "{err}"
+    );
+}
+
+/// The database file a [`claim_worker_process`] child claims from (set only for children).
+const CHILD_DB: &str = "CONNECTOR_QUEUE_CHILD_DB";
+
+/// The body of the child processes of
+/// [`claims_from_three_processes_on_one_file_are_exclusive`]: run only when that test starts
+/// this test binary with `--ignored --exact claim_worker_process` and [`CHILD_DB`] set; it
+/// waits for the common start time, claims until nothing is due, and prints each claim.
+#[tokio::test]
+#[ignore = "a child process of claims_from_three_processes_on_one_file_are_exclusive"]
+async fn claim_worker_process() {
+    let path = std::env::var(CHILD_DB).expect("started by the parent test");
+    let worker: WorkerId = std::env::var("CONNECTOR_QUEUE_CHILD_WORKER")
+        .unwrap()
+        .parse()
+        .unwrap();
+    let start: u64 = std::env::var("CONNECTOR_QUEUE_CHILD_START")
+        .unwrap()
+        .parse()
+        .unwrap();
+    let store = open(Path::new(&path)).await;
+    let now_ms = connector_core::unix_millis(std::time::SystemTime::now());
+    let wait = u64::try_from(i64::try_from(start).unwrap() - now_ms).unwrap_or(0);
+    tokio::time::sleep(Duration::from_millis(wait)).await;
+    loop {
+        let claims = store
+            .claim_due(&worker, ms(1_800_000_100), Duration::from_secs(600), 7)
+            .await
+            .unwrap();
+        if claims.is_empty() {
+            break;
+        }
+        for claim in claims {
+            println!("CLAIMED {}", claim.id());
+        }
+    }
+}
+
+/// Three processes (this test binary, started again) claim from one file at the same
+/// moment: no connection is claimed twice, and together they claim every due one.
+#[tokio::test]
+async fn claims_from_three_processes_on_one_file_are_exclusive() {
+    const COUNT: usize = 300;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("c.db");
+    let store = open(&path).await;
+    for i in 0..COUNT {
+        let pending = Connection::builder(
+            format!("proc-{i:03}").parse().unwrap(),
+            common::EXTERNAL_ID.parse().unwrap(),
+        )
+        .build(Timestamp(1_800_000_000))
+        .unwrap();
+        store.create(&pending).await.unwrap();
+        let verifying = pending
+            .apply(
+                ConnectionEvent::RoleSubmitted {
+                    role_arn: common::ROLE.parse().unwrap(),
+                },
+                Timestamp(1_800_000_010),
+            )
+            .unwrap();
+        store.compare_and_swap(0, &verifying).await.unwrap();
+    }
+    store.close().await;
+    let start = connector_core::unix_millis(std::time::SystemTime::now()) + 1_500;
+    let children: Vec<_> = (0..3)
+        .map(|w| {
+            tokio::process::Command::new(std::env::current_exe().unwrap())
+                .args([
+                    "--ignored",
+                    "--exact",
+                    "claim_worker_process",
+                    "--nocapture",
+                ])
+                .env(CHILD_DB, &path)
+                .env("CONNECTOR_QUEUE_CHILD_WORKER", format!("process-{w}"))
+                .env("CONNECTOR_QUEUE_CHILD_START", start.to_string())
+                .stdout(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let mut claimed: Vec<String> = Vec::new();
+    let mut per_process = Vec::new();
+    for child in children {
+        let out = child.wait_with_output().await.unwrap();
+        assert!(out.status.success(), "a claiming process failed");
+        let mine: Vec<String> = String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .filter_map(|l| l.strip_prefix("CLAIMED ").map(str::to_owned))
+            .collect();
+        per_process.push(mine.len());
+        claimed.extend(mine);
+    }
+    let total = claimed.len();
+    claimed.sort();
+    claimed.dedup();
+    assert_eq!(
+        total,
+        claimed.len(),
+        "{} connections were claimed by two processes",
+        total - claimed.len()
+    );
+    assert_eq!(claimed.len(), COUNT, "claims per process: {per_process:?}");
+    eprintln!("claims per process: {per_process:?}");
+}
+
+#[tokio::test]
+async fn queue_calls_on_a_locked_or_closed_database_are_retryable_and_claim_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("c.db");
+    let keys = LocalKeyProvider::new("k1", DataKey::new([7; 32])).unwrap();
+    let store = SqliteConnectionStore::open_with(
+        connector_store::SqliteOptions::new(&path).with_busy_timeout(Duration::from_millis(200)),
+        Arc::new(connector_store::Envelope::new(Arc::new(keys))),
+    )
+    .await
+    .unwrap();
+    let c = active(&store, "acme").await;
+    let worker: WorkerId = "worker-a".parse().unwrap();
+    // Another process holds the write lock past the busy timeout.
+    let holder = open(&path).await;
+    let mut lock = holder.pool().acquire().await.unwrap();
+    lock.execute("BEGIN IMMEDIATE").await.unwrap();
+    let err = store
+        .claim_due(&worker, ms(1_800_000_100), Duration::from_secs(60), 10)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, ConnectorError::StoreUnavailable { .. }) && err.is_retryable(),
+        "{err}"
+    );
+    lock.execute("ROLLBACK").await.unwrap();
+    drop(lock);
+    // Nothing was leased by the failed claim: it is claimed now, once.
+    let claims = store
+        .claim_due(&worker, ms(1_800_000_100), Duration::from_secs(60), 10)
+        .await
+        .unwrap();
+    assert_eq!(claims.len(), 1);
+    assert!(!claims[0].taken_over());
+    store.close().await;
+    let unavailable = |e: ConnectorError| matches!(e, ConnectorError::StoreUnavailable { .. });
+    assert!(unavailable(
+        store
+            .claim_due(&worker, ms(1_800_000_100), Duration::from_secs(60), 10)
+            .await
+            .unwrap_err()
+    ));
+    assert!(unavailable(
+        store.finish(claims[0].lease(), None).await.unwrap_err()
+    ));
+    assert!(unavailable(
+        store
+            .request_check(c.id(), ms(1_800_000_100))
+            .await
+            .unwrap_err()
+    ));
+    assert!(unavailable(
+        store.queue_stats(ms(1_800_000_100)).await.unwrap_err()
+    ));
 }
