@@ -710,3 +710,47 @@ async fn throttled_checks_back_off_and_come_back_spread_not_in_a_storm() {
         assert_eq!(c.state(), ConnectionState::Active);
     }
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_hung_check_is_cut_short_as_no_verdict_before_its_lease_expires() {
+    let world = world();
+    let ids = active(&world, 3).await;
+    let recorder = Arc::new(Recorder::default());
+    let hung = FleetWorker::builder(
+        world.connector.clone(),
+        world.store.clone(),
+        Arc::new(TokioTimer),
+    )
+    .with_worker_id("hung".parse().unwrap())
+    .with_lease(Duration::from_secs(20))
+    .with_probe(Arc::new(SleepyProbe(Duration::from_secs(3_600))))
+    .with_observer(recorder.clone())
+    .build()
+    .unwrap();
+    let shutdown = Shutdown::new();
+    let task = tokio::spawn({
+        let (w, s) = (hung.clone(), shutdown.clone());
+        async move { w.run(s).await }
+    });
+    tokio::time::sleep(Duration::from_secs(15)).await;
+    shutdown.request();
+    task.await.unwrap();
+    let records = recorder.0.lock().unwrap().clone();
+    assert_eq!(records.len(), ids.len());
+    for record in &records {
+        assert_eq!(record.outcome, Some(CheckOutcome::Inconclusive));
+        assert!(record.lease_kept, "the lease expired under a running check");
+        let took = record.finished.duration_since(record.started).unwrap();
+        assert!(
+            took >= Duration::from_secs(10) && took < Duration::from_secs(11),
+            "{took:?}"
+        );
+    }
+    assert_eq!(hung.status().leases_lost, 0);
+    for id in &ids {
+        assert_eq!(
+            world.store.get(id).await.unwrap().unwrap().state(),
+            ConnectionState::Active
+        );
+    }
+}

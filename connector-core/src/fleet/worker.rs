@@ -144,9 +144,10 @@ impl FleetWorkerBuilder {
         self
     }
 
-    /// How long a claim holds a connection (default 60 seconds): the longest a check may
-    /// take before another worker may take the connection over; a dead worker's
-    /// connections are checked by the others within one lease.
+    /// How long a claim holds a connection (default 60 seconds): a dead worker's
+    /// connections are checked by the others within one lease. A check that takes more than
+    /// half the lease (a hung probe, say) is cut short as inconclusive and retried later, so
+    /// the lease never expires under a running check.
     pub fn with_lease(mut self, lease: Duration) -> Self {
         self.lease = lease;
         self
@@ -466,27 +467,44 @@ impl FleetWorker {
             outcome = tracing::field::Empty,
             latency_ms = tracing::field::Empty,
         );
-        let result = inner
+        let check = inner
             .connector
             .check(&id, inner.probe.as_deref())
-            .instrument(span.clone())
-            .await;
+            .instrument(span.clone());
+        // A check that outlives half its lease is cut short: no verdict, retried later, and
+        // the lease is still ours when it is finished (another worker never checks the same
+        // connection at the same time).
+        let limit = inner.timer.sleep(inner.lease / 2);
+        let result = match select(Box::pin(check), limit).await {
+            Either::Left((result, _)) => Some(result),
+            Either::Right(_) => {
+                tracing::warn!(parent: &span, "the check took longer than half its lease; no verdict");
+                None
+            }
+        };
         let finished = self.now();
         let (outcome, state, next_due) = match &result {
-            Ok(check) => (
-                Some(check.outcome()),
-                Some(check.connection().state()),
-                inner
-                    .schedule
-                    .next_due(check.connection(), check.outcome(), finished),
+            None => (
+                Some(CheckOutcome::Inconclusive),
+                None,
+                Some(finished + inner.schedule.retry_after()),
             ),
-            // Gone: nothing to schedule.
-            Err(ConnectorError::NotFound(_)) => (None, None, None),
-            // The store or the record failed: try again after the retry delay.
-            Err(error) => {
-                self.store_error(error);
-                (None, None, Some(finished + inner.schedule.retry_after()))
-            }
+            Some(result) => match result {
+                Ok(check) => (
+                    Some(check.outcome()),
+                    Some(check.connection().state()),
+                    inner
+                        .schedule
+                        .next_due(check.connection(), check.outcome(), finished),
+                ),
+                // Gone: nothing to schedule.
+                Err(ConnectorError::NotFound(_)) => (None, None, None),
+                // The store or the record failed: try again after the retry delay.
+                Err(error) => {
+                    self.store_error(error);
+                    (None, None, Some(finished + inner.schedule.retry_after()))
+                }
+            },
         };
         let took = finished.duration_since(started).unwrap_or_default();
         span.record("latency_ms", took.as_millis() as u64);
