@@ -74,11 +74,19 @@ mod bridge;
 mod config;
 mod error_mapping;
 mod fleet;
+mod https;
 mod provider;
+mod sns;
 mod wire;
 
 pub use bridge::SessionCredentialsProvider;
 pub use config::{AwsStsProviderBuilder, ConfigError};
 pub use connector_core;
 pub use fleet::{Fleet, TokioClock, TokioTimer};
+pub use https::HttpError;
 pub use provider::AwsStsProvider;
+pub use sns::{
+    CertificateError, CertificateSource, HttpsCertificateSource, MAX_SNS_BODY_BYTES,
+    SignatureVersion, SigningCertUrl, SnsMessage, SnsMessageError, SnsMessageType, SnsVerifier,
+    SnsVerifyError, StaticCertificateSource, SubscribeUrl, SubscribeUrlError, VerifiedSnsMessage,
+};
