@@ -44,6 +44,9 @@ pub(crate) struct HttpAnswer {
 #[derive(Clone)]
 pub(crate) struct HttpClient {
     client: Client<hyper_rustls::HttpsConnector<HttpConnector>, Full<Bytes>>,
+    /// Tests only: every request goes to this origin instead (scheme, host and port
+    /// replaced; path and query kept). `None` in every production client.
+    redirect: Option<url::Url>,
 }
 
 impl std::fmt::Debug for HttpClient {
@@ -65,16 +68,16 @@ impl HttpClient {
             .build();
         Ok(HttpClient {
             client: Client::builder(TokioExecutor::new()).build(connector),
+            redirect: None,
         })
     }
 
-    /// Plain http allowed (and https with no trusted root at all): tests only.
+    /// Tests only: plain http allowed (https with no trusted root at all), and every
+    /// request sent to `origin` (e.g. `http://127.0.0.1:PORT`) instead of the URL's own
+    /// scheme, host and port.
     #[cfg(any(test, feature = "testing"))]
-    #[allow(
-        dead_code,
-        reason = "used by the test-only constructors of the next modules"
-    )]
-    pub(crate) fn plain_http_for_tests() -> Result<HttpClient, HttpError> {
+    pub(crate) fn redirecting_for_tests(origin: &str) -> Result<HttpClient, HttpError> {
+        let origin = url::Url::parse(origin).map_err(|e| HttpError::Setup(e.to_string()))?;
         let config = rustls::ClientConfig::builder_with_provider(std::sync::Arc::new(
             rustls::crypto::aws_lc_rs::default_provider(),
         ))
@@ -89,6 +92,7 @@ impl HttpClient {
             .build();
         Ok(HttpClient {
             client: Client::builder(TokioExecutor::new()).build(connector),
+            redirect: Some(origin),
         })
     }
 
@@ -102,9 +106,10 @@ impl HttpClient {
         limit: usize,
         timeout: Duration,
     ) -> Result<HttpAnswer, HttpError> {
+        let target = self.target(url)?;
         let request = http::Request::builder()
             .method(method)
-            .uri(url.as_str())
+            .uri(target.as_str())
             .body(Full::new(body))
             .map_err(|e| HttpError::InvalidRequest(e.to_string()))?;
         let exchange = async {
@@ -133,6 +138,18 @@ impl HttpClient {
     }
 }
 
+impl HttpClient {
+    fn target(&self, url: &url::Url) -> Result<url::Url, HttpError> {
+        let Some(origin) = &self.redirect else {
+            return Ok(url.clone());
+        };
+        let mut target = origin.clone();
+        target.set_path(url.path());
+        target.set_query(url.query());
+        Ok(target)
+    }
+}
+
 /// The error and its sources, one line.
 fn error_chain(error: &dyn std::error::Error) -> String {
     let mut text = error.to_string();
@@ -143,4 +160,28 @@ fn error_chain(error: &dyn std::error::Error) -> String {
         source = cause.source();
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn production_clients_never_speak_plain_http() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = url::Url::parse(&format!("http://{}/x", listener.local_addr().unwrap())).unwrap();
+        let client = HttpClient::https_only().unwrap();
+        let result = client
+            .send(
+                http::Method::GET,
+                &url,
+                Bytes::new(),
+                1_024,
+                Duration::from_secs(5),
+            )
+            .await;
+        assert!(matches!(result, Err(HttpError::Network(_))), "{result:?}");
+        let accepted = tokio::time::timeout(Duration::from_millis(100), listener.accept()).await;
+        assert!(accepted.is_err(), "no connection was even opened");
+    }
 }

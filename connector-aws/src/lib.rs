@@ -76,6 +76,7 @@ mod error_mapping;
 mod fleet;
 mod https;
 mod provider;
+mod response_sender;
 mod sns;
 mod wire;
 
@@ -85,8 +86,10 @@ pub use connector_core;
 pub use fleet::{Fleet, TokioClock, TokioTimer};
 pub use https::HttpError;
 pub use provider::AwsStsProvider;
+pub use response_sender::{Delivered, ResponseSender, SendError};
 pub use sns::{
     CertificateError, CertificateSource, HttpsCertificateSource, MAX_SNS_BODY_BYTES,
     SignatureVersion, SigningCertUrl, SnsMessage, SnsMessageError, SnsMessageType, SnsVerifier,
-    SnsVerifyError, StaticCertificateSource, SubscribeUrl, SubscribeUrlError, VerifiedSnsMessage,
+    SnsVerifyError, StaticCertificateSource, SubscribeUrl, SubscribeUrlError,
+    SubscriptionConfirmer, SubscriptionError, VerifiedSnsMessage,
 };

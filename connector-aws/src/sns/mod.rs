@@ -4,6 +4,7 @@
 mod cert_url;
 mod certificate;
 mod message;
+mod subscription;
 mod timestamp;
 mod verifier;
 
@@ -14,4 +15,5 @@ pub use certificate::{
 pub use message::{
     MAX_SNS_BODY_BYTES, SignatureVersion, SnsMessage, SnsMessageError, SnsMessageType,
 };
+pub use subscription::{SubscriptionConfirmer, SubscriptionError};
 pub use verifier::{SnsVerifier, SnsVerifyError, VerifiedSnsMessage};
