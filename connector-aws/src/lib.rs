@@ -76,6 +76,7 @@ mod error_mapping;
 mod fleet;
 mod https;
 mod provider;
+mod registration_handler;
 mod response_sender;
 mod sns;
 mod wire;
@@ -86,6 +87,7 @@ pub use connector_core;
 pub use fleet::{Fleet, TokioClock, TokioTimer};
 pub use https::HttpError;
 pub use provider::AwsStsProvider;
+pub use registration_handler::{HandlerError, HandlerOutcome, RegistrationHandler};
 pub use response_sender::{Delivered, ResponseSender, SendError};
 pub use sns::{
     CertificateError, CertificateSource, HttpsCertificateSource, MAX_SNS_BODY_BYTES,
