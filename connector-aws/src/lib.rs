@@ -79,6 +79,7 @@ mod provider;
 mod registration_handler;
 mod response_sender;
 mod sns;
+mod sqs_poller;
 mod wire;
 
 pub use bridge::SessionCredentialsProvider;
@@ -95,3 +96,4 @@ pub use sns::{
     SnsVerifyError, StaticCertificateSource, SubscribeUrl, SubscribeUrlError,
     SubscriptionConfirmer, SubscriptionError, VerifiedSnsMessage,
 };
+pub use sqs_poller::{PollError, PollReport, PolledMessage, SqsRegistrationPoller};

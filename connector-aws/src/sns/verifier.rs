@@ -116,7 +116,6 @@ pub struct SnsVerifier {
     max_age: Duration,
     max_skew: Duration,
     clock: Arc<dyn Clock>,
-    skip_signature: bool,
 }
 
 impl SnsVerifier {
@@ -131,7 +130,6 @@ impl SnsVerifier {
             max_age: Duration::from_secs(3_600),
             max_skew: Duration::from_secs(300),
             clock: Arc::new(SystemClock),
-            skip_signature: false,
         }
     }
 
@@ -156,15 +154,6 @@ impl SnsVerifier {
     /// How many certificates are kept (default 32; at least 1).
     pub fn with_cache_capacity(mut self, capacity: usize) -> Self {
         self.cache = CertificateCache::new(capacity);
-        self
-    }
-
-    /// **Emulators only** (feature `testing`): accept messages whose signature cannot be
-    /// verified, as moto signs with a fixed fake signature. Every other check (format,
-    /// certificate URL, topic, age) still applies. No production build can call this.
-    #[cfg(any(test, feature = "testing"))]
-    pub fn insecure_skip_signature_for_emulators(mut self) -> Self {
-        self.skip_signature = true;
         self
     }
 
@@ -194,9 +183,6 @@ impl SnsVerifier {
                 return Err(SnsVerifyError::FromTheFuture(ahead.duration()));
             }
             Err(_) => {}
-        }
-        if self.skip_signature {
-            return Ok(VerifiedSnsMessage(message));
         }
         let key = match self.cache.get(message.signing_cert_url()) {
             Some(key) => key,
