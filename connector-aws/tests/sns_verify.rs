@@ -144,6 +144,19 @@ async fn every_signed_field_changed_is_refused() {
             "{field}"
         );
     }
+    // Another expected topic: the signature still covers TopicArn.
+    let mut moved = good.clone();
+    moved.insert(
+        "TopicArn".into(),
+        json!("arn:aws:sns:eu-west-1:999988887777:connector-registrations"),
+    );
+    assert_eq!(
+        f.verifier()
+            .with_topic("arn:aws:sns:eu-west-1:999988887777:connector-registrations")
+            .verify(&body(&moved))
+            .await,
+        Err(SnsVerifyError::BadSignature)
+    );
     // A version 2 signature presented as version 1 does not verify either.
     let mut downgraded = good.clone();
     downgraded.insert("SignatureVersion".into(), json!("1"));
@@ -409,6 +422,28 @@ async fn missing_fields_are_named() {
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn only_sns_hosts_pass_the_certificate_url_check(
+        scheme in prop_oneof![Just("https"), Just("http"), Just("ftp")],
+        host in prop_oneof![
+            "[a-z0-9.-]{0,40}",
+            "sns\\.[a-z0-9-]{0,20}\\.amazonaws\\.com(\\.cn)?[a-z.]{0,10}",
+        ],
+        path in "/[A-Za-z0-9._/-]{0,40}(\\.pem)?",
+    ) {
+        let text = format!("{scheme}://{host}{path}");
+        if connector_aws::SigningCertUrl::parse(&text).is_ok() {
+            let url = url::Url::parse(&text).unwrap();
+            let host = url.host_str().unwrap();
+            prop_assert_eq!(url.scheme(), "https");
+            prop_assert!(host.starts_with("sns."));
+            prop_assert!(host.ends_with(".amazonaws.com") || host.ends_with(".amazonaws.com.cn"));
+            prop_assert_eq!(host.matches('.').count(), if host.ends_with(".cn") { 4 } else { 3 });
+            prop_assert!(url.path().ends_with(".pem"));
+        }
+        let _ = connector_aws::SubscribeUrl::parse(&text, TOPIC);
+    }
 
     #[test]
     fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..2_048)) {

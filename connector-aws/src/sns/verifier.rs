@@ -6,6 +6,14 @@
 //! an RSA key and within its validity period; and the signature over the string to sign
 //! verifies (SHA1withRSA for version 1, SHA256withRSA for version 2). Anything that cannot
 //! reach a verdict (a certificate that cannot be fetched or parsed) is a refusal.
+//!
+//! Where the trust comes from: the certificate is fetched over HTTPS from an SNS host only
+//! (the URL check runs before any fetch; TLS authenticates `sns.REGION.amazonaws.com`
+//! against the system's roots), as the SNS guide asks ("Always retrieve the signing
+//! certificate using HTTPS", "The certificate should come from an SNS-signed URL"). The
+//! certificate's own chain is not re-validated (the HTTPS fetch from an SNS host is the
+//! trust anchor); its key type and validity period are
+//! checked.
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
