@@ -8,8 +8,8 @@
 //! same reason). Network errors,
 //! timeouts and 5xx answers are retried with exponential backoff, a bounded number of
 //! times and within a total deadline well inside the resource's `ServiceTimeout`
-//! (`onboarding` sets 600 s; CloudFormation's default is one hour); a 4xx (an expired or
-//! altered URL) is final.
+//! (`onboarding` sets 600 s; CloudFormation's default is one hour), and so are 408 and 429;
+//! any other 4xx (an expired or altered URL) is final.
 
 use std::time::Duration;
 
@@ -24,7 +24,8 @@ pub enum SendError {
     /// The client could not be built.
     #[error(transparent)]
     Setup(HttpError),
-    /// S3 refused the answer (4xx: the URL expired or does not match): not retried.
+    /// S3 refused the answer (a 4xx other than 408 and 429: the URL expired or does not
+    /// match): not retried.
     #[error("the response URL refused the answer with HTTP {status} after {attempts} attempt(s)")]
     Refused {
         /// The status.
@@ -147,7 +148,11 @@ impl ResponseSender {
                 Ok(answer) if answer.status.is_success() => {
                     return Ok(Delivered { attempts: attempt });
                 }
-                Ok(answer) if answer.status.is_client_error() => {
+                Ok(answer)
+                    if answer.status.is_client_error()
+                        && answer.status != http::StatusCode::REQUEST_TIMEOUT
+                        && answer.status != http::StatusCode::TOO_MANY_REQUESTS =>
+                {
                     return Err(SendError::Refused {
                         status: answer.status.as_u16(),
                         attempts: attempt,

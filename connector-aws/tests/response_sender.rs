@@ -100,16 +100,16 @@ async fn the_answer_is_put_with_the_exact_body_and_no_content_type() {
 }
 
 #[tokio::test]
-async fn a_5xx_is_retried_with_backoff_until_delivered() {
-    let server = Server::start(&[500, 503]).await;
+async fn a_5xx_or_throttling_is_retried_with_backoff_until_delivered() {
+    let server = Server::start(&[500, 429, 503]).await;
     let request = request();
     let delivered = quick(ResponseSender::redirecting_for_tests(&server.origin).unwrap())
         .send(request.response_url(), &response(&request))
         .await
         .unwrap();
-    assert_eq!(delivered.attempts, 3);
+    assert_eq!(delivered.attempts, 4);
     let received = server.requests();
-    assert_eq!(received.len(), 3);
+    assert_eq!(received.len(), 4);
     assert!(
         received
             .iter()

@@ -54,6 +54,16 @@ impl HttpsCertificateSource {
         })
     }
 
+    /// **Tests only** (feature `testing`): every fetch goes to `origin` (e.g. a server on
+    /// 127.0.0.1) with the certificate URL's path, after the URL checks passed.
+    #[cfg(any(test, feature = "testing"))]
+    pub fn redirecting_for_tests(origin: &str) -> Result<HttpsCertificateSource, HttpError> {
+        Ok(HttpsCertificateSource {
+            client: HttpClient::redirecting_for_tests(origin)?,
+            timeout: Duration::from_secs(10),
+        })
+    }
+
     /// The longest wait for one certificate.
     pub fn with_timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
