@@ -469,3 +469,17 @@ proptest! {
         prop_assert!(runtime.block_on(verifier.verify(&body)).is_err());
     }
 }
+
+#[tokio::test]
+async fn duplicate_fields_are_refused() {
+    // A second `Message` after the signed one: JSON parsers disagree on which wins, so the
+    // message is refused rather than verified over one value and acted on with the other.
+    let f = fixture();
+    let good = signed(&f.signer, notification("signed", f.now()), 2);
+    let text = String::from_utf8(body(&good)).unwrap();
+    let doubled = format!("{},\"Message\":\"forged\"}}", text.trim_end_matches('}'));
+    assert!(matches!(
+        f.verifier().verify(doubled.as_bytes()).await,
+        Err(SnsVerifyError::Malformed(SnsMessageError::NotJson(_)))
+    ));
+}
