@@ -92,10 +92,7 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         format!("arn:aws:iam::111122223333:role/{}", onboarding.role_name()).parse()?;
     sts.create_role(
         role.clone(),
-        onboarding
-            .trust_policy()
-            .cloned()
-            .ok_or("an External ID onboarding renders its trust policy")?,
+        onboarding.trust_policy().clone(),
         Duration::from_secs(u64::from(onboarding.max_session_duration())),
     )?;
 

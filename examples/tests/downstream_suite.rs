@@ -86,7 +86,7 @@ async fn fixture() -> Fixture {
         .unwrap();
     sts.create_role(
         role.clone(),
-        onboarding.trust_policy().unwrap().clone(),
+        onboarding.trust_policy().clone(),
         Duration::from_secs(u64::from(onboarding.max_session_duration())),
     )
     .unwrap();

@@ -18,6 +18,10 @@ use crate::{OidcOnboarding, OnboardingError};
 
 /// The input name of the External ID in every artifact.
 pub const EXTERNAL_ID_INPUT: &str = "ExternalId";
+/// The account an OIDC trust template is rendered for before its provider ARN becomes a slot,
+/// and the account of [`Onboarding::trust_policy`] for an OIDC onboarding without the
+/// customer's account: AWS issues no account with this id.
+pub const STAND_IN_ACCOUNT: &str = "000000000000";
 /// The input name of the role name in every artifact.
 pub const ROLE_NAME_INPUT: &str = "RoleName";
 
@@ -110,7 +114,10 @@ pub struct Onboarding {
     role_name: String,
     max_session_duration: u32,
     target: PolicyTarget,
-    trust_policy: Option<PolicyDocument>,
+    trust_policy: PolicyDocument,
+    /// False for an OIDC onboarding without the customer's account (`trust_policy` is then
+    /// the stand-in account's).
+    trust_policy_is_the_customers: bool,
     trust_template: Node,
     policies: Vec<PermissionPolicy>,
     rendered: Rendered,
@@ -254,11 +261,20 @@ impl Onboarding {
         self.target
     }
 
-    /// The trust policy with the customer's values; for an OIDC onboarding it names the
-    /// customer's account, so it exists only when the account was given
-    /// ([`OidcOnboarding::with_customer_account`]).
-    pub fn trust_policy(&self) -> Option<&PolicyDocument> {
-        self.trust_policy.as_ref()
+    /// The trust policy with the customer's values. An OIDC trust policy names the provider
+    /// in the customer's account: without that account
+    /// ([`OidcOnboarding::with_customer_account`]) this is the policy for the stand-in account
+    /// [`STAND_IN_ACCOUNT`] (no such account exists, so a role created with it can never be
+    /// assumed); use [`customer_trust_policy`](Self::customer_trust_policy) to tell.
+    pub fn trust_policy(&self) -> &PolicyDocument {
+        &self.trust_policy
+    }
+
+    /// The trust policy for the customer's own account: always for an External ID onboarding,
+    /// for an OIDC onboarding only when the customer's account was given.
+    pub fn customer_trust_policy(&self) -> Option<&PolicyDocument> {
+        self.trust_policy_is_the_customers
+            .then_some(&self.trust_policy)
     }
 
     /// The trust policy with a slot for the External ID (or, OIDC, for the provider's ARN).
@@ -421,38 +437,39 @@ impl OnboardingBuilder {
                 Err(other) => return Err(other.into()),
             },
         };
-        let (trust_policy, trust_template, primary, own_inputs) = match &self.trust {
-            TrustKind::ExternalId(trust) => {
-                let trust_policy = trust.policy()?;
-                // `CrossAccountTrust` always holds at least one id (its constructor takes one).
-                let Some(primary) = trust.external_ids().first().cloned() else {
-                    return Err(OnboardingError::invalid(
-                        "external ids",
-                        "",
-                        "a trust policy accepts at least one External ID",
-                    ));
-                };
-                let template = trust_template(&trust_policy, primary.as_str())?;
-                let own = external_id_inputs(primary.as_str(), &role_name);
-                (Some(trust_policy), template, Some(primary), own)
-            }
-            TrustKind::Oidc(oidc) => {
-                // The template is rendered for a stand-in account (the size and the checks do
-                // not depend on which); its provider ARN becomes a slot at once.
-                let stand_in: iam_policy::AccountId =
-                    "000000000000".parse().map_err(|e: iam_policy::Error| {
-                        OnboardingError::invalid("account", "000000000000", e.to_string())
-                    })?;
-                let shape = oidc.trust_for(stand_in.clone())?.policy()?;
-                let template = oidc_trust_template(&shape, &oidc.provider_arn(&stand_in))?;
-                let trust_policy = match oidc.customer_account() {
-                    Some(account) => Some(oidc.trust_for(account.clone())?.policy()?),
-                    None => None,
-                };
-                let own = oidc_inputs(oidc, &role_name);
-                (trust_policy, template, None, own)
-            }
-        };
+        let (trust_policy, trust_policy_is_the_customers, trust_template, primary, own_inputs) =
+            match &self.trust {
+                TrustKind::ExternalId(trust) => {
+                    let trust_policy = trust.policy()?;
+                    // `CrossAccountTrust` always holds at least one id (its constructor takes one).
+                    let Some(primary) = trust.external_ids().first().cloned() else {
+                        return Err(OnboardingError::invalid(
+                            "external ids",
+                            "",
+                            "a trust policy accepts at least one External ID",
+                        ));
+                    };
+                    let template = trust_template(&trust_policy, primary.as_str())?;
+                    let own = external_id_inputs(primary.as_str(), &role_name);
+                    (trust_policy, true, template, Some(primary), own)
+                }
+                TrustKind::Oidc(oidc) => {
+                    // The template is rendered for a stand-in account (the size and the checks do
+                    // not depend on which); its provider ARN becomes a slot at once.
+                    let stand_in: iam_policy::AccountId =
+                        STAND_IN_ACCOUNT.parse().map_err(|e: iam_policy::Error| {
+                            OnboardingError::invalid("account", STAND_IN_ACCOUNT, e.to_string())
+                        })?;
+                    let shape = oidc.trust_for(stand_in.clone())?.policy()?;
+                    let template = oidc_trust_template(&shape, &oidc.provider_arn(&stand_in))?;
+                    let (trust_policy, the_customers) = match oidc.customer_account() {
+                        Some(account) => (oidc.trust_for(account.clone())?.policy()?, true),
+                        None => (shape, false),
+                    };
+                    let own = oidc_inputs(oidc, &role_name);
+                    (trust_policy, the_customers, template, None, own)
+                }
+            };
         let policies = policy_templates(&self.set, &rendered)?;
         crate::promises::keeps_promises(&self.set, &policies, &rendered)?;
         let inputs = inputs(&self.set, &values, own_inputs);
@@ -464,6 +481,7 @@ impl OnboardingBuilder {
             max_session_duration: self.max_session_duration,
             target,
             trust_policy,
+            trust_policy_is_the_customers,
             trust_template,
             policies,
             rendered,

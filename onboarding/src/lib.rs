@@ -58,7 +58,7 @@ mod yaml;
 
 pub use blueprint::{
     EXTERNAL_ID_INPUT, Input, Onboarding, OnboardingBuilder, PermissionPolicy, ROLE_NAME_INPUT,
-    TrustKind,
+    STAND_IN_ACCOUNT, TrustKind,
 };
 pub use cloudformation::{
     CloudFormationTemplate, MAX_LINK_LEN, QuickCreateLink, QuickCreateParts, REGION_PARAMETER,

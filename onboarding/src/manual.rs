@@ -84,7 +84,7 @@ impl Onboarding {
     pub fn manual(&self) -> Result<ManualSteps, OnboardingError> {
         let role = quote(self.role_name());
         let partition = self.partition();
-        let Some(trust_policy) = self.trust_policy() else {
+        let Some(trust_policy) = self.customer_trust_policy() else {
             return Err(OnboardingError::invalid(
                 "customer account",
                 "",

@@ -65,11 +65,7 @@ fn cloudformation_creates_exactly_the_rendered_documents() {
         let (trust, documents, managed) =
             created_documents(&onboarding, &stack_parameters(&onboarding));
         let name = onboarding.permission_set().name().to_owned();
-        assert_eq!(
-            trust,
-            json(&onboarding.trust_policy().unwrap().to_json()),
-            "{name}"
-        );
+        assert_eq!(trust, json(&onboarding.trust_policy().to_json()), "{name}");
         let expected: Vec<Value> = onboarding
             .policies()
             .iter()
@@ -351,7 +347,7 @@ proptest! {
             .unwrap();
         let (trust_doc, documents, _) =
             created_documents(&onboarding, &stack_parameters(&onboarding));
-        prop_assert_eq!(trust_doc, json(&onboarding.trust_policy().unwrap().to_json()));
+        prop_assert_eq!(trust_doc, json(&onboarding.trust_policy().to_json()));
         prop_assert_eq!(documents.len(), 1);
         prop_assert_eq!(&documents[0], &json(&onboarding.policies()[0].document.to_json()));
         let link = onboarding
@@ -385,8 +381,5 @@ fn during_a_rotation_the_parameter_is_the_first_id_and_the_second_stays() {
         &serde_json::json!([{"Ref": "ExternalId"}, "NextExternalId0123456789"])
     );
     let (trust_doc, _, _) = created_documents(&onboarding, &stack_parameters(&onboarding));
-    assert_eq!(
-        trust_doc,
-        json(&onboarding.trust_policy().unwrap().to_json())
-    );
+    assert_eq!(trust_doc, json(&onboarding.trust_policy().to_json()));
 }

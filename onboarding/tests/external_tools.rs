@@ -156,7 +156,7 @@ fn oidc_terraform_parses_and_trusts_what_oidc_trust_writes() {
         *federated = Value::String(arn.clone());
         let trust = evaluate(&trust, &var_value);
         let expected: Value =
-            serde_json::from_str(&onboarding.trust_policy().unwrap().to_json()).unwrap();
+            serde_json::from_str(&onboarding.customer_trust_policy().unwrap().to_json()).unwrap();
         assert_eq!(trust, expected, "{name}");
         for policy in onboarding.policies() {
             let key = policy.terraform_local();
@@ -240,8 +240,7 @@ fn terraform_parses_and_its_locals_are_the_rendered_documents() {
         }
         let locals = &parsed["locals"][0];
         let trust = evaluate(&locals["trust_policy"], &var_value);
-        let expected: Value =
-            serde_json::from_str(&onboarding.trust_policy().unwrap().to_json()).unwrap();
+        let expected: Value = serde_json::from_str(&onboarding.trust_policy().to_json()).unwrap();
         assert_eq!(trust, expected, "{name}");
         for policy in onboarding.policies() {
             let key = policy.terraform_local();

@@ -164,7 +164,7 @@ fn the_existing_provider_parameter_accepts_only_this_issuers_provider() {
 #[test]
 fn the_rendered_trust_policy_passes_the_trust_policy_lint() {
     let onboarding = &oidc_onboardings()[0];
-    let policy = onboarding.trust_policy().unwrap();
+    let policy = onboarding.customer_trust_policy().unwrap();
     assert_eq!(json_of(&policy.to_json()), expected_trust(CUSTOMER_ACCOUNT));
     // The linter's expectation is an External ID call; the web identity statement is judged
     // by its federation rules (and the validator, the size quota, the principal checks).
@@ -251,7 +251,14 @@ fn manual_steps_need_the_customer_account() {
     let onboarding = Onboarding::oidc_builder(oidc, builtin::read_only_access().unwrap())
         .build()
         .unwrap();
-    assert!(onboarding.trust_policy().is_none());
+    assert!(onboarding.customer_trust_policy().is_none());
+    // The stand-in account's policy names a provider no customer account holds.
+    assert!(
+        onboarding
+            .trust_policy()
+            .to_json()
+            .contains("arn:aws:iam::000000000000:oidc-provider/id.auto-nomos.com")
+    );
     assert!(matches!(
         onboarding.manual(),
         Err(OnboardingError::InvalidValue {

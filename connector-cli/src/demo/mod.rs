@@ -247,13 +247,9 @@ async fn tell(args: &DemoArgs, story: &mut Story) -> Result<(), DemoError> {
     let role_arn: RoleArn = format!("arn:aws:iam::{CUSTOMER_ACCOUNT}:role/AcmeConnector")
         .parse()
         .map_err(|e| failed("role")(&e))?;
-    // An External ID onboarding always renders its trust policy.
-    let trust_policy = onboarding.trust_policy().cloned().ok_or_else(|| {
-        DemoError::Failed("the External ID onboarding has no trust policy".to_owned())
-    })?;
     sts.create_role(
         role_arn.clone(),
-        trust_policy,
+        onboarding.trust_policy().clone(),
         Duration::from_secs(u64::from(onboarding.max_session_duration())),
     )
     .map_err(|e| failed("create role")(&e))?;
