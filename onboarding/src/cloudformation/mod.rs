@@ -77,10 +77,20 @@ impl CloudFormationTemplate {
     /// How to take the access away again.
     pub fn disconnect_steps(&self, stack_name: &str) -> Vec<DisconnectStep> {
         let stack = crate::manual::quote(stack_name);
+        let creates_provider = self
+            .template
+            .get("Resources")
+            .and_then(|r| r.get(crate::OIDC_PROVIDER_LOGICAL_ID))
+            .is_some();
+        let what = if creates_provider {
+            "the role, its policies and the OIDC identity provider if the stack created it (an integration that reuses that provider through ExistingOidcProviderArn loses it too)"
+        } else {
+            "the role and its policies"
+        };
         vec![
             DisconnectStep::run(
                 format!(
-                    "Delete the CloudFormation stack {stack_name} (console: CloudFormation > Stacks > {stack_name} > Delete); this deletes the role and its policies."
+                    "Delete the CloudFormation stack {stack_name} (console: CloudFormation > Stacks > {stack_name} > Delete); this deletes {what}."
                 ),
                 format!("aws cloudformation delete-stack --stack-name {stack}"),
             ),
