@@ -20,9 +20,10 @@ const ARTIFACT: &str = "Terraform";
 pub const ROLE_RESOURCE: &str = "connector";
 /// The local holding the OIDC provider's ARN (the existing one, or the one created).
 const PROVIDER_LOCAL: &str = "oidc_provider_arn";
-/// `thumbprint_list` became optional in the AWS provider 5.81.0
-/// (hashicorp/terraform-provider-aws#37255, "Make `thumbprint_list` attribute optional"); older
-/// providers refuse a provider without one.
+/// `thumbprint_list` became optional with hashicorp/terraform-provider-aws#37255 ("Make
+/// `thumbprint_list` attribute optional", accepted 2024-12-10; 5.81.0 is the first release after
+/// it — the provider's changelog was not at hand to confirm the exact version). Older providers
+/// refuse a provider without a thumbprint at plan time ("Missing required argument"), loudly.
 const OIDC_PROVIDER_VERSION: &str = ">= 5.81.0";
 
 /// A Terraform configuration for the customer's role.
