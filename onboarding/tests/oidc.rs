@@ -1,7 +1,9 @@
 //! OIDC onboardings: for every built-in permission set, what CloudFormation creates (with and
 //! without an existing provider), Terraform and the manual steps trust exactly the policy
-//! `OidcTrust` writes for the customer's account; the trust policy linter finds nothing
-//! wrong with it; bad issuers, tenants, subjects and combinations are refused with typed
+//! `OidcTrust` writes for the customer's account; evaluated as STS would, it admits the
+//! tenant's token and refuses another tenant's subject, another audience, another issuer's or
+//! account's provider and a plain AssumeRole; the trust policy linter's federation rules find
+//! nothing wrong with it; bad issuers, tenants, subjects and combinations are refused with typed
 //! errors naming the field.
 
 #![allow(
@@ -418,4 +420,106 @@ fn a_like_subject_is_written_under_string_like() {
         condition["StringLike"]["id.auto-nomos.com:sub"],
         "org/acme/*"
     );
+}
+
+/// A web identity call to the role as STS evaluates it: the provider as `Federated` principal,
+/// the token's `aud` and `sub` as `ISSUER:aud` and `ISSUER:sub`.
+fn web_identity(provider: &str, aud: Option<&str>, sub: Option<&str>) -> iam_policy::Request {
+    let mut request = iam_policy::Request::new(
+        "sts:AssumeRoleWithWebIdentity",
+        format!("arn:aws:iam::{CUSTOMER_ACCOUNT}:role/aws-s3-read"),
+    )
+    .with_principal(iam_policy::RequestPrincipal::Federated(provider.to_owned()));
+    if let Some(aud) = aud {
+        request = request.with_context("id.auto-nomos.com:aud", aud);
+    }
+    if let Some(sub) = sub {
+        request = request.with_context("id.auto-nomos.com:sub", sub);
+    }
+    request
+}
+
+/// The trust policy CloudFormation creates, as a policy document.
+fn created_trust_policy() -> iam_policy::PolicyDocument {
+    let onboarding = &oidc_onboardings()[0];
+    let template = json_of(&onboarding.cloudformation().unwrap().to_json().unwrap());
+    let (resources, _) =
+        created_resources(&template, &stack_parameters(onboarding), CUSTOMER_ACCOUNT);
+    resources["ConnectorRole"]["Properties"]["AssumeRolePolicyDocument"]
+        .to_string()
+        .parse()
+        .unwrap()
+}
+
+#[test]
+fn the_created_role_admits_the_tenants_token_and_refuses_others() {
+    use iam_policy::Decision;
+    let policy = created_trust_policy();
+    let provider = provider_arn(CUSTOMER_ACCOUNT);
+    let allowed =
+        |request: &iam_policy::Request| policy.evaluate(request).decision == Decision::Allow;
+    assert!(allowed(&web_identity(
+        &provider,
+        Some("sts.amazonaws.com"),
+        Some("org/acme")
+    )));
+    for (what, request) in [
+        (
+            "another tenant",
+            web_identity(&provider, Some("sts.amazonaws.com"), Some("org/evil")),
+        ),
+        (
+            "a prefix of the subject",
+            web_identity(&provider, Some("sts.amazonaws.com"), Some("org/acme/x")),
+        ),
+        (
+            "another audience",
+            web_identity(&provider, Some("api://other"), Some("org/acme")),
+        ),
+        (
+            "no audience",
+            web_identity(&provider, None, Some("org/acme")),
+        ),
+        (
+            "no subject",
+            web_identity(&provider, Some("sts.amazonaws.com"), None),
+        ),
+        (
+            "another issuer's provider",
+            web_identity(
+                "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com",
+                Some("sts.amazonaws.com"),
+                Some("org/acme"),
+            ),
+        ),
+        (
+            "the provider in another account",
+            web_identity(
+                &provider_arn("444455556666"),
+                Some("sts.amazonaws.com"),
+                Some("org/acme"),
+            ),
+        ),
+    ] {
+        assert!(!allowed(&request), "{what} must be refused");
+    }
+    let assume_role = iam_policy::Request::new(
+        "sts:AssumeRole",
+        format!("arn:aws:iam::{CUSTOMER_ACCOUNT}:role/aws-s3-read"),
+    )
+    .with_principal(iam_policy::RequestPrincipal::Aws(
+        "arn:aws:iam::999988887777:root".parse().unwrap(),
+    ));
+    assert!(!allowed(&assume_role), "no plain AssumeRole");
+}
+
+proptest::proptest! {
+    /// Only the tenant's own subject gets in: any other subject is refused.
+    #[test]
+    fn only_the_tenants_subject_gets_in(sub in "[a-z/*?]{0,20}") {
+        proptest::prop_assume!(sub != "org/acme");
+        let policy = created_trust_policy();
+        let request = web_identity(&provider_arn(CUSTOMER_ACCOUNT), Some("sts.amazonaws.com"), Some(&sub));
+        proptest::prop_assert_ne!(policy.evaluate(&request).decision, iam_policy::Decision::Allow);
+    }
 }
