@@ -503,7 +503,7 @@ async fn the_onboarding_stack_creates_the_role_the_vendor_connects_to() {
         .with_role_name(&role_name)
         .build()
         .unwrap();
-    assert_eq!(onboarding.external_id(), &external_id);
+    assert_eq!(onboarding.external_id(), Some(&external_id));
     let template = onboarding.cloudformation().unwrap().to_yaml().unwrap();
 
     // The customer overrides the bucket list in the console; the External ID comes from the link.

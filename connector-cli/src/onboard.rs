@@ -1,10 +1,11 @@
 //! `connector onboard cloudformation|stackset|terraform|manual`: the artifacts a customer runs
-//! to create the role, all from one permission set and one External ID.
+//! to create the role, all from one permission set and one External ID, or (no stored key
+//! anywhere) the vendor's OIDC issuer and the tenant (`--oidc-issuer URL --tenant T`).
 
 mod values;
 
 use clap::{Args, Subcommand, ValueEnum};
-use onboarding::{Onboarding, OnboardingError};
+use onboarding::{OidcOnboarding, Onboarding, OnboardingError, TrustKind};
 use permission_sets::{PermissionSetError, builtin};
 use trust_policy::{CrossAccountTrust, ExternalId, VendorPrincipal};
 
@@ -66,15 +67,31 @@ pub(crate) struct Common {
     /// The permission set (see `connector permissions list`).
     #[arg(long = "set")]
     set: String,
-    /// The vendor's AWS account id (12 digits).
+    /// The vendor's AWS account id (12 digits; with --external-id).
     #[arg(long)]
-    vendor_account: String,
-    /// Trust one role of the vendor instead of its whole account.
+    vendor_account: Option<String>,
+    /// Trust one role of the vendor instead of its whole account (with --external-id).
     #[arg(long)]
     vendor_role: Option<String>,
-    /// The External ID given to this customer.
+    /// The External ID given to this customer (or --oidc-issuer: exactly one of the two).
     #[arg(long)]
-    external_id: String,
+    external_id: Option<String>,
+    /// The vendor's OIDC issuer (https://HOST[/PATH], exactly the tokens' iss, no trailing
+    /// slash): the artifacts create the customer's OIDC provider and a role trusting the
+    /// tenant's tokens (instead of --external-id).
+    #[arg(long, value_name = "URL")]
+    oidc_issuer: Option<String>,
+    /// The tenant whose tokens the role accepts (subject org/<tenant>; with --oidc-issuer).
+    #[arg(long)]
+    tenant: Option<String>,
+    /// The customer's account (with --oidc-issuer; the manual steps need it to name the
+    /// provider, the templates use the account they run in).
+    #[arg(long, value_name = "ACCOUNT_ID")]
+    customer_account: Option<String>,
+    /// A certificate thumbprint for the OIDC provider (40 hex digits; only for an issuer whose
+    /// JWKS host uses a CA AWS does not trust; repeatable, at most 5).
+    #[arg(long = "thumbprint", value_name = "SHA1_HEX")]
+    thumbprints: Vec<String>,
     /// The role name offered by default.
     #[arg(long)]
     role_name: Option<String>,
@@ -366,35 +383,14 @@ fn build(
     registration: Option<onboarding::Registration>,
 ) -> Result<Onboarding, String> {
     let set = builtin::get(&common.set).map_err(|e| format!("--set: {e}"))?;
-    let account = common
-        .vendor_account
-        .parse()
-        .map_err(|e: iam_policy::Error| format!("--vendor-account: {e}"))?;
-    let vendor = match &common.vendor_role {
-        Some(role) => VendorPrincipal::Role(
-            role.parse()
-                .map_err(|e: iam_policy::Error| format!("--vendor-role: {e}"))?,
-        ),
-        None => VendorPrincipal::account(account),
-    };
-    if vendor.account_id().as_str() != common.vendor_account {
-        return Err(format!(
-            "--vendor-role: the role {} is not in the vendor account {}",
-            common.vendor_role.as_deref().unwrap_or_default(),
-            common.vendor_account
-        ));
-    }
-    let external_id: ExternalId = common
-        .external_id
-        .parse()
-        .map_err(|e: trust_policy::TrustPolicyError| format!("--external-id: {e}"))?;
+    let trust = trust_kind(common)?;
     let (values, _) =
         crate::permissions::render::parameter_values(&set, &common.params, common.sample_values)
             .map_err(|outcome| match outcome {
                 Outcome::BadInput(message) | Outcome::Failed(message) => message,
                 other => format!("{other:?}"),
             })?;
-    let mut builder = Onboarding::builder(CrossAccountTrust::new(vendor, external_id), set)
+    let mut builder = Onboarding::builder_for(trust, set)
         .with_values(values)
         .with_max_session_duration(common.max_session_duration);
     if let Some(name) = &common.role_name {
@@ -404,4 +400,89 @@ fn build(
         builder = builder.with_registration(registration);
     }
     builder.build().map_err(message)
+}
+
+/// The trust the flags describe: `--external-id` (with `--vendor-account`, `--vendor-role`)
+/// or `--oidc-issuer` (with `--tenant`, `--customer-account`, `--thumbprint`), exactly one.
+fn trust_kind(common: &Common) -> Result<TrustKind, String> {
+    match (&common.external_id, &common.oidc_issuer) {
+        (Some(_), Some(_)) => Err(
+            "--oidc-issuer: give either --external-id or --oidc-issuer (with --tenant), not both"
+                .to_owned(),
+        ),
+        (None, None) => Err(
+            "--external-id: required, or --oidc-issuer with --tenant for an OIDC connection"
+                .to_owned(),
+        ),
+        (Some(external_id), None) => {
+            for (flag, given) in [
+                ("--tenant", common.tenant.is_some()),
+                ("--customer-account", common.customer_account.is_some()),
+                ("--thumbprint", !common.thumbprints.is_empty()),
+            ] {
+                if given {
+                    return Err(format!("{flag}: only with --oidc-issuer"));
+                }
+            }
+            external_id_trust(common, external_id)
+        }
+        (None, Some(issuer)) => {
+            for (flag, given) in [
+                ("--vendor-account", common.vendor_account.is_some()),
+                ("--vendor-role", common.vendor_role.is_some()),
+            ] {
+                if given {
+                    return Err(format!(
+                        "{flag}: an OIDC connection trusts the issuer's tokens, not a vendor principal; only with --external-id"
+                    ));
+                }
+            }
+            let Some(tenant) = &common.tenant else {
+                return Err(
+                    "--tenant: required with --oidc-issuer (the role accepts the subject org/<tenant>)"
+                        .to_owned(),
+                );
+            };
+            let mut oidc = OidcOnboarding::new(issuer, tenant).map_err(message)?;
+            for thumbprint in &common.thumbprints {
+                oidc = oidc.with_thumbprint(thumbprint).map_err(message)?;
+            }
+            if let Some(account) = &common.customer_account {
+                let account = account
+                    .parse()
+                    .map_err(|e: iam_policy::Error| format!("--customer-account: {e}"))?;
+                oidc = oidc.with_customer_account(account);
+            }
+            Ok(TrustKind::Oidc(oidc))
+        }
+    }
+}
+
+fn external_id_trust(common: &Common, external_id: &str) -> Result<TrustKind, String> {
+    let Some(vendor_account) = &common.vendor_account else {
+        return Err("--vendor-account: required with --external-id".to_owned());
+    };
+    let account = vendor_account
+        .parse()
+        .map_err(|e: iam_policy::Error| format!("--vendor-account: {e}"))?;
+    let vendor = match &common.vendor_role {
+        Some(role) => VendorPrincipal::Role(
+            role.parse()
+                .map_err(|e: iam_policy::Error| format!("--vendor-role: {e}"))?,
+        ),
+        None => VendorPrincipal::account(account),
+    };
+    if vendor.account_id().as_str() != vendor_account {
+        return Err(format!(
+            "--vendor-role: the role {} is not in the vendor account {vendor_account}",
+            common.vendor_role.as_deref().unwrap_or_default(),
+        ));
+    }
+    let external_id: ExternalId = external_id
+        .parse()
+        .map_err(|e: trust_policy::TrustPolicyError| format!("--external-id: {e}"))?;
+    Ok(TrustKind::ExternalId(CrossAccountTrust::new(
+        vendor,
+        external_id,
+    )))
 }

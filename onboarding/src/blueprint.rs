@@ -12,11 +12,16 @@ use iam_policy::{OneOrMany, PolicyDocument, ResourceClause, RoleArn};
 use permission_sets::{ParameterValues, PermissionSet, PermissionSetRef, PolicyTarget, Rendered};
 use trust_policy::{CrossAccountTrust, ExternalId};
 
-use crate::OnboardingError;
 use crate::node::{Node, Text};
+use crate::oidc::{EXISTING_PROVIDER_INPUT, PROVIDER_ARN_SLOT};
+use crate::{OidcOnboarding, OnboardingError};
 
 /// The input name of the External ID in every artifact.
 pub const EXTERNAL_ID_INPUT: &str = "ExternalId";
+/// The account an OIDC trust template is rendered for before its provider ARN becomes a slot,
+/// and the account of [`Onboarding::trust_policy`] for an OIDC onboarding without the
+/// customer's account: AWS issues no account with this id.
+pub const STAND_IN_ACCOUNT: &str = "000000000000";
 /// The input name of the role name in every artifact.
 pub const ROLE_NAME_INPUT: &str = "RoleName";
 
@@ -102,14 +107,17 @@ impl PermissionPolicy {
 /// ```
 #[derive(Debug, Clone)]
 pub struct Onboarding {
-    trust: CrossAccountTrust,
-    /// The first of the trust's External IDs.
-    external_id: ExternalId,
+    trust: TrustKind,
+    /// The first of the trust's External IDs (External ID onboardings).
+    external_id: Option<ExternalId>,
     set: PermissionSet,
     role_name: String,
     max_session_duration: u32,
     target: PolicyTarget,
     trust_policy: PolicyDocument,
+    /// False for an OIDC onboarding without the customer's account (`trust_policy` is then
+    /// the stand-in account's).
+    trust_policy_is_the_customers: bool,
     trust_template: Node,
     policies: Vec<PermissionPolicy>,
     rendered: Rendered,
@@ -117,10 +125,21 @@ pub struct Onboarding {
     registration: Option<crate::Registration>,
 }
 
+/// How the vendor reaches the role: `sts:AssumeRole` with an External ID, or
+/// `sts:AssumeRoleWithWebIdentity` with a token of the vendor's OIDC issuer.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum TrustKind {
+    /// The vendor's principal with the External ID.
+    ExternalId(CrossAccountTrust),
+    /// The vendor's OIDC issuer: the artifacts also create the customer's OIDC provider.
+    Oidc(OidcOnboarding),
+}
+
 /// Builds an [`Onboarding`].
 #[derive(Debug, Clone)]
 pub struct OnboardingBuilder {
-    trust: CrossAccountTrust,
+    trust: TrustKind,
     set: PermissionSet,
     values: Option<ParameterValues>,
     role_name: Option<String>,
@@ -132,6 +151,29 @@ pub struct OnboardingBuilder {
 impl Onboarding {
     /// Starts from the trust policy and the permission set.
     pub fn builder(trust: CrossAccountTrust, set: PermissionSet) -> OnboardingBuilder {
+        Onboarding::builder_for(TrustKind::ExternalId(trust), set)
+    }
+
+    /// Starts from the vendor's OIDC issuer and the permission set: the artifacts create the
+    /// customer's IAM OIDC provider for the issuer (or reuse one, through the
+    /// `ExistingOidcProviderArn` input) and a role trusting the tenant's tokens.
+    ///
+    /// ```
+    /// use onboarding::{OidcOnboarding, Onboarding};
+    /// let oidc = OidcOnboarding::new("https://id.auto-nomos.com", "acme")?;
+    /// let onboarding = Onboarding::oidc_builder(oidc, permission_sets::builtin::read_only_access()?)
+    ///     .build()?;
+    /// let yaml = onboarding.cloudformation()?.to_yaml()?;
+    /// assert!(yaml.contains("AWS::IAM::OIDCProvider"));
+    /// assert!(yaml.contains("sts:AssumeRoleWithWebIdentity"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn oidc_builder(oidc: OidcOnboarding, set: PermissionSet) -> OnboardingBuilder {
+        Onboarding::builder_for(TrustKind::Oidc(oidc), set)
+    }
+
+    /// Starts from either kind of trust.
+    pub fn builder_for(trust: TrustKind, set: PermissionSet) -> OnboardingBuilder {
         OnboardingBuilder {
             trust,
             set,
@@ -143,9 +185,42 @@ impl Onboarding {
         }
     }
 
-    /// The trust policy description.
-    pub fn trust(&self) -> &CrossAccountTrust {
+    /// How the vendor reaches the role.
+    pub fn trust_kind(&self) -> &TrustKind {
         &self.trust
+    }
+
+    /// The External ID trust policy description (External ID onboardings).
+    pub fn trust(&self) -> Option<&CrossAccountTrust> {
+        match &self.trust {
+            TrustKind::ExternalId(trust) => Some(trust),
+            TrustKind::Oidc(_) => None,
+        }
+    }
+
+    /// The OIDC side (OIDC onboardings).
+    pub fn oidc(&self) -> Option<&OidcOnboarding> {
+        match &self.trust {
+            TrustKind::Oidc(oidc) => Some(oidc),
+            TrustKind::ExternalId(_) => None,
+        }
+    }
+
+    /// Who may assume the role, for descriptions: the vendor's principal ARN, or the
+    /// issuer's web identities with the tenant's subject.
+    pub(crate) fn trusted_party(&self) -> String {
+        match &self.trust {
+            TrustKind::ExternalId(trust) => trust.vendor().principal_arn(),
+            TrustKind::Oidc(oidc) => oidc.describe(),
+        }
+    }
+
+    /// The partition of the ARNs the artifacts write.
+    pub(crate) fn partition(&self) -> iam_policy::Partition {
+        match &self.trust {
+            TrustKind::ExternalId(trust) => trust.vendor().partition(),
+            TrustKind::Oidc(oidc) => oidc.partition(),
+        }
     }
 
     /// The registration resource's settings, when the templates carry one.
@@ -153,9 +228,10 @@ impl Onboarding {
         self.registration.as_ref()
     }
 
-    /// The External ID the role requires (the first one during a rotation).
-    pub fn external_id(&self) -> &ExternalId {
-        &self.external_id
+    /// The External ID the role requires (the first one during a rotation); none for an
+    /// OIDC onboarding.
+    pub fn external_id(&self) -> Option<&ExternalId> {
+        self.external_id.as_ref()
     }
 
     /// The permission set.
@@ -185,12 +261,23 @@ impl Onboarding {
         self.target
     }
 
-    /// The trust policy with the customer's values.
+    /// The trust policy with the customer's values. An OIDC trust policy names the provider
+    /// in the customer's account: without that account
+    /// ([`OidcOnboarding::with_customer_account`]) this is the policy for the stand-in account
+    /// [`STAND_IN_ACCOUNT`] (no such account exists, so a role created with it can never be
+    /// assumed); use [`customer_trust_policy`](Self::customer_trust_policy) to tell.
     pub fn trust_policy(&self) -> &PolicyDocument {
         &self.trust_policy
     }
 
-    /// The trust policy with a slot for the External ID.
+    /// The trust policy for the customer's own account: always for an External ID onboarding,
+    /// for an OIDC onboarding only when the customer's account was given.
+    pub fn customer_trust_policy(&self) -> Option<&PolicyDocument> {
+        self.trust_policy_is_the_customers
+            .then_some(&self.trust_policy)
+    }
+
+    /// The trust policy with a slot for the External ID (or, OIDC, for the provider's ARN).
     pub fn trust_template(&self) -> &Node {
         &self.trust_template
     }
@@ -209,8 +296,8 @@ impl Onboarding {
             .collect()
     }
 
-    /// The inputs every artifact takes: `ExternalId`, `RoleName`, then the permission set's
-    /// parameters.
+    /// The inputs every artifact takes: `ExternalId` (OIDC: none), `RoleName`, (OIDC:
+    /// `ExistingOidcProviderArn`), then the permission set's parameters.
     pub fn inputs(&self) -> &[Input] {
         &self.inputs
     }
@@ -222,12 +309,20 @@ impl Onboarding {
 
     /// The role's description: who may assume it and for what.
     pub fn role_description(&self) -> String {
-        let text = format!(
-            "Lets {} assume this role with the External ID it was given, for {}: {}",
-            self.trust.vendor().principal_arn(),
-            self.permission_set_ref(),
-            self.set.description()
-        );
+        let text = match &self.trust {
+            TrustKind::ExternalId(trust) => format!(
+                "Lets {} assume this role with the External ID it was given, for {}: {}",
+                trust.vendor().principal_arn(),
+                self.permission_set_ref(),
+                self.set.description()
+            ),
+            TrustKind::Oidc(oidc) => format!(
+                "Lets {} assume this role, for {}: {}",
+                oidc.describe(),
+                self.permission_set_ref(),
+                self.set.description()
+            ),
+        };
         // IAM: a description is printable ASCII or Latin-1 and at most 1,000 characters.
         let printable: String = text
             .chars()
@@ -312,12 +407,21 @@ impl OnboardingBuilder {
                 "a role's maximum session duration is 3,600 to 43,200 seconds",
             ));
         }
+        if let (Some(registration), TrustKind::Oidc(_)) = (&self.registration, &self.trust) {
+            return Err(OnboardingError::invalid(
+                "registration",
+                registration.topic_name(),
+                "the registration resource reports the role with its External ID; an OIDC connection has none, so it registers through the vendor's own onboarding step",
+            ));
+        }
         for parameter in self.set.parameters() {
-            if [EXTERNAL_ID_INPUT, ROLE_NAME_INPUT].contains(&parameter.name.as_str()) {
+            if [EXTERNAL_ID_INPUT, ROLE_NAME_INPUT, EXISTING_PROVIDER_INPUT]
+                .contains(&parameter.name.as_str())
+            {
                 return Err(OnboardingError::invalid(
                     "parameter",
                     &parameter.name,
-                    "ExternalId and RoleName are the onboarding's own inputs; rename the permission set's parameter",
+                    "ExternalId, RoleName and ExistingOidcProviderArn are the onboarding's own inputs; rename the permission set's parameter",
                 ));
             }
         }
@@ -333,20 +437,42 @@ impl OnboardingBuilder {
                 Err(other) => return Err(other.into()),
             },
         };
-        let trust_policy = self.trust.policy()?;
-        // `CrossAccountTrust` always holds at least one id (its constructor takes one).
-        let Some(primary) = self.trust.external_ids().first().cloned() else {
-            return Err(OnboardingError::invalid(
-                "external ids",
-                "",
-                "a trust policy accepts at least one External ID",
-            ));
-        };
-        let external_id = primary.as_str().to_owned();
-        let trust_template = trust_template(&trust_policy, &external_id)?;
+        let (trust_policy, trust_policy_is_the_customers, trust_template, primary, own_inputs) =
+            match &self.trust {
+                TrustKind::ExternalId(trust) => {
+                    let trust_policy = trust.policy()?;
+                    // `CrossAccountTrust` always holds at least one id (its constructor takes one).
+                    let Some(primary) = trust.external_ids().first().cloned() else {
+                        return Err(OnboardingError::invalid(
+                            "external ids",
+                            "",
+                            "a trust policy accepts at least one External ID",
+                        ));
+                    };
+                    let template = trust_template(&trust_policy, primary.as_str())?;
+                    let own = external_id_inputs(primary.as_str(), &role_name);
+                    (trust_policy, true, template, Some(primary), own)
+                }
+                TrustKind::Oidc(oidc) => {
+                    // The template is rendered for a stand-in account (the size and the checks do
+                    // not depend on which); its provider ARN becomes a slot at once.
+                    let stand_in: iam_policy::AccountId =
+                        STAND_IN_ACCOUNT.parse().map_err(|e: iam_policy::Error| {
+                            OnboardingError::invalid("account", STAND_IN_ACCOUNT, e.to_string())
+                        })?;
+                    let shape = oidc.trust_for(stand_in.clone())?.policy()?;
+                    let template = oidc_trust_template(&shape, &oidc.provider_arn(&stand_in))?;
+                    let (trust_policy, the_customers) = match oidc.customer_account() {
+                        Some(account) => (oidc.trust_for(account.clone())?.policy()?, true),
+                        None => (shape, false),
+                    };
+                    let own = oidc_inputs(oidc, &role_name);
+                    (trust_policy, the_customers, template, None, own)
+                }
+            };
         let policies = policy_templates(&self.set, &rendered)?;
         crate::promises::keeps_promises(&self.set, &policies, &rendered)?;
-        let inputs = inputs(&self.set, &values, &external_id, &role_name);
+        let inputs = inputs(&self.set, &values, own_inputs);
         Ok(Onboarding {
             trust: self.trust,
             external_id: primary,
@@ -355,6 +481,7 @@ impl OnboardingBuilder {
             max_session_duration: self.max_session_duration,
             target,
             trust_policy,
+            trust_policy_is_the_customers,
             trust_template,
             policies,
             rendered,
@@ -414,6 +541,40 @@ fn trust_template(policy: &PolicyDocument, external_id: &str) -> Result<Node, On
                 mark(values, external_id);
             }
         }
+    }
+    Ok(node)
+}
+
+/// The OIDC trust policy with the provider's ARN (in the `Federated` principal) replaced by
+/// the provider slot; anything else that names it would be a template bug, so it is refused.
+fn oidc_trust_template(
+    policy: &PolicyDocument,
+    provider_arn: &str,
+) -> Result<Node, OnboardingError> {
+    let mut node = parse(&policy.to_json())?;
+    let mut replaced = 0usize;
+    if let Some(Node::List(statements)) = node.get_mut("Statement") {
+        for statement in statements {
+            let Some(principal) = statement.get_mut("Principal") else {
+                continue;
+            };
+            let Some(federated) = principal.get_mut("Federated") else {
+                continue;
+            };
+            if let Node::Text(text) = federated
+                && text.as_literal().as_deref() == Some(provider_arn)
+            {
+                *text = Text::slot(PROVIDER_ARN_SLOT);
+                replaced += 1;
+            }
+        }
+    }
+    if replaced == 0 {
+        return Err(OnboardingError::invalid(
+            "OIDC issuer",
+            provider_arn,
+            "the web identity trust policy names no OIDC provider to replace",
+        ));
     }
     Ok(node)
 }
@@ -490,13 +651,43 @@ fn parse(json: &str) -> Result<Node, OnboardingError> {
     })
 }
 
-fn inputs(
-    set: &PermissionSet,
-    values: &ParameterValues,
-    external_id: &str,
-    role_name: &str,
-) -> Vec<Input> {
-    let mut inputs = vec![
+fn role_name_input(role_name: &str) -> Input {
+    Input {
+        name: ROLE_NAME_INPUT.to_owned(),
+        description: "The name of the IAM role to create.".to_owned(),
+        list: false,
+        pattern: r"^[\w+=,.@-]{1,64}$".to_owned(),
+        rule: "a role name is 1 to 64 letters, digits and +=,.@_-".to_owned(),
+        default: vec![role_name.to_owned()],
+        length: None,
+    }
+}
+
+fn oidc_inputs(oidc: &OidcOnboarding, role_name: &str) -> Vec<Input> {
+    vec![
+        role_name_input(role_name),
+        Input {
+            name: EXISTING_PROVIDER_INPUT.to_owned(),
+            description: format!(
+                "Leave empty to create the IAM OIDC identity provider for {}. If this account already has one for it (another integration), give its ARN to reuse it.",
+                oidc.issuer_url()
+            ),
+            list: false,
+            pattern: oidc.existing_provider_pattern(),
+            rule: format!(
+                "empty, or the ARN of this account's OIDC provider for {} (arn:{}:iam::ACCOUNT:oidc-provider/{})",
+                oidc.issuer_url(),
+                oidc.partition(),
+                oidc.issuer()
+            ),
+            default: vec![String::new()],
+            length: None,
+        },
+    ]
+}
+
+fn external_id_inputs(external_id: &str, role_name: &str) -> Vec<Input> {
+    vec![
         Input {
             name: EXTERNAL_ID_INPUT.to_owned(),
             description: "The External ID the vendor gave you. The role can only be assumed with it; keep it as given.".to_owned(),
@@ -506,16 +697,12 @@ fn inputs(
             default: vec![external_id.to_owned()],
             length: Some((ExternalId::MIN_LEN, ExternalId::MAX_LEN)),
         },
-        Input {
-            name: ROLE_NAME_INPUT.to_owned(),
-            description: "The name of the IAM role to create.".to_owned(),
-            list: false,
-            pattern: r"^[\w+=,.@-]{1,64}$".to_owned(),
-            rule: "a role name is 1 to 64 letters, digits and +=,.@_-".to_owned(),
-            default: vec![role_name.to_owned()],
-            length: None,
-        },
-    ];
+        role_name_input(role_name),
+    ]
+}
+
+fn inputs(set: &PermissionSet, values: &ParameterValues, own: Vec<Input>) -> Vec<Input> {
+    let mut inputs = own;
     for parameter in set.parameters() {
         let default = values
             .get(&parameter.name)

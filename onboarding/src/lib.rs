@@ -11,8 +11,14 @@
 //! - [`ManualSteps`]: the policy files and the AWS CLI commands in order;
 //! - for each, the steps that take the access away again.
 //!
-//! Every artifact takes the same inputs ([`Input`]): the External ID, the role name and the
-//! permission set's parameters, with the same rules and defaults.
+//! The vendor reaches the role with an External ID ([`Onboarding::builder`]) or, with no
+//! stored key anywhere, with a token of its OIDC issuer ([`Onboarding::oidc_builder`],
+//! [`OidcOnboarding`]): then every artifact also creates the customer's IAM OIDC identity
+//! provider for the issuer, or reuses the one the customer already has.
+//!
+//! Every artifact takes the same inputs ([`Input`]): the External ID (OIDC: whether to reuse
+//! an existing provider), the role name and the permission set's parameters, with the same
+//! rules and defaults.
 //!
 //! [`OnboardingBuilder::build`] refuses a permission set that breaks its own promises in
 //! what the customer would run: a grant whose declared area is not the catalog's, the
@@ -44,6 +50,7 @@ mod disconnect;
 mod error;
 mod manual;
 mod node;
+mod oidc;
 mod promises;
 mod registration;
 mod terraform;
@@ -51,6 +58,7 @@ mod yaml;
 
 pub use blueprint::{
     EXTERNAL_ID_INPUT, Input, Onboarding, OnboardingBuilder, PermissionPolicy, ROLE_NAME_INPUT,
+    STAND_IN_ACCOUNT, TrustKind,
 };
 pub use cloudformation::{
     CloudFormationTemplate, MAX_LINK_LEN, QuickCreateLink, QuickCreateParts, REGION_PARAMETER,
@@ -60,6 +68,10 @@ pub use disconnect::DisconnectStep;
 pub use error::OnboardingError;
 pub use manual::{ManualFile, ManualSteps, TRUST_POLICY_FILE};
 pub use node::{Node, Piece, Text};
+pub use oidc::{
+    CREATE_PROVIDER_CONDITION, DEFAULT_AUDIENCE, EXISTING_PROVIDER_INPUT, OIDC_PROVIDER_LOGICAL_ID,
+    OidcOnboarding, check_issuer_url,
+};
 pub use registration::{
     REGISTRATION_LOGICAL_ID, REGISTRATION_TYPE, REGISTRATION_VERSION, Registration,
 };

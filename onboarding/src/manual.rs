@@ -83,16 +83,55 @@ impl Onboarding {
     /// The manual path, with this onboarding's values.
     pub fn manual(&self) -> Result<ManualSteps, OnboardingError> {
         let role = quote(self.role_name());
-        let partition = self.trust().vendor().partition();
+        let partition = self.partition();
+        let Some(trust_policy) = self.customer_trust_policy() else {
+            return Err(OnboardingError::invalid(
+                "customer account",
+                "",
+                "the manual steps write the web identity trust policy for one account: give the customer's account (OidcOnboarding::with_customer_account)",
+            ));
+        };
         let mut files = vec![ManualFile {
             name: TRUST_POLICY_FILE.to_owned(),
-            contents: self.trust_policy().to_json_pretty(),
+            contents: trust_policy.to_json_pretty(),
         }];
-        let mut commands = vec![format!(
+        let mut commands = Vec::new();
+        let mut provider_steps = Vec::new();
+        if let Some(oidc) = self.oidc()
+            && let Some(account) = oidc.customer_account()
+        {
+            let arn = quote(&oidc.provider_arn(account));
+            let mut create = format!(
+                "aws iam create-open-id-connect-provider --url {} --client-id-list {}",
+                quote(oidc.issuer_url()),
+                quote(oidc.audience())
+            );
+            if !oidc.thumbprints().is_empty() {
+                create.push_str(&format!(
+                    " --thumbprint-list {}",
+                    oidc.thumbprints().join(" ")
+                ));
+            }
+            // IAM refuses a second provider for the same URL in an account ("You cannot
+            // register the same provider multiple times in a single Amazon Web Services
+            // account", CreateOpenIDConnectProvider): an existing one (another integration
+            // with the same issuer) is reused, and the step is skipped.
+            commands.push(format!(
+                "aws iam get-open-id-connect-provider --open-id-connect-provider-arn {arn} >/dev/null 2>&1 || {create}"
+            ));
+            provider_steps.push(DisconnectStep::run(
+                format!(
+                    "If no other integration uses it, delete the OIDC identity provider for {} (skip this if it existed before this connection).",
+                    oidc.issuer_url()
+                ),
+                format!("aws iam delete-open-id-connect-provider --open-id-connect-provider-arn {arn}"),
+            ));
+        }
+        commands.push(format!(
             "aws iam create-role --role-name {role} --description {} --max-session-duration {} --assume-role-policy-document file://{TRUST_POLICY_FILE}",
             quote(&self.role_description()),
             self.max_session_duration()
-        )];
+        ));
         let mut disconnect = Vec::new();
         for policy in self.policies() {
             let file = format!("{}-{}.json", self.role_name(), policy.name);
@@ -161,6 +200,7 @@ impl Onboarding {
             "Delete the role; the vendor's next credential refresh fails and it sees the connection revoked.",
             format!("aws iam delete-role --role-name {role}"),
         ));
+        disconnect.extend(provider_steps);
         Ok(ManualSteps {
             role_name: self.role_name().to_owned(),
             files,

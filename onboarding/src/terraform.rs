@@ -4,7 +4,9 @@
 
 use std::collections::BTreeSet;
 
-use hcl::expr::{BinaryOp, BinaryOperator, ForExpr, FuncCall, TemplateExpr, Traversal, Variable};
+use hcl::expr::{
+    BinaryOp, BinaryOperator, Conditional, ForExpr, FuncCall, TemplateExpr, Traversal, Variable,
+};
 use hcl::template::{Interpolation, Template};
 use hcl::{Block, Body, Expression, Identifier, Object, ObjectKey};
 use permission_sets::PolicyTarget;
@@ -14,8 +16,15 @@ use crate::node::{Node, Piece, Text};
 use crate::{DisconnectStep, Input, Onboarding, OnboardingError};
 
 const ARTIFACT: &str = "Terraform";
-/// The resource name of the role.
+/// The resource name of the role (and of the OIDC provider, for an OIDC onboarding).
 pub const ROLE_RESOURCE: &str = "connector";
+/// The local holding the OIDC provider's ARN (the existing one, or the one created).
+const PROVIDER_LOCAL: &str = "oidc_provider_arn";
+/// `thumbprint_list` became optional with hashicorp/terraform-provider-aws#37255 ("Make
+/// `thumbprint_list` attribute optional", accepted 2024-12-10; 5.81.0 is the first release after
+/// it — the provider's changelog was not at hand to confirm the exact version). Older providers
+/// refuse a provider without a thumbprint at plan time ("Missing required argument"), loudly.
+const OIDC_PROVIDER_VERSION: &str = ">= 5.81.0";
 
 /// A Terraform configuration for the customer's role.
 ///
@@ -76,7 +85,14 @@ impl Onboarding {
                             "aws",
                             object([
                                 ("source", Expression::from("hashicorp/aws")),
-                                ("version", Expression::from(">= 5.0")),
+                                (
+                                    "version",
+                                    Expression::from(if self.oidc().is_some() {
+                                        OIDC_PROVIDER_VERSION
+                                    } else {
+                                        ">= 5.0"
+                                    }),
+                                ),
                             ]),
                         ))
                         .build(),
@@ -86,8 +102,28 @@ impl Onboarding {
         for input in self.inputs() {
             body = body.add_block(variable(input));
         }
-        let mut locals = Block::builder("locals")
-            .add_attribute(("trust_policy", lower(self.trust_template(), &lists)?));
+        let mut locals = Block::builder("locals");
+        if let Some(oidc) = self.oidc() {
+            body = body.add_block(oidc_provider(oidc));
+            // The existing provider when the customer named one, else the one created.
+            let existing = var(crate::EXISTING_PROVIDER_INPUT);
+            let created = Expression::from(
+                Traversal::builder(Variable::unchecked("aws_iam_openid_connect_provider"))
+                    .attr(ROLE_RESOURCE)
+                    .index(0u64)
+                    .attr("arn")
+                    .build(),
+            );
+            locals = locals.add_attribute((
+                PROVIDER_LOCAL,
+                Expression::from(Conditional::new(
+                    BinaryOp::new(existing.clone(), BinaryOperator::NotEq, ""),
+                    existing,
+                    created,
+                )),
+            ));
+        }
+        locals = locals.add_attribute(("trust_policy", lower(self.trust_template(), &lists)?));
         for policy in self.policies() {
             locals =
                 locals.add_attribute((policy.terraform_local(), lower(&policy.template, &lists)?));
@@ -175,14 +211,22 @@ impl Onboarding {
                 "Give this role ARN to the vendor to finish connecting.",
                 role_attribute("arn"),
             ))
-            .add_block(output(
-                "external_id",
-                "The External ID the role requires.",
-                var(crate::EXTERNAL_ID_INPUT),
-            ));
+            .add_block(if self.oidc().is_some() {
+                output(
+                    PROVIDER_LOCAL,
+                    "The IAM OIDC identity provider the role trusts (created here, or the existing one).",
+                    traversal("local", &[PROVIDER_LOCAL]),
+                )
+            } else {
+                output(
+                    "external_id",
+                    "The External ID the role requires.",
+                    var(crate::EXTERNAL_ID_INPUT),
+                )
+            });
         let header = format!(
             "# The IAM role {} assumes to reach this account ({}).\n# Why each permission is there: see the permission set's explanation.\n# Remove the access with `terraform destroy`.\n\n",
-            self.trust().vendor().principal_arn(),
+            self.trusted_party(),
             self.permission_set_ref()
         );
         Ok(TerraformConfig {
@@ -252,6 +296,36 @@ fn variable(input: &Input) -> Block {
                 .build(),
         )
         .build()
+}
+
+/// The IAM OIDC identity provider, created only when no existing one is named (`count`).
+fn oidc_provider(oidc: &crate::OidcOnboarding) -> Block {
+    let count = Conditional::new(
+        BinaryOp::new(var(crate::EXISTING_PROVIDER_INPUT), BinaryOperator::Eq, ""),
+        1u64,
+        0u64,
+    );
+    let mut block = Block::builder("resource")
+        .add_label("aws_iam_openid_connect_provider")
+        .add_label(ROLE_RESOURCE)
+        .add_attribute(("count", Expression::from(count)))
+        .add_attribute(("url", Expression::from(oidc.issuer_url())))
+        .add_attribute((
+            "client_id_list",
+            Expression::Array(vec![Expression::from(oidc.audience())]),
+        ));
+    if !oidc.thumbprints().is_empty() {
+        block = block.add_attribute((
+            "thumbprint_list",
+            Expression::Array(
+                oidc.thumbprints()
+                    .iter()
+                    .map(|t| Expression::from(t.as_str()))
+                    .collect(),
+            ),
+        ));
+    }
+    block.build()
 }
 
 fn output(name: &str, description: &str, value: Expression) -> Block {
@@ -347,6 +421,9 @@ fn has_list_slot(text: &Text, lists: &BTreeSet<String>) -> bool {
 /// A string: literal, `var.name` alone, or a quoted template `"...${var.name}..."`.
 fn template(text: &Text) -> Expression {
     match text.0.as_slice() {
+        [Piece::Slot(name)] if name == crate::oidc::PROVIDER_ARN_SLOT => {
+            traversal("local", &[PROVIDER_LOCAL])
+        }
         [Piece::Slot(name)] => var(name),
         _ => match text.as_literal() {
             Some(literal) => Expression::from(literal),

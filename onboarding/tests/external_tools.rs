@@ -21,7 +21,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use serde_json::Value;
-use support::{onboardings, registered_onboardings, slug};
+use support::{
+    CUSTOMER_ACCOUNT, oidc, oidc_onboardings, onboardings, registered_onboardings, slug,
+};
 
 fn tools() -> Option<PathBuf> {
     match std::env::var_os("CONNECTOR_PY_TOOLS") {
@@ -51,7 +53,22 @@ fn cfn_lint_finds_no_errors_in_any_template() {
     let registered = registered_onboardings()
         .into_iter()
         .map(|o| (o, "-registered"));
-    for (onboarding, variant) in onboardings().into_iter().map(|o| (o, "")).chain(registered) {
+    let oidc_variants = oidc_onboardings().into_iter().map(|o| (o, "-oidc"));
+    let thumbprinted = onboarding::Onboarding::oidc_builder(
+        oidc()
+            .with_thumbprint("9e99a48a9960b14926bb7f3b02e22da2b0ab7280")
+            .unwrap(),
+        permission_sets::builtin::read_only_access().unwrap(),
+    )
+    .build()
+    .unwrap();
+    for (onboarding, variant) in onboardings()
+        .into_iter()
+        .map(|o| (o, ""))
+        .chain(registered)
+        .chain(oidc_variants)
+        .chain([(thumbprinted, "-oidc-thumbprint")])
+    {
         let slug = format!("{}{variant}", slug(onboarding.permission_set()));
         let template = onboarding.cloudformation().unwrap();
         for (name, text) in [
@@ -83,6 +100,96 @@ fn cfn_lint_finds_no_errors_in_any_template() {
         "cfn-lint found errors:\n{report}"
     );
     assert_eq!(code, 0, "cfn-lint warnings:\n{report}");
+}
+
+/// python-hcl2 on every OIDC configuration: one variable per input, the provider created with
+/// `count` on the existing-provider variable, and the trust local, with the provider's ARN
+/// put in, is the policy `OidcTrust` writes.
+#[test]
+fn oidc_terraform_parses_and_trusts_what_oidc_trust_writes() {
+    let Some(bin) = tools() else { return };
+    let dir = scratch("hcl2-oidc");
+    for onboarding in oidc_onboardings() {
+        let path = dir.join(format!("{}.tf", slug(onboarding.permission_set())));
+        std::fs::write(&path, onboarding.terraform().unwrap().to_hcl().unwrap()).unwrap();
+        let parsed = parse_hcl(&bin, &path);
+        let name = onboarding.permission_set().name().to_owned();
+        let variables: Vec<(String, Value)> = parsed["variable"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|v| v.as_object().unwrap().clone())
+            .collect();
+        assert_eq!(variables.len(), onboarding.inputs().len(), "{name}");
+        let existing = variables
+            .iter()
+            .find(|(n, _)| n == "existing_oidc_provider_arn")
+            .unwrap();
+        assert_eq!(existing.1["default"], "", "{name}");
+        let provider = &parsed["resource"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find_map(|r| r.get("aws_iam_openid_connect_provider"))
+            .unwrap()["connector"];
+        assert_eq!(provider["url"], "https://id.auto-nomos.com", "{name}");
+        assert_eq!(
+            provider["client_id_list"],
+            serde_json::json!(["sts.amazonaws.com"])
+        );
+        assert_eq!(
+            provider["count"], "${var.existing_oidc_provider_arn == \"\" ? 1 : 0}",
+            "{name}"
+        );
+        let arn = format!("arn:aws:iam::{CUSTOMER_ACCOUNT}:oidc-provider/id.auto-nomos.com");
+        let var_value = |var: &str| -> Value {
+            variables
+                .iter()
+                .find(|(n, _)| n == var)
+                .map(|(_, v)| v["default"].clone())
+                .unwrap_or_else(|| panic!("{name}: no variable {var}"))
+        };
+        let locals = &parsed["locals"][0];
+        let mut trust = locals["trust_policy"].clone();
+        let federated = &mut trust["Statement"][0]["Principal"]["Federated"];
+        assert_eq!(federated, "${local.oidc_provider_arn}", "{name}");
+        *federated = Value::String(arn.clone());
+        let trust = evaluate(&trust, &var_value);
+        let expected: Value =
+            serde_json::from_str(&onboarding.customer_trust_policy().unwrap().to_json()).unwrap();
+        assert_eq!(trust, expected, "{name}");
+        for policy in onboarding.policies() {
+            let key = policy.terraform_local();
+            let document = evaluate(&locals[&key], &var_value);
+            let expected: Value = serde_json::from_str(&policy.document.to_json()).unwrap();
+            assert_eq!(document, expected, "{name}: {key}");
+        }
+        let outputs: Vec<String> = parsed["output"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|o| o.as_object().unwrap().keys().cloned().collect::<Vec<_>>())
+            .collect();
+        assert_eq!(outputs, ["role_arn", "oidc_provider_arn"], "{name}");
+    }
+}
+
+fn parse_hcl(bin: &Path, path: &Path) -> Value {
+    let output = Command::new(bin.join("python"))
+        .args([
+            "-c",
+            "import hcl2, json, sys; print(json.dumps(hcl2.load(open(sys.argv[1]))))",
+        ])
+        .arg(path)
+        .output()
+        .expect("python runs");
+    assert!(
+        output.status.success(),
+        "python-hcl2 could not parse {}:\n{}",
+        path.display(),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).unwrap()
 }
 
 #[test]

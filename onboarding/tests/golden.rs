@@ -1,5 +1,5 @@
 //! Golden files: every artifact for one set of inputs per built-in permission set, so a
-//! change to any of them shows up in review. Regenerate with
+//! change to any of them shows up in review (`oidc-aws-s3-read`: the OIDC variant). Regenerate with
 //! `UPDATE_GOLDEN=1 cargo test -p onboarding --test golden`.
 
 #![allow(
@@ -16,7 +16,7 @@ mod support;
 
 use std::path::Path;
 
-use support::{TEMPLATE_URL, onboardings, slug};
+use support::{TEMPLATE_URL, oidc_onboardings, onboardings, slug};
 
 const ORGANIZATIONAL_UNITS: [&str; 1] = ["ou-ab12-cdef3456"];
 
@@ -63,8 +63,13 @@ fn artifacts_match_the_golden_files() {
     let update = std::env::var_os("UPDATE_GOLDEN").is_some();
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden");
     let mut stale = Vec::new();
-    for onboarding in onboardings() {
-        let dir = root.join(slug(onboarding.permission_set()));
+    // Every External ID onboarding, and the OIDC variant of the set with a list parameter.
+    let oidc = oidc_onboardings()
+        .into_iter()
+        .filter(|o| o.permission_set().name() == "aws:s3-read")
+        .map(|o| (o, "oidc-"));
+    for (onboarding, prefix) in onboardings().into_iter().map(|o| (o, "")).chain(oidc) {
+        let dir = root.join(format!("{prefix}{}", slug(onboarding.permission_set())));
         for (name, text) in artifacts(&onboarding) {
             let path = dir.join(name);
             if update {

@@ -14,6 +14,11 @@ pub(crate) fn flag_of(field: &str) -> Option<&'static str> {
         "region" => "--region",
         "parameter" | "quick-create parameter" => "--param",
         "external ids" => "--external-id",
+        "OIDC issuer" => "--oidc-issuer",
+        "tenant" | "OIDC subject" => "--tenant",
+        "OIDC thumbprint" => "--thumbprint",
+        "customer account" => "--customer-account",
+        "registration" => "--callback-topic",
         _ => return None,
     })
 }

@@ -43,6 +43,23 @@ pub(crate) fn lower(node: &Node, lists: &BTreeSet<String>) -> Result<Node, Onboa
     }
 }
 
+/// The OIDC provider's ARN: the one the template creates, or the existing one the customer
+/// named (`Fn::If` on the creation condition: the `Fn::GetAtt` is only evaluated, and the
+/// dependency only exists, when the provider is created).
+pub(crate) fn provider_arn() -> Node {
+    Node::map([(
+        "Fn::If",
+        Node::List(vec![
+            Node::str(crate::CREATE_PROVIDER_CONDITION),
+            Node::map([(
+                "Fn::GetAtt",
+                Node::strs([crate::OIDC_PROVIDER_LOGICAL_ID, "Arn"]),
+            )]),
+            reference(crate::EXISTING_PROVIDER_INPUT),
+        ]),
+    )])
+}
+
 /// `{"Ref": name}`.
 pub(crate) fn reference(name: &str) -> Node {
     Node::map([("Ref", Node::str(name))])
@@ -56,6 +73,7 @@ fn has_list_slot(text: &Text, lists: &BTreeSet<String>) -> bool {
 fn scalar(text: &Text) -> Node {
     match text.0.as_slice() {
         [] => Node::str(""),
+        [Piece::Slot(name)] if name == crate::oidc::PROVIDER_ARN_SLOT => provider_arn(),
         [Piece::Slot(name)] => reference(name),
         _ => match text.as_literal() {
             Some(literal) => Node::str(literal),

@@ -15,7 +15,7 @@ use permission_sets::PolicyTarget;
 
 use crate::node::Node;
 use crate::{DisconnectStep, Input, Onboarding, OnboardingError};
-pub(crate) use lower::{lower, reference};
+pub(crate) use lower::{lower, provider_arn, reference};
 
 /// The logical id of the role in the template.
 pub const ROLE_LOGICAL_ID: &str = "ConnectorRole";
@@ -77,10 +77,20 @@ impl CloudFormationTemplate {
     /// How to take the access away again.
     pub fn disconnect_steps(&self, stack_name: &str) -> Vec<DisconnectStep> {
         let stack = crate::manual::quote(stack_name);
+        let creates_provider = self
+            .template
+            .get("Resources")
+            .and_then(|r| r.get(crate::OIDC_PROVIDER_LOGICAL_ID))
+            .is_some();
+        let what = if creates_provider {
+            "the role, its policies and the OIDC identity provider if the stack created it (an integration that reuses that provider through ExistingOidcProviderArn loses it too)"
+        } else {
+            "the role and its policies"
+        };
         vec![
             DisconnectStep::run(
                 format!(
-                    "Delete the CloudFormation stack {stack_name} (console: CloudFormation > Stacks > {stack_name} > Delete); this deletes the role and its policies."
+                    "Delete the CloudFormation stack {stack_name} (console: CloudFormation > Stacks > {stack_name} > Delete); this deletes {what}."
                 ),
                 format!("aws cloudformation delete-stack --stack-name {stack}"),
             ),
@@ -172,6 +182,16 @@ impl Onboarding {
             ("Metadata", self.metadata()),
             ("Parameters", parameters(self.inputs())),
         ];
+        if let Some(oidc) = self.oidc() {
+            sections.push(("Conditions", oidc_conditions()));
+            resources.insert(
+                0,
+                (
+                    crate::OIDC_PROVIDER_LOGICAL_ID.to_owned(),
+                    oidc_provider(oidc),
+                ),
+            );
+        }
         if let Some(registration) = self.registration() {
             if let Some(rules) = registration_rules(registration) {
                 sections.push(("Rules", rules));
@@ -182,6 +202,31 @@ impl Onboarding {
             ));
         }
         sections.push(("Resources", Node::map(resources)));
+        let second_output = if self.oidc().is_some() {
+            (
+                "OidcProviderArn",
+                Node::map([
+                    (
+                        "Description",
+                        Node::str(
+                            "The IAM OIDC identity provider the role trusts (created here, or the existing one).",
+                        ),
+                    ),
+                    ("Value", provider_arn()),
+                ]),
+            )
+        } else {
+            (
+                "ExternalId",
+                Node::map([
+                    (
+                        "Description",
+                        Node::str("The External ID the role requires."),
+                    ),
+                    ("Value", reference(crate::EXTERNAL_ID_INPUT)),
+                ]),
+            )
+        };
         let template = Node::map(sections.into_iter().chain([(
             "Outputs",
             Node::map([
@@ -198,16 +243,7 @@ impl Onboarding {
                         ),
                     ]),
                 ),
-                (
-                    "ExternalId",
-                    Node::map([
-                        (
-                            "Description",
-                            Node::str("The External ID the role requires."),
-                        ),
-                        ("Value", reference(crate::EXTERNAL_ID_INPUT)),
-                    ]),
-                ),
+                second_output,
             ]),
         )]));
         Ok(CloudFormationTemplate {
@@ -219,7 +255,7 @@ impl Onboarding {
     fn template_description(&self) -> String {
         let text = format!(
             "Creates the IAM role {} assumes to reach this account ({}). See Metadata.Connector.WhyEachLine for why each permission is there.",
-            self.trust().vendor().principal_arn(),
+            self.trusted_party(),
             self.permission_set_ref(),
         );
         // The limit is in bytes; the text is ASCII but cut on a character boundary anyway.
@@ -256,8 +292,13 @@ impl Onboarding {
                 Node::map(fields)
             })
             .collect();
-        let own: Vec<&str> = vec![crate::EXTERNAL_ID_INPUT, crate::ROLE_NAME_INPUT];
         let scoping: Vec<String> = set.parameters().iter().map(|p| p.name.clone()).collect();
+        let own: Vec<String> = self
+            .inputs()
+            .iter()
+            .map(|i| i.name.clone())
+            .filter(|name| !scoping.contains(name))
+            .collect();
         let mut groups = vec![Node::map([
             (
                 "Label",
@@ -282,7 +323,7 @@ impl Onboarding {
             (
                 "Connector",
                 Node::map([
-                    ("Vendor", Node::str(self.trust().vendor().principal_arn())),
+                    ("Vendor", Node::str(self.trusted_party())),
                     (
                         "PermissionSet",
                         Node::map([
@@ -344,6 +385,38 @@ fn parameters(inputs: &[Input]) -> Node {
         }
         (input.name.clone(), Node::map(fields))
     }))
+}
+
+/// `CreateOidcProvider`: true when the customer named no existing provider.
+fn oidc_conditions() -> Node {
+    Node::map([(
+        crate::CREATE_PROVIDER_CONDITION,
+        Node::map([(
+            "Fn::Equals",
+            Node::List(vec![
+                reference(crate::EXISTING_PROVIDER_INPUT),
+                Node::str(""),
+            ]),
+        )]),
+    )])
+}
+
+/// The IAM OIDC identity provider for the vendor's issuer: its URL exactly as the tokens'
+/// `iss`, the audience as its one client id, thumbprints only when given (see
+/// [`OidcOnboarding`](crate::OidcOnboarding) for when AWS still uses one).
+fn oidc_provider(oidc: &crate::OidcOnboarding) -> Node {
+    let mut properties = vec![
+        ("Url", Node::str(oidc.issuer_url())),
+        ("ClientIdList", Node::strs([oidc.audience()])),
+    ];
+    if !oidc.thumbprints().is_empty() {
+        properties.push(("ThumbprintList", Node::strs(oidc.thumbprints())));
+    }
+    Node::map([
+        ("Type", Node::str("AWS::IAM::OIDCProvider")),
+        ("Condition", Node::str(crate::CREATE_PROVIDER_CONDITION)),
+        ("Properties", Node::map(properties)),
+    ])
 }
 
 /// The registration custom resource: created after the role and its policies (it reads the

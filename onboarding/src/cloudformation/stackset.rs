@@ -226,7 +226,7 @@ impl Onboarding {
                 "Description",
                 Node::str(format!(
                     "Deploys the role {} assumes to every account of the chosen organizational units, and to accounts that join them later ({}).",
-                    self.trust().vendor().principal_arn(),
+                    self.trusted_party(),
                     self.permission_set_ref()
                 )),
             ),
@@ -243,10 +243,16 @@ impl Onboarding {
                                 ("StackSetName", Node::str(stack_set_name)),
                                 (
                                     "Description",
-                                    Node::str(format!(
-                                        "The role {} assumes, with the External ID it was given.",
-                                        self.trust().vendor().principal_arn()
-                                    )),
+                                    Node::str(match self.trust() {
+                                        Some(trust) => format!(
+                                            "The role {} assumes, with the External ID it was given.",
+                                            trust.vendor().principal_arn()
+                                        ),
+                                        None => format!(
+                                            "The role {} assumes, and the OIDC provider it comes through.",
+                                            self.trusted_party()
+                                        ),
+                                    }),
                                 ),
                                 ("PermissionModel", Node::str("SERVICE_MANAGED")),
                                 (

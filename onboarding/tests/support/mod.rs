@@ -13,6 +13,10 @@ use trust_policy::{CrossAccountTrust, VendorPrincipal};
 
 pub const VENDOR_ACCOUNT: &str = "999988887777";
 pub const EXTERNAL_ID: &str = "q3VfX0oJ8m2TzL7cRk1NwY5aHbE6dGs4";
+/// The vendor's OIDC issuer, the tenant and the customer's account of the OIDC fixtures.
+pub const OIDC_ISSUER: &str = "https://id.auto-nomos.com";
+pub const TENANT: &str = "acme";
+pub const CUSTOMER_ACCOUNT: &str = "111122223333";
 pub const TEMPLATE_URL: &str =
     "https://acme-onboarding.s3.us-east-1.amazonaws.com/connector/role.yaml";
 
@@ -37,6 +41,128 @@ pub fn onboardings() -> Vec<Onboarding> {
                 .unwrap()
         })
         .collect()
+}
+
+/// One OIDC onboarding per built-in set (issuer, tenant `acme`, the customer's account given
+/// so the manual path can name the provider), with the set's sample values.
+pub fn oidc_onboardings() -> Vec<Onboarding> {
+    builtin::all()
+        .into_iter()
+        .map(|set| {
+            let values = set.sample_values();
+            Onboarding::oidc_builder(oidc(), set)
+                .with_values(values)
+                .build()
+                .unwrap()
+        })
+        .collect()
+}
+
+/// The OIDC side of the fixtures.
+pub fn oidc() -> onboarding::OidcOnboarding {
+    onboarding::OidcOnboarding::new(OIDC_ISSUER, TENANT)
+        .unwrap()
+        .with_customer_account(CUSTOMER_ACCOUNT.parse().unwrap())
+}
+
+/// What CloudFormation creates from `template` in `account` (partition `aws`): the
+/// `Conditions` evaluated (`Fn::Equals` of parameters), resources whose condition is false
+/// left out, `Fn::If` chosen, an `AWS::IAM::OIDCProvider`'s `Arn` attribute computed as
+/// CloudFormation documents it (the provider's ARN, `arn:aws:iam::ACCOUNT:oidc-provider/` and
+/// the URL without `https://`), then every other function resolved as [`resolve`] does.
+pub fn created_resources(
+    template: &Value,
+    parameters: &BTreeMap<String, (bool, String)>,
+    account: &str,
+) -> (Value, Value) {
+    let mut parameters = parameters.clone();
+    parameters.insert("AWS::AccountId".into(), (false, account.into()));
+    parameters.insert("AWS::Partition".into(), (false, "aws".into()));
+    let conditions: BTreeMap<String, bool> = template
+        .get("Conditions")
+        .and_then(Value::as_object)
+        .map(|c| {
+            c.iter()
+                .map(|(name, test)| {
+                    let args = test["Fn::Equals"].as_array().expect("only Fn::Equals");
+                    let a = resolve(&args[0], &parameters);
+                    let b = resolve(&args[1], &parameters);
+                    (name.clone(), a == b)
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let kept = |node: &Value| {
+        node.get("Condition")
+            .and_then(Value::as_str)
+            .is_none_or(|c| conditions[c])
+    };
+    let mut attributes: BTreeMap<String, String> = BTreeMap::new();
+    let mut resources = serde_json::Map::new();
+    for (id, resource) in template["Resources"].as_object().unwrap() {
+        if !kept(resource) {
+            continue;
+        }
+        if resource["Type"] == "AWS::IAM::OIDCProvider" {
+            let url = resource["Properties"]["Url"].as_str().unwrap();
+            attributes.insert(
+                format!("{id}.Arn"),
+                format!(
+                    "arn:aws:iam::{account}:oidc-provider/{}",
+                    url.strip_prefix("https://").unwrap()
+                ),
+            );
+        }
+        resources.insert(id.clone(), resource.clone());
+    }
+    let choose = |node: &Value| choose_if(node, &conditions, &attributes);
+    let resources = resolve(&choose(&Value::Object(resources)), &parameters);
+    let outputs = resolve(&choose(&template["Outputs"]), &parameters);
+    (resources, outputs)
+}
+
+/// `Fn::If` replaced by the chosen branch, `Fn::GetAtt` of a known attribute by its value.
+fn choose_if(
+    node: &Value,
+    conditions: &BTreeMap<String, bool>,
+    attributes: &BTreeMap<String, String>,
+) -> Value {
+    match node {
+        Value::Array(items) => Value::Array(
+            items
+                .iter()
+                .map(|i| choose_if(i, conditions, attributes))
+                .collect(),
+        ),
+        Value::Object(map) if map.len() == 1 && map.contains_key("Fn::If") => {
+            let args = map["Fn::If"].as_array().unwrap();
+            let branch = if conditions[args[0].as_str().unwrap()] {
+                &args[1]
+            } else {
+                &args[2]
+            };
+            choose_if(branch, conditions, attributes)
+        }
+        Value::Object(map) if map.len() == 1 && map.contains_key("Fn::GetAtt") => {
+            let path = map["Fn::GetAtt"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| v.as_str().unwrap())
+                .collect::<Vec<_>>()
+                .join(".");
+            match attributes.get(&path) {
+                Some(value) => Value::String(value.clone()),
+                None => node.clone(),
+            }
+        }
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(k, v)| (k.clone(), choose_if(v, conditions, attributes)))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
 }
 
 /// Every built-in set with the registration resource (a connection id, a tenant token and
