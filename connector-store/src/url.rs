@@ -4,8 +4,11 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use std::time::{Duration, SystemTime};
+
 use connector_core::{
-    BoxFuture, Connection, ConnectionId, ConnectionStore, ConnectorError, ListQuery, Page,
+    BoxFuture, CheckQueue, Claim, Connection, ConnectionId, ConnectionStore, ConnectorError, Lease,
+    ListQuery, Page, QueueStats, WorkerId,
 };
 
 #[allow(unused_imports, reason = "used by the backends compiled in")]
@@ -128,7 +131,7 @@ impl std::fmt::Display for StoreUrl {
 }
 
 /// A store opened from a [`StoreUrl`]: whichever backend the URL names, behind
-/// [`ConnectionStore`], with `rekey`.
+/// [`ConnectionStore`] and [`CheckQueue`], with `rekey`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum AnyStore {
@@ -214,6 +217,22 @@ impl AnyStore {
         }
     }
 
+    /// The store's health-check schedule; an error for a backend that keeps none yet.
+    fn queue(&self) -> Result<&dyn CheckQueue, ConnectorError> {
+        match self {
+            #[cfg(feature = "sqlite")]
+            AnyStore::Sqlite(store) => Ok(store),
+            #[cfg(feature = "postgres")]
+            AnyStore::Postgres(store) => Ok(store),
+            // TODO(merged with the DynamoDB queue): `Ok(store)` once
+            // DynamoDbConnectionStore implements CheckQueue (written on another branch).
+            #[cfg(feature = "dynamodb")]
+            AnyStore::DynamoDb(_) => Err(ConnectorError::StoreUnavailable {
+                message: "the DynamoDB store keeps no health-check schedule yet".to_owned(),
+            }),
+        }
+    }
+
     /// Seals every record under the key provider's current master key (see
     /// [`RekeyReport`]).
     pub async fn rekey(&self) -> Result<RekeyReport, ConnectorError> {
@@ -257,5 +276,57 @@ impl ConnectionStore for AnyStore {
 
     fn list<'a>(&'a self, query: &'a ListQuery) -> BoxFuture<'a, Result<Page, ConnectorError>> {
         self.inner().list(query)
+    }
+}
+
+/// A failed queue call, as the trait's future.
+fn failed<'a, T: Send + 'a>(error: ConnectorError) -> BoxFuture<'a, Result<T, ConnectorError>> {
+    Box::pin(std::future::ready(Err(error)))
+}
+
+impl CheckQueue for AnyStore {
+    fn claim_due<'a>(
+        &'a self,
+        worker: &'a WorkerId,
+        now: SystemTime,
+        lease_for: Duration,
+        limit: usize,
+    ) -> BoxFuture<'a, Result<Vec<Claim>, ConnectorError>> {
+        match self.queue() {
+            Ok(queue) => queue.claim_due(worker, now, lease_for, limit),
+            Err(e) => failed(e),
+        }
+    }
+
+    fn finish<'a>(
+        &'a self,
+        lease: &'a Lease,
+        next_due: Option<SystemTime>,
+    ) -> BoxFuture<'a, Result<(), ConnectorError>> {
+        match self.queue() {
+            Ok(queue) => queue.finish(lease, next_due),
+            Err(e) => failed(e),
+        }
+    }
+
+    fn request_check<'a>(
+        &'a self,
+        id: &'a ConnectionId,
+        at: SystemTime,
+    ) -> BoxFuture<'a, Result<bool, ConnectorError>> {
+        match self.queue() {
+            Ok(queue) => queue.request_check(id, at),
+            Err(e) => failed(e),
+        }
+    }
+
+    fn queue_stats<'a>(
+        &'a self,
+        now: SystemTime,
+    ) -> BoxFuture<'a, Result<QueueStats, ConnectorError>> {
+        match self.queue() {
+            Ok(queue) => queue.queue_stats(now),
+            Err(e) => failed(e),
+        }
     }
 }

@@ -16,6 +16,7 @@
 
 mod common;
 
+use common::pg::{database, server};
 use common::{EXTERNAL_ID, Writers, active, spawner};
 
 use std::sync::Arc;
@@ -24,35 +25,6 @@ use std::time::Duration;
 use connector_core::testing::behaviour::{Corruptor, StoreFixture, store_contract};
 use connector_core::{ConnectionId, ConnectionStore, ConnectorError};
 use connector_store::{DataKey, LocalKeyProvider, PostgresConnectionStore};
-use sqlx::Executor as _;
-
-fn server() -> Option<String> {
-    match std::env::var("CONNECTOR_TEST_POSTGRES_URL") {
-        Ok(url) => Some(url),
-        Err(_) => {
-            eprintln!(
-                "SKIPPED: no Postgres server (CONNECTOR_TEST_POSTGRES_URL is unset; scripts/test starts one)"
-            );
-            None
-        }
-    }
-}
-
-/// A fresh database named `name` on the server; its URL.
-async fn database(admin_url: &str, name: &str) -> String {
-    let admin = sqlx::PgPool::connect(admin_url).await.unwrap();
-    admin
-        .execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str())
-        .await
-        .unwrap();
-    admin
-        .execute(format!("CREATE DATABASE {name}").as_str())
-        .await
-        .unwrap();
-    admin.close().await;
-    let (base, _) = admin_url.rsplit_once('/').unwrap();
-    format!("{base}/{name}")
-}
 
 fn keys(id: &str, byte: u8) -> Arc<LocalKeyProvider> {
     Arc::new(LocalKeyProvider::new(id, DataKey::new([byte; 32])).unwrap())

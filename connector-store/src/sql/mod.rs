@@ -9,6 +9,8 @@
 //! and instantiated per driver.
 
 pub(crate) mod errors;
+#[macro_use]
+pub(crate) mod queue;
 pub(crate) mod rows;
 #[macro_use]
 pub(crate) mod store;

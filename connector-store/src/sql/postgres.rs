@@ -15,9 +15,10 @@ use super::errors::unavailable;
 use crate::{Envelope, KeyProvider};
 
 /// The schema, by version; each runs once, in order.
-const MIGRATIONS: &[(i64, &str)] = &[(
-    1,
-    r#"CREATE TABLE connector_connections (
+const MIGRATIONS: &[(i64, &str)] = &[
+    (
+        1,
+        r#"CREATE TABLE connector_connections (
         id TEXT COLLATE "C" PRIMARY KEY,
         state TEXT NOT NULL,
         account_id TEXT,
@@ -28,7 +29,26 @@ const MIGRATIONS: &[(i64, &str)] = &[(
         sealed BYTEA NOT NULL
     );
     CREATE INDEX connector_connections_by_state ON connector_connections (state, id);"#,
-)];
+    ),
+    (
+        2,
+        // The health-check schedule (`CheckQueue`): when each connection is next due and
+        // who holds its lease until when, in Unix milliseconds. Existing connections in a
+        // checked state become due at their last update. A vendor-disconnected one
+        // (`disconnected` with a DisconnectRequested diagnosis) is scheduled too: the state
+        // is in clear but the diagnosis is sealed, so SQL cannot tell it from a
+        // connection the customer broke; the worker's first claim opens the record and
+        // finishes with no next due time, which takes it off the schedule.
+        r#"ALTER TABLE connector_connections
+            ADD COLUMN due_at BIGINT,
+            ADD COLUMN lease_owner TEXT,
+            ADD COLUMN lease_until BIGINT;
+        UPDATE connector_connections SET due_at = updated_at * 1000
+            WHERE state IN ('verifying', 'active', 'degraded', 'disconnected');
+        CREATE INDEX connector_connections_due ON connector_connections (due_at, id)
+            WHERE due_at IS NOT NULL;"#,
+    ),
+];
 
 /// The advisory lock key migrations take (any constant; the text's hash is not needed).
 const MIGRATION_LOCK: i64 = 0x636f_6e6e_6563_746f;
@@ -133,4 +153,34 @@ async fn migrate(pool: &PgPool) -> Result<(), ConnectorError> {
     tx.commit().await.map_err(unavailable)
 }
 
+impl PostgresConnectionStore {
+    /// Leases the due connections in one statement: the candidates are locked with
+    /// `FOR UPDATE SKIP LOCKED` (rows another worker's claim is locking are passed over,
+    /// not waited for; a row whose lease was just taken is re-checked against the condition
+    /// once locked and dropped), and the old lease is read from the locked row.
+    async fn claim_now(
+        &self,
+        worker: &connector_core::WorkerId,
+        window: super::queue::ClaimWindow,
+    ) -> Result<Vec<super::queue::ClaimedRow>, ConnectorError> {
+        sqlx::query_as(
+            "WITH c AS ( \
+                 SELECT id, due_at, lease_until FROM connector_connections \
+                 WHERE due_at <= $1 AND (lease_until IS NULL OR lease_until <= $1) \
+                 ORDER BY due_at, id LIMIT $2 FOR UPDATE SKIP LOCKED) \
+             UPDATE connector_connections AS t SET lease_owner = $3, lease_until = $4 \
+             FROM c WHERE t.id = c.id \
+             RETURNING t.id, c.due_at, c.lease_until",
+        )
+        .bind(window.now)
+        .bind(window.limit)
+        .bind(worker.as_str())
+        .bind(window.until)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(unavailable)
+    }
+}
+
 sql_store!(PostgresConnectionStore, sqlx::Postgres);
+sql_queue!(PostgresConnectionStore);

@@ -17,9 +17,10 @@ use super::errors::unavailable;
 use crate::{Envelope, KeyProvider};
 
 /// The schema, by version; each runs once, in order.
-const MIGRATIONS: &[(i64, &str)] = &[(
-    1,
-    "CREATE TABLE connector_connections (
+const MIGRATIONS: &[(i64, &str)] = &[
+    (
+        1,
+        "CREATE TABLE connector_connections (
         id TEXT PRIMARY KEY NOT NULL,
         state TEXT NOT NULL,
         account_id TEXT,
@@ -30,7 +31,25 @@ const MIGRATIONS: &[(i64, &str)] = &[(
         sealed BLOB NOT NULL
     ) STRICT;
     CREATE INDEX connector_connections_by_state ON connector_connections (state, id);",
-)];
+    ),
+    (
+        2,
+        // The health-check schedule (`CheckQueue`): when each connection is next due and
+        // who holds its lease until when, in Unix milliseconds. Existing connections in a
+        // checked state become due at their last update. A vendor-disconnected one
+        // (`disconnected` with a DisconnectRequested diagnosis) is scheduled too: the state
+        // is in clear but the diagnosis is sealed, so SQL cannot tell it from a
+        // connection the customer broke; the worker's first claim opens the record and
+        // finishes with no next due time, which takes it off the schedule.
+        "ALTER TABLE connector_connections ADD COLUMN due_at INTEGER;
+        ALTER TABLE connector_connections ADD COLUMN lease_owner TEXT;
+        ALTER TABLE connector_connections ADD COLUMN lease_until INTEGER;
+        UPDATE connector_connections SET due_at = updated_at * 1000
+            WHERE state IN ('verifying', 'active', 'degraded', 'disconnected');
+        CREATE INDEX connector_connections_due ON connector_connections (due_at, id)
+            WHERE due_at IS NOT NULL;",
+    ),
+];
 
 /// Settings for [`SqliteConnectionStore::open_with`].
 ///
@@ -186,4 +205,47 @@ async fn apply_migrations(conn: &mut sqlx::SqliteConnection) -> Result<(), Conne
     Ok(())
 }
 
+impl SqliteConnectionStore {
+    /// Leases the due connections inside one `BEGIN IMMEDIATE` transaction: it takes the
+    /// database's write lock before reading (a plain `BEGIN` would read first and could not
+    /// upgrade once another connection wrote, in WAL mode), so claims from every pool and
+    /// process on the file are serialized, and the old lease is read under the same lock.
+    async fn claim_now(
+        &self,
+        worker: &connector_core::WorkerId,
+        window: super::queue::ClaimWindow,
+    ) -> Result<Vec<super::queue::ClaimedRow>, ConnectorError> {
+        let mut tx = self
+            .pool
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .map_err(unavailable)?;
+        let rows: Vec<super::queue::ClaimedRow> = sqlx::query_as(
+            "SELECT id, due_at, lease_until FROM connector_connections \
+             WHERE due_at <= $1 AND (lease_until IS NULL OR lease_until <= $1) \
+             ORDER BY due_at, id LIMIT $2",
+        )
+        .bind(window.now)
+        .bind(window.limit)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(unavailable)?;
+        for (id, _, _) in &rows {
+            sqlx::query(
+                "UPDATE connector_connections SET lease_owner = $1, lease_until = $2 WHERE id = $3",
+            )
+            .bind(worker.as_str())
+            .bind(window.until)
+            .bind(id.as_str())
+            .execute(&mut *tx)
+            .await
+            .map_err(unavailable)?;
+        }
+        // Dropped without a commit (an error above, a cancelled future), it rolls back.
+        tx.commit().await.map_err(unavailable)?;
+        Ok(rows)
+    }
+}
+
 sql_store!(SqliteConnectionStore, sqlx::Sqlite);
+sql_queue!(SqliteConnectionStore);

@@ -1,6 +1,8 @@
 //! The SQL store, written once for both drivers: `sql_store!(Type, Database)` implements
 //! [`ConnectionStore`](connector_core::ConnectionStore) and `rekey` for a struct holding
-//! `pool: sqlx::Pool<Database>` and `envelope: Arc<Envelope>`.
+//! `pool: sqlx::Pool<Database>` and `envelope: Arc<Envelope>`. Every write keeps the
+//! health-check schedule's rule (see `queue.rs`); `rekey` rewrites only the sealed column,
+//! so it leaves the schedule and the leases alone.
 
 /// Implements the store for one sqlx driver.
 macro_rules! sql_store {
@@ -76,8 +78,8 @@ macro_rules! sql_store {
                 let columns = $crate::columns::Columns::of(connection)?;
                 let sealed = self.envelope.seal(connection).await?;
                 sqlx::query(&format!(
-                    "INSERT INTO {} (id, state, account_id, revision, created_at, updated_at, state_since, sealed) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                    "INSERT INTO {} (id, state, account_id, revision, created_at, updated_at, state_since, sealed, due_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
                     $crate::sql::TABLE
                 ))
                 .bind(columns.id.as_str())
@@ -88,6 +90,11 @@ macro_rules! sql_store {
                 .bind(columns.updated_at)
                 .bind(columns.state_since)
                 .bind(sealed)
+                .bind(
+                    connection
+                        .is_health_checked()
+                        .then_some($crate::sql::queue::written_due(connection)),
+                )
                 .execute(&self.pool)
                 .await
                 .map_err(|e| $crate::sql::errors::on_create(e, &columns.id))?;
@@ -125,7 +132,9 @@ macro_rules! sql_store {
                 let sealed = self.envelope.seal(new).await?;
                 let done = sqlx::query(&format!(
                     "UPDATE {} SET state = $1, account_id = $2, revision = $3, updated_at = $4, \
-                     state_since = $5, sealed = $6 WHERE id = $7 AND revision = $8",
+                     state_since = $5, sealed = $6, \
+                     due_at = CASE WHEN $9 THEN COALESCE(due_at, $10) ELSE NULL END \
+                     WHERE id = $7 AND revision = $8",
                     $crate::sql::TABLE
                 ))
                 .bind(columns.state)
@@ -136,6 +145,11 @@ macro_rules! sql_store {
                 .bind(sealed)
                 .bind(columns.id.as_str())
                 .bind(expected)
+                // The schedule rule of `CheckQueue`: a health-checked record keeps its due
+                // time (or is due at its update time), any other leaves the schedule; the
+                // lease is left alone.
+                .bind(new.is_health_checked())
+                .bind($crate::sql::queue::written_due(new))
                 .execute(&self.pool)
                 .await
                 .map_err($crate::sql::errors::unavailable)?;

@@ -9,6 +9,8 @@
     reason = "each test file uses a part; tests may panic"
 )]
 
+pub(crate) mod pg;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
@@ -137,4 +139,156 @@ impl Writers {
             self.failed.load(Ordering::SeqCst),
         )
     }
+}
+
+/// Several handles on one database (as several processes would hold), used in turn: every
+/// call goes to the next handle, so the queue suite's competing workers claim through all
+/// of them.
+#[derive(Debug)]
+pub(crate) struct RoundRobin {
+    handles: Vec<Arc<dyn connector_core::CheckQueue>>,
+    next: AtomicU64,
+}
+
+impl RoundRobin {
+    pub(crate) fn new(handles: Vec<Arc<dyn connector_core::CheckQueue>>) -> RoundRobin {
+        RoundRobin {
+            handles,
+            next: AtomicU64::new(0),
+        }
+    }
+
+    fn pick(&self) -> &dyn connector_core::CheckQueue {
+        let n = self.next.fetch_add(1, Ordering::SeqCst) as usize;
+        self.handles[n % self.handles.len()].as_ref()
+    }
+
+    /// How many calls went through the handles.
+    pub(crate) fn calls(&self) -> u64 {
+        self.next.load(Ordering::SeqCst)
+    }
+}
+
+impl ConnectionStore for RoundRobin {
+    fn create<'a>(
+        &'a self,
+        c: &'a Connection,
+    ) -> connector_core::BoxFuture<'a, Result<(), ConnectorError>> {
+        self.pick().create(c)
+    }
+    fn get<'a>(
+        &'a self,
+        id: &'a ConnectionId,
+    ) -> connector_core::BoxFuture<'a, Result<Option<Connection>, ConnectorError>> {
+        self.pick().get(id)
+    }
+    fn compare_and_swap<'a>(
+        &'a self,
+        expected: u64,
+        new: &'a Connection,
+    ) -> connector_core::BoxFuture<'a, Result<(), ConnectorError>> {
+        self.pick().compare_and_swap(expected, new)
+    }
+    fn delete<'a>(
+        &'a self,
+        id: &'a ConnectionId,
+    ) -> connector_core::BoxFuture<'a, Result<bool, ConnectorError>> {
+        self.pick().delete(id)
+    }
+    fn list<'a>(
+        &'a self,
+        q: &'a connector_core::ListQuery,
+    ) -> connector_core::BoxFuture<'a, Result<connector_core::Page, ConnectorError>> {
+        self.pick().list(q)
+    }
+}
+
+impl connector_core::CheckQueue for RoundRobin {
+    fn claim_due<'a>(
+        &'a self,
+        worker: &'a connector_core::WorkerId,
+        now: std::time::SystemTime,
+        lease_for: Duration,
+        limit: usize,
+    ) -> connector_core::BoxFuture<'a, Result<Vec<connector_core::Claim>, ConnectorError>> {
+        self.pick().claim_due(worker, now, lease_for, limit)
+    }
+    fn finish<'a>(
+        &'a self,
+        lease: &'a connector_core::Lease,
+        next_due: Option<std::time::SystemTime>,
+    ) -> connector_core::BoxFuture<'a, Result<(), ConnectorError>> {
+        self.pick().finish(lease, next_due)
+    }
+    fn request_check<'a>(
+        &'a self,
+        id: &'a ConnectionId,
+        at: std::time::SystemTime,
+    ) -> connector_core::BoxFuture<'a, Result<bool, ConnectorError>> {
+        self.pick().request_check(id, at)
+    }
+    fn queue_stats<'a>(
+        &'a self,
+        now: std::time::SystemTime,
+    ) -> connector_core::BoxFuture<'a, Result<connector_core::QueueStats, ConnectorError>> {
+        self.pick().queue_stats(now)
+    }
+}
+
+/// A compare-and-swap while a worker holds the lease leaves the lease alone: nobody else
+/// claims the connection before the lease ends, its holder finishes it, and it is due
+/// again at the time it was finished with. `connection` is active (see [`active`]), due
+/// at its first health-checked update (1_800_000_010 s).
+pub(crate) async fn write_keeps_live_lease(
+    store: &dyn connector_core::CheckQueue,
+    connection: &Connection,
+) {
+    use connector_core::from_unix_millis;
+    let at = |s: i64| from_unix_millis(s * 1_000);
+    let (a, b): (connector_core::WorkerId, connector_core::WorkerId) =
+        ("worker-a".parse().unwrap(), "worker-b".parse().unwrap());
+    let lease = Duration::from_secs(60);
+    let claims = store
+        .claim_due(&a, at(1_800_000_100), lease, 10)
+        .await
+        .unwrap();
+    assert_eq!(claims.len(), 1);
+    assert_eq!(claims[0].due(), at(1_800_000_010));
+    // The vendor's own write during the check (a refresh that succeeded).
+    let next = connection
+        .apply(ConnectionEvent::RefreshSucceeded, Timestamp(1_800_000_120))
+        .unwrap();
+    store
+        .compare_and_swap(connection.revision(), &next)
+        .await
+        .unwrap();
+    assert!(
+        store
+            .claim_due(&b, at(1_800_000_159), lease, 10)
+            .await
+            .unwrap()
+            .is_empty(),
+        "a write released the lease"
+    );
+    let stats = store.queue_stats(at(1_800_000_150)).await.unwrap();
+    assert_eq!((stats.leased(), stats.due()), (1, 0));
+    store
+        .finish(claims[0].lease(), Some(at(1_800_000_400)))
+        .await
+        .unwrap();
+    assert!(
+        store
+            .claim_due(&b, at(1_800_000_399), lease, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let again = store
+        .claim_due(&b, at(1_800_000_400), lease, 10)
+        .await
+        .unwrap();
+    assert_eq!(again.len(), 1);
+    assert_eq!(again[0].due(), at(1_800_000_400));
+    assert!(!again[0].taken_over());
+    store.finish(again[0].lease(), None).await.unwrap();
 }
