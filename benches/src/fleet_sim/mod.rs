@@ -26,6 +26,7 @@ mod rng;
 mod run;
 mod seed;
 mod sts;
+mod table_sts;
 mod time;
 
 pub use config::SimConfig;
@@ -37,6 +38,10 @@ pub use observe::{
 pub use report::{CheckNowFigures, KillFigures, MemoryFigures, SimReport, StsFigures};
 pub use rng::SimRng;
 pub use run::{ORIGIN_UNIX_SECONDS, simulate};
-pub use seed::{create_connections, create_roles, role_arn, schedule_on_phase};
+pub use seed::{
+    FIRST_CUSTOMER_ACCOUNT, create_connections, create_roles, external_ids, role_arn,
+    schedule_on_phase,
+};
 pub use sts::{CallLog, LatencySts};
+pub use table_sts::TableSts;
 pub use time::{ScaledClock, ScaledTimer, SimClock, TimeMode, timer};

@@ -18,6 +18,8 @@ pub struct StsFigures {
     pub limit: f64,
     /// The most calls in one second `[s, s + 1)` of simulated time.
     pub max_per_second: u64,
+    /// Which second that was, from the start.
+    pub busiest_second: u64,
     /// The most calls in any 1-second window sliding by the millisecond (a token bucket
     /// allows its burst on top of the rate within such a window).
     pub max_per_sliding_second: u64,
@@ -55,37 +57,35 @@ pub struct CheckNowFigures {
     pub wall_ms: f64,
 }
 
-/// Resident memory (RSS, bytes) at each step, and what the workers add.
+/// Resident memory (RSS, bytes) at each step. Memory runs answer AssumeRole from the
+/// [`TableSts`](super::TableSts), which keeps nothing per call, so the run's growth is what
+/// the vendor's side (workers, connector, runtime, store leases) added.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct MemoryFigures {
     /// Before anything was set up.
     pub rss_start: u64,
     /// After the records were written and scheduled.
     pub rss_after_store: u64,
-    /// After the roles were created in the in-memory STS.
-    pub rss_after_roles: u64,
+    /// After the customers' side (the table of External IDs).
+    pub rss_after_customers: u64,
     /// After the observer's and the call log's fixed arrays, just before the workers start.
     pub rss_run_start: u64,
+    /// At the end of each interval.
+    pub rss_per_interval: Vec<u64>,
     /// At the end of the run, before the workers stop.
     pub rss_run_end: u64,
     /// The peak.
     pub rss_peak: u64,
     /// (after store − start) / connections: the store's own data.
     pub store_bytes_per_connection: f64,
-    /// (after roles − after store) / connections: the simulated AWS side, not the vendor's.
-    pub sts_role_bytes_per_connection: f64,
-    /// The in-memory STS keeps every credential it issued (to answer GetCallerIdentity):
-    /// its growth per AssumeRole, calibrated after the run on a fresh STS.
-    pub sts_bytes_per_call: f64,
-    /// run end − run start.
+    /// (after customers − after store) / connections: the simulated customers' side.
+    pub customers_bytes_per_connection: f64,
+    /// run end − run start: what the workers, the connector and the runtime added.
     pub run_growth: i64,
-    /// run growth − calls × bytes per call: what the workers, the connector and the runtime
-    /// added while running.
-    pub workers_bytes: i64,
-    /// `workers_bytes` / connections.
-    pub workers_bytes_per_connection: f64,
-    /// `workers_bytes` / workers.
-    pub workers_bytes_per_worker: f64,
+    /// `run_growth` / connections.
+    pub run_growth_per_connection: f64,
+    /// `run_growth` / workers.
+    pub run_growth_per_worker: f64,
 }
 
 /// Everything one simulation measured.
@@ -235,10 +235,11 @@ impl std::fmt::Display for SimReport {
         }
         writeln!(
             f,
-            "  STS: {} calls, {:.1}/s mean, max {} in one second, max {} in a sliding second (limit {}/s)",
+            "  STS: {} calls, {:.1}/s mean, max {} in one second (second {}), max {} in a sliding second (limit {}/s)",
             self.sts.calls,
             self.sts.mean_per_second,
             self.sts.max_per_second,
+            self.sts.busiest_second,
             self.sts.max_per_sliding_second,
             self.sts.limit
         )?;
@@ -281,22 +282,24 @@ impl std::fmt::Display for SimReport {
             )?;
         }
         if let Some(m) = &self.memory {
-            writeln!(f, "[memory, resident (RSS)]")?;
             writeln!(
                 f,
-                "  store {:.0} B/connection, in-memory STS roles {:.0} B/connection, STS credentials {:.0} B/call",
-                m.store_bytes_per_connection, m.sts_role_bytes_per_connection, m.sts_bytes_per_call
+                "[memory, resident (RSS), AssumeRole answered by the table STS]"
             )?;
             writeln!(
                 f,
-                "  run: {} → {} bytes (+{}), peak {}; workers {} bytes = {:.1} B/connection, {:.0} B/worker",
-                m.rss_run_start,
-                m.rss_run_end,
-                m.run_growth,
-                m.rss_peak,
-                m.workers_bytes,
-                m.workers_bytes_per_connection,
-                m.workers_bytes_per_worker
+                "  store {:.0} B/connection, customers' table {:.0} B/connection",
+                m.store_bytes_per_connection, m.customers_bytes_per_connection
+            )?;
+            writeln!(
+                f,
+                "  run: {} at the start, {:?} at the end of each interval, peak {}",
+                m.rss_run_start, m.rss_per_interval, m.rss_peak
+            )?;
+            writeln!(
+                f,
+                "  added while running: {} bytes = {:.1} B/connection, {:.0} B/worker",
+                m.run_growth, m.run_growth_per_connection, m.run_growth_per_worker
             )?;
         }
         let failures = self.failures();

@@ -7,10 +7,11 @@ use std::time::{Duration, Instant, SystemTime};
 use connector_aws::Fleet;
 use connector_core::testing::InMemorySts;
 use connector_core::{
-    AssumeRoleRequest, CheckQueue, Clock, ConnectionId, ConnectionStore, Connector, FleetSchedule,
-    FleetWorker, RateLimit, RateLimiter, StsProvider, Timer,
+    CheckQueue, Clock, ConnectionId, ConnectionStore, Connector, FleetSchedule, FleetWorker,
+    RateLimit, RateLimiter, StsProvider, Timer,
 };
-use trust_policy::{CrossAccountTrust, VendorPrincipal};
+use iam_policy::RoleArn;
+use trust_policy::VendorPrincipal;
 
 use super::SimError;
 use super::config::SimConfig;
@@ -18,8 +19,9 @@ use super::memory::{peak_resident_bytes, resident_bytes};
 use super::observe::{FleetObserver, connection_id};
 use super::report::{CheckNowFigures, KillFigures, MemoryFigures, SimReport, StsFigures};
 use super::rng::SimRng;
-use super::seed::{create_connections, create_roles, schedule_on_phase};
+use super::seed::{create_connections, create_roles, external_ids, schedule_on_phase};
 use super::sts::{CallLog, LatencySts};
+use super::table_sts::TableSts;
 use super::time::{SimClock, timer};
 
 /// The simulation's start: 2027-01-15T08:00:00Z.
@@ -28,20 +30,55 @@ pub const ORIGIN_UNIX_SECONDS: u64 = 1_800_000_000;
 /// The vendor's account.
 const VENDOR_ACCOUNT: &str = "999988887777";
 
-/// Calls made on a fresh STS to calibrate its memory growth per call.
-const CALIBRATION_CALLS: usize = 50_000;
-
 #[derive(Debug, Clone, Copy)]
 enum Event {
     Revoke(usize),
     Kill,
     CheckNow(usize),
+    /// The end of an interval (a memory sample).
+    IntervalEnd,
+}
+
+/// The customers' side: their roles in the in-memory STS, or (memory runs) the table STS.
+#[derive(Debug)]
+enum Customers {
+    Roles {
+        sts: InMemorySts,
+        roles: Vec<RoleArn>,
+    },
+    Table(Arc<TableSts>),
+}
+
+impl Customers {
+    fn provider(&self) -> Arc<dyn StsProvider> {
+        match self {
+            Customers::Roles { sts, .. } => Arc::new(sts.clone()),
+            Customers::Table(table) => table.clone(),
+        }
+    }
+
+    /// The customer of connection `index` deletes its role.
+    fn revoke(&self, index: usize) -> Result<(), SimError> {
+        match self {
+            Customers::Roles { sts, roles } => {
+                let role = roles
+                    .get(index)
+                    .ok_or_else(|| SimError::setup("revocation", "no such connection"))?;
+                sts.delete_role(role)
+                    .map_err(|e| SimError::setup("revocation", e))
+            }
+            Customers::Table(table) => {
+                table.delete_role(index);
+                Ok(())
+            }
+        }
+    }
 }
 
 /// Runs `config` against `store` (empty; the simulation writes its connections). With
-/// [`TimeMode::Paused`], call it inside a tokio runtime whose time is paused
+/// [`TimeMode::Paused`](super::TimeMode::Paused), call it inside a tokio runtime whose time is paused
 /// (`start_paused`), with a store whose futures are ready at once (the in-memory store);
-/// with [`TimeMode::Scaled`], on any runtime with timers, any store.
+/// with [`TimeMode::Scaled`](super::TimeMode::Scaled), on any runtime with timers, any store.
 pub async fn simulate<Q>(config: &SimConfig, store: Arc<Q>) -> Result<SimReport, SimError>
 where
     Q: CheckQueue + 'static,
@@ -68,14 +105,22 @@ where
     let caller = format!("arn:aws:sts::{VENDOR_ACCOUNT}:assumed-role/vendor-connector/worker")
         .parse()
         .map_err(|e| SimError::setup("caller ARN", e))?;
-    let sts = InMemorySts::with_seed(clock.clone(), caller, config.seed);
-    let roles = create_roles(&sts, &vendor, config.connections, config.seed)?;
+    let customers = if config.measure_memory {
+        Customers::Table(Arc::new(TableSts::new(
+            external_ids(config.connections, config.seed)?,
+            clock.clone(),
+        )))
+    } else {
+        let sts = InMemorySts::with_seed(clock.clone(), caller, config.seed);
+        let roles = create_roles(&sts, &vendor, config.connections, config.seed)?;
+        Customers::Roles { sts, roles }
+    };
     let rss_after_roles = resident_bytes().unwrap_or(0);
 
     let span = config.duration() + Duration::from_secs(120);
     let log = Arc::new(CallLog::new(origin, span));
     let provider = LatencySts::new(
-        sts.clone(),
+        customers.provider(),
         clock.clone(),
         timer.clone(),
         config.latency,
@@ -125,17 +170,18 @@ where
     let wall = Instant::now();
     let mut fleet = Fleet::spawn(workers.iter().cloned());
     let mut kill = None;
+    let mut rss_per_interval = Vec::with_capacity(config.intervals as usize + 1);
     let mut check_now = None;
     for (at, event) in events {
         wait_until(clock.as_ref(), timer.as_ref(), origin + at).await;
         let now = clock.now();
         match event {
             Event::Revoke(index) => {
-                if let Some(role) = roles.get(index) {
-                    sts.delete_role(role)
-                        .map_err(|e| SimError::setup("revocation", e))?;
-                    observer.revoked(index, now);
-                }
+                customers.revoke(index)?;
+                observer.revoked(index, now);
+            }
+            Event::IntervalEnd => {
+                rss_per_interval.push(resident_bytes().unwrap_or(0));
             }
             Event::Kill => {
                 // The busiest worker, while it holds leases (a dead worker's leases are what
@@ -166,7 +212,7 @@ where
             }
             Event::CheckNow(index) => {
                 check_now = Some(
-                    revoke_and_check_now(&sts, &roles, &workers, &observer, clock.as_ref(), index)
+                    revoke_and_check_now(&customers, &workers, &observer, clock.as_ref(), index)
                         .await?,
                 );
             }
@@ -175,6 +221,7 @@ where
     wait_until(clock.as_ref(), timer.as_ref(), origin + config.duration()).await;
     let end = clock.now();
     let rss_run_end = resident_bytes().unwrap_or(0);
+    rss_per_interval.push(rss_run_end);
     let store_errors = fleet.status().iter().map(|s| s.store_errors).sum();
     fleet.shutdown().await;
     let wall_seconds = wall.elapsed().as_secs_f64();
@@ -190,34 +237,29 @@ where
         calls,
         limit: config.rate,
         max_per_second: log.max_fixed_second(),
+        busiest_second: log.busiest_second().0,
         max_per_sliding_second: log.max_sliding_second(),
         mean_per_second: calls as f64 / simulated_seconds.max(1e-9),
     };
-    drop(workers);
-    let memory = if config.measure_memory {
-        let per_call = calibrate_sts_bytes_per_call(clock.clone(), &vendor).await?;
+    let memory = config.measure_memory.then(|| {
         let connections = config.connections as f64;
         let run_growth = rss_run_end as i64 - rss_run_start as i64;
-        let workers_bytes = run_growth - (per_call * calls as f64) as i64;
-        Some(MemoryFigures {
+        MemoryFigures {
             rss_start,
             rss_after_store,
-            rss_after_roles,
+            rss_after_customers: rss_after_roles,
             rss_run_start,
+            rss_per_interval,
             rss_run_end,
             rss_peak: peak_resident_bytes().unwrap_or(0),
             store_bytes_per_connection: (rss_after_store as f64 - rss_start as f64) / connections,
-            sts_role_bytes_per_connection: (rss_after_roles as f64 - rss_after_store as f64)
+            customers_bytes_per_connection: (rss_after_roles as f64 - rss_after_store as f64)
                 / connections,
-            sts_bytes_per_call: per_call,
             run_growth,
-            workers_bytes,
-            workers_bytes_per_connection: workers_bytes as f64 / connections,
-            workers_bytes_per_worker: workers_bytes as f64 / config.workers as f64,
-        })
-    } else {
-        None
-    };
+            run_growth_per_connection: run_growth as f64 / connections,
+            run_growth_per_worker: run_growth as f64 / config.workers as f64,
+        }
+    });
     Ok(SimReport {
         config: config.clone(),
         scheduled,
@@ -262,6 +304,9 @@ fn plan(config: &SimConfig) -> Vec<(Duration, Event)> {
     if let Some(at) = config.kill_at {
         events.push((at, Event::Kill));
     }
+    for k in 1..config.intervals {
+        events.push((config.interval.saturating_mul(k), Event::IntervalEnd));
+    }
     if let (Some(at), Some(index)) = (config.check_now_at, order.get(config.revocations)) {
         events.push((at, Event::CheckNow(*index)));
     }
@@ -284,16 +329,12 @@ fn millis_since(origin: SystemTime, at: SystemTime) -> i64 {
 
 /// Deletes connection `index`'s role, then checks it at once through a live worker.
 async fn revoke_and_check_now(
-    sts: &InMemorySts,
-    roles: &[iam_policy::RoleArn],
+    customers: &Customers,
     workers: &[FleetWorker],
     observer: &FleetObserver,
     clock: &dyn Clock,
     index: usize,
 ) -> Result<CheckNowFigures, SimError> {
-    let role = roles
-        .get(index)
-        .ok_or_else(|| SimError::setup("check now", "no such connection"))?;
     // A worker still running (its own loop plays no part in check_now).
     let worker = workers
         .iter()
@@ -303,8 +344,7 @@ async fn revoke_and_check_now(
     let id: ConnectionId = connection_id(index)
         .parse()
         .map_err(|e| SimError::setup("check now", e))?;
-    sts.delete_role(role)
-        .map_err(|e| SimError::setup("check now", e))?;
+    customers.revoke(index)?;
     observer.revoked(index, clock.now());
     observer.checked_now(index);
     let (simulated, wall) = (clock.now(), Instant::now());
@@ -326,45 +366,4 @@ async fn revoke_and_check_now(
         simulated_ms,
         wall_ms,
     })
-}
-
-/// The in-memory STS's resident growth per AssumeRole (it keeps every credential it
-/// issued), measured on a fresh STS with one role.
-async fn calibrate_sts_bytes_per_call(
-    clock: Arc<SimClock>,
-    vendor: &VendorPrincipal,
-) -> Result<f64, SimError> {
-    let caller = format!("arn:aws:sts::{VENDOR_ACCOUNT}:assumed-role/vendor-connector/worker")
-        .parse()
-        .map_err(|e| SimError::setup("caller ARN", e))?;
-    let sts = InMemorySts::with_seed(clock, caller, 1);
-    let role: iam_policy::RoleArn = "arn:aws:iam::100000000000:role/calibration"
-        .parse()
-        .map_err(|e| SimError::setup("calibration", e))?;
-    let external_id: trust_policy::ExternalId = "sim-calibration-external-id"
-        .parse()
-        .map_err(|e| SimError::setup("calibration", e))?;
-    let trust = CrossAccountTrust::new(vendor.clone(), external_id.clone())
-        .policy()
-        .map_err(|e| SimError::setup("calibration", e))?;
-    sts.create_role(role.clone(), trust, Duration::from_secs(3_600))
-        .map_err(|e| SimError::setup("calibration", e))?;
-    let request = AssumeRoleRequest::new(
-        role,
-        "connector-verify-sim-0000001"
-            .parse()
-            .map_err(|e| SimError::setup("calibration", e))?,
-    )
-    .with_external_id(external_id);
-    let before = resident_bytes().unwrap_or(0);
-    for _ in 0..CALIBRATION_CALLS {
-        let credentials = sts
-            .assume_role(&request)
-            .await
-            .map_err(|e| SimError::setup("calibration", e))?;
-        drop(credentials);
-    }
-    let after = resident_bytes().unwrap_or(0);
-    drop(sts);
-    Ok((after as f64 - before as f64) / CALIBRATION_CALLS as f64)
 }

@@ -20,9 +20,12 @@ use super::rng::SimRng;
 /// How many records are scheduled per claim while seeding.
 const SEED_BATCH: usize = 1_000;
 
+/// The account of connection 0's customer; connection `i`'s is this plus `i`.
+pub const FIRST_CUSTOMER_ACCOUNT: u64 = 100_000_000_000;
+
 /// Connection `index`'s customer role: one account per customer.
 pub fn role_arn(index: usize) -> Result<RoleArn, SimError> {
-    let account = 100_000_000_000u64 + index as u64;
+    let account = FIRST_CUSTOMER_ACCOUNT + index as u64;
     format!("arn:aws:iam::{account}:role/vendor-connector")
         .parse()
         .map_err(|e| SimError::setup("role ARN", e))
@@ -69,6 +72,14 @@ pub async fn create_connections<Q: CheckQueue + ?Sized>(
             .map_err(|e| SimError::setup("store create", e))?;
     }
     Ok(())
+}
+
+/// Every connection's External ID, as [`create_connections`] drew them with `seed`.
+pub fn external_ids(connections: usize, seed: u64) -> Result<Vec<ExternalId>, SimError> {
+    let mut rng = SimRng::new(seed);
+    (0..connections)
+        .map(|index| external_id(index, &mut rng))
+        .collect()
 }
 
 /// Creates each connection's customer role in `sts`, trusting `vendor` with the connection's

@@ -7,7 +7,6 @@ use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
-use connector_core::testing::InMemorySts;
 use connector_core::{
     AssumeRoleRequest, BoxFuture, CallerIdentity, Clock, ProviderError, StsProvider,
     TemporaryCredentials, Timer,
@@ -71,6 +70,11 @@ impl CallLog {
     /// The most calls in one whole second of simulated time (windows `[s, s + 1)` from the
     /// start).
     pub fn max_fixed_second(&self) -> u64 {
+        self.busiest_second().1
+    }
+
+    /// The second `s` (from the start) with the most calls, and how many.
+    pub fn busiest_second(&self) -> (u64, u64) {
         self.per_ms
             .chunks(1_000)
             .map(|second| {
@@ -79,8 +83,11 @@ impl CallLog {
                     .map(|c| u64::from(c.load(Ordering::Relaxed)))
                     .sum::<u64>()
             })
-            .max()
-            .unwrap_or(0)
+            .enumerate()
+            .fold(
+                (0, 0),
+                |best, (s, n)| if n > best.1 { (s as u64, n) } else { best },
+            )
     }
 
     /// The most calls in any 1-second window (sliding by the millisecond): the stricter
@@ -104,11 +111,11 @@ impl CallLog {
     }
 }
 
-/// [`InMemorySts`] with a latency drawn (seeded) from `[min, max]` per call, slept on the
+/// An STS (the in-memory STS, or the [`TableSts`](super::TableSts) of memory runs) with a latency drawn (seeded) from `[min, max]` per call, slept on the
 /// simulation's timer before the call is answered; every call is counted in a [`CallLog`].
 #[derive(Debug)]
 pub struct LatencySts {
-    inner: InMemorySts,
+    inner: Arc<dyn StsProvider>,
     clock: Arc<dyn Clock>,
     timer: Arc<dyn Timer>,
     min: Duration,
@@ -120,7 +127,7 @@ pub struct LatencySts {
 impl LatencySts {
     /// `inner` behind a latency in `[min, max]`, counting into `log`.
     pub fn new(
-        inner: InMemorySts,
+        inner: Arc<dyn StsProvider>,
         clock: Arc<dyn Clock>,
         timer: Arc<dyn Timer>,
         (min, max): (Duration, Duration),
@@ -194,6 +201,7 @@ mod tests {
         }
         log.record(origin + Duration::from_secs(10));
         assert_eq!(log.max_fixed_second(), 4);
+        assert_eq!(log.busiest_second(), (1, 4));
         assert_eq!(log.max_sliding_second(), 7);
         assert_eq!(log.total(), 8);
         assert_eq!(log.outside(), 1);
