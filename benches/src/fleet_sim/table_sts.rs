@@ -87,3 +87,36 @@ impl StsProvider for TableSts {
         Box::pin(std::future::ready(self.decide(request)))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use connector_core::ManualClock;
+
+    fn request(index: u64, external_id: &str) -> AssumeRoleRequest {
+        let role = format!(
+            "arn:aws:iam::{}:role/vendor-connector",
+            FIRST_CUSTOMER_ACCOUNT + index
+        );
+        AssumeRoleRequest::new(role.parse().unwrap(), "sim".parse().unwrap())
+            .with_external_id(external_id.parse().unwrap())
+    }
+
+    #[tokio::test]
+    async fn the_right_external_id_on_an_existing_role_is_allowed_anything_else_denied() {
+        let ids = vec!["ext-a-0001".parse().unwrap(), "ext-b-0002".parse().unwrap()];
+        let sts = TableSts::new(ids, Arc::new(ManualClock::at_unix(1_800_000_000)));
+        assert!(sts.assume_role(&request(0, "ext-a-0001")).await.is_ok());
+        // Another customer's External ID (the confused deputy), a role that never existed.
+        for denied in [request(0, "ext-b-0002"), request(7, "ext-a-0001")] {
+            let error = sts.assume_role(&denied).await.unwrap_err();
+            assert_eq!(error.kind, ProviderErrorKind::AccessDenied);
+        }
+        sts.delete_role(1);
+        let error = sts
+            .assume_role(&request(1, "ext-b-0002"))
+            .await
+            .unwrap_err();
+        assert_eq!(error.kind, ProviderErrorKind::AccessDenied);
+    }
+}
