@@ -58,3 +58,5 @@ pub const TEN_STATEMENT_POLICY: &str = r#"{
     {"Sid": "NoIamUsers", "Effect": "Deny", "Action": ["iam:CreateUser", "iam:CreateAccessKey", "organizations:*"], "Resource": "*"}
   ]
 }"#;
+
+pub mod fleet_sim;

@@ -381,17 +381,14 @@ impl FleetWorker {
         while !shutdown.is_requested() {
             let now = self.now();
             if now >= next_stats {
-                self.read_stats(now).await;
+                while_checking(self.read_stats(now), &mut in_flight).await;
                 next_stats = now + inner.stats_every;
             }
             let free = inner.concurrency.saturating_sub(in_flight.len());
             if free > 0 && now >= next_claim {
                 let asked = free.min(inner.batch);
-                match inner
-                    .queue
-                    .claim_due(&inner.id, now, inner.lease, asked)
-                    .await
-                {
+                let claim = inner.queue.claim_due(&inner.id, now, inner.lease, asked);
+                match while_checking(claim, &mut in_flight).await {
                     Ok(claims) => {
                         store_backoff = inner.poll;
                         let full = claims.len() == asked;
@@ -585,6 +582,26 @@ impl FleetWorker {
 
     fn update(&self, change: impl FnOnce(&mut WorkerStatus)) {
         change(&mut self.inner.status.lock().unwrap_or_else(|p| p.into_inner()));
+    }
+}
+
+/// Awaits `operation` (a claim, the statistics) while the checks in flight keep running: a
+/// check may hold one of the store's pooled connections mid-query, and if it were not polled
+/// until the operation finished, an operation waiting for a free connection would wait for
+/// it forever (a deadlock once the checks in flight hold every connection of the pool).
+async fn while_checking<T>(
+    operation: impl std::future::Future<Output = T>,
+    in_flight: &mut FuturesUnordered<BoxFuture<'_, ()>>,
+) -> T {
+    let mut operation = std::pin::pin!(operation);
+    loop {
+        if in_flight.is_empty() {
+            return operation.await;
+        }
+        match select(operation.as_mut(), in_flight.next()).await {
+            Either::Left((value, _)) => return value,
+            Either::Right(_) => {}
+        }
     }
 }
 
