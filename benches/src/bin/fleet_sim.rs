@@ -38,7 +38,7 @@ struct Args {
     /// The STS rate limit shared by the workers, calls a second.
     #[arg(long, default_value_t = 400.0)]
     rate: f64,
-    /// The rate limiter's burst (default: one second's worth).
+    /// The rate limiter's burst (default: a tenth of the rate).
     #[arg(long)]
     burst: Option<f64>,
     /// The fastest AssumeRole, milliseconds.

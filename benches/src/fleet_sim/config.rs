@@ -20,7 +20,7 @@ pub struct SimConfig {
     pub interval: Duration,
     /// The STS rate limit shared by the workers, calls a second.
     pub rate: f64,
-    /// The limiter's burst (`None`: the library default, one second's worth).
+    /// The limiter's burst (`None`: the library default, a tenth of the rate).
     pub burst: Option<f64>,
     /// AssumeRole latency, drawn uniformly from this range per call.
     pub latency: (Duration, Duration),

@@ -41,11 +41,9 @@ impl LimitedProvider {
     }
 
     async fn acquire(&self, key: &BucketKey) {
-        loop {
-            match self.limiter.try_acquire(key, self.clock.now()) {
-                Ok(()) => return,
-                Err(wait) => self.timer.sleep(wait).await,
-            }
+        let wait = self.limiter.reserve(key, self.clock.now());
+        if !wait.is_zero() {
+            self.timer.sleep(wait).await;
         }
     }
 

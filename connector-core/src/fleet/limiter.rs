@@ -14,12 +14,18 @@ use iam_policy::{AccountId, Region};
 
 use crate::ConnectorError;
 
-/// How fast the fleet may call STS, per (vendor account, Region).
+/// How fast the fleet may call STS, per (vendor account, Region): never more than
+/// [`per_second`](RateLimit::per_second) calls in any one-second window. The bucket holds
+/// [`burst`](RateLimit::burst) tokens (a tenth of the limit by default) and refills at the
+/// limit minus the burst, so a burst and a full second of refill together stay within the
+/// limit (for limits of at least two calls a second).
 ///
 /// ```
 /// use connector_core::RateLimit;
 /// let limit: RateLimit = "50/s".parse()?;
 /// assert_eq!(limit.per_second(), 50.0);
+/// assert_eq!(limit.burst(), 5.0);
+/// assert_eq!(limit.refill_per_second(), 45.0);
 /// assert_eq!(RateLimit::default().per_second(), 100.0);
 /// assert!("0/s".parse::<RateLimit>().is_err());
 /// assert!("700/s".parse::<RateLimit>().is_err()); // above the STS quota
@@ -35,8 +41,7 @@ impl RateLimit {
     /// The STS quota AssumeRole and GetCallerIdentity share per account and Region.
     pub const STS_QUOTA_PER_SECOND: f64 = 600.0;
 
-    /// `per_second` calls a second (more than 0, at most the STS quota), with a burst of
-    /// one second's worth (at least 1).
+    /// The most calls in any one-second window.
     pub fn per_second(&self) -> f64 {
         self.per_second
     }
@@ -46,7 +51,13 @@ impl RateLimit {
         self.burst
     }
 
-    /// A limit of `per_second` calls a second.
+    /// How fast the bucket refills: the limit minus the burst (at least half the limit).
+    pub fn refill_per_second(&self) -> f64 {
+        (self.per_second - self.burst).max(self.per_second / 2.0)
+    }
+
+    /// A limit of `per_second` calls in any second (more than 0, at most the STS quota),
+    /// with a burst of a tenth of it (at least 1).
     pub fn new(per_second: f64) -> Result<RateLimit, ConnectorError> {
         if !(per_second > 0.0 && per_second <= RateLimit::STS_QUOTA_PER_SECOND) {
             return Err(ConnectorError::invalid(
@@ -57,14 +68,16 @@ impl RateLimit {
         }
         Ok(RateLimit {
             per_second,
-            burst: per_second.max(1.0),
+            burst: (per_second / 10.0).floor().max(1.0),
         })
     }
 
-    /// Another burst (at least 1 call).
+    /// Another burst: at least 1 call, at most half the limit (the refill makes up the rest
+    /// of the second).
     pub fn with_burst(mut self, burst: f64) -> Self {
+        let most = (self.per_second / 2.0).max(1.0);
         self.burst = if burst.is_finite() {
-            burst.max(1.0)
+            burst.clamp(1.0, most)
         } else {
             1.0
         };
@@ -77,7 +90,7 @@ impl Default for RateLimit {
     fn default() -> RateLimit {
         RateLimit {
             per_second: 100.0,
-            burst: 100.0,
+            burst: 10.0,
         }
     }
 }
@@ -135,13 +148,18 @@ impl RateLimiter {
         self.limit
     }
 
-    /// Takes a token from `key`'s bucket at `now`, or says how long to wait for one.
-    pub fn try_acquire(&self, key: &BucketKey, now: SystemTime) -> Result<(), Duration> {
+    /// Reserves the next call of `key`'s bucket at `now` and says how long to wait before
+    /// making it (zero: at once). Reservations are served in the order they are made (the
+    /// bucket goes into debt), so no caller waits longer than the callers ahead of it
+    /// allow: with `n` calls waiting, the last waits about `n / rate`. A caller that gives
+    /// up after reserving leaves its token unused (the bucket errs on the slow side).
+    pub fn reserve(&self, key: &BucketKey, now: SystemTime) -> Duration {
         let mut buckets = self.buckets.lock().unwrap_or_else(|p| p.into_inner());
         let limit = self.limit;
+        let refill = limit.refill_per_second();
         let bucket = buckets.entry(key.clone()).or_insert(Bucket {
             tokens: limit.burst,
-            rate: limit.per_second,
+            rate: refill,
             last: now,
         });
         let elapsed = now
@@ -150,19 +168,14 @@ impl RateLimiter {
             .as_secs_f64();
         bucket.last = bucket.last.max(now);
         // Recover toward the configured rate after throttling (additive increase).
-        bucket.rate = (bucket.rate
-            + elapsed * limit.per_second * RateLimiter::RECOVERY_SHARE_PER_SECOND)
-            .min(limit.per_second);
+        bucket.rate =
+            (bucket.rate + elapsed * refill * RateLimiter::RECOVERY_SHARE_PER_SECOND).min(refill);
         bucket.tokens = (bucket.tokens + elapsed * bucket.rate).min(limit.burst);
-        if bucket.tokens >= 1.0 {
-            bucket.tokens -= 1.0;
-            Ok(())
+        bucket.tokens -= 1.0;
+        if bucket.tokens >= 0.0 {
+            Duration::ZERO
         } else {
-            let missing = 1.0 - bucket.tokens;
-            Err(
-                Duration::from_secs_f64(missing / bucket.rate.max(f64::MIN_POSITIVE))
-                    .max(Duration::from_millis(1)),
-            )
+            Duration::from_secs_f64(-bucket.tokens / bucket.rate.max(f64::MIN_POSITIVE))
         }
     }
 
@@ -171,18 +184,19 @@ impl RateLimiter {
     pub fn throttled(&self, key: &BucketKey) {
         let mut buckets = self.buckets.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(bucket) = buckets.get_mut(key) {
-            let floor = self.limit.per_second * RateLimiter::FLOOR_SHARE;
+            let floor = self.limit.refill_per_second() * RateLimiter::FLOOR_SHARE;
             bucket.rate = (bucket.rate / 2.0).max(floor);
             bucket.tokens = bucket.tokens.min(0.0);
         }
     }
 
-    /// The current rate of `key`'s bucket (the limit until it is throttled).
+    /// The current refill rate of `key`'s bucket (the limit's refill until it is
+    /// throttled).
     pub fn current_rate(&self, key: &BucketKey) -> f64 {
         let buckets = self.buckets.lock().unwrap_or_else(|p| p.into_inner());
         buckets
             .get(key)
-            .map_or(self.limit.per_second, |bucket| bucket.rate)
+            .map_or(self.limit.refill_per_second(), |bucket| bucket.rate)
     }
 }
 
@@ -199,29 +213,43 @@ mod tests {
         )
     }
 
-    /// Drives `limiter` for `seconds` with callers that take a token as soon as they may;
-    /// returns the tokens taken.
-    fn drain(limiter: &RateLimiter, start: SystemTime, seconds: f64) -> u64 {
+    /// Callers that make their call as soon as their reservation allows, one after another,
+    /// for `seconds`; returns when each call was made.
+    fn drain(limiter: &RateLimiter, start: SystemTime, seconds: f64) -> Vec<SystemTime> {
         let mut now = start;
         let end = start + Duration::from_secs_f64(seconds);
-        let mut taken = 0;
+        let mut made = Vec::new();
         while now < end {
-            match limiter.try_acquire(&key(), now) {
-                Ok(()) => taken += 1,
-                Err(wait) => now += wait,
-            }
+            now += limiter.reserve(&key(), now);
+            made.push(now);
         }
-        taken
+        made
+    }
+
+    /// The most calls in any one-second window.
+    fn busiest_second(calls: &[SystemTime]) -> usize {
+        let mut most = 0;
+        let mut first = 0;
+        for (i, t) in calls.iter().enumerate() {
+            while calls[first] + Duration::from_secs(1) <= *t {
+                first += 1;
+            }
+            most = most.max(i + 1 - first);
+        }
+        most
     }
 
     proptest! {
-        /// Over any span, a bucket never grants more than burst + rate × span.
+        /// In any one-second window, never more calls than the limit (limits of at least 2).
         #[test]
-        fn never_above_the_rate_plus_burst(rate in 1.0f64..600.0, seconds in 1.0f64..30.0) {
+        fn never_above_the_limit_in_any_second(rate in 2.0f64..600.0, seconds in 1.0f64..20.0) {
             let limiter = RateLimiter::new(RateLimit::new(rate).unwrap());
-            let taken = drain(&limiter, UNIX_EPOCH, seconds) as f64;
-            prop_assert!(taken <= rate + rate * seconds + 1.0, "{taken} > {} in {seconds}s", rate + rate * seconds);
-            prop_assert!(taken >= rate * seconds * 0.95, "{taken} well below the rate");
+            let calls = drain(&limiter, UNIX_EPOCH, seconds);
+            let busiest = busiest_second(&calls) as f64;
+            prop_assert!(busiest <= rate.floor() + 1e-9, "{busiest} calls in one second at {rate}/s");
+            // And not far below it on average.
+            let refill = RateLimit::new(rate).unwrap().refill_per_second();
+            prop_assert!(calls.len() as f64 >= refill * seconds * 0.95);
         }
 
         #[test]
@@ -232,23 +260,36 @@ mod tests {
     }
 
     #[test]
+    fn reservations_are_served_in_order_so_nobody_starves() {
+        // 200 callers arrive at once at 40/s: the last waits about 200 / 36 s, and each waits
+        // no less than the one before it.
+        let limiter = RateLimiter::new(RateLimit::new(40.0).unwrap());
+        let waits: Vec<Duration> = (0..200)
+            .map(|_| limiter.reserve(&key(), UNIX_EPOCH))
+            .collect();
+        assert!(waits.windows(2).all(|w| w[0] <= w[1]));
+        let last = waits.last().unwrap().as_secs_f64();
+        assert!((5.0..5.6).contains(&last), "{last}");
+    }
+
+    #[test]
     fn throttling_halves_the_rate_and_it_recovers() {
         let limiter = RateLimiter::new(RateLimit::new(400.0).unwrap());
         let start = UNIX_EPOCH + Duration::from_secs(1_000);
-        assert!(limiter.try_acquire(&key(), start).is_ok());
+        assert_eq!(limiter.reserve(&key(), start), Duration::ZERO);
         limiter.throttled(&key());
         limiter.throttled(&key());
-        assert_eq!(limiter.current_rate(&key()), 100.0);
+        assert_eq!(limiter.current_rate(&key()), 90.0);
         // The bucket is empty: the next call waits.
-        assert!(limiter.try_acquire(&key(), start).is_err());
+        assert!(limiter.reserve(&key(), start) > Duration::ZERO);
         // Never below a sixteenth.
         for _ in 0..10 {
             limiter.throttled(&key());
         }
-        assert_eq!(limiter.current_rate(&key()), 25.0);
-        // A minute later it is back at the limit.
-        let _ = limiter.try_acquire(&key(), start + Duration::from_secs(61));
-        assert_eq!(limiter.current_rate(&key()), 400.0);
+        assert_eq!(limiter.current_rate(&key()), 22.5);
+        // A minute later it is back at the limit's refill rate.
+        let _ = limiter.reserve(&key(), start + Duration::from_secs(61));
+        assert_eq!(limiter.current_rate(&key()), 360.0);
     }
 
     #[test]
@@ -258,8 +299,8 @@ mod tests {
             "999988887777".parse().unwrap(),
             Some("eu-west-1".parse().unwrap()),
         );
-        assert!(limiter.try_acquire(&key(), UNIX_EPOCH).is_ok());
-        assert!(limiter.try_acquire(&key(), UNIX_EPOCH).is_err());
-        assert!(limiter.try_acquire(&other, UNIX_EPOCH).is_ok());
+        assert_eq!(limiter.reserve(&key(), UNIX_EPOCH), Duration::ZERO);
+        assert!(limiter.reserve(&key(), UNIX_EPOCH) > Duration::ZERO);
+        assert_eq!(limiter.reserve(&other, UNIX_EPOCH), Duration::ZERO);
     }
 }
