@@ -5,7 +5,7 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, SystemTime};
+use std::time::SystemTime;
 
 use clap::{Subcommand, ValueEnum};
 use connector_core::oidc::{
@@ -17,6 +17,7 @@ use secrecy::zeroize::Zeroizing;
 use serde::Serialize;
 
 use crate::exit::Outcome;
+use crate::fleet::duration;
 use crate::output::{outln, print_json, read_file};
 
 #[derive(Debug, Subcommand)]
@@ -62,7 +63,7 @@ pub(crate) enum OidcCommand {
         /// The tenant: the token's sub is org/TENANT.
         #[arg(long, value_name = "T")]
         tenant: String,
-        /// The token's lifetime: 300, 300s, 5m or 1h; at most one hour.
+        /// The token's lifetime, with its unit (300s, 5m, 1h); at most one hour.
         #[arg(long, value_name = "DURATION", default_value = "5m")]
         ttl: String,
     },
@@ -206,32 +207,15 @@ fn discovery(issuer: &str, algs: &[Alg]) -> Outcome {
     Outcome::Ok
 }
 
-/// `300`, `300s`, `5m`, `1h`.
-fn parse_ttl(text: &str) -> Option<Duration> {
-    let (number, unit) = match text.char_indices().last() {
-        Some((i, 's')) => (text.get(..i)?, 1),
-        Some((i, 'm')) => (text.get(..i)?, 60),
-        Some((i, 'h')) => (text.get(..i)?, 3_600),
-        _ => (text, 1),
+fn token(key: &Path, issuer: &str, tenant: &str, ttl_text: &str) -> Outcome {
+    let ttl = match duration::flag("--ttl", ttl_text) {
+        Ok(ttl) => ttl,
+        Err(outcome) => return outcome,
     };
-    if number.is_empty() || !number.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    let seconds = number.parse::<u64>().ok()?.checked_mul(unit)?;
-    Some(Duration::from_secs(seconds))
-}
-
-fn token(key: &Path, issuer: &str, tenant: &str, ttl: &str) -> Outcome {
-    let Some(ttl) = parse_ttl(ttl) else {
+    if ttl.subsec_nanos() != 0 || ttl.is_zero() || ttl > DEFAULT_MAX_TOKEN_TTL {
         return Outcome::BadInput(format!(
-            "--ttl: {ttl:?} is not a duration (300, 300s, 5m or 1h)"
-        ));
-    };
-    if ttl.is_zero() || ttl > DEFAULT_MAX_TOKEN_TTL {
-        return Outcome::BadInput(format!(
-            "--ttl: {} s is outside 1 s to {} s",
-            ttl.as_secs(),
-            DEFAULT_MAX_TOKEN_TTL.as_secs()
+            "--ttl {ttl_text:?}: whole seconds from 1s to {}",
+            duration::show(DEFAULT_MAX_TOKEN_TTL)
         ));
     }
     if tenant.is_empty() || tenant.chars().any(|c| c.is_control() || c.is_whitespace()) {
@@ -256,21 +240,5 @@ fn token(key: &Path, issuer: &str, tenant: &str, ttl: &str) -> Outcome {
         }
         Err(e @ OidcError::InvalidClaim { .. }) => Outcome::BadInput(e.to_string()),
         Err(e) => Outcome::Failed(e.to_string()),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn ttl_accepts_seconds_minutes_and_hours() {
-        assert_eq!(parse_ttl("300"), Some(Duration::from_secs(300)));
-        assert_eq!(parse_ttl("45s"), Some(Duration::from_secs(45)));
-        assert_eq!(parse_ttl("5m"), Some(Duration::from_secs(300)));
-        assert_eq!(parse_ttl("1h"), Some(Duration::from_secs(3_600)));
-        for bad in ["", "m", "5x", "-5m", "5 m", "1.5h", "99999999999999999999h"] {
-            assert_eq!(parse_ttl(bad), None, "{bad}");
-        }
     }
 }

@@ -265,7 +265,9 @@ fn token_bad_values_exit_2_naming_the_flag() {
         connector(&args)
     };
     bad_input(&base(&["--ttl", "2h"]), "--ttl");
-    bad_input(&base(&["--ttl", "0"]), "--ttl");
+    bad_input(&base(&["--ttl", "0s"]), "--ttl");
+    bad_input(&base(&["--ttl", "300"]), "--ttl");
+    bad_input(&base(&["--ttl", "1500ms"]), "--ttl");
     bad_input(&base(&["--ttl", "five"]), "--ttl");
     bad_input(&base(&["--tenant", ""]), "--tenant");
     bad_input(&base(&["--issuer", "https://id.example.com/"]), "--issuer");
