@@ -21,8 +21,6 @@ mod connector;
 mod credentials;
 mod error;
 mod fleet;
-/// The vendor as an OIDC issuer (feature `oidc`): signing keys, JWKS, discovery document,
-/// token minting and verification.
 #[cfg(feature = "oidc")]
 pub mod oidc;
 mod provider;
