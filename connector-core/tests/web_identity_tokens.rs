@@ -466,3 +466,23 @@ async fn web_identity_tokens_of_another_sts_instance_are_refused() {
     );
     assert_eq!(w.sts.test_jwks().keys().len(), 1);
 }
+
+#[tokio::test]
+async fn web_identity_provider_with_an_empty_jwks_refuses_every_token() {
+    // What a provider holds when the issuer publishes no key (or the STS could not make its
+    // test key): no verdict on the signature, so no credentials.
+    let w = world();
+    w.sts
+        .set_oidc_provider_jwks(&customer(), ISSUER, Jwks::new(Vec::new()))
+        .unwrap();
+    let token = w.mint(TokenRequest::for_tenant("acme"));
+    assert_eq!(
+        w.refused(token).await,
+        ProviderErrorKind::InvalidIdentityToken
+    );
+    let unsigned = "unsigned: the in-memory STS has no test key".to_owned();
+    assert_eq!(
+        w.refused(unsigned).await,
+        ProviderErrorKind::InvalidIdentityToken
+    );
+}
