@@ -5,7 +5,7 @@
 //! credentials (or an emulator's endpoint), as the vendor named by `--vendor-account`.
 
 mod check;
-mod duration;
+pub(crate) mod duration;
 mod report;
 mod run;
 

@@ -10,6 +10,7 @@ mod demo;
 mod exit;
 mod external_id;
 mod fleet;
+mod oidc;
 mod onboard;
 mod output;
 mod permissions;
@@ -64,6 +65,9 @@ enum Command {
     /// Health-check every connection of a store on a schedule (`run`), or one now (`check`).
     #[command(subcommand)]
     Fleet(fleet::FleetCommand),
+    /// The vendor as an OIDC issuer: signing keys, the JWKS and discovery documents, tokens.
+    #[command(subcommand)]
+    Oidc(oidc::OidcCommand),
 }
 
 fn main() -> ExitCode {
@@ -79,6 +83,7 @@ fn main() -> ExitCode {
         Command::Connect(command) => connect::run(command),
         Command::Connections(command) => connections::run(command),
         Command::Fleet(command) => fleet::run(command),
+        Command::Oidc(command) => oidc::run(command),
     };
     let code = outcome.report();
     output::flush_stdout();

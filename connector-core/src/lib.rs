@@ -21,6 +21,8 @@ mod connector;
 mod credentials;
 mod error;
 mod fleet;
+#[cfg(feature = "oidc")]
+pub mod oidc;
 mod provider;
 pub mod registration;
 mod session;

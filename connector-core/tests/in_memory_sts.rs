@@ -18,7 +18,9 @@ use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
 use std::time::{Duration, Instant};
 
-use connector_core::testing::{CallCounts, InMemorySts, PACKED_POLICY_LIMIT, SetupError};
+use connector_core::testing::{
+    CallCounts, InMemorySts, PACKED_POLICY_LIMIT, SetupError, WEB_IDENTITY_CLOCK_SKEW,
+};
 use connector_core::{
     AssumeRoleRequest, Clock, Connection, ConnectionEvent, ConnectionId, ConnectionState,
     ConnectionStore, Connector, ConnectorError, CredentialSession, DiagnosisCode,
@@ -672,6 +674,12 @@ async fn web_identity_happy_path() {
     );
 }
 
+fn split3(token: &str) -> (&str, &str, &str) {
+    let mut parts = token.split('.');
+    let parts = (parts.next(), parts.next(), parts.next());
+    (parts.0.unwrap(), parts.1.unwrap(), parts.2.unwrap())
+}
+
 #[tokio::test]
 async fn web_identity_checks_subject_audience_token_and_provider() {
     let f = federated();
@@ -694,7 +702,11 @@ async fn web_identity_checks_subject_audience_token_and_provider() {
     );
     // Garbled, tampered, or issued by another STS instance.
     let good = sts.issue_test_token(ISSUER, "org/acme", "sts.amazonaws.com");
-    let tampered = good.replacen("memsts1.", "memsts1.00", 1);
+    // The claims of another token under this token's signature.
+    let other = sts.issue_test_token(ISSUER, "org/other", "sts.amazonaws.com");
+    let (header, _, signature) = split3(&good);
+    let (_, claims, _) = split3(&other);
+    let tampered = format!("{header}.{claims}.{signature}");
     let foreign = InMemorySts::new(Arc::new(f.w.clock.clone()), WORKER.parse().unwrap())
         .issue_test_token(ISSUER, "org/acme", "sts.amazonaws.com");
     for token in ["garbage".to_owned(), String::new(), tampered, foreign] {
@@ -710,7 +722,8 @@ async fn web_identity_checks_subject_audience_token_and_provider() {
         "sts.amazonaws.com",
         Duration::from_secs(60),
     );
-    f.w.clock.advance(Duration::from_secs(60));
+    f.w.clock
+        .advance(Duration::from_secs(60) + WEB_IDENTITY_CLOCK_SKEW);
     assert_eq!(f.kind_of(short).await, ProviderErrorKind::ExpiredToken);
     // Longer than the role allows.
     let fresh = sts.issue_test_token(ISSUER, "org/acme", "sts.amazonaws.com");

@@ -92,11 +92,6 @@ impl IdGenerator {
     pub(super) fn session_token(&mut self) -> String {
         format!("IQoJb3JpZ2luX2Vj{}", self.text(BASE64, 160))
     }
-
-    /// A key for this instance's test token checksums.
-    pub(super) fn token_key(&mut self) -> u64 {
-        self.next_u64()
-    }
 }
 
 #[cfg(test)]

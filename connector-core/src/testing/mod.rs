@@ -30,10 +30,14 @@
 //!    [`PACKED_POLICY_LIMIT`] → `PackedPolicyTooLarge` (an approximation: AWS compresses, and
 //!    does not publish the packed limit; here it is the plain character count).
 //!
-//! `AssumeRoleWithWebIdentity`: validation, faults, then the token (garbled, or issued by
-//! another instance → `InvalidIdentityToken`; past its expiry → `ExpiredToken`), an OIDC
-//! provider for the token's issuer in the role's account and the token's audience among its
-//! client ids (→ `InvalidIdentityToken`), region, session policy, then the trust policy
+//! `AssumeRoleWithWebIdentity`: validation, faults, then the token, a real JWT: its `iss`
+//! must name an OIDC provider of the role's account, and it is verified against that
+//! provider's JWKS (see [`oidc::verify_token`](crate::oidc::verify_token)): the key with the
+//! token's `kid` (unknown `kid` → `InvalidIdentityToken`), an `alg` that key supports (`none`,
+//! and HS256 keyed with the public key, are refused), the signature, `iss` exactly
+//! `https://` and the provider's URL, `aud` among its client ids, `exp` (past, beyond
+//! [`WEB_IDENTITY_CLOCK_SKEW`] → `ExpiredToken`), `nbf` / `iat` not in the future; any other
+//! failure → `InvalidIdentityToken`. Then region, session policy, then the trust policy
 //! evaluated for `sts:AssumeRoleWithWebIdentity` with the `Federated` principal
 //! `arn:aws:iam::ACCOUNT:oidc-provider/ISSUER` and the context keys `ISSUER:aud`,
 //! `ISSUER:sub`, `sts:RoleSessionName` (→ `AccessDenied`), then the role's maximum session.
@@ -51,6 +55,12 @@
 //! session outside 1 to 12 hours, a duplicate role name (case-insensitive per account) or an
 //! issuer URL that is not `https://` are refused with a [`SetupError`].
 //!
+//! An OIDC provider holds its issuer's JWKS: [`InMemorySts::create_oidc_provider_with_jwks`]
+//! takes the document the issuer publishes (e.g. [`Issuer::jwks`](crate::oidc::Issuer::jwks)),
+//! [`InMemorySts::set_oidc_provider_jwks`] replaces it (AWS refetching after a rotation);
+//! [`InMemorySts::create_oidc_provider`] uses the JWKS of the instance's own test key, which
+//! signs [`InMemorySts::issue_test_token`]'s tokens.
+//!
 //! Identifiers and secrets come from a counter-based generator (deterministic for a seed, see
 //! [`InMemorySts::with_seed`]; not a CSPRNG): access key ids are `ASIA` and 16 base32
 //! characters, distinct for every call, secrets differ per call. No secret appears in the
@@ -63,9 +73,14 @@
 //! [`InMemorySts`]: crate::testing::InMemorySts
 //! [`InMemorySts::last_denial_reason`]: crate::testing::InMemorySts::last_denial_reason
 //! [`InMemorySts::with_seed`]: crate::testing::InMemorySts::with_seed
+//! [`InMemorySts::create_oidc_provider`]: crate::testing::InMemorySts::create_oidc_provider
+//! [`InMemorySts::create_oidc_provider_with_jwks`]: crate::testing::InMemorySts::create_oidc_provider_with_jwks
+//! [`InMemorySts::set_oidc_provider_jwks`]: crate::testing::InMemorySts::set_oidc_provider_jwks
+//! [`InMemorySts::issue_test_token`]: crate::testing::InMemorySts::issue_test_token
 //! [`InMemorySts::set_latency`]: crate::testing::InMemorySts::set_latency
 //! [`InMemorySts::set_latency_yields`]: crate::testing::InMemorySts::set_latency_yields
 //! [`PACKED_POLICY_LIMIT`]: crate::testing::PACKED_POLICY_LIMIT
+//! [`WEB_IDENTITY_CLOCK_SKEW`]: crate::testing::WEB_IDENTITY_CLOCK_SKEW
 //! [`SetupError`]: crate::testing::SetupError
 //!
 //! # Example
@@ -165,11 +180,12 @@ mod web_identity;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::Duration;
 
 use iam_policy::Arn;
 
+use crate::oidc::SigningKey;
 use crate::{Clock, MAX_SESSION_POLICY_CHARS, ProviderError};
 
 pub use error::SetupError;
@@ -186,6 +202,10 @@ pub const PACKED_POLICY_LIMIT: usize = MAX_SESSION_POLICY_CHARS;
 /// How long a token from [`InMemorySts::issue_test_token`] stays valid.
 pub const DEFAULT_TEST_TOKEN_TTL: Duration = Duration::from_secs(3_600);
 
+/// The clock skew allowed on a web identity token's `exp`, `nbf` and `iat` (AWS does not
+/// publish its own; a token is expired once `exp + skew` has passed).
+pub const WEB_IDENTITY_CLOCK_SKEW: Duration = Duration::from_secs(60);
+
 /// The in-memory STS. A cheap handle: clones share the same accounts, credentials, faults
 /// and counters. See the [module docs](self) for what it enforces and an example.
 #[derive(Clone)]
@@ -195,7 +215,8 @@ pub struct InMemorySts {
 
 struct Inner {
     clock: Arc<dyn Clock>,
-    token_key: u64,
+    /// The key of [`InMemorySts::issue_test_token`], generated on first use.
+    test_key: OnceLock<Option<SigningKey>>,
     state: Mutex<State>,
 }
 
@@ -206,15 +227,15 @@ impl InMemorySts {
         InMemorySts::with_seed(clock, caller, mint::next_instance_seed())
     }
 
-    /// Like [`new`](Self::new), with the identifiers, secrets and token checksums derived from
-    /// `seed` alone, so they are the same in every run.
+    /// Like [`new`](Self::new), with the identifiers and secrets derived from `seed` alone, so
+    /// they are the same in every run (the test token key is still random: ECDSA keys and
+    /// signatures come from the operating system's generator).
     pub fn with_seed(clock: Arc<dyn Clock>, caller: Arn, seed: u64) -> InMemorySts {
-        let mut ids = IdGenerator::new(seed);
-        let token_key = ids.token_key();
+        let ids = IdGenerator::new(seed);
         InMemorySts {
             inner: Arc::new(Inner {
                 clock,
-                token_key,
+                test_key: OnceLock::new(),
                 state: Mutex::new(State {
                     caller,
                     roles: BTreeMap::new(),
@@ -237,6 +258,14 @@ impl InMemorySts {
             .state
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// The key test tokens are signed with, generated on first use.
+    fn test_key(&self) -> Option<&SigningKey> {
+        self.inner
+            .test_key
+            .get_or_init(token::generate_key)
+            .as_ref()
     }
 
     /// Who calls `AssumeRole`.

@@ -5,9 +5,10 @@ use std::time::{Duration, UNIX_EPOCH};
 
 use iam_policy::{AccountId, PolicyDocument, PolicyKind, Region, RoleArn, Severity, Validator};
 
-use super::state::{Role, issuer_claim, issuer_host_path, role_key};
+use super::state::{OidcProvider, Role, issuer_claim, issuer_host_path, role_key};
 use super::token::{self, Claims};
 use super::{DEFAULT_TEST_TOKEN_TTL, InMemorySts, SetupError};
+use crate::oidc::Jwks;
 
 /// IAM `CreateRole`: `MaxSessionDuration` is 3,600 to 43,200 seconds.
 const ROLE_MAX_SESSION: std::ops::RangeInclusive<Duration> =
@@ -119,12 +120,27 @@ impl InMemorySts {
 
     /// Registers an OIDC identity provider in `account` (IAM `CreateOpenIDConnectProvider`):
     /// `issuer_url` is `https://HOST[/PATH]` (the scheme may be left out), `audiences` the
-    /// client ids a token's `aud` must be one of.
+    /// client ids a token's `aud` must be one of. Its JWKS is that of this instance's test
+    /// key, which signs [`issue_test_token`](Self::issue_test_token)'s tokens.
     pub fn create_oidc_provider(
         &self,
         account: &AccountId,
         issuer_url: &str,
         audiences: &[&str],
+    ) -> Result<(), SetupError> {
+        let jwks = token::jwks(self.test_key());
+        self.create_oidc_provider_with_jwks(account, issuer_url, audiences, jwks)
+    }
+
+    /// Registers an OIDC identity provider whose issuer publishes `jwks` (what AWS fetches from
+    /// the issuer's `jwks_uri`, e.g. [`Issuer::jwks`](crate::oidc::Issuer::jwks)). Checked as
+    /// in [`create_oidc_provider`](Self::create_oidc_provider).
+    pub fn create_oidc_provider_with_jwks(
+        &self,
+        account: &AccountId,
+        issuer_url: &str,
+        audiences: &[&str],
+        jwks: Jwks,
     ) -> Result<(), SetupError> {
         let issuer = issuer_host_path(issuer_url).map_err(|rule| SetupError::InvalidIssuer {
             issuer: issuer_url.to_owned(),
@@ -153,10 +169,39 @@ impl InMemorySts {
                 issuer: key.1,
             });
         }
-        state
-            .oidc
-            .insert(key, audiences.iter().map(|a| (*a).to_owned()).collect());
+        state.oidc.insert(
+            key,
+            OidcProvider {
+                audiences: audiences.iter().map(|a| (*a).to_owned()).collect(),
+                jwks,
+            },
+        );
         Ok(())
+    }
+
+    /// Replaces the JWKS of `account`'s provider for `issuer_url`: AWS refetching the issuer's
+    /// keys (after a rotation, or once its cache expired).
+    pub fn set_oidc_provider_jwks(
+        &self,
+        account: &AccountId,
+        issuer_url: &str,
+        jwks: Jwks,
+    ) -> Result<(), SetupError> {
+        let issuer = issuer_claim(issuer_url);
+        match self
+            .state()
+            .oidc
+            .get_mut(&(account.to_string(), issuer.clone()))
+        {
+            Some(provider) => {
+                provider.jwks = jwks;
+                Ok(())
+            }
+            None => Err(SetupError::NoSuchOidcProvider {
+                account: account.to_string(),
+                issuer,
+            }),
+        }
     }
 
     /// Removes an OIDC provider (IAM `DeleteOpenIDConnectProvider`): its tokens are no longer
@@ -180,9 +225,11 @@ impl InMemorySts {
         }
     }
 
-    /// An opaque web identity token this STS accepts: from `issuer` (with or without
-    /// `https://`) for `subject` and `audience`, valid for [`DEFAULT_TEST_TOKEN_TTL`] from the
-    /// clock's now. Other instances reject it (their checksum key differs).
+    /// A signed JWT this STS accepts from a provider made with
+    /// [`create_oidc_provider`](Self::create_oidc_provider): `iss` is `https://` and `issuer`
+    /// (given with or without the scheme), `sub` and `aud` as given, `iat` and `nbf` the
+    /// clock's now, `exp` [`DEFAULT_TEST_TOKEN_TTL`] later, signed ES256 with this instance's
+    /// test key (`kid` in the header). Other instances reject it (another key).
     pub fn issue_test_token(&self, issuer: &str, subject: &str, audience: &str) -> String {
         self.issue_test_token_with_ttl(issuer, subject, audience, DEFAULT_TEST_TOKEN_TTL)
     }
@@ -195,21 +242,29 @@ impl InMemorySts {
         audience: &str,
         ttl: Duration,
     ) -> String {
-        let now = self.inner.clock.now();
-        let expires = now
-            .checked_add(ttl)
-            .unwrap_or(now)
+        let now = self
+            .inner
+            .clock
+            .now()
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| d.as_secs());
-        token::encode(
-            self.inner.token_key,
-            &Claims {
-                issuer: issuer_claim(issuer),
-                subject: subject.to_owned(),
-                audience: audience.to_owned(),
-                expires,
-            },
-        )
+        let iss = format!("https://{}", issuer_claim(issuer));
+        let claims = Claims {
+            iss: &iss,
+            sub: subject,
+            aud: audience,
+            iat: now,
+            nbf: now,
+            exp: now.saturating_add(ttl.as_secs()),
+            jti: token::random_jti(),
+        };
+        token::sign(self.test_key(), &claims)
+    }
+
+    /// The JWKS of this instance's test key: what a provider made with
+    /// [`create_oidc_provider`](Self::create_oidc_provider) holds.
+    pub fn test_jwks(&self) -> Jwks {
+        token::jwks(self.test_key())
     }
 
     /// Deactivates STS in `region` for `account`: calls to that regional endpoint about the

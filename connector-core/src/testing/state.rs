@@ -9,6 +9,7 @@ use secrecy::SecretString;
 
 use super::faults::{CallCounts, Faults};
 use super::mint::IdGenerator;
+use crate::oidc::Jwks;
 use crate::{ProviderError, ProviderErrorKind, TemporaryCredentials};
 
 /// A role of some account.
@@ -20,6 +21,13 @@ pub(super) struct Role {
     pub(super) unique_id: String,
     pub(super) trust: PolicyDocument,
     pub(super) max_session: Duration,
+}
+
+/// An IAM OIDC identity provider: its client ids and the issuer's JWKS (as AWS fetched it).
+#[derive(Debug)]
+pub(super) struct OidcProvider {
+    pub(super) audiences: Vec<String>,
+    pub(super) jwks: Jwks,
 }
 
 /// Credentials this STS issued. The secrets are kept in `secrecy` types.
@@ -37,8 +45,8 @@ pub(super) struct State {
     pub(super) caller: Arn,
     /// Keyed by [`role_key`].
     pub(super) roles: BTreeMap<String, Role>,
-    /// (account, issuer host and path) to the provider's audiences (client ids).
-    pub(super) oidc: BTreeMap<(String, String), Vec<String>>,
+    /// (account, issuer host and path) to the provider.
+    pub(super) oidc: BTreeMap<(String, String), OidcProvider>,
     /// (account, region) where STS is deactivated.
     pub(super) disabled_regions: BTreeSet<(String, String)>,
     /// By access key id.

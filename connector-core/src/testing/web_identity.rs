@@ -7,10 +7,11 @@ use iam_policy::{Decision, Request, RequestPrincipal};
 use secrecy::ExposeSecret;
 
 use super::InMemorySts;
+use super::WEB_IDENTITY_CLOCK_SKEW;
 use super::answers;
 use super::assume::check_session_policy;
 use super::state::role_key;
-use super::token;
+use crate::oidc::{TokenRejection, peek_issuer, verify_token};
 use crate::{ProviderError, TemporaryCredentials, WebIdentityRequest};
 
 impl InMemorySts {
@@ -25,25 +26,57 @@ impl InMemorySts {
         if let Some(fault) = state.faults.take() {
             return Err(fault);
         }
-        let claims = token::decode(self.inner.token_key, request.token().expose_secret())
-            .ok_or_else(|| {
-                answers::invalid_identity_token("The web identity token could not be validated.")
-            })?;
-        let now_secs = now.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
-        if claims.expires <= now_secs {
-            return Err(answers::expired_identity_token());
-        }
+        let token = request.token().expose_secret();
+        let issuer_url = match peek_issuer(token) {
+            Ok(issuer) => issuer,
+            Err(rejection) => {
+                state.last_denial = Some(format!("web identity token refused: {rejection}"));
+                return Err(answers::invalid_identity_token(
+                    "The web identity token could not be validated.",
+                ));
+            }
+        };
         let role_arn = request.role_arn();
         let account = role_arn.account_id().to_string();
-        let Some(audiences) = state.oidc.get(&(account.clone(), claims.issuer.clone())) else {
+        // The provider is named by the token's issuer without the scheme; a non-https issuer
+        // names no provider.
+        let provider_name = issuer_url.strip_prefix("https://").map(str::to_owned);
+        let Some(provider) = provider_name
+            .as_ref()
+            .and_then(|name| state.oidc.get(&(account.clone(), name.clone())))
+        else {
             return Err(answers::invalid_identity_token(format!(
-                "No OpenIDConnect provider found in your account for https://{}",
-                claims.issuer
+                "No OpenIDConnect provider found in your account for {issuer_url}"
             )));
         };
-        if !audiences.contains(&claims.audience) {
-            return Err(answers::invalid_identity_token("Incorrect token audience"));
-        }
+        let now_secs = now.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+        let verified = verify_token(
+            token,
+            &provider.jwks,
+            &issuer_url,
+            &provider.audiences,
+            now_secs,
+            WEB_IDENTITY_CLOCK_SKEW,
+        );
+        let claims = match verified {
+            Ok(claims) => claims,
+            Err(rejection) => {
+                state.last_denial = Some(format!("web identity token refused: {rejection}"));
+                return Err(match rejection {
+                    TokenRejection::Expired => answers::expired_identity_token(),
+                    TokenRejection::Audience => {
+                        answers::invalid_identity_token("Incorrect token audience")
+                    }
+                    TokenRejection::UnknownKid(_) => answers::invalid_identity_token(
+                        "Couldn't retrieve verification key from your identity provider, please reference AssumeRoleWithWebIdentity documentation for requirements",
+                    ),
+                    other => answers::invalid_identity_token(format!(
+                        "The web identity token could not be validated: {other}"
+                    )),
+                });
+            }
+        };
+        let issuer = provider_name.unwrap_or_default();
         state.check_region(&account, request.region())?;
         if let Some(policy) = request.session_policy() {
             check_session_policy(policy)?;
@@ -60,12 +93,12 @@ impl InMemorySts {
         let provider = format!(
             "arn:{}:iam::{account}:oidc-provider/{}",
             role_arn.partition(),
-            claims.issuer
+            issuer
         );
         let mut evaluated = Request::new("sts:AssumeRoleWithWebIdentity", role_arn.to_string())
             .with_principal(RequestPrincipal::Federated(provider.clone()))
-            .with_context(format!("{}:aud", claims.issuer), claims.audience.clone())
-            .with_context(format!("{}:sub", claims.issuer), claims.subject.clone())
+            .with_context(format!("{}:aud", issuer), claims.audience.clone())
+            .with_context(format!("{}:sub", issuer), claims.subject.clone())
             .with_context("sts:RoleSessionName", request.session_name().as_str())
             .with_context("aws:FederatedProvider", provider);
         if let Some(region) = request.region() {
@@ -79,7 +112,7 @@ impl InMemorySts {
                 }
                 _ => format!(
                     "no statement allows {} with sub {:?} and aud {:?}",
-                    claims.issuer, claims.subject, claims.audience
+                    issuer, claims.subject, claims.audience
                 ),
             };
             state.last_denial = Some(format!(
