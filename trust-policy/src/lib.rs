@@ -50,7 +50,10 @@ pub use error::TrustPolicyError;
 pub use external_id::ExternalId;
 pub use finish::{DEFAULT_TRUST_POLICY_LIMIT, MAX_TRUST_POLICY_LIMIT};
 pub use input::{DEFAULT_INPUT_LIMIT, check_input_size};
-pub use lint::{LintCode, LintFinding, LintReport, TrustExpectation, TrustPolicyLint, VendorCall};
+pub use lint::{
+    LintCode, LintFinding, LintReport, TrustExpectation, TrustPolicyLint, VendorCall,
+    WebIdentityExpectation,
+};
 pub use oidc::{OidcTrust, SubjectMatch};
 pub use rotation::RotationPlan;
 pub use simulate::{ActionSimulation, Simulation, simulate};
