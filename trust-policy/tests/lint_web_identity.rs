@@ -300,6 +300,27 @@ fn an_unevaluable_statement_beside_a_good_one_makes_the_probes_inconclusive() {
 }
 
 #[test]
+fn an_unevaluable_deny_does_not_count_as_refusing_another_tenant() {
+    // The Allow admits every subject under org/; the Deny meant to keep others out cannot be
+    // evaluated, so another tenant's refusal cannot be shown (and the vendor is not cleared).
+    let mut policy = oidc_trust(SubjectMatch::Like("org/*".into()));
+    policy["Statement"].as_array_mut().unwrap().push(json!({
+        "Effect": "Deny",
+        "Principal": {"Federated": provider()},
+        "Action": "sts:AssumeRoleWithWebIdentity",
+        "Condition": {"NumericNotEquals": {format!("{HOST}:sub"): "org/acme"}},
+    }));
+    let report = lint("org/acme", &policy);
+    assert!(!report.vendor_allowed);
+    let codes = codes(&report);
+    assert!(
+        codes.contains(&LintCode::OidcProbeInconclusive),
+        "{codes:?}"
+    );
+    assert!(codes.contains(&LintCode::OidcTokenNotTrusted), "{codes:?}");
+}
+
+#[test]
 fn bad_expectation_values_are_refused_naming_the_field() {
     let account = || ACCOUNT.parse().unwrap();
     for (result, field) in [

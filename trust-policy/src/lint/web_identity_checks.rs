@@ -88,7 +88,10 @@ pub(super) fn run(
             Verdict::Refused => {}
             Verdict::Allowed(index) => findings.push(LintFinding::new(
                 code,
-                SourceLocation::path(doc.statement_path(index)),
+                SourceLocation::path(index.map_or_else(
+                    || json_path::child("$", "Statement"),
+                    |i| doc.statement_path(i),
+                )),
                 format!("this statement lets {what} assume the role"),
             )),
             Verdict::Inconclusive { path, reason } => findings.push(LintFinding::new(
@@ -153,8 +156,8 @@ fn other_subjects(subject: &str) -> Vec<String> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Verdict {
     Refused,
-    /// Allowed by this statement.
-    Allowed(usize),
+    /// Allowed (by this statement, when known).
+    Allowed(Option<usize>),
     /// Not allowed only because something could not be evaluated: an `Allow` statement that
     /// might apply, or a `Deny` that stands alone against an applicable `Allow`.
     Inconclusive {
@@ -165,9 +168,7 @@ enum Verdict {
 
 fn verdict(evaluation: &Evaluation) -> Verdict {
     match evaluation.decision {
-        Decision::Allow => evaluation
-            .deciding_statement()
-            .map_or(Verdict::Allowed(0), |m| Verdict::Allowed(m.index)),
+        Decision::Allow => Verdict::Allowed(evaluation.deciding_statement().map(|m| m.index)),
         Decision::ExplicitDeny => Verdict::Refused,
         Decision::ImplicitDeny => {
             let allow_matched = evaluation.matched.iter().any(|m| m.effect == Effect::Allow);
