@@ -75,8 +75,11 @@ impl WebIdentityExpectation {
         mut self,
         name: &str,
     ) -> Result<WebIdentityExpectation, TrustPolicyError> {
-        // AWS STS API Reference, AssumeRoleWithWebIdentity, RoleSessionName: "Length
-        // Constraints: Minimum length of 2. Maximum length of 64." and "Pattern: [\w+=,.@-]*".
+        // AWS STS API Reference, AssumeRoleWithWebIdentity, RoleSessionName: "a string of
+        // characters consisting of upper- and lower-case alphanumeric characters with no
+        // spaces. You can also include underscores or any of the following characters:
+        // =,.@-"; the same reference gives the length as 2 to 64 and the pattern
+        // `[\w+=,.@-]*` (so `+` is accepted too).
         let valid = (2..=64).contains(&name.len())
             && name
                 .chars()

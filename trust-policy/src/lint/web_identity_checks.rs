@@ -3,13 +3,18 @@
 //! counterpart of the External ID check), no principal but the expected OIDC provider may
 //! assume the role, and the federation rules apply as for any policy.
 //!
-//! What STS evaluates (AWS, IAM User Guide, "Available keys for AWS web identity federation"):
-//! a call to `sts:AssumeRoleWithWebIdentity` is made as the `Federated` principal of the OIDC
-//! provider, and the token's claims are the keys `ISSUER:aud` and `ISSUER:sub` (ISSUER being
-//! the provider URL without `https://`); `sts:RoleSessionName` is the session name sent. The
-//! STS API Reference (AssumeRoleWithWebIdentity, RoleArn) states why the audience matters: the
-//! trust policy "must contain the cognito-identity.amazonaws.com:aud condition key to restrict
-//! role assumption to users from your intended identity pools".
+//! What STS evaluates: a call to `sts:AssumeRoleWithWebIdentity` is made as the `Federated`
+//! principal of the OIDC provider (`arn:aws:iam::ACCOUNT:oidc-provider/ISSUER`), and the
+//! token's claims are the condition keys `ISSUER:aud` and `ISSUER:sub`, ISSUER being the
+//! provider URL without `https://` (AWS re:Post Knowledge Center, "iam-idp-access-error": its
+//! example trust policy for GitHub trusts `Federated`
+//! `arn:aws:iam::012345678910:oidc-provider/token.actions.githubusercontent.com` for
+//! `sts:AssumeRoleWithWebIdentity` under `StringEquals` on
+//! `token.actions.githubusercontent.com:aud` and `token.actions.githubusercontent.com:sub`);
+//! `sts:RoleSessionName` is the session name sent. The STS API Reference
+//! (AssumeRoleWithWebIdentity, RoleArn) states why the audience matters: the trust policies of
+//! roles Cognito identity pools assume "must contain the cognito-identity.amazonaws.com:aud
+//! condition key to restrict role assumption to users from your intended identity pools".
 //!
 //! Fail closed: a probe that should be refused but reaches a statement that cannot be
 //! evaluated is not counted as refused; it is reported as inconclusive.
