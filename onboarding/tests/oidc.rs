@@ -2,9 +2,9 @@
 //! without an existing provider), Terraform and the manual steps trust exactly the policy
 //! `OidcTrust` writes for the customer's account; evaluated as STS would, it admits the
 //! tenant's token and refuses another tenant's subject, another audience, another issuer's or
-//! account's provider and a plain AssumeRole; the trust policy linter's federation rules find
-//! nothing wrong with it; bad issuers, tenants, subjects and combinations are refused with typed
-//! errors naming the field.
+//! account's provider and a plain AssumeRole; the trust policy linter's web identity
+//! expectation finds nothing wrong with it; bad issuers, tenants, subjects and combinations
+//! are refused with typed errors naming the field.
 
 #![allow(
     clippy::unwrap_used,
@@ -28,9 +28,7 @@ use support::{
     CUSTOMER_ACCOUNT, OIDC_ISSUER, TEMPLATE_URL, TENANT, created_resources, oidc, oidc_onboardings,
     stack_parameters,
 };
-use trust_policy::{
-    LintCode, OidcTrust, SubjectMatch, TrustExpectation, TrustPolicyLint, VendorPrincipal,
-};
+use trust_policy::{LintCode, OidcTrust, SubjectMatch, TrustPolicyLint, WebIdentityExpectation};
 
 fn json_of(text: &str) -> Value {
     serde_json::from_str(text).unwrap()
@@ -168,52 +166,51 @@ fn the_rendered_trust_policy_passes_the_trust_policy_lint() {
     let onboarding = &oidc_onboardings()[0];
     let policy = onboarding.customer_trust_policy().unwrap();
     assert_eq!(json_of(&policy.to_json()), expected_trust(CUSTOMER_ACCOUNT));
-    // The linter's expectation is an External ID call; the web identity statement is judged
-    // by its federation rules (and the validator, the size quota, the principal checks).
-    let lint = TrustPolicyLint::new(TrustExpectation::new(
-        VendorPrincipal::account("999988887777".parse().unwrap()),
-        "q3VfX0oJ8m2TzL7cRk1NwY5aHbE6dGs4".parse().unwrap(),
-    ));
+    // The linter simulates the vendor's own AssumeRoleWithWebIdentity (its token for this
+    // tenant must get in) and tokens of another tenant and another audience (they must not).
+    let lint = TrustPolicyLint::web_identity(
+        WebIdentityExpectation::new(
+            CUSTOMER_ACCOUNT.parse().unwrap(),
+            OIDC_ISSUER,
+            "sts.amazonaws.com",
+            &format!("org/{TENANT}"),
+        )
+        .unwrap(),
+    );
     let report = lint.lint_text(&policy.to_json_pretty());
-    let oidc_rules = [
-        LintCode::MalformedPolicy,
-        LintCode::PolicyInvalid,
-        LintCode::SizeLimitExceeded,
-        LintCode::PrincipalTooBroad,
-        LintCode::OtherAccountsAllowed,
-        LintCode::FederatedUnconditioned,
-        LintCode::OidcAudienceMissing,
-        LintCode::OidcSubjectMissing,
-        LintCode::OidcSubjectWildcard,
-    ];
-    let broken: Vec<_> = report
-        .findings
-        .iter()
-        .filter(|f| oidc_rules.contains(&f.code()))
-        .collect();
-    assert!(broken.is_empty(), "{broken:#?}");
-    // The only findings are that the External ID vendor is not the one trusted here.
-    for finding in &report.findings {
-        assert!(
-            matches!(
-                finding.code(),
-                LintCode::VendorNotTrusted | LintCode::ExtraPrincipals
-            ),
-            "{finding:?}"
-        );
-    }
-    // The linter does read the statement: without the subject condition it objects.
+    assert!(!report.has_errors(), "{:#?}", report.findings);
+    assert!(report.findings.is_empty(), "{:#?}", report.findings);
+    assert!(report.vendor_may_connect());
+    // The linter does read the statement: without the subject condition it objects, and
+    // another tenant's token gets in.
     let mut weakened = json_of(&policy.to_json());
     weakened["Statement"][0]["Condition"]["StringEquals"]
         .as_object_mut()
         .unwrap()
         .remove("id.auto-nomos.com:sub");
     let report = lint.lint_text(&weakened.to_string());
+    let codes: Vec<LintCode> = report.findings.iter().map(|f| f.code()).collect();
+    assert!(codes.contains(&LintCode::OidcSubjectMissing), "{codes:?}");
+    assert!(
+        codes.contains(&LintCode::OidcOtherSubjectAccepted),
+        "{codes:?}"
+    );
+    assert!(!report.vendor_may_connect());
+    // A policy for another tenant does not admit this tenant's token.
+    let other = OidcTrust::new(CUSTOMER_ACCOUNT.parse().unwrap(), OIDC_ISSUER)
+        .unwrap()
+        .with_audience("sts.amazonaws.com")
+        .unwrap()
+        .with_subject(SubjectMatch::Exact("org/someone-else".into()))
+        .unwrap()
+        .policy()
+        .unwrap();
+    let report = lint.lint(&other);
     assert!(
         report
             .findings
             .iter()
-            .any(|f| f.code() == LintCode::OidcSubjectMissing)
+            .any(|f| f.code() == LintCode::OidcTokenNotTrusted)
     );
 }
 

@@ -9,7 +9,9 @@
 //!   IAM's 2,048-character quota, or say by how much they don't.
 //! - [`RotationPlan`]: rotate an External ID without cutting access.
 //! - [`TrustPolicyLint`]: what is wrong with the trust policy a customer pasted back, as
-//!   [`LintFinding`]s with a [`LintCode`] on the workspace's one [`Severity`] scale.
+//!   [`LintFinding`]s with a [`LintCode`] on the workspace's one [`Severity`] scale: for the
+//!   vendor's External ID call ([`TrustExpectation`]) or its web identity token
+//!   ([`WebIdentityExpectation`]).
 //! - [`simulate`]: would an [`AssumeRoleAttempt`] be allowed, and by which statement.
 //!
 //! The `iam-policy` types that appear in this crate's signatures are re-exported
@@ -50,7 +52,10 @@ pub use error::TrustPolicyError;
 pub use external_id::ExternalId;
 pub use finish::{DEFAULT_TRUST_POLICY_LIMIT, MAX_TRUST_POLICY_LIMIT};
 pub use input::{DEFAULT_INPUT_LIMIT, check_input_size};
-pub use lint::{LintCode, LintFinding, LintReport, TrustExpectation, TrustPolicyLint, VendorCall};
+pub use lint::{
+    LintCode, LintFinding, LintReport, TrustExpectation, TrustPolicyLint, VendorCall,
+    WebIdentityExpectation,
+};
 pub use oidc::{OidcTrust, SubjectMatch};
 pub use rotation::RotationPlan;
 pub use simulate::{ActionSimulation, Simulation, simulate};

@@ -189,7 +189,7 @@ impl OidcTrust {
 /// IAM identifies an OIDC provider by its URL without `https://` (IAM `CreateOpenIDConnectProvider`
 /// reference: the URL starts with https://, has a host and optional path, no query or fragment,
 /// and is at most 255 characters).
-fn issuer_host_path(issuer: &str) -> Result<String, TrustPolicyError> {
+pub(crate) fn issuer_host_path(issuer: &str) -> Result<String, TrustPolicyError> {
     let err = |rule: &str| TrustPolicyError::invalid("OIDC issuer", issuer, rule);
     if issuer.len() > 255 {
         return Err(err("an OIDC provider URL is at most 255 characters"));
@@ -219,7 +219,7 @@ fn issuer_host_path(issuer: &str) -> Result<String, TrustPolicyError> {
     Ok(rest.to_owned())
 }
 
-fn check_claim(field: &'static str, value: &str) -> Result<(), TrustPolicyError> {
+pub(crate) fn check_claim(field: &'static str, value: &str) -> Result<(), TrustPolicyError> {
     if value.is_empty()
         || value.len() > 255
         || value.chars().any(char::is_control)

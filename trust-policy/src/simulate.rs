@@ -4,7 +4,7 @@
 //! The caller's own identity policy must also allow the call; that lives in the vendor's
 //! account and is out of scope here.
 
-use iam_policy::{ConditionResult, Decision, Evaluation, PolicyDocument, StatementTrace};
+use iam_policy::{ConditionResult, Decision, Evaluation, PolicyDocument, Request, StatementTrace};
 
 use crate::AssumeRoleAttempt;
 
@@ -51,15 +51,34 @@ pub fn simulate(policy: &PolicyDocument, attempt: &AssumeRoleAttempt) -> Simulat
     let actions: Vec<ActionSimulation> = attempt
         .actions()
         .into_iter()
-        .map(|action| {
-            let req = attempt.to_request(action);
-            ActionSimulation {
-                action,
-                evaluation: policy.evaluate(&req),
-                traces: policy.trace(&req),
-            }
-        })
+        .map(|action| simulate_action(policy, action, &attempt.to_request(action)))
         .collect();
+    conclude(actions)
+}
+
+/// Simulates one request for one action (a web identity call, which no
+/// [`AssumeRoleAttempt`] describes), with the same decision and explanation as [`simulate`].
+pub(crate) fn simulate_request(
+    policy: &PolicyDocument,
+    action: &'static str,
+    request: &Request,
+) -> Simulation {
+    conclude(vec![simulate_action(policy, action, request)])
+}
+
+fn simulate_action(
+    policy: &PolicyDocument,
+    action: &'static str,
+    request: &Request,
+) -> ActionSimulation {
+    ActionSimulation {
+        action,
+        evaluation: policy.evaluate(request),
+        traces: policy.trace(request),
+    }
+}
+
+fn conclude(actions: Vec<ActionSimulation>) -> Simulation {
     let refused = actions
         .iter()
         .find(|a| a.evaluation.decision != Decision::Allow);

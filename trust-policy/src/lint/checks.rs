@@ -20,7 +20,7 @@ pub(super) fn run(
     doc: &PolicyDocument,
 ) -> (Vec<LintFinding>, bool) {
     let mut findings = Vec::new();
-    validator_findings(expectation, doc, &mut findings);
+    validator_findings(expectation.size_limit(), doc, &mut findings);
     super::principals::broad_principals(expectation.vendor(), doc, &mut findings);
     set_operators_on_external_id(doc, &mut findings);
     super::external_id::weak_comparisons(doc, &mut findings);
@@ -177,13 +177,14 @@ fn call(expectation: &TrustExpectation, caller: Arn) -> AssumeRoleAttempt {
     attempt
 }
 
-fn validator_findings(
-    expectation: &TrustExpectation,
+/// The validator's errors, under the trust policy quota `size_limit`.
+pub(super) fn validator_findings(
+    size_limit: usize,
     doc: &PolicyDocument,
     out: &mut Vec<LintFinding>,
 ) {
     let kind = PolicyKind::RoleTrustPolicy {
-        max_chars: expectation.size_limit(),
+        max_chars: size_limit,
     };
     for finding in Validator::new(kind).validate(doc) {
         if finding.severity != Severity::Error {

@@ -87,6 +87,20 @@ iam_policy::finding_codes! {
         /// Principals that cannot assume the role through the statement (a federated provider
         /// or canonical user in an `sts:AssumeRole`-only statement) are named too.
         ExtraPrincipals = "EXTRA_PRINCIPALS", Suggestion;
+        /// The vendor's own web identity token (its issuer's provider, audience and subject)
+        /// would be refused: `sts:AssumeRoleWithWebIdentity` gets AccessDenied.
+        OidcTokenNotTrusted = "OIDC_TOKEN_NOT_TRUSTED", Error;
+        /// A token of another tenant (another `sub` claim) from the vendor's issuer can assume
+        /// the role: the OIDC counterpart of an External ID that is not enforced.
+        OidcOtherSubjectAccepted = "OIDC_OTHER_SUBJECT_ACCEPTED", Error;
+        /// A token the vendor's issuer signed for another audience (`aud` claim) can assume
+        /// the role.
+        OidcOtherAudienceAccepted = "OIDC_OTHER_AUDIENCE_ACCEPTED", Error;
+        /// An identity provider other than the vendor's can assume the role.
+        OidcOtherProviderTrusted = "OIDC_OTHER_PROVIDER_TRUSTED", Error;
+        /// A token that must be refused reaches an element that cannot be evaluated, so its
+        /// refusal cannot be shown (fail closed).
+        OidcProbeInconclusive = "OIDC_PROBE_INCONCLUSIVE", Error;
     }
 }
 
@@ -168,6 +182,21 @@ impl LintCode {
             }
             LintCode::UnsatisfiableCondition => {
                 "Remove the condition shown from the vendor's statement: system-to-system access cannot meet it (for example MFA)."
+            }
+            LintCode::OidcTokenNotTrusted => {
+                "Trust the vendor's OIDC provider as the Federated principal for \"sts:AssumeRoleWithWebIdentity\", with the audience and subject shown on the onboarding screen, exactly."
+            }
+            LintCode::OidcOtherSubjectAccepted => {
+                "Compare the ISSUER:sub key with StringEquals and your own subject, without wildcards: other tenants of the vendor get tokens from the same issuer."
+            }
+            LintCode::OidcOtherAudienceAccepted => {
+                "Add StringEquals on the ISSUER:aud key with the audience shown on the onboarding screen, so tokens meant for other applications are refused."
+            }
+            LintCode::OidcOtherProviderTrusted => {
+                "Remove the other identity providers from the statement, or move them to a role of their own."
+            }
+            LintCode::OidcProbeInconclusive => {
+                "Correct the element shown so it can be evaluated; until then the role cannot be shown to refuse other tenants' tokens."
             }
             LintCode::ExtraPrincipals => {
                 "Check that you mean to trust these principals as well; they are not needed for the vendor's connection."
@@ -391,6 +420,11 @@ mod tests {
                 ("OIDC_SUBJECT_MISSING", Severity::Error),
                 ("OIDC_SUBJECT_WILDCARD", Severity::Error),
                 ("EXTRA_PRINCIPALS", Severity::Suggestion),
+                ("OIDC_TOKEN_NOT_TRUSTED", Severity::Error),
+                ("OIDC_OTHER_SUBJECT_ACCEPTED", Severity::Error),
+                ("OIDC_OTHER_AUDIENCE_ACCEPTED", Severity::Error),
+                ("OIDC_OTHER_PROVIDER_TRUSTED", Severity::Error),
+                ("OIDC_PROBE_INCONCLUSIVE", Severity::Error),
             ]
         );
         for code in LintCode::ALL {

@@ -19,9 +19,12 @@ mod federation;
 mod finding;
 mod principals;
 mod scope;
+mod web_identity;
+mod web_identity_checks;
 
 pub use expectation::{TrustExpectation, VendorCall};
 pub use finding::{LintCode, LintFinding};
+pub use web_identity::WebIdentityExpectation;
 
 use iam_policy::{PolicyDocument, Severity, SourceLocation};
 
@@ -46,8 +49,17 @@ use crate::{DEFAULT_INPUT_LIMIT, TrustPolicyError, check_input_size};
 /// ```
 #[derive(Debug, Clone)]
 pub struct TrustPolicyLint {
-    expectation: TrustExpectation,
+    expectation: Expectation,
     input_limit: usize,
+}
+
+/// Which call the linter checks the policy against.
+#[derive(Debug, Clone)]
+enum Expectation {
+    /// The vendor's `sts:AssumeRole` with its External ID.
+    ExternalId(TrustExpectation),
+    /// The vendor's `sts:AssumeRoleWithWebIdentity` with its OIDC token.
+    WebIdentity(WebIdentityExpectation),
 }
 
 /// The linter's answer.
@@ -55,7 +67,8 @@ pub struct TrustPolicyLint {
 pub struct LintReport {
     /// Every finding, errors first, then by path.
     pub findings: Vec<LintFinding>,
-    /// True when the vendor's AssumeRole with the right External ID would be allowed.
+    /// True when the vendor's call would be allowed: its AssumeRole with the right External
+    /// ID, or (for a web identity expectation) its AssumeRoleWithWebIdentity with its token.
     pub vendor_allowed: bool,
 }
 
@@ -78,7 +91,16 @@ impl TrustPolicyLint {
     /// A linter for one expectation.
     pub fn new(expectation: TrustExpectation) -> TrustPolicyLint {
         TrustPolicyLint {
-            expectation,
+            expectation: Expectation::ExternalId(expectation),
+            input_limit: DEFAULT_INPUT_LIMIT,
+        }
+    }
+
+    /// A linter for a web identity (OIDC) trust policy: the vendor's token must be allowed,
+    /// another tenant's or another audience's token refused.
+    pub fn web_identity(expectation: WebIdentityExpectation) -> TrustPolicyLint {
+        TrustPolicyLint {
+            expectation: Expectation::WebIdentity(expectation),
             input_limit: DEFAULT_INPUT_LIMIT,
         }
     }
@@ -162,7 +184,10 @@ impl TrustPolicyLint {
 
     /// Lints a parsed document.
     pub fn lint(&self, doc: &PolicyDocument) -> LintReport {
-        let (mut findings, vendor_allowed) = checks::run(&self.expectation, doc);
+        let (mut findings, vendor_allowed) = match &self.expectation {
+            Expectation::ExternalId(expectation) => checks::run(expectation, doc),
+            Expectation::WebIdentity(expectation) => web_identity_checks::run(expectation, doc),
+        };
         findings.sort_by(|a, b| {
             (a.severity(), &a.location().path, a.code().as_str()).cmp(&(
                 b.severity(),
