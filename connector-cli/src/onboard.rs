@@ -81,7 +81,7 @@ pub(crate) struct Common {
     /// tenant's tokens (instead of --external-id).
     #[arg(long, value_name = "URL")]
     oidc_issuer: Option<String>,
-    /// The tenant whose tokens the role accepts (subject org/<tenant>; with --oidc-issuer).
+    /// The tenant whose tokens the role accepts (subject org/TENANT; with --oidc-issuer).
     #[arg(long)]
     tenant: Option<String>,
     /// The customer's account (with --oidc-issuer; the manual steps need it to name the

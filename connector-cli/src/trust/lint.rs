@@ -56,7 +56,7 @@ pub(crate) struct LintArgs {
     /// role must accept through AssumeRoleWithWebIdentity.
     #[arg(long, value_name = "URL", requires_all = ["tenant", "customer_account"])]
     oidc_issuer: Option<String>,
-    /// With --oidc-issuer: the tenant; the vendor's token has the subject org/<tenant>.
+    /// With --oidc-issuer: the tenant; the vendor's token has the subject org/TENANT.
     #[arg(long, value_name = "T", requires = "oidc_issuer")]
     tenant: Option<String>,
     /// With --oidc-issuer: the customer's account id, where the OIDC provider is registered.
