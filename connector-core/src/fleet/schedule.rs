@@ -136,8 +136,8 @@ impl FleetSchedule {
     /// or take the jitter.
     pub fn phase_after(&self, id: &ConnectionId, period: Duration, now: SystemTime) -> SystemTime {
         let period_ms = i64::try_from(period.as_millis()).unwrap_or(i64::MAX).max(1);
-        let phase =
-            i64::try_from(fnv1a(id.as_str().as_bytes()) % period_ms.unsigned_abs()).unwrap_or(0);
+        let phase = i64::try_from(stable_hash(id.as_str().as_bytes()) % period_ms.unsigned_abs())
+            .unwrap_or(0);
         let earliest = unix_millis(now).saturating_add(period_ms / 2);
         let offset = (phase - earliest.rem_euclid(period_ms)).rem_euclid(period_ms);
         let on_phase = from_unix_millis(earliest.saturating_add(offset));
@@ -156,17 +156,13 @@ fn spread(id: &ConnectionId, now: SystemTime, range: Duration) -> Duration {
     }
     let mut bytes = id.as_str().as_bytes().to_vec();
     bytes.extend_from_slice(&unix_millis(now).to_le_bytes());
-    Duration::from_millis(fnv1a(&bytes) % range_ms)
+    Duration::from_millis(stable_hash(&bytes) % range_ms)
 }
 
-/// FNV-1a, 64 bits: a stable hash (the same phase in every process and version), with the
-/// final avalanche of splitmix64 so nearby ids spread over the whole interval.
-fn fnv1a(bytes: &[u8]) -> u64 {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in bytes {
-        hash ^= u64::from(*byte);
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
-    }
+/// A stable hash (the same phase in every process and version): the crate's FNV-1a, with
+/// the final avalanche of splitmix64 so nearby ids spread over the whole interval.
+fn stable_hash(bytes: &[u8]) -> u64 {
+    let mut hash = crate::provider::fnv1a(bytes);
     hash ^= hash >> 30;
     hash = hash.wrapping_mul(0xbf58_476d_1ce4_e5b9);
     hash ^= hash >> 27;

@@ -11,6 +11,7 @@ pub use request::{
     MAX_SESSION_POLICY_CHARS, MAX_SESSION_TAGS, MIN_SESSION, WebIdentityRequest,
 };
 pub use session_name::RoleSessionName;
+pub(crate) use session_name::fnv1a;
 
 use std::future::Future;
 use std::pin::Pin;

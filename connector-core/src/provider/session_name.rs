@@ -108,8 +108,8 @@ fn is_session_byte(b: u8) -> bool {
 }
 
 /// FNV-1a, 64 bits: stable across processes and releases, so derived names are the same
-/// wherever they are computed.
-fn fnv1a(bytes: &[u8]) -> u64 {
+/// wherever they are computed (the fleet schedule hashes connection ids with it too).
+pub(crate) fn fnv1a(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &b| {
         (hash ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
     })
