@@ -22,43 +22,15 @@ use connector_core::{
     Clock, Connection, ConnectionId, ConnectionState, ConnectionStore, Connector, ConnectorError,
     DiagnosisCode, FleetSchedule, FleetWorker, InMemoryConnectionStore, Lease, ListQuery,
     NewConnection, Page, Probe, ProbeOutcome, QueueStats, RateLimit, Shutdown,
-    TemporaryCredentials, Timer, WorkerId,
+    TemporaryCredentials, WorkerId,
 };
 use iam_policy::RoleArn;
 use trust_policy::{CrossAccountTrust, VendorPrincipal};
 
+mod tokio_time;
+use tokio_time::{TokioClock, TokioTimer};
+
 const VENDOR: &str = "999988887777";
-
-/// Follows tokio's (paused) clock.
-#[derive(Debug, Clone, Copy)]
-struct TokioClock {
-    origin: SystemTime,
-    start: tokio::time::Instant,
-}
-
-impl TokioClock {
-    fn new() -> TokioClock {
-        TokioClock {
-            origin: SystemTime::UNIX_EPOCH + Duration::from_secs(1_800_000_000),
-            start: tokio::time::Instant::now(),
-        }
-    }
-}
-
-impl Clock for TokioClock {
-    fn now(&self) -> SystemTime {
-        self.origin + self.start.elapsed()
-    }
-}
-
-#[derive(Debug)]
-struct TokioTimer;
-
-impl Timer for TokioTimer {
-    fn sleep(&self, d: Duration) -> BoxFuture<'static, ()> {
-        Box::pin(tokio::time::sleep(d))
-    }
-}
 
 fn vendor() -> VendorPrincipal {
     VendorPrincipal::account(VENDOR.parse().unwrap())

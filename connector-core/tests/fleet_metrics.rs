@@ -12,15 +12,15 @@
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use connector_core::testing::InMemorySts;
-use connector_core::{
-    BoxFuture, Clock, Connector, FleetWorker, InMemoryConnectionStore, NewConnection, Shutdown,
-    Timer,
-};
+use connector_core::{Connector, FleetWorker, InMemoryConnectionStore, NewConnection, Shutdown};
 use metrics::{Counter, Gauge, Histogram, Key, KeyName, Metadata, Recorder, SharedString, Unit};
 use trust_policy::{CrossAccountTrust, VendorPrincipal};
+
+mod tokio_time;
+use tokio_time::{TokioClock, TokioTimer};
 
 /// Every metric's last value (counters summed), by name and sorted labels.
 #[derive(Debug, Default, Clone)]
@@ -135,32 +135,11 @@ impl Recorder for TestRecorder {
     }
 }
 
-#[derive(Debug, Clone, Copy)]
-struct TokioClock(SystemTime, tokio::time::Instant);
-
-impl Clock for TokioClock {
-    fn now(&self) -> SystemTime {
-        self.0 + self.1.elapsed()
-    }
-}
-
-#[derive(Debug)]
-struct TokioTimer;
-
-impl Timer for TokioTimer {
-    fn sleep(&self, d: Duration) -> BoxFuture<'static, ()> {
-        Box::pin(tokio::time::sleep(d))
-    }
-}
-
 #[tokio::test(start_paused = true)]
 async fn checks_sts_calls_states_and_lag_are_published() {
     let values = Values::default();
     metrics::set_global_recorder(TestRecorder(values.clone())).unwrap();
-    let clock = TokioClock(
-        SystemTime::UNIX_EPOCH + Duration::from_secs(1_800_000_000),
-        tokio::time::Instant::now(),
-    );
+    let clock = TokioClock::new();
     let sts = InMemorySts::new(
         Arc::new(clock),
         "arn:aws:sts::999988887777:assumed-role/connector/worker"

@@ -21,18 +21,12 @@ use connector_core::testing::InMemorySts;
 use connector_core::{
     BoxFuture, CheckQueue, Claim, Connection, ConnectionEvent, ConnectionId, ConnectionStore,
     Connector, ConnectorError, FleetSchedule, FleetWorker, InMemoryConnectionStore, Lease,
-    ListQuery, Page, QueueStats, Shutdown, SystemClock, Timer, Timestamp, WorkerId,
+    ListQuery, Page, QueueStats, Shutdown, SystemClock, Timestamp, WorkerId,
 };
 use trust_policy::{CrossAccountTrust, VendorPrincipal};
 
-#[derive(Debug)]
-struct TokioTimer;
-
-impl Timer for TokioTimer {
-    fn sleep(&self, duration: Duration) -> BoxFuture<'static, ()> {
-        Box::pin(tokio::time::sleep(duration))
-    }
-}
+mod tokio_time;
+use tokio_time::TokioTimer;
 
 /// The in-memory store behind a pool of `size` connections: every operation takes one, holds
 /// it for a millisecond (the query's round trip), then answers.
