@@ -115,8 +115,8 @@ impl fmt::Debug for SessionCredentialsProvider {
         let mut debug = f.debug_struct("SessionCredentialsProvider");
         match &self.source {
             Source::Session(session) => debug
-                .field("role", &format_args!("{}", session.request().role_arn()))
-                .field("session_name", &session.request().session_name().as_str()),
+                .field("role", &format_args!("{}", session.role_arn()))
+                .field("session_name", &session.session_name().as_str()),
             Source::Connected(session) => debug.field("connection", &session.id().as_str()),
         };
         debug.finish_non_exhaustive()

@@ -14,22 +14,27 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use connector_core::TokenSubject;
+use connector_core::oidc::{Issuer, IssuerUrl, KeySet, SigningAlgorithm, SigningKey};
 use connector_core::testing::InMemorySts;
 use connector_core::testing::behaviour::{ContractFixture, provider_contract};
 use connector_core::{
     AssumeRoleRequest, BoxFuture, CallerIdentity, ManualClock, ProviderError, Region, RoleArn,
     StsProvider, TemporaryCredentials, VendorPrincipal, WebIdentityRequest,
 };
-use trust_policy::{CrossAccountTrust, ExternalId};
+use trust_policy::{CrossAccountTrust, ExternalId, OidcTrust, SubjectMatch};
 
 /// The checks of the contract, in the order it runs them.
-const CHECKS: [&str; 5] = [
+const CHECKS: [&str; 6] = [
     "assume_role_expiry",
     "distinct_sessions",
     "caller_identity",
     "session_policy_rejected",
     "duration_rejected",
+    "web_identity",
 ];
+
+const ISSUER: &str = "https://id.auto-nomos.com";
 
 fn in_memory() -> (InMemorySts, ContractFixture) {
     let clock = ManualClock::at_unix(1_800_000_000);
@@ -51,7 +56,33 @@ fn in_memory() -> (InMemorySts, ContractFixture) {
     .unwrap();
     sts.create_role(role.clone(), trust, Duration::from_secs(3600))
         .unwrap();
+    // The web identity role trusts the vendor's issuer for the tenant's subject.
+    let issuer = Issuer::new(
+        IssuerUrl::parse(ISSUER).unwrap(),
+        KeySet::new(SigningKey::generate(SigningAlgorithm::Es256).unwrap()),
+    );
+    let customer = "111122223333".parse().unwrap();
+    sts.create_oidc_provider_with_jwks(&customer, ISSUER, &["sts.amazonaws.com"], issuer.jwks())
+        .unwrap();
+    let web_role: RoleArn = "arn:aws:iam::111122223333:role/nomos-access"
+        .parse()
+        .unwrap();
+    let web_trust = OidcTrust::new(customer, ISSUER)
+        .unwrap()
+        .with_audience("sts.amazonaws.com")
+        .unwrap()
+        .with_subject(SubjectMatch::Exact("org/acme".into()))
+        .unwrap()
+        .policy()
+        .unwrap();
+    sts.create_role(web_role.clone(), web_trust, Duration::from_secs(3600))
+        .unwrap();
     let fixture = ContractFixture::new(role, Arc::new(clock))
+        .with_web_identity(
+            web_role,
+            TokenSubject::for_tenant("acme").unwrap(),
+            Arc::new(issuer),
+        )
         .with_external_id(external_id)
         .with_region("us-east-1".parse().unwrap())
         .with_tolerance(Duration::ZERO);
@@ -68,18 +99,23 @@ async fn the_in_memory_sts_keeps_the_provider_contract() {
     assert!(report.skipped.is_empty(), "{:?}", report.skipped);
     // The refused requests never reached the STS.
     assert_eq!(sts.calls().assume_role, 2);
-    assert_eq!(sts.calls().caller_identity, 2);
+    assert_eq!(sts.calls().assume_role_with_web_identity, 1);
+    assert_eq!(sts.calls().caller_identity, 3);
 }
 
-/// A provider that grants one hour whatever was asked (and forwards everything else).
+/// A provider that grants one hour whatever was asked (and forwards everything else); with
+/// `true`, only for web identity calls.
 #[derive(Debug)]
-struct IgnoresDuration(InMemorySts);
+struct IgnoresDuration(InMemorySts, bool);
 
 impl StsProvider for IgnoresDuration {
     fn assume_role<'a>(
         &'a self,
         request: &'a AssumeRoleRequest,
     ) -> BoxFuture<'a, Result<TemporaryCredentials, ProviderError>> {
+        if self.1 {
+            return self.0.assume_role(request);
+        }
         let one_hour = request.clone().with_duration(Duration::from_secs(3600));
         Box::pin(async move { self.0.assume_role(&one_hour).await })
     }
@@ -88,6 +124,10 @@ impl StsProvider for IgnoresDuration {
         &'a self,
         request: &'a WebIdentityRequest,
     ) -> BoxFuture<'a, Result<TemporaryCredentials, ProviderError>> {
+        if self.1 {
+            let one_hour = request.clone().with_duration(Duration::from_secs(3600));
+            return Box::pin(async move { self.0.assume_role_with_web_identity(&one_hour).await });
+        }
         self.0.assume_role_with_web_identity(request)
     }
 
@@ -103,9 +143,19 @@ impl StsProvider for IgnoresDuration {
 #[tokio::test]
 async fn the_contract_catches_a_provider_that_ignores_the_duration() {
     let (sts, fixture) = in_memory();
-    let violation = provider_contract(&IgnoresDuration(sts), &fixture)
+    let violation = provider_contract(&IgnoresDuration(sts, false), &fixture)
         .await
         .unwrap_err();
     assert_eq!(violation.check, "assume_role_expiry");
+    assert!(violation.to_string().contains("2700 s away"), "{violation}");
+}
+
+#[tokio::test]
+async fn the_contract_catches_a_provider_that_ignores_the_web_identity_duration() {
+    let (sts, fixture) = in_memory();
+    let violation = provider_contract(&IgnoresDuration(sts, true), &fixture)
+        .await
+        .unwrap_err();
+    assert_eq!(violation.check, "web_identity");
     assert!(violation.to_string().contains("2700 s away"), "{violation}");
 }

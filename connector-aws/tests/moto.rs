@@ -26,6 +26,8 @@ use aws_config::{BehaviorVersion, Region as SdkRegion, SdkConfig};
 use aws_credential_types::Credentials;
 use aws_credential_types::provider::SharedCredentialsProvider;
 use connector_aws::{AwsStsProvider, SessionCredentialsProvider};
+use connector_core::TokenSubject;
+use connector_core::oidc::{Issuer, IssuerUrl, KeySet, SigningAlgorithm, SigningKey};
 use connector_core::testing::behaviour::{ContractFixture, provider_contract};
 use connector_core::{
     AssumeRoleRequest, BoxFuture, CallerIdentity, ConnectionState, Connector, ConnectorError,
@@ -208,8 +210,19 @@ async fn the_adapter_on_moto_keeps_the_provider_contract() {
     let sdk = sdk_config(&endpoint);
     let external_id = ExternalId::generate().unwrap();
     let customer = create_role(&sdk, &external_id).await;
+    // moto does not verify web identity tokens: the same role answers the wire path with a
+    // real token minted by the vendor's issuer.
+    let issuer = Issuer::new(
+        IssuerUrl::parse("https://id.auto-nomos.com").unwrap(),
+        KeySet::new(SigningKey::generate(SigningAlgorithm::Es256).unwrap()),
+    );
     let fixture = ContractFixture::new(customer.role.clone(), Arc::new(SystemClock))
         .with_external_id(external_id)
+        .with_web_identity(
+            customer.role.clone(),
+            TokenSubject::for_tenant("acme").unwrap(),
+            Arc::new(issuer),
+        )
         .with_region(us_east_1());
     let report = provider_contract(&provider(&sdk), &fixture)
         .await
@@ -221,7 +234,8 @@ async fn the_adapter_on_moto_keeps_the_provider_contract() {
             "distinct_sessions",
             "caller_identity",
             "session_policy_rejected",
-            "duration_rejected"
+            "duration_rejected",
+            "web_identity"
         ]
     );
     assert!(report.skipped.is_empty(), "{:?}", report.skipped);
@@ -269,6 +283,58 @@ async fn verify_connection_refuses_the_role_because_moto_does_not_require_the_ex
         .filter(|f| f.severity() == Severity::Error)
         .collect();
     assert_eq!(errors.len(), 1, "{report:?}");
+}
+
+#[tokio::test]
+async fn the_connector_refuses_a_web_identity_role_on_moto_because_moto_accepts_any_token() {
+    let Some(endpoint) = moto_endpoint(
+        "the_connector_refuses_a_web_identity_role_on_moto_because_moto_accepts_any_token",
+    ) else {
+        return;
+    };
+    let sdk = sdk_config(&endpoint);
+    let issuer = Issuer::new(
+        IssuerUrl::parse("https://id.auto-nomos.com").unwrap(),
+        KeySet::new(SigningKey::generate(SigningAlgorithm::Es256).unwrap()),
+    );
+    let connector = Connector::builder(
+        vendor(),
+        Arc::new(InMemoryConnectionStore::new()),
+        Arc::new(provider(&sdk)),
+    )
+    .with_web_identity_tokens(Arc::new(issuer))
+    .build();
+    let pending = connector
+        .create(
+            NewConnection::new("acme".parse().unwrap())
+                .with_regions([us_east_1()])
+                .with_web_identity(TokenSubject::for_tenant("acme").unwrap()),
+        )
+        .await
+        .unwrap();
+    let customer = create_role(&sdk, pending.external_id()).await;
+    let submission = connector
+        .submit_role(pending.id(), customer.role.clone())
+        .await
+        .unwrap();
+    let report = submission.report().expect("a connection test ran");
+    // The wire path works (the token was accepted, the identity is the role's session), and
+    // the negative checks fail closed: moto accepts another tenant's token too.
+    let identity = report.identity().expect("GetCallerIdentity answered");
+    assert!(
+        identity
+            .arn
+            .contains(&format!(":assumed-role/{}/", customer.role_name)),
+        "{identity:?}"
+    );
+    assert_eq!(report.outcome(), VerificationOutcome::Refused, "{report:?}");
+    let codes: Vec<_> = report.findings().iter().map(|f| f.code()).collect();
+    assert!(
+        codes.contains(&VerificationCode::OtherSubjectAccepted),
+        "{codes:?}"
+    );
+    assert_eq!(submission.connection().state(), ConnectionState::Pending);
+    assert!(connector.credentials(pending.id()).await.is_err());
 }
 
 #[tokio::test]

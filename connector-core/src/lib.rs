@@ -27,12 +27,13 @@ mod provider;
 pub mod registration;
 mod session;
 mod verify;
+mod verify_web_identity;
 
 pub use clock::{Clock, ManualClock, SystemClock, Timestamp};
 pub use connection::{
-    Connection, ConnectionBuilder, ConnectionEvent, ConnectionId, ConnectionState, ConnectionStore,
-    Diagnosis, DiagnosisCode, InMemoryConnectionStore, ListCursor, ListQuery, LiveConnection, Page,
-    apply_event, check_next_revision,
+    Connection, ConnectionBuilder, ConnectionEvent, ConnectionId, ConnectionKind, ConnectionState,
+    ConnectionStore, Diagnosis, DiagnosisCode, InMemoryConnectionStore, ListCursor, ListQuery,
+    LiveConnection, Page, TokenSubject, apply_event, check_next_revision,
 };
 pub use connector::{
     ConnectedSession, Connector, ConnectorBuilder, NewConnection, Probe, ProbeOutcome,
@@ -46,10 +47,13 @@ pub use fleet::{
     RateLimiter, Requested, Shutdown, StateChange, StateSubscriber, Timer, WorkerId, WorkerStatus,
     from_unix_millis, unix_millis,
 };
+#[cfg(feature = "oidc")]
+pub use provider::SharedIssuer;
 pub use provider::{
     AssumeRoleRequest, BoxFuture, CallerIdentity, MAX_CHAINED_SESSION, MAX_POLICY_ARNS,
     MAX_SESSION, MAX_SESSION_POLICY_CHARS, MAX_SESSION_TAGS, MIN_SESSION, ProviderError,
-    ProviderErrorKind, RoleSessionName, StsProvider, WebIdentityRequest,
+    ProviderErrorKind, RoleSessionName, StsProvider, WebIdentityRequest, WebIdentitySource,
+    WebIdentityTokens,
 };
 pub use session::{CredentialSession, RefreshPolicy, SessionScope};
 /// Test doubles and behaviour suites (feature `testing`): [`testing::InMemorySts`], an
@@ -68,3 +72,4 @@ pub use verify::{
     VerificationCode, VerificationFinding, VerificationOutcome, VerificationReport,
     verify_connection,
 };
+pub use verify_web_identity::{WebIdentityTarget, verify_web_identity_connection};

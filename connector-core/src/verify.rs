@@ -41,6 +41,25 @@ iam_policy::finding_codes! {
         ExternalIdNotRequired = "EXTERNAL_ID_NOT_REQUIRED", Error;
         /// AssumeRole without the External ID did not come back as AccessDenied from AWS.
         ExternalIdCheckInconclusive = "EXTERNAL_ID_CHECK_INCONCLUSIVE", Warning;
+        /// A web-identity connection: AssumeRoleWithWebIdentity with the vendor's token for
+        /// the tenant was denied (the role is gone or its trust policy does not accept it).
+        WebIdentityDenied = "WEB_IDENTITY_DENIED", Error;
+        /// A web-identity connection: STS rejected the vendor's token (no IAM OIDC provider
+        /// for the issuer in the customer's account, or one without `sts.amazonaws.com` as
+        /// a client id, or a JWKS AWS cannot fetch).
+        WebIdentityTokenRejected = "WEB_IDENTITY_TOKEN_REJECTED", Error;
+        /// A web-identity connection: the vendor's issuer could not mint a token.
+        TokenNotMinted = "TOKEN_NOT_MINTED", Warning;
+        /// A web-identity connection: a token with another tenant's `sub` was accepted.
+        OtherSubjectAccepted = "OTHER_SUBJECT_ACCEPTED", Error;
+        /// A web-identity connection: whether the role refuses another tenant's `sub` could
+        /// not be established.
+        SubjectCheckInconclusive = "SUBJECT_CHECK_INCONCLUSIVE", Warning;
+        /// A web-identity connection: a token for another audience was accepted.
+        OtherAudienceAccepted = "OTHER_AUDIENCE_ACCEPTED", Error;
+        /// A web-identity connection: whether the role refuses another audience could not be
+        /// established.
+        AudienceCheckInconclusive = "AUDIENCE_CHECK_INCONCLUSIVE", Warning;
     }
 }
 
@@ -61,8 +80,23 @@ impl VerificationCode {
                 "Check that the role ARN given is the role the customer created."
             }
             VerificationCode::ExternalIdNotRequired => LintCode::ExternalIdMissing.remediation(),
-            VerificationCode::ExternalIdCheckInconclusive => {
+            VerificationCode::ExternalIdCheckInconclusive
+            | VerificationCode::SubjectCheckInconclusive
+            | VerificationCode::AudienceCheckInconclusive => {
                 "Run the connection test again; if it persists, check the trust policy with the linter."
+            }
+            VerificationCode::WebIdentityDenied => LintCode::OidcTokenNotTrusted.remediation(),
+            VerificationCode::WebIdentityTokenRejected => {
+                "Check that the customer's account has an IAM OIDC provider for the vendor's issuer URL with client id sts.amazonaws.com, and that the vendor serves its JWKS over https with a publicly trusted certificate."
+            }
+            VerificationCode::TokenNotMinted => {
+                "Check the vendor's OIDC issuer configuration (signing key, token lifetime); the customer has nothing to fix."
+            }
+            VerificationCode::OtherSubjectAccepted => {
+                LintCode::OidcOtherSubjectAccepted.remediation()
+            }
+            VerificationCode::OtherAudienceAccepted => {
+                LintCode::OidcOtherAudienceAccepted.remediation()
             }
         }
     }
@@ -84,7 +118,11 @@ pub struct VerificationFinding {
 }
 
 impl VerificationFinding {
-    fn new(code: VerificationCode, message: String, retryable: bool) -> VerificationFinding {
+    pub(crate) fn new(
+        code: VerificationCode,
+        message: String,
+        retryable: bool,
+    ) -> VerificationFinding {
         VerificationFinding {
             code,
             severity: code.severity(),
@@ -297,10 +335,24 @@ pub async fn verify_connection(
 }
 
 impl VerificationReport {
+    /// The report of a web-identity test that could not mint a token: inconclusive, never
+    /// retryable (the vendor's configuration must change).
+    pub(crate) fn not_minted(message: &str) -> VerificationReport {
+        VerificationReport::decide(
+            None,
+            vec![VerificationFinding::new(
+                VerificationCode::TokenNotMinted,
+                message.to_owned(),
+                false,
+            )],
+            false,
+        )
+    }
+
     /// The verdict from the findings: any error refuses; otherwise any finding (a step with
     /// no verdict) is inconclusive; `Verified` needs `positive` evidence from every step as
     /// well as no finding.
-    fn decide(
+    pub(crate) fn decide(
         identity: Option<CallerIdentity>,
         mut findings: Vec<VerificationFinding>,
         positive: bool,
@@ -346,7 +398,7 @@ fn assume_role_finding(error: &ProviderError) -> VerificationFinding {
 /// True when `identity` is a session of `role`: the role's account and the ARN
 /// `arn:PARTITION:sts::ACCOUNT:assumed-role/ROLE-NAME/SESSION` (the path is not part of an
 /// assumed-role ARN; IAM User Guide, "IAM identifiers").
-fn is_session_of(identity: &CallerIdentity, role: &RoleArn) -> bool {
+pub(crate) fn is_session_of(identity: &CallerIdentity, role: &RoleArn) -> bool {
     let prefix = format!(
         "arn:{}:sts::{}:assumed-role/{}/",
         role.partition(),

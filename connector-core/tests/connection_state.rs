@@ -1136,7 +1136,13 @@ fn the_schema_describes_the_serialized_record() {
             "{key} missing from the schema"
         );
     }
-    assert_eq!(properties.len(), record.as_object().unwrap().len());
+    // An External ID record leaves out only its kind (records written before kinds existed
+    // look the same).
+    let missing: Vec<&String> = properties
+        .keys()
+        .filter(|key| !record.as_object().unwrap().contains_key(key.as_str()))
+        .collect();
+    assert_eq!(missing, ["kind"]);
     let text = schema.to_string();
     assert!(text.contains("^[A-Za-z0-9_-]{1,64}$"), "{text}");
     for state in STATES {

@@ -57,6 +57,20 @@ iam_policy::finding_codes! {
         /// The customer deleted the onboarding stack (its registration resource said so):
         /// the role is gone.
         StackDeleted = "STACK_DELETED", Error;
+        /// The connection test of a web-identity connection: the vendor's token was denied.
+        WebIdentityDenied = "WEB_IDENTITY_DENIED", Error;
+        /// The connection test of a web-identity connection: STS rejected the vendor's token.
+        WebIdentityTokenRejected = "WEB_IDENTITY_TOKEN_REJECTED", Error;
+        /// The vendor's OIDC issuer could not mint a token.
+        TokenNotMinted = "TOKEN_NOT_MINTED", Warning;
+        /// The connection test: the role accepts a token with another tenant's `sub`.
+        OtherSubjectAccepted = "OTHER_SUBJECT_ACCEPTED", Error;
+        /// The connection test: whether the role refuses another tenant's `sub` is unknown.
+        SubjectCheckInconclusive = "SUBJECT_CHECK_INCONCLUSIVE", Warning;
+        /// The connection test: the role accepts a token for another audience.
+        OtherAudienceAccepted = "OTHER_AUDIENCE_ACCEPTED", Error;
+        /// The connection test: whether the role refuses another audience is unknown.
+        AudienceCheckInconclusive = "AUDIENCE_CHECK_INCONCLUSIVE", Warning;
     }
 }
 
@@ -94,6 +108,23 @@ impl DiagnosisCode {
             }
             DiagnosisCode::ExternalIdCheckInconclusive => {
                 VerificationCode::ExternalIdCheckInconclusive.remediation()
+            }
+            DiagnosisCode::WebIdentityDenied => VerificationCode::WebIdentityDenied.remediation(),
+            DiagnosisCode::WebIdentityTokenRejected => {
+                VerificationCode::WebIdentityTokenRejected.remediation()
+            }
+            DiagnosisCode::TokenNotMinted => VerificationCode::TokenNotMinted.remediation(),
+            DiagnosisCode::OtherSubjectAccepted => {
+                VerificationCode::OtherSubjectAccepted.remediation()
+            }
+            DiagnosisCode::SubjectCheckInconclusive => {
+                VerificationCode::SubjectCheckInconclusive.remediation()
+            }
+            DiagnosisCode::OtherAudienceAccepted => {
+                VerificationCode::OtherAudienceAccepted.remediation()
+            }
+            DiagnosisCode::AudienceCheckInconclusive => {
+                VerificationCode::AudienceCheckInconclusive.remediation()
             }
             DiagnosisCode::DisconnectRequested => {
                 "Reconnect the connection when access is wanted again."
@@ -137,6 +168,13 @@ impl From<VerificationCode> for DiagnosisCode {
             }
             VerificationCode::IdentityMismatch => DiagnosisCode::IdentityMismatch,
             VerificationCode::ExternalIdNotRequired => DiagnosisCode::ExternalIdNotRequired,
+            VerificationCode::WebIdentityDenied => DiagnosisCode::WebIdentityDenied,
+            VerificationCode::WebIdentityTokenRejected => DiagnosisCode::WebIdentityTokenRejected,
+            VerificationCode::TokenNotMinted => DiagnosisCode::TokenNotMinted,
+            VerificationCode::OtherSubjectAccepted => DiagnosisCode::OtherSubjectAccepted,
+            VerificationCode::SubjectCheckInconclusive => DiagnosisCode::SubjectCheckInconclusive,
+            VerificationCode::OtherAudienceAccepted => DiagnosisCode::OtherAudienceAccepted,
+            VerificationCode::AudienceCheckInconclusive => DiagnosisCode::AudienceCheckInconclusive,
             VerificationCode::ExternalIdCheckInconclusive => {
                 DiagnosisCode::ExternalIdCheckInconclusive
             }

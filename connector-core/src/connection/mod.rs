@@ -3,6 +3,7 @@
 
 mod diagnosis;
 mod id;
+mod kind;
 mod memory;
 mod memory_queue;
 mod record;
@@ -12,6 +13,7 @@ mod transition;
 
 pub use diagnosis::{Diagnosis, DiagnosisCode};
 pub use id::ConnectionId;
+pub use kind::{ConnectionKind, TokenSubject};
 pub use memory::{InMemoryConnectionStore, check_next_revision};
 pub use record::{Connection, ConnectionBuilder, LiveConnection};
 pub use state::{ConnectionEvent, ConnectionState};

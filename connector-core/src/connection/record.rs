@@ -6,7 +6,7 @@ use iam_policy::{AccountId, Region, RoleArn};
 use permission_sets::PermissionSetRef;
 use trust_policy::ExternalId;
 
-use super::{ConnectionId, ConnectionState, Diagnosis};
+use super::{ConnectionId, ConnectionKind, ConnectionState, Diagnosis};
 use crate::{ConnectorError, Timestamp};
 
 /// One customer's connection: who the customer is, which role and External ID to use, where
@@ -55,13 +55,17 @@ use crate::{ConnectorError, Timestamp};
 pub struct Connection {
     /// The id.
     pub(super) id: ConnectionId,
+    /// How the vendor assumes the role (absent in records written before kinds: External ID).
+    #[serde(skip_serializing_if = "ConnectionKind::is_external_id")]
+    pub(super) kind: ConnectionKind,
     /// A name for people: 1 to 256 characters, not blank, no control characters.
     pub(super) display_name: String,
     /// The customer's AWS account: given up front, or learnt from the submitted role ARN.
     pub(super) account_id: Option<AccountId>,
     /// The role the customer created, in `account_id`, once submitted.
     pub(super) role_arn: Option<RoleArn>,
-    /// The External ID the role's trust policy requires.
+    /// The External ID the role's trust policy requires (a web-identity connection has one
+    /// too, never sent to STS).
     pub(super) external_id: ExternalId,
     /// During a rotation, the External ID being rolled out (the trust policy accepts both).
     pub(super) next_external_id: Option<ExternalId>,
@@ -88,6 +92,7 @@ pub struct Connection {
 #[derive(Debug, Clone)]
 pub struct ConnectionBuilder {
     id: ConnectionId,
+    kind: ConnectionKind,
     external_id: ExternalId,
     display_name: Option<String>,
     account_id: Option<AccountId>,
@@ -100,6 +105,12 @@ impl ConnectionBuilder {
     /// id).
     pub fn with_display_name(mut self, display_name: impl Into<String>) -> Self {
         self.display_name = Some(display_name.into());
+        self
+    }
+
+    /// How the vendor assumes the role (default: `AssumeRole` with the External ID).
+    pub fn with_kind(mut self, kind: ConnectionKind) -> Self {
+        self.kind = kind;
         self
     }
 
@@ -141,6 +152,7 @@ impl ConnectionBuilder {
                 .display_name
                 .unwrap_or_else(|| self.id.as_str().to_owned()),
             id: self.id,
+            kind: self.kind,
             account_id: self.account_id,
             role_arn: None,
             external_id: self.external_id,
@@ -189,9 +201,15 @@ impl<'a> LiveConnection<'a> {
         self.role_arn
     }
 
-    /// The External ID to send.
+    /// The External ID to send (by an External ID connection; a web-identity connection
+    /// sends a token instead, see [`kind`](Self::kind)).
     pub fn external_id(&self) -> &'a ExternalId {
         &self.connection.external_id
+    }
+
+    /// How the vendor assumes the role.
+    pub fn kind(&self) -> &'a ConnectionKind {
+        &self.connection.kind
     }
 
     /// Where STS calls go: the first region, or the global endpoint when there is none.
@@ -208,6 +226,7 @@ impl Connection {
     pub fn builder(id: ConnectionId, external_id: ExternalId) -> ConnectionBuilder {
         ConnectionBuilder {
             id,
+            kind: ConnectionKind::ExternalId,
             external_id,
             display_name: None,
             account_id: None,
@@ -219,6 +238,12 @@ impl Connection {
     /// The id.
     pub fn id(&self) -> &ConnectionId {
         &self.id
+    }
+
+    /// How the vendor assumes the role: `AssumeRole` with the External ID, or
+    /// `AssumeRoleWithWebIdentity` with a token for the connection's subject.
+    pub fn kind(&self) -> &ConnectionKind {
+        &self.kind
     }
 
     /// A name for people.
@@ -344,6 +369,7 @@ impl Connection {
         };
         !(same_diagnosis
             && self.id == next.id
+            && self.kind == next.kind
             && self.display_name == next.display_name
             && self.account_id == next.account_id
             && self.role_arn == next.role_arn
@@ -400,6 +426,13 @@ impl Connection {
                 ),
             ));
         }
+        if !self.kind.is_external_id() && self.next_external_id.is_some() {
+            return Err(ConnectorError::invalid(
+                "next external id",
+                "",
+                "a web-identity connection's trust policy names no External ID, so it has no rotation",
+            ));
+        }
         if self.next_external_id.as_ref() == Some(&self.external_id) {
             return Err(ConnectorError::invalid(
                 "next external id",
@@ -454,6 +487,8 @@ fn check_display_name(name: &str) -> Result<(), ConnectorError> {
 #[serde(deny_unknown_fields)]
 struct WireConnection {
     id: ConnectionId,
+    #[serde(default)]
+    kind: ConnectionKind,
     display_name: String,
     account_id: Option<AccountId>,
     role_arn: Option<RoleArn>,
@@ -473,6 +508,7 @@ impl<'de> serde::Deserialize<'de> for Connection {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let WireConnection {
             id,
+            kind,
             display_name,
             account_id,
             role_arn,
@@ -489,6 +525,7 @@ impl<'de> serde::Deserialize<'de> for Connection {
         } = WireConnection::deserialize(deserializer)?;
         let connection = Connection {
             id,
+            kind,
             display_name,
             account_id,
             role_arn,

@@ -72,6 +72,13 @@ impl Connection {
 
             // External ID rotation, in two steps.
             (S::Active | S::Degraded, E::RotationStarted { next_external_id }) => {
+                if !self.kind.is_external_id() {
+                    let state = format!(
+                        "{} (a web-identity connection: its trust policy names no External ID)",
+                        self.state
+                    );
+                    return Err(refuse(&state));
+                }
                 if self.next_external_id.is_some() {
                     let state = format!("{} (an External ID rotation is in progress)", self.state);
                     return Err(refuse(&state));

@@ -1,13 +1,15 @@
 //! The onboarding artifacts of a connection (feature `onboarding`): the trust policy with its
 //! External ID (both during a rotation), the permission set it grants, as CloudFormation,
-//! StackSets, Terraform or manual steps.
+//! StackSets, Terraform or manual steps. A web-identity connection's artifacts create the
+//! customer's IAM OIDC provider for the connector's issuer (or reuse one) and a role that
+//! trusts the connection's token subject.
 
-use onboarding::{Onboarding, OnboardingBuilder};
+use onboarding::{OidcOnboarding, Onboarding, OnboardingBuilder};
 use permission_sets::ParameterValues;
-use trust_policy::CrossAccountTrust;
+use trust_policy::{CrossAccountTrust, SubjectMatch};
 
 use super::Connector;
-use crate::{ConnectionId, ConnectorError};
+use crate::{ConnectionId, ConnectionKind, ConnectorError};
 
 impl Connector {
     /// The artifacts of the connection, with the permission set's parameters filled in by
@@ -39,6 +41,21 @@ impl Connector {
                 "the connector does not offer this permission set (ConnectorBuilder::with_permission_set)",
             )
         })?;
+        if let ConnectionKind::WebIdentity { subject } = connection.kind() {
+            let issuer = self.require_tokens()?.issuer().to_owned();
+            // The tenant names the provider's resources; the subject is what the role pins.
+            let tenant = subject
+                .as_str()
+                .strip_prefix("org/")
+                .filter(|tenant| OidcOnboarding::new(&issuer, tenant).is_ok())
+                .unwrap_or(connection.id().as_str());
+            let mut oidc = OidcOnboarding::new(&issuer, tenant)?
+                .with_subject(SubjectMatch::Exact(subject.as_str().to_owned()))?;
+            if let Some(account) = connection.account_id() {
+                oidc = oidc.with_customer_account(account.clone());
+            }
+            return Ok(Onboarding::oidc_builder(oidc, set.clone()));
+        }
         let mut trust =
             CrossAccountTrust::new(self.vendor().clone(), connection.external_id().clone());
         if let Some(next) = connection.next_external_id() {

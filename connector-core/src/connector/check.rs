@@ -6,10 +6,12 @@
 use iam_policy::RoleArn;
 
 use super::Connector;
+use std::sync::Arc;
+
 use crate::{
-    AssumeRoleRequest, BoxFuture, CheckOutcome, Connection, ConnectionEvent, ConnectionState,
-    ConnectorError, Diagnosis, DiagnosisCode, HealthCheck, ProviderError, TemporaryCredentials,
-    VerificationOutcome,
+    AssumeRoleRequest, BoxFuture, CheckOutcome, Connection, ConnectionEvent, ConnectionKind,
+    ConnectionState, ConnectorError, Diagnosis, DiagnosisCode, HealthCheck, ProviderError,
+    ProviderErrorKind, TemporaryCredentials, VerificationOutcome, WebIdentitySource,
 };
 
 /// A product-defined check with the role's credentials, run after AssumeRole succeeds: one
@@ -266,13 +268,32 @@ impl Connector {
         }
     }
 
-    /// AssumeRole with the connection's External ID, in its first region, under the
-    /// connection test's session name; the credentials never leave the check.
+    /// AssumeRole with the connection's External ID (or AssumeRoleWithWebIdentity with a
+    /// fresh token for its subject), in its first region, under the connection test's
+    /// session name; the credentials never leave the check.
     async fn assume_for_check(
         &self,
         connection: &Connection,
         role_arn: &RoleArn,
     ) -> Result<TemporaryCredentials, ProviderError> {
+        if let ConnectionKind::WebIdentity { subject } = connection.kind() {
+            let tokens = self
+                .require_tokens()
+                .map_err(|error| ProviderError::new(ProviderErrorKind::Other, error.to_string()))?;
+            let request = WebIdentitySource::new(
+                role_arn.clone(),
+                self.inner.names.verification(connection.id()),
+                subject.clone(),
+                Arc::clone(tokens),
+            )
+            .with_optional_region(connection.regions().first().cloned())
+            .request(self.inner.clock.now())?;
+            return self
+                .inner
+                .provider
+                .assume_role_with_web_identity(&request)
+                .await;
+        }
         let request = AssumeRoleRequest::new(
             role_arn.clone(),
             self.inner.names.verification(connection.id()),

@@ -7,8 +7,8 @@ use std::sync::Arc;
 use super::Connector;
 use super::live::Tracked;
 use crate::{
-    Connection, ConnectionEvent, ConnectionId, ConnectorError, CredentialSession, Diagnosis,
-    SessionScope, TemporaryCredentials,
+    Connection, ConnectionEvent, ConnectionId, ConnectionKind, ConnectorError, CredentialSession,
+    Diagnosis, SessionScope, TemporaryCredentials,
 };
 
 /// The session key of the default scope.
@@ -124,16 +124,35 @@ impl Connector {
             let Some(live) = connection.live() else {
                 return Err(not_live(&connection));
             };
+            let name = self.inner.names.worker(id);
+            let web_identity = match live.kind() {
+                ConnectionKind::ExternalId => None,
+                _ => Some(scope.web_identity_source(
+                    &live,
+                    &name,
+                    Arc::clone(self.require_tokens()?),
+                )?),
+            };
             let made = self
                 .inner
                 .live
                 .session(&connection, key, scope.is_default(), || {
-                    CredentialSession::new(
-                        Arc::clone(&self.inner.provider),
-                        scope.request(&live, &self.inner.names.worker(id)),
-                        Arc::clone(&self.inner.clock),
-                        self.inner.refresh,
-                    )
+                    let provider = Arc::clone(&self.inner.provider);
+                    let clock = Arc::clone(&self.inner.clock);
+                    match web_identity {
+                        Some(source) => CredentialSession::web_identity(
+                            provider,
+                            source,
+                            clock,
+                            self.inner.refresh,
+                        ),
+                        None => CredentialSession::new(
+                            provider,
+                            scope.request(&live, &name),
+                            clock,
+                            self.inner.refresh,
+                        ),
+                    }
                 })?;
             // The connection changed while the session was being made: read it again.
             let Some(tracked) = made else { continue };

@@ -7,8 +7,9 @@ use trust_policy::ExternalId;
 
 use super::{Connector, NewConnection, Submission};
 use crate::{
-    Connection, ConnectionEvent, ConnectionId, ConnectionState, ConnectorError, Diagnosis,
-    DiagnosisCode, ListQuery, Page, VerificationOutcome, VerificationReport, verify_connection,
+    Connection, ConnectionEvent, ConnectionId, ConnectionKind, ConnectionState, ConnectorError,
+    Diagnosis, DiagnosisCode, ListQuery, Page, VerificationOutcome, VerificationReport,
+    WebIdentityTarget, verify_connection, verify_web_identity_connection,
 };
 
 impl Connector {
@@ -18,11 +19,15 @@ impl Connector {
         if let Some(reference) = &new.permission_set {
             self.check_offered(reference)?;
         }
+        if !new.kind.is_external_id() {
+            self.require_tokens()?;
+        }
         let external_id = match new.external_id {
             Some(id) => id,
             None => ExternalId::generate()?,
         };
         let mut builder = Connection::builder(new.id, external_id)
+            .with_kind(new.kind)
             .with_optional_account(new.account)
             .with_regions(new.regions);
         if let Some(name) = new.display_name {
@@ -211,6 +216,26 @@ impl Connector {
         role_arn: &RoleArn,
         external_id: &ExternalId,
     ) -> VerificationReport {
+        if let ConnectionKind::WebIdentity { subject } = connection.kind() {
+            let target = WebIdentityTarget {
+                role: role_arn,
+                subject,
+                session_name: &self.inner.names.verification(connection.id()),
+                region: connection.regions().first(),
+            };
+            return match self.require_tokens() {
+                Ok(tokens) => {
+                    verify_web_identity_connection(
+                        self.inner.provider.as_ref(),
+                        tokens.as_ref(),
+                        target,
+                        self.inner.clock.now(),
+                    )
+                    .await
+                }
+                Err(error) => VerificationReport::not_minted(&error.to_string()),
+            };
+        }
         verify_connection(
             self.inner.provider.as_ref(),
             role_arn,

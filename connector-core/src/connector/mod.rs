@@ -26,7 +26,8 @@ use trust_policy::VendorPrincipal;
 
 use crate::{
     Clock, Connection, ConnectionEvent, ConnectionId, ConnectionStore, ConnectorError,
-    RefreshPolicy, StateChange, StateSubscriber, StsProvider, SystemClock, Timestamp, apply_event,
+    RefreshPolicy, StateChange, StateSubscriber, StsProvider, SystemClock, Timestamp,
+    WebIdentityTokens, apply_event,
 };
 
 use live::LiveTable;
@@ -100,6 +101,7 @@ struct Inner {
     state_ttl: Duration,
     permission_sets: BTreeMap<PermissionSetRef, PermissionSet>,
     subscribers: Vec<Arc<dyn StateSubscriber>>,
+    tokens: Option<Arc<dyn WebIdentityTokens>>,
     live: Arc<LiveTable>,
 }
 
@@ -115,9 +117,19 @@ pub struct ConnectorBuilder {
     state_ttl: Duration,
     permission_sets: BTreeMap<PermissionSetRef, PermissionSet>,
     subscribers: Vec<Arc<dyn StateSubscriber>>,
+    tokens: Option<Arc<dyn WebIdentityTokens>>,
 }
 
 impl ConnectorBuilder {
+    /// The vendor's OIDC issuer, for web-identity connections (the Nomos model): their
+    /// connection tests, health checks and credentials go through
+    /// `AssumeRoleWithWebIdentity` with a token `tokens` mints for every call. Without it, a
+    /// web-identity connection cannot be created.
+    pub fn with_web_identity_tokens(mut self, tokens: Arc<dyn WebIdentityTokens>) -> Self {
+        self.tokens = Some(tokens);
+        self
+    }
+
     /// The clock (default: the system clock). The provider's expiries must follow it.
     pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
         self.clock = clock;
@@ -171,6 +183,7 @@ impl ConnectorBuilder {
                 state_ttl: self.state_ttl,
                 permission_sets: self.permission_sets,
                 subscribers: self.subscribers,
+                tokens: self.tokens,
                 live: Arc::new(LiveTable::default()),
             }),
         }
@@ -198,6 +211,7 @@ impl Connector {
             state_ttl: Connector::DEFAULT_STATE_TTL,
             permission_sets: BTreeMap::new(),
             subscribers: Vec::new(),
+            tokens: None,
         }
     }
 
@@ -236,6 +250,22 @@ impl Connector {
         &self.inner.provider
     }
 
+    /// The vendor's OIDC issuer, when web-identity connections are supported.
+    pub fn web_identity_tokens(&self) -> Option<&Arc<dyn WebIdentityTokens>> {
+        self.inner.tokens.as_ref()
+    }
+
+    /// The issuer, or the error a web-identity connection gets without one.
+    pub(crate) fn require_tokens(&self) -> Result<&Arc<dyn WebIdentityTokens>, ConnectorError> {
+        self.inner.tokens.as_ref().ok_or_else(|| {
+            ConnectorError::invalid(
+                "connection kind",
+                "web_identity",
+                "the connector has no OIDC issuer (ConnectorBuilder::with_web_identity_tokens)",
+            )
+        })
+    }
+
     /// The clock.
     pub(crate) fn clock(&self) -> &Arc<dyn Clock> {
         &self.inner.clock
@@ -256,6 +286,7 @@ impl Connector {
                 state_ttl: inner.state_ttl,
                 permission_sets: inner.permission_sets.clone(),
                 subscribers: inner.subscribers.clone(),
+                tokens: inner.tokens.clone(),
                 live: Arc::clone(&inner.live),
             }),
         }

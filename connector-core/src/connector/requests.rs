@@ -4,7 +4,7 @@
 use iam_policy::{AccountId, Region};
 use permission_sets::PermissionSetRef;
 
-use crate::{Connection, ConnectionId, VerificationReport};
+use crate::{Connection, ConnectionId, ConnectionKind, TokenSubject, VerificationReport};
 
 /// A connection to create: everything but the External ID, which the connector generates
 /// (unless [`with_external_id`](NewConnection::with_external_id) gives one).
@@ -26,6 +26,7 @@ pub struct NewConnection {
     pub(super) regions: Vec<Region>,
     pub(super) permission_set: Option<PermissionSetRef>,
     pub(super) external_id: Option<trust_policy::ExternalId>,
+    pub(super) kind: ConnectionKind,
 }
 
 impl NewConnection {
@@ -38,7 +39,17 @@ impl NewConnection {
             regions: Vec::new(),
             permission_set: None,
             external_id: None,
+            kind: ConnectionKind::ExternalId,
         }
+    }
+
+    /// A web-identity connection (the Nomos model): the vendor reaches the role with
+    /// `AssumeRoleWithWebIdentity` and a token whose `sub` is `subject`, minted by the
+    /// connector's OIDC issuer for every call
+    /// ([`ConnectorBuilder::with_web_identity_tokens`](crate::ConnectorBuilder::with_web_identity_tokens)).
+    pub fn with_web_identity(mut self, subject: TokenSubject) -> Self {
+        self.kind = ConnectionKind::WebIdentity { subject };
+        self
     }
 
     /// Uses `external_id` instead of a fresh one: the tenant's shared External ID, when every

@@ -9,7 +9,7 @@ use super::metrics;
 use super::timer::Timer;
 use crate::{
     AssumeRoleRequest, BoxFuture, CallerIdentity, Clock, ProviderError, ProviderErrorKind,
-    StsProvider, TemporaryCredentials,
+    StsProvider, TemporaryCredentials, WebIdentityRequest,
 };
 
 /// Wraps the product's provider for the fleet's checks only; the product's own calls (its
@@ -54,6 +54,15 @@ impl LimitedProvider {
         call: BoxFuture<'_, Result<T, ProviderError>>,
     ) -> Result<T, ProviderError> {
         let key: BucketKey = (self.vendor_account.clone(), region.cloned());
+        self.limited(key, operation, call).await
+    }
+
+    async fn limited<T>(
+        &self,
+        key: BucketKey,
+        operation: &'static str,
+        call: BoxFuture<'_, Result<T, ProviderError>>,
+    ) -> Result<T, ProviderError> {
         self.acquire(&key).await;
         let started = self.clock.now();
         let result = call.await;
@@ -78,6 +87,27 @@ impl StsProvider for LimitedProvider {
             "AssumeRole",
             self.inner.assume_role(request),
         ))
+    }
+
+    /// `AssumeRoleWithWebIdentity` is not signed with the vendor's credentials; it is
+    /// limited in the bucket of the role's account, so a fleet of web-identity connections
+    /// spreads its calls by customer as AWS counts them, and still never bursts.
+    fn assume_role_with_web_identity<'a>(
+        &'a self,
+        request: &'a WebIdentityRequest,
+    ) -> BoxFuture<'a, Result<TemporaryCredentials, ProviderError>> {
+        Box::pin(async move {
+            let key: BucketKey = (
+                request.role_arn().account_id().clone(),
+                request.region().cloned(),
+            );
+            self.limited(
+                key,
+                "AssumeRoleWithWebIdentity",
+                self.inner.assume_role_with_web_identity(request),
+            )
+            .await
+        })
     }
 
     fn caller_identity<'a>(

@@ -25,6 +25,7 @@ pub const DEFAULT_MAX_TOKEN_TTL: Duration = Duration::from_secs(3_600);
 #[derive(Debug, Clone, PartialEq)]
 pub struct TokenRequest {
     subject: String,
+    audience: Option<String>,
     ttl: Option<Duration>,
     extra: Map<String, Value>,
 }
@@ -40,9 +41,17 @@ impl TokenRequest {
     pub fn for_subject(subject: impl Into<String>) -> TokenRequest {
         TokenRequest {
             subject: subject.into(),
+            audience: None,
             ttl: None,
             extra: Map::new(),
         }
+    }
+
+    /// Another `aud` than the issuer's (the connection test's negative check: a token for
+    /// another audience must be refused).
+    pub fn with_audience(mut self, audience: impl Into<String>) -> TokenRequest {
+        self.audience = Some(audience.into());
+        self
     }
 
     /// The token's lifetime (default [`DEFAULT_TOKEN_TTL`]).
@@ -164,7 +173,8 @@ impl Issuer {
                 "the subject must be non-empty, without control characters",
             ));
         }
-        if self.audience.is_empty() {
+        let audience = request.audience.as_ref().unwrap_or(&self.audience);
+        if audience.is_empty() {
             return Err(claim_error("aud", "the audience must be non-empty"));
         }
         if let Some(name) = request.extra.keys().find(|k| CLAIMS.contains(&k.as_str())) {
@@ -187,7 +197,7 @@ impl Issuer {
         let mut claims = request.extra.clone();
         claims.insert("iss".into(), self.url.as_str().into());
         claims.insert("sub".into(), request.subject.clone().into());
-        claims.insert("aud".into(), self.audience.clone().into());
+        claims.insert("aud".into(), audience.clone().into());
         claims.insert("iat".into(), iat.into());
         claims.insert("nbf".into(), iat.into());
         claims.insert("exp".into(), exp.into());

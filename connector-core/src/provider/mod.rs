@@ -4,6 +4,8 @@
 mod error;
 mod request;
 mod session_name;
+mod tokens;
+mod web_identity_source;
 
 pub use error::{ProviderError, ProviderErrorKind};
 pub use request::{
@@ -12,6 +14,10 @@ pub use request::{
 };
 pub use session_name::RoleSessionName;
 pub(crate) use session_name::fnv1a;
+#[cfg(feature = "oidc")]
+pub use tokens::SharedIssuer;
+pub use tokens::WebIdentityTokens;
+pub use web_identity_source::WebIdentitySource;
 
 use std::future::Future;
 use std::pin::Pin;

@@ -25,9 +25,16 @@ use std::time::{Duration, SystemTime};
 
 use flight::{Flight, FlightResult, LeaderGuard};
 
-use crate::{AssumeRoleRequest, Clock, ProviderError, StsProvider, TemporaryCredentials};
+use iam_policy::RoleArn;
 
-/// Self-refreshing credentials for one `AssumeRole` request: the building block. It knows
+use crate::{
+    AssumeRoleRequest, Clock, ProviderError, RoleSessionName, StsProvider, TemporaryCredentials,
+    WebIdentitySource,
+};
+
+/// Self-refreshing credentials for one `AssumeRole` request, or for one
+/// `AssumeRoleWithWebIdentity` recipe ([`web_identity`](Self::web_identity), a fresh token
+/// minted for every refresh, with the same guarantees): the building block. It knows
 /// nothing of the stored connection; a [`Connector`](crate::Connector) wraps one per
 /// connection and scope so that a disconnected connection stops handing out credentials.
 ///
@@ -47,7 +54,7 @@ use crate::{AssumeRoleRequest, Clock, ProviderError, StsProvider, TemporaryCrede
 #[derive(Debug)]
 pub struct CredentialSession {
     provider: Arc<dyn StsProvider>,
-    request: AssumeRoleRequest,
+    source: Source,
     clock: Arc<dyn Clock>,
     policy: RefreshPolicy,
     /// This session's share of the jitter, fixed at creation.
@@ -56,6 +63,13 @@ pub struct CredentialSession {
     /// this read lock and compares one time.
     cached: RwLock<Option<Cached>>,
     control: Mutex<Control>,
+}
+
+/// What each refresh asks STS for.
+#[derive(Debug)]
+enum Source {
+    AssumeRole(AssumeRoleRequest),
+    WebIdentity(WebIdentitySource),
 }
 
 #[derive(Debug, Clone)]
@@ -98,24 +112,99 @@ impl CredentialSession {
         policy: RefreshPolicy,
     ) -> Result<CredentialSession, ProviderError> {
         request.validate()?;
-        let mut hasher = DefaultHasher::new();
-        request.role_arn().to_string().hash(&mut hasher);
-        request.session_name().hash(&mut hasher);
-        let jitter = policy::jitter(hasher.finish(), policy.jitter);
-        Ok(CredentialSession {
+        Ok(CredentialSession::with_source(
             provider,
-            request,
+            Source::AssumeRole(request),
+            clock,
+            policy,
+        ))
+    }
+
+    /// A session of `AssumeRoleWithWebIdentity` calls made from `source`, a token minted at
+    /// each refresh (validated now). A token that cannot be minted is the vendor's fault: the
+    /// refresh fails, backs off and is retried, and valid credentials keep being served.
+    pub fn web_identity(
+        provider: Arc<dyn StsProvider>,
+        source: WebIdentitySource,
+        clock: Arc<dyn Clock>,
+        policy: RefreshPolicy,
+    ) -> Result<CredentialSession, ProviderError> {
+        source.validate()?;
+        Ok(CredentialSession::with_source(
+            provider,
+            Source::WebIdentity(source),
+            clock,
+            policy,
+        ))
+    }
+
+    fn with_source(
+        provider: Arc<dyn StsProvider>,
+        source: Source,
+        clock: Arc<dyn Clock>,
+        policy: RefreshPolicy,
+    ) -> CredentialSession {
+        let (role_arn, session_name) = match &source {
+            Source::AssumeRole(request) => (request.role_arn(), request.session_name()),
+            Source::WebIdentity(source) => (source.role_arn(), source.session_name()),
+        };
+        let mut hasher = DefaultHasher::new();
+        role_arn.to_string().hash(&mut hasher);
+        session_name.hash(&mut hasher);
+        let jitter = policy::jitter(hasher.finish(), policy.jitter);
+        CredentialSession {
+            provider,
+            source,
             clock,
             policy,
             jitter,
             cached: RwLock::new(None),
             control: Mutex::new(Control::default()),
-        })
+        }
     }
 
-    /// The request this session repeats.
-    pub fn request(&self) -> &AssumeRoleRequest {
-        &self.request
+    /// The `AssumeRole` request this session repeats (`None` for a web-identity session).
+    pub fn request(&self) -> Option<&AssumeRoleRequest> {
+        match &self.source {
+            Source::AssumeRole(request) => Some(request),
+            Source::WebIdentity(_) => None,
+        }
+    }
+
+    /// The recipe of a web-identity session's calls (`None` for an `AssumeRole` session).
+    pub fn web_identity_source(&self) -> Option<&WebIdentitySource> {
+        match &self.source {
+            Source::AssumeRole(_) => None,
+            Source::WebIdentity(source) => Some(source),
+        }
+    }
+
+    /// The role whose credentials this session holds.
+    pub fn role_arn(&self) -> &RoleArn {
+        match &self.source {
+            Source::AssumeRole(request) => request.role_arn(),
+            Source::WebIdentity(source) => source.role_arn(),
+        }
+    }
+
+    /// The role session name.
+    pub fn session_name(&self) -> &RoleSessionName {
+        match &self.source {
+            Source::AssumeRole(request) => request.session_name(),
+            Source::WebIdentity(source) => source.session_name(),
+        }
+    }
+
+    /// One provider call: `AssumeRole`, or `AssumeRoleWithWebIdentity` with a token minted
+    /// now.
+    async fn call(&self) -> Result<TemporaryCredentials, ProviderError> {
+        match &self.source {
+            Source::AssumeRole(request) => self.provider.assume_role(request).await,
+            Source::WebIdentity(source) => {
+                let request = source.request(self.clock.now())?;
+                self.provider.assume_role_with_web_identity(&request).await
+            }
+        }
     }
 
     /// The credentials when they are cached and outside the refresh window: no provider call,
@@ -149,7 +238,7 @@ impl CredentialSession {
             }
             Plan::Lead(flight) => {
                 let guard = LeaderGuard::new(flight);
-                let result = self.provider.assume_role(&self.request).await;
+                let result = self.call().await;
                 let published = self.record(result);
                 guard.finish(published.clone());
                 self.fallback(published)

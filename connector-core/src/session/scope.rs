@@ -5,7 +5,12 @@ use std::time::Duration;
 
 use iam_policy::{Arn, PolicyDocument};
 
-use crate::{AssumeRoleRequest, LiveConnection, RoleSessionName};
+use std::sync::Arc;
+
+use crate::{
+    AssumeRoleRequest, ConnectorError, LiveConnection, RoleSessionName, WebIdentitySource,
+    WebIdentityTokens,
+};
 
 /// What a worker asks for on top of the connection's role and External ID. Two scopes that
 /// differ in anything are two sessions with their own credentials: a narrowed session's
@@ -107,6 +112,47 @@ impl SessionScope {
             request = request.with_tag(key.clone(), value.clone());
         }
         request
+    }
+
+    /// The `AssumeRoleWithWebIdentity` recipe for a web-identity `connection`, its session
+    /// named `base` (plus the suffix). Managed session policies, session tags and a source
+    /// identity are refused, naming the field: in a web identity session, tags and the source
+    /// identity come from the token's claims (IAM User Guide, "Passing session tags using
+    /// AssumeRoleWithWebIdentity"), not from the request, and this library sends none.
+    pub fn web_identity_source(
+        &self,
+        connection: &LiveConnection<'_>,
+        base: &RoleSessionName,
+        tokens: Arc<dyn WebIdentityTokens>,
+    ) -> Result<WebIdentitySource, ConnectorError> {
+        let refuse = |field: &'static str| {
+            Err(ConnectorError::invalid(
+                field,
+                "",
+                "a web identity session takes no managed session policies, session tags or source identity from the request",
+            ))
+        };
+        if !self.policy_arns.is_empty() {
+            return refuse("policy arns");
+        }
+        if !self.tags.is_empty() {
+            return refuse("session tags");
+        }
+        if self.source_identity.is_some() {
+            return refuse("source identity");
+        }
+        let name = match &self.name_suffix {
+            Some(suffix) => base.with_suffix(suffix),
+            None => base.clone(),
+        };
+        let mut source = WebIdentitySource::for_connection(connection, name, tokens)?;
+        if let Some(duration) = self.duration {
+            source = source.with_duration(duration);
+        }
+        if let Some(policy) = &self.session_policy {
+            source = source.with_session_policy(policy.clone());
+        }
+        Ok(source)
     }
 
     /// Everything that tells two scopes apart, as text: the key of its session.

@@ -14,6 +14,11 @@
 //!   cannot be expressed: [`RoleSessionName`](crate::RoleSessionName) is valid by
 //!   construction).
 //!
+//! - with a web identity ([`ContractFixture::with_web_identity`]):
+//!   `AssumeRoleWithWebIdentity` with a freshly minted token returns credentials that expire
+//!   the requested duration from now, and `GetCallerIdentity` with them names the role's
+//!   session.
+//!
 //! Trust policy enforcement, revocation and expiry are not part of it: moto does not enforce
 //! them (see `connector-aws`'s docs), so they are tested against the in-memory STS alone.
 //!
@@ -53,8 +58,9 @@ use trust_policy::ExternalId;
 
 use super::{ContractReport, ContractViolation, violation};
 use crate::{
-    AssumeRoleRequest, Clock, MIN_SESSION, ProviderError, ProviderErrorKind, RoleSessionName,
-    StsProvider, TemporaryCredentials,
+    AssumeRoleRequest, CallerIdentity, Clock, MIN_SESSION, ProviderError, ProviderErrorKind,
+    RoleSessionName, StsProvider, TemporaryCredentials, TokenSubject, WebIdentitySource,
+    WebIdentityTokens,
 };
 
 /// What the suite needs: a role the provider lets the caller assume (with the External ID,
@@ -75,6 +81,9 @@ pub struct ContractFixture {
     pub region: Option<Region>,
     /// The prefix of the session names the suite uses.
     pub session_prefix: RoleSessionName,
+    /// A role that trusts a web identity, the `sub` it accepts and the issuer of its tokens:
+    /// the web identity checks run when it is set.
+    pub web_identity: Option<(RoleArn, TokenSubject, Arc<dyn WebIdentityTokens>)>,
 }
 
 impl ContractFixture {
@@ -88,7 +97,20 @@ impl ContractFixture {
             tolerance: Duration::from_secs(30),
             region: None,
             session_prefix: RoleSessionName::literal("contract"),
+            web_identity: None,
         }
+    }
+
+    /// Runs the web identity checks too, with `role` (which trusts tokens for `subject`
+    /// from `tokens`' issuer).
+    pub fn with_web_identity(
+        mut self,
+        role: RoleArn,
+        subject: TokenSubject,
+        tokens: Arc<dyn WebIdentityTokens>,
+    ) -> Self {
+        self.web_identity = Some((role, subject, tokens));
+        self
     }
 
     /// Sets the External ID.
@@ -245,32 +267,7 @@ pub async fn provider_contract(
             .caller_identity(credentials, region)
             .await
             .map_err(|e| unexpected("caller_identity", &e))?;
-        let expected_arn = fixture.role.assumed_role_arn(session_name.as_str());
-        if identity.account != fixture.role.account_id().as_str() {
-            return Err(violation(
-                "caller_identity",
-                format_args!(
-                    "account {} is not the role's account {}",
-                    identity.account,
-                    fixture.role.account_id()
-                ),
-            ));
-        }
-        if identity.arn != expected_arn {
-            return Err(violation(
-                "caller_identity",
-                format_args!("ARN {} is not {expected_arn}", identity.arn),
-            ));
-        }
-        if !identity.user_id.ends_with(&format!(":{session_name}")) {
-            return Err(violation(
-                "caller_identity",
-                format_args!(
-                    "user id {} does not end with :{session_name}",
-                    identity.user_id
-                ),
-            ));
-        }
+        check_identity("caller_identity", &identity, &fixture.role, session_name)?;
     }
     checks.push("caller_identity");
 
@@ -301,8 +298,82 @@ pub async fn provider_contract(
     }
     checks.push("duration_rejected");
 
-    Ok(ContractReport {
-        checks,
-        skipped: Vec::new(),
-    })
+    let mut skipped = Vec::new();
+    match &fixture.web_identity {
+        Some((role, subject, tokens)) => {
+            web_identity(provider, fixture, role, subject, tokens).await?;
+            checks.push("web_identity");
+        }
+        None => skipped.push(("web_identity", "the fixture has no web identity")),
+    }
+
+    Ok(ContractReport { checks, skipped })
+}
+
+/// `AssumeRoleWithWebIdentity` with a token minted now: expiry, then the session's identity.
+async fn web_identity(
+    provider: &dyn StsProvider,
+    fixture: &ContractFixture,
+    role: &RoleArn,
+    subject: &TokenSubject,
+    tokens: &Arc<dyn WebIdentityTokens>,
+) -> Result<(), ContractViolation> {
+    const CHECK: &str = "web_identity";
+    let session_name = fixture.session_prefix.with_suffix("web");
+    let source = WebIdentitySource::new(
+        role.clone(),
+        session_name.clone(),
+        subject.clone(),
+        Arc::clone(tokens),
+    )
+    .with_duration(MIN_SESSION)
+    .with_optional_region(fixture.region.clone());
+    let before = fixture.clock.now();
+    let request = source.request(before).map_err(|e| unexpected(CHECK, &e))?;
+    let credentials = provider
+        .assume_role_with_web_identity(&request)
+        .await
+        .map_err(|e| unexpected(CHECK, &e))?;
+    check_credentials(CHECK, &credentials, before + MIN_SESSION, fixture.tolerance)?;
+    let identity = provider
+        .caller_identity(&credentials, fixture.region.as_ref())
+        .await
+        .map_err(|e| unexpected(CHECK, &e))?;
+    check_identity(CHECK, &identity, role, &session_name)
+}
+
+/// The identity of a session of `role` named `session_name`.
+fn check_identity(
+    check: &'static str,
+    identity: &CallerIdentity,
+    role: &RoleArn,
+    session_name: &RoleSessionName,
+) -> Result<(), ContractViolation> {
+    let expected_arn = role.assumed_role_arn(session_name.as_str());
+    if identity.account != role.account_id().as_str() {
+        return Err(violation(
+            check,
+            format_args!(
+                "account {} is not the role's account {}",
+                identity.account,
+                role.account_id()
+            ),
+        ));
+    }
+    if identity.arn != expected_arn {
+        return Err(violation(
+            check,
+            format_args!("ARN {} is not {expected_arn}", identity.arn),
+        ));
+    }
+    if !identity.user_id.ends_with(&format!(":{session_name}")) {
+        return Err(violation(
+            check,
+            format_args!(
+                "user id {} does not end with :{session_name}",
+                identity.user_id
+            ),
+        ));
+    }
+    Ok(())
 }

@@ -220,6 +220,16 @@ async fn create_and_get(fixture: &StoreFixture) -> Result<(), ContractViolation>
     ))?;
     Step(CHECK).ok(store.compare_and_swap(1, &rich).await)?;
     expect_stored(store, CHECK, &rich).await?;
+    // A web-identity connection keeps its kind and subject.
+    let web = Step(CHECK).ok(pending(fixture.id(CHECK, "web-identity")?).and_then(|c| {
+        Connection::builder(c.id().clone(), c.external_id().clone())
+            .with_kind(crate::ConnectionKind::WebIdentity {
+                subject: crate::TokenSubject::for_tenant("contract")?,
+            })
+            .build(AT)
+    }))?;
+    Step(CHECK).ok(store.create(&web).await)?;
+    expect_stored(store, CHECK, &web).await?;
     let missing = fixture.id(CHECK, "never-created")?;
     match store.get(&missing).await {
         Ok(None) => Ok(()),
