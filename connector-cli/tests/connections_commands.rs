@@ -39,6 +39,36 @@ fn json(output: &Output) -> serde_json::Value {
 }
 
 #[test]
+fn a_web_identity_connection_is_kept_sealed_with_its_kind() {
+    let dir = tempfile::tempdir().unwrap();
+    let keys = dir.path().join("keys");
+    std::fs::write(&keys, KEY_LINE).unwrap();
+    let store = format!("sqlite:{}", dir.path().join("db").join("c.db").display());
+    let keys = keys.to_str().unwrap();
+    let common = ["--store", store.as_str(), "--keys-file", keys];
+    let demo = json(&connector(
+        &[&["demo", "--oidc", "--json"][..], &common[..]].concat(),
+        dir.path(),
+    ));
+    assert_eq!(demo["completed"], true);
+    // The subject and the role name are sealed like every identifier.
+    for entry in std::fs::read_dir(dir.path().join("db")).unwrap() {
+        let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(!text.contains("org/acme"));
+        assert!(!text.contains("AcmeConnector"));
+    }
+    let listed = json(&connector(
+        &[&["connections", "list", "--json"][..], &common[..]].concat(),
+        dir.path(),
+    ));
+    let connection = &listed["connections"][0];
+    assert_eq!(connection["state"], "disconnected");
+    assert_eq!(connection["kind"]["type"], "web_identity");
+    assert_eq!(connection["kind"]["subject"], "org/acme");
+}
+
+#[test]
 fn the_demo_keeps_its_connection_sealed_and_the_operator_commands_act_on_it() {
     let dir = tempfile::tempdir().unwrap();
     let keys = dir.path().join("keys");

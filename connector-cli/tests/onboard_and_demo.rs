@@ -231,6 +231,58 @@ fn demo_callback_activates_without_a_pasted_arn_and_disconnects_on_stack_deletio
     );
 }
 
+#[test]
+fn demo_oidc_tells_the_nomos_story_with_no_assume_role_and_no_external_id() {
+    let out = connector(&["demo", "--oidc", "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let report: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(report["completed"], true);
+    let steps: Vec<&Value> = report["steps"].as_array().unwrap().iter().collect();
+    let names: Vec<&str> = steps.iter().map(|s| s["step"].as_str().unwrap()).collect();
+    assert_eq!(
+        names,
+        [
+            "issuer",
+            "connection",
+            "artifacts",
+            "stack_created",
+            "verified",
+            "credentials",
+            "refreshed",
+            "revoked"
+        ]
+    );
+    let step = |name: &str| *steps.iter().find(|s| s["step"] == name).unwrap();
+    assert_eq!(step("verified")["connection_state"], "active");
+    let artifacts = step("artifacts")["details"].to_string();
+    assert!(
+        artifacts.contains("sts:AssumeRoleWithWebIdentity"),
+        "{artifacts}"
+    );
+    assert!(artifacts.contains("org/acme"), "{artifacts}");
+    assert!(!artifacts.contains("sts:ExternalId"), "{artifacts}");
+    let credentials = step("credentials")["details"].to_string();
+    assert!(credentials.contains("AssumeRole calls: 0"), "{credentials}");
+    let refreshed = step("refreshed")["details"].to_string();
+    assert!(
+        refreshed.contains("AssumeRoleWithWebIdentity calls so far: 5"),
+        "{refreshed}"
+    );
+    assert_eq!(step("revoked")["connection_state"], "disconnected");
+    // No private key in the output.
+    let all = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        !all.contains("PRIVATE KEY") && !all.contains("\"d\""),
+        "{all}"
+    );
+}
+
+#[test]
+fn demo_oidc_and_callback_do_not_combine() {
+    let out = connector(&["demo", "--oidc", "--callback"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+}
+
 fn onboard(kind: &str, extra: &[&str], env: &[(&str, &str)]) -> Output {
     let mut args = vec!["onboard", kind];
     args.extend(COMMON);

@@ -7,6 +7,7 @@
 //! not an hour.
 
 mod callback;
+mod oidc;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -65,6 +66,12 @@ pub(crate) struct DemoArgs {
     /// is deleted (it disconnects at once).
     #[arg(long)]
     callback: bool,
+    /// Tell the Nomos story instead: no long-lived key anywhere. The vendor is an OIDC
+    /// issuer, the customer's stack creates an IAM OIDC provider and a role trusting the
+    /// tenant's tokens, and every refresh swaps a freshly minted token for credentials
+    /// (AssumeRoleWithWebIdentity), across a signing key rotation.
+    #[arg(long, conflicts_with = "callback")]
+    oidc: bool,
 }
 
 /// One step of the story, as printed.
@@ -166,10 +173,14 @@ async fn tell(args: &DemoArgs, story: &mut Story) -> Result<(), DemoError> {
             let id = "acme-prod".parse().map_err(|e| failed("id")(&e))?;
             (Arc::new(InMemoryConnectionStore::new()), id, None)
         };
-    let connector = Connector::builder(vendor, store, Arc::new(sts.clone()))
+    let builder = Connector::builder(vendor, store, Arc::new(sts.clone()))
         .with_clock(Arc::clone(&shared_clock))
-        .with_permission_set(set.clone())
-        .build();
+        .with_permission_set(set.clone());
+    if args.oidc {
+        let record = oidc::tell(story, set, clock, sts, builder, id.clone()).await?;
+        return keep_note(story, kept_in, &id, &record);
+    }
+    let connector = builder.build();
 
     // 1. A pending connection with a fresh External ID.
     let pending = connector

@@ -65,7 +65,7 @@ impl ProviderErrorKind {
     pub fn remediation(self) -> &'static str {
         match self {
             ProviderErrorKind::AccessDenied => {
-                "Check that the role still exists, that its trust policy names the vendor's account and the External ID exactly, and that nobody removed or changed them."
+                "Check that the role still exists and that its trust policy still lets the vendor in (its account and the External ID exactly, or, for a web identity, the vendor's OIDC provider, the audience and the tenant's subject), and that nobody removed or changed them."
             }
             ProviderErrorKind::RegionDisabled => {
                 "Activate STS in this region (IAM console, Account settings, Security Token Service) or use another region's endpoint."
