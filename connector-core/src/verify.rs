@@ -275,32 +275,7 @@ pub async fn verify_connection(
         }
     };
 
-    let identity = match provider.caller_identity(&credentials, region).await {
-        Ok(identity) => {
-            if !is_session_of(&identity, role) {
-                findings.push(VerificationFinding::new(
-                    VerificationCode::IdentityMismatch,
-                    format!(
-                        "the session is {} in account {}, not a session of {role}",
-                        identity.arn, identity.account
-                    ),
-                    false,
-                ));
-            }
-            Some(identity)
-        }
-        Err(error) => {
-            findings.push(VerificationFinding::new(
-                VerificationCode::CallerIdentityInconclusive,
-                format!(
-                    "GetCallerIdentity with the session's credentials failed with {}: {}",
-                    error.kind, error.message
-                ),
-                error.is_retryable(),
-            ));
-            None
-        }
-    };
+    let identity = check_caller_identity(provider, &credentials, role, region, &mut findings).await;
     drop(credentials);
 
     let without_id = request
@@ -332,6 +307,43 @@ pub async fn verify_connection(
     };
     let positive = identity.is_some() && refused_without_id;
     VerificationReport::decide(identity, findings, positive)
+}
+
+/// `GetCallerIdentity` with the session's credentials: the identity, with a finding when it
+/// is not a session of `role` (refused) or when the call reached no verdict.
+pub(crate) async fn check_caller_identity(
+    provider: &dyn StsProvider,
+    credentials: &crate::TemporaryCredentials,
+    role: &RoleArn,
+    region: Option<&Region>,
+    findings: &mut Vec<VerificationFinding>,
+) -> Option<CallerIdentity> {
+    match provider.caller_identity(credentials, region).await {
+        Ok(identity) => {
+            if !is_session_of(&identity, role) {
+                findings.push(VerificationFinding::new(
+                    VerificationCode::IdentityMismatch,
+                    format!(
+                        "the session is {} in account {}, not a session of {role}",
+                        identity.arn, identity.account
+                    ),
+                    false,
+                ));
+            }
+            Some(identity)
+        }
+        Err(error) => {
+            findings.push(VerificationFinding::new(
+                VerificationCode::CallerIdentityInconclusive,
+                format!(
+                    "GetCallerIdentity with the session's credentials failed with {}: {}",
+                    error.kind, error.message
+                ),
+                error.is_retryable(),
+            ));
+            None
+        }
+    }
 }
 
 impl VerificationReport {
@@ -398,7 +410,7 @@ fn assume_role_finding(error: &ProviderError) -> VerificationFinding {
 /// True when `identity` is a session of `role`: the role's account and the ARN
 /// `arn:PARTITION:sts::ACCOUNT:assumed-role/ROLE-NAME/SESSION` (the path is not part of an
 /// assumed-role ARN; IAM User Guide, "IAM identifiers").
-pub(crate) fn is_session_of(identity: &CallerIdentity, role: &RoleArn) -> bool {
+fn is_session_of(identity: &CallerIdentity, role: &RoleArn) -> bool {
     let prefix = format!(
         "arn:{}:sts::{}:assumed-role/{}/",
         role.partition(),

@@ -12,7 +12,7 @@ use std::time::SystemTime;
 
 use iam_policy::{Region, RoleArn};
 
-use crate::verify::{VerificationFinding, is_session_of};
+use crate::verify::{VerificationFinding, check_caller_identity};
 use crate::{
     ProviderError, ProviderErrorKind, RoleSessionName, StsProvider, TokenSubject, VerificationCode,
     VerificationReport, WebIdentityTokens,
@@ -65,32 +65,8 @@ pub async fn verify_web_identity_connection(
         }
     };
 
-    let identity = match provider.caller_identity(&credentials, target.region).await {
-        Ok(identity) => {
-            if !is_session_of(&identity, role) {
-                findings.push(VerificationFinding::new(
-                    VerificationCode::IdentityMismatch,
-                    format!(
-                        "the session is {} in account {}, not a session of {role}",
-                        identity.arn, identity.account
-                    ),
-                    false,
-                ));
-            }
-            Some(identity)
-        }
-        Err(error) => {
-            findings.push(VerificationFinding::new(
-                VerificationCode::CallerIdentityInconclusive,
-                format!(
-                    "GetCallerIdentity with the session's credentials failed with {}: {}",
-                    error.kind, error.message
-                ),
-                error.is_retryable(),
-            ));
-            None
-        }
-    };
+    let identity =
+        check_caller_identity(provider, &credentials, role, target.region, &mut findings).await;
     drop(credentials);
 
     let other_subject = other_subject(target.subject);

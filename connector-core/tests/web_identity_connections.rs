@@ -181,6 +181,17 @@ fn role() -> RoleArn {
     ROLE.parse().unwrap()
 }
 
+/// The customer's role, trusting exactly the tenant's tokens.
+fn create_tenant_role(w: &World) {
+    w.sts
+        .create_role(
+            role(),
+            trust(SubjectMatch::Exact("org/acme".into())),
+            Duration::from_secs(3600),
+        )
+        .unwrap();
+}
+
 async fn pending(w: &World) -> Connection {
     w.connector
         .create(
@@ -199,13 +210,7 @@ fn minted(w: &World) -> u64 {
 #[tokio::test]
 async fn a_web_identity_connection_is_verified_and_hands_out_credentials() {
     let w = world();
-    w.sts
-        .create_role(
-            role(),
-            trust(SubjectMatch::Exact("org/acme".into())),
-            Duration::from_secs(3600),
-        )
-        .unwrap();
+    create_tenant_role(&w);
     let pending = pending(&w).await;
     assert_eq!(
         pending.kind(),
@@ -318,13 +323,7 @@ async fn a_role_that_accepts_another_audience_is_refused() {
 #[tokio::test]
 async fn an_audience_refused_by_the_provider_counts_as_refused() {
     let w = world();
-    w.sts
-        .create_role(
-            role(),
-            trust(SubjectMatch::Exact("org/acme".into())),
-            Duration::from_secs(3600),
-        )
-        .unwrap();
+    create_tenant_role(&w);
     let pending = pending(&w).await;
     w.connector.submit_role(pending.id(), role()).await.unwrap();
     // STS answered InvalidIdentityToken ("Incorrect token audience") for the other aud.
@@ -351,13 +350,7 @@ async fn a_negative_check_without_a_verdict_leaves_the_connection_verifying() {
                 error: ProviderError::new(ProviderErrorKind::Throttled, "Rate exceeded"),
             })
         });
-        w.sts
-            .create_role(
-                role(),
-                trust(SubjectMatch::Exact("org/acme".into())),
-                Duration::from_secs(3600),
-            )
-            .unwrap();
+        create_tenant_role(&w);
         let pending = pending(&w).await;
         let submission = w.connector.submit_role(pending.id(), role()).await.unwrap();
         let report = submission.report().unwrap();
@@ -382,13 +375,7 @@ async fn a_negative_check_answered_with_another_error_is_not_evidence() {
             error: ProviderError::new(ProviderErrorKind::InvalidIdentityToken, "nope"),
         })
     });
-    w.sts
-        .create_role(
-            role(),
-            trust(SubjectMatch::Exact("org/acme".into())),
-            Duration::from_secs(3600),
-        )
-        .unwrap();
+    create_tenant_role(&w);
     let pending = pending(&w).await;
     let submission = w.connector.submit_role(pending.id(), role()).await.unwrap();
     let report = submission.report().unwrap();
@@ -405,13 +392,7 @@ async fn a_negative_check_answered_with_another_error_is_not_evidence() {
 #[tokio::test]
 async fn an_issuer_that_cannot_mint_gives_no_verdict_and_no_credentials() {
     let w = world();
-    w.sts
-        .create_role(
-            role(),
-            trust(SubjectMatch::Exact("org/acme".into())),
-            Duration::from_secs(3600),
-        )
-        .unwrap();
+    create_tenant_role(&w);
     let pending = pending(&w).await;
     w.tokens.broken.store(true, Ordering::SeqCst);
     let submission = w.connector.submit_role(pending.id(), role()).await.unwrap();
@@ -431,13 +412,7 @@ async fn an_issuer_that_cannot_mint_gives_no_verdict_and_no_credentials() {
 #[tokio::test]
 async fn a_missing_oidc_provider_refuses_the_connection() {
     let w = world();
-    w.sts
-        .create_role(
-            role(),
-            trust(SubjectMatch::Exact("org/acme".into())),
-            Duration::from_secs(3600),
-        )
-        .unwrap();
+    create_tenant_role(&w);
     w.sts.delete_oidc_provider(&customer(), ISSUER).unwrap();
     let pending = pending(&w).await;
     let submission = w.connector.submit_role(pending.id(), role()).await.unwrap();
@@ -450,13 +425,7 @@ async fn a_missing_oidc_provider_refuses_the_connection() {
 }
 
 async fn active(w: &World) -> Connection {
-    w.sts
-        .create_role(
-            role(),
-            trust(SubjectMatch::Exact("org/acme".into())),
-            Duration::from_secs(3600),
-        )
-        .unwrap();
+    create_tenant_role(w);
     let pending = pending(w).await;
     let submission = w.connector.submit_role(pending.id(), role()).await.unwrap();
     assert!(submission.is_live(), "{:?}", submission.report());
@@ -562,13 +531,7 @@ async fn health_checks_use_the_web_identity() {
     assert_eq!(check.connection().state(), ConnectionState::Disconnected);
 
     // The customer puts the role back: the next check reconnects through the full test.
-    w.sts
-        .create_role(
-            role(),
-            trust(SubjectMatch::Exact("org/acme".into())),
-            Duration::from_secs(3600),
-        )
-        .unwrap();
+    create_tenant_role(&w);
     let check = w.connector.check(connection.id(), None).await.unwrap();
     assert_eq!(check.outcome(), CheckOutcome::Healthy);
     assert_eq!(check.connection().state(), ConnectionState::Active);

@@ -484,17 +484,7 @@ async fn tell(args: &DemoArgs, story: &mut Story) -> Result<(), DemoError> {
     clock.advance(Duration::from_secs(50 * 60));
     let outcome = worker.credentials().await;
     let record = connector.get(&id).await.map_err(|e| failed("store")(&e))?;
-    let mut details = vec![match &outcome {
-        Ok(_) => "credentials were still served (unexpected)".to_owned(),
-        Err(e) => format!("refresh refused: {e}"),
-    }];
-    if let Some(diagnosis) = record.last_diagnosis() {
-        details.push(format!(
-            "diagnosis {}: {}",
-            diagnosis.code(),
-            diagnosis.remediation()
-        ));
-    }
+    let mut details = revocation_details(&outcome, &record);
     let calls = worker_calls(&sts);
     let after = worker.credentials().await;
     details.push(format!(
@@ -514,6 +504,25 @@ async fn tell(args: &DemoArgs, story: &mut Story) -> Result<(), DemoError> {
         ));
     }
     keep_note(story, kept_in, &id, &record)
+}
+
+/// What the refresh after a revocation said, and the diagnosis it left on the connection.
+fn revocation_details<T, E: std::fmt::Display>(
+    outcome: &Result<T, E>,
+    record: &connector_core::Connection,
+) -> Vec<String> {
+    let mut details = vec![match outcome {
+        Ok(_) => "credentials were still served (unexpected)".to_owned(),
+        Err(e) => format!("refresh refused: {e}"),
+    }];
+    if let Some(diagnosis) = record.last_diagnosis() {
+        details.push(format!(
+            "diagnosis {}: {}",
+            diagnosis.code(),
+            diagnosis.remediation()
+        ));
+    }
+    details
 }
 
 /// Where the demo's connection stays, when it was kept in a store.

@@ -15,7 +15,7 @@ use connector_core::{
     WebIdentityTokens,
 };
 
-use super::{CUSTOMER_ACCOUNT, DemoError, Step, Story, failed};
+use super::{CUSTOMER_ACCOUNT, DemoError, Step, Story, failed, revocation_details};
 
 /// The vendor's issuer (Nomos serves its discovery document and JWKS here).
 const ISSUER: &str = "https://id.auto-nomos.com";
@@ -237,17 +237,7 @@ pub(super) async fn tell(
     clock.advance(Duration::from_secs(50 * 60));
     let outcome = worker.credentials().await;
     let record = connector.get(&id).await.map_err(|e| failed("store")(&e))?;
-    let mut details = vec![match &outcome {
-        Ok(_) => "credentials were still served (unexpected)".to_owned(),
-        Err(e) => format!("refresh refused: {e}"),
-    }];
-    if let Some(diagnosis) = record.last_diagnosis() {
-        details.push(format!(
-            "diagnosis {}: {}",
-            diagnosis.code(),
-            diagnosis.remediation()
-        ));
-    }
+    let details = revocation_details(&outcome, &record);
     story.record(Step {
         step: "revoked",
         summary: "The customer deletes the role; at the next refresh the connection disconnects and no credentials are handed out.".into(),
