@@ -228,9 +228,29 @@ async fn a_customer_who_fixes_the_role_reconnects_but_a_vendor_disconnect_stays(
             Duration::from_secs(3_600),
         )
         .unwrap();
+    while world.changes.try_recv().is_ok() {}
     let check = world.connector.check(&ids[0], None).await.unwrap();
     assert_eq!(check.outcome(), CheckOutcome::Healthy);
     assert_eq!(check.connection().state(), ConnectionState::Active);
+    // The events of the reconnect say no reason: the old diagnosis stays on the record as
+    // history, not as why the connection is verifying or active again.
+    let changes: Vec<_> = std::iter::from_fn(|| world.changes.try_recv().ok()).collect();
+    let moves: Vec<_> = changes.iter().map(|c| (c.from(), c.to())).collect();
+    assert_eq!(
+        moves,
+        [
+            (ConnectionState::Disconnected, ConnectionState::Verifying),
+            (ConnectionState::Verifying, ConnectionState::Active)
+        ]
+    );
+    assert!(
+        changes.iter().all(|c| c.diagnosis().is_none()),
+        "{changes:?}"
+    );
+    assert!(
+        check.connection().last_diagnosis().is_some(),
+        "history kept"
+    );
 
     // The vendor disconnects the other: a check never undoes it, and makes no STS call.
     world.connector.disconnect(&ids[1]).await.unwrap();

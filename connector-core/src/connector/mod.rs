@@ -305,27 +305,31 @@ impl Connector {
             self.now(),
             CAS_ATTEMPTS,
             |current| {
-                before = Some(current.state());
+                before = Some((current.state(), current.last_diagnosis().cloned()));
                 event(current)
             },
         )
         .await;
-        if let (Ok(after), Some(before)) = (&result, before)
+        if let (Ok(after), Some((before, before_diagnosis))) = (&result, before)
             && after.state() != before
             && !self.inner.subscribers.is_empty()
         {
-            {
-                let change = StateChange::new(
-                    after.id().clone(),
-                    before,
-                    after.state(),
-                    after.last_diagnosis().cloned(),
-                    self.inner.clock.now(),
-                    after.revision(),
-                );
-                for subscriber in &self.inner.subscribers {
-                    subscriber.notify(&change);
-                }
+            // The event says why only when this write diagnosed something: a recovery, or a
+            // reconnect, keeps the old diagnosis on the record as history, not as the reason.
+            let diagnosis = after
+                .last_diagnosis()
+                .filter(|diagnosis| before_diagnosis.as_ref() != Some(*diagnosis))
+                .cloned();
+            let change = StateChange::new(
+                after.id().clone(),
+                before,
+                after.state(),
+                diagnosis,
+                self.inner.clock.now(),
+                after.revision(),
+            );
+            for subscriber in &self.inner.subscribers {
+                subscriber.notify(&change);
             }
         }
         result

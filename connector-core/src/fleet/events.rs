@@ -55,7 +55,8 @@ impl StateChange {
         self.to
     }
 
-    /// Why (the connection's diagnosis after the change; `None` when it recovered).
+    /// Why: the diagnosis this change wrote; `None` when it wrote none (a recovery or a
+    /// reconnect keeps the old diagnosis on the record as history, not as the reason).
     pub fn diagnosis(&self) -> Option<&Diagnosis> {
         self.diagnosis.as_ref()
     }
