@@ -23,6 +23,7 @@ use crate::state::AppState;
 use dto::{PermissionSetView, RotatedKey};
 
 pub(crate) use artifacts::onboarding as connection_onboarding;
+pub(crate) use artifacts::render as artifacts_of;
 pub(crate) use connections::parse_role;
 
 /// The permission sets offered, each line with why.

@@ -1,6 +1,7 @@
 //! Strict headers on every response: a Content-Security-Policy that allows no inline script
 //! and no framing, `X-Content-Type-Options: nosniff`, `Referrer-Policy: no-referrer` (page
-//! URLs carry tokens), and `Cache-Control: no-store` (answers carry External IDs).
+//! URLs carry tokens), and `Cache-Control: no-store` (answers carry External IDs) unless the
+//! handler set its own (the pages' static assets, which carry nothing private).
 
 use axum::extract::Request;
 use axum::http::{HeaderName, HeaderValue, header};
@@ -19,7 +20,6 @@ pub(crate) async fn security_headers(request: Request, next: Next) -> Response {
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
         (header::REFERRER_POLICY, "no-referrer"),
         (header::X_FRAME_OPTIONS, "DENY"),
-        (header::CACHE_CONTROL, "no-store"),
         (
             HeaderName::from_static("cross-origin-opener-policy"),
             "same-origin",
@@ -27,5 +27,8 @@ pub(crate) async fn security_headers(request: Request, next: Next) -> Response {
     ] {
         headers.insert(name, HeaderValue::from_static(value));
     }
+    headers
+        .entry(header::CACHE_CONTROL)
+        .or_insert(HeaderValue::from_static("no-store"));
     response
 }

@@ -7,7 +7,8 @@ use std::sync::Arc;
 use bytes::Bytes;
 use connector_core::testing::InMemorySts;
 use connector_core::{
-    Arn, Clock, ConnectionStore, Connector, InMemoryConnectionStore, SystemClock, VendorPrincipal,
+    Arn, Clock, ConnectionStore, Connector, ConnectorBuilder, InMemoryConnectionStore, SystemClock,
+    VendorPrincipal,
 };
 use connector_server::directory::keys::{KeyPolicy, issue_key};
 use connector_server::directory::{Directory, InMemoryDirectory, TenantId};
@@ -34,6 +35,9 @@ pub(crate) struct Server {
     pub(crate) globex: String,
     pub(crate) client: Client<HttpConnector, Full<Bytes>>,
     stop: Option<oneshot::Sender<()>>,
+    /// The in-memory STS (the simulated customer account's, and the connector's).
+    #[allow(dead_code)] // tests/pages.rs throttles it
+    pub(crate) sts: InMemorySts,
 }
 
 impl Drop for Server {
@@ -92,6 +96,17 @@ pub(crate) async fn start_with(
     store: Option<Arc<dyn ConnectionStore>>,
     extra: impl FnOnce(AppStateBuilder) -> AppStateBuilder,
 ) -> Server {
+    start_custom(config, store, |c| c, extra).await
+}
+
+/// Starts a server with `config` changes, connector changes (e.g. a subscriber) and extra
+/// state.
+pub(crate) async fn start_custom(
+    config: impl FnOnce(&mut ServerConfig),
+    store: Option<Arc<dyn ConnectionStore>>,
+    connector: impl FnOnce(ConnectorBuilder) -> ConnectorBuilder,
+    extra: impl FnOnce(AppStateBuilder) -> AppStateBuilder,
+) -> Server {
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let caller: Arn = format!("arn:aws:sts::{VENDOR}:assumed-role/connector/server")
         .parse()
@@ -99,13 +114,15 @@ pub(crate) async fn start_with(
     let sts = InMemorySts::new(Arc::clone(&clock), caller);
     let store = store.unwrap_or_else(|| Arc::new(InMemoryConnectionStore::new()));
     let set = permission_sets::builtin::get(SET).unwrap();
-    let connector = Connector::builder(
-        VendorPrincipal::account(VENDOR.parse().unwrap()),
-        Arc::clone(&store),
-        Arc::new(sts.clone()),
+    let connector = connector(
+        Connector::builder(
+            VendorPrincipal::account(VENDOR.parse().unwrap()),
+            Arc::clone(&store),
+            Arc::new(sts.clone()),
+        )
+        .with_clock(clock)
+        .with_permission_set(set.clone()),
     )
-    .with_clock(clock)
-    .with_permission_set(set.clone())
     .build();
     let directory: Arc<dyn Directory> = Arc::new(InMemoryDirectory::new());
     let mut settings = ServerConfig {
@@ -138,6 +155,7 @@ pub(crate) async fn start_with(
         globex,
         client: Client::builder(TokioExecutor::new()).build_http(),
         stop: Some(stop),
+        sts,
     }
 }
 
