@@ -53,6 +53,7 @@ mod state;
 
 pub use auth::{Caller, Resolved};
 pub use config::ServerConfig;
+pub use pages::operator::{OperatorKey, RecentChanges};
 pub use problem::Problem;
 pub use security::headers::CONTENT_SECURITY_POLICY;
 pub use server::{router, serve};

@@ -18,6 +18,8 @@ pub enum SecretKind {
     ApiKey,
     /// An onboarding-page token (`pt.`).
     PageToken,
+    /// An operator key (`op.`), for the operator page.
+    Operator,
 }
 
 impl SecretKind {
@@ -25,6 +27,7 @@ impl SecretKind {
         match self {
             SecretKind::ApiKey => "ck",
             SecretKind::PageToken => "pt",
+            SecretKind::Operator => "op",
         }
     }
 }

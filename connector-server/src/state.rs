@@ -39,6 +39,7 @@ struct Inner {
     registration: Option<Arc<RegistrationHandler>>,
     #[cfg(feature = "simulate")]
     simulator: Option<crate::simulate::Simulator>,
+    pages: crate::pages::PagesState,
 }
 
 /// Builds an [`AppState`].
@@ -51,6 +52,7 @@ pub struct AppStateBuilder {
     registration: Option<Arc<RegistrationHandler>>,
     #[cfg(feature = "simulate")]
     simulator: Option<crate::simulate::Simulator>,
+    pages: crate::pages::PagesState,
 }
 
 impl AppStateBuilder {
@@ -79,6 +81,21 @@ impl AppStateBuilder {
         self
     }
 
+    /// Lets the holder of this operator key open the operator page (`/operator`); see
+    /// [`OperatorKey::issue`](crate::OperatorKey::issue).
+    pub fn with_operator_key(mut self, key: crate::OperatorKey) -> Self {
+        self.pages.operators.push(key);
+        self
+    }
+
+    /// Shows these recent state changes on the operator page (register the same
+    /// [`RecentChanges`](crate::RecentChanges) on the connector with
+    /// `ConnectorBuilder::with_subscriber`).
+    pub fn with_recent_changes(mut self, recent: Arc<crate::RecentChanges>) -> Self {
+        self.pages.recent = Some(recent);
+        self
+    }
+
     /// The state (fails only when the OS random source fails for the CSRF key).
     pub fn build(self) -> Result<AppState, RandomError> {
         let key = secret::random_key()?;
@@ -93,6 +110,7 @@ impl AppStateBuilder {
                 registration: self.registration,
                 #[cfg(feature = "simulate")]
                 simulator: self.simulator,
+                pages: self.pages,
             }),
         })
     }
@@ -109,6 +127,7 @@ impl AppState {
             registration: None,
             #[cfg(feature = "simulate")]
             simulator: None,
+            pages: crate::pages::PagesState::default(),
         }
     }
 
@@ -178,6 +197,12 @@ impl AppState {
             return false;
         };
         hmac::verify(&self.inner.csrf_key, page_token_id.as_bytes(), &bytes).is_ok()
+    }
+}
+
+impl AppState {
+    pub(crate) fn pages(&self) -> &crate::pages::PagesState {
+        &self.inner.pages
     }
 }
 

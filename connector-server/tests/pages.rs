@@ -392,3 +392,364 @@ async fn a_verifying_connection_refreshes_without_script_only_while_verifying() 
     assert!(verifying.contains("<noscript><meta http-equiv=\"refresh\" content=\"3\"></noscript>"));
     assert!(verifying.contains("class=\"state state-verifying\" id=\"state\""));
 }
+
+mod operator {
+    use std::sync::Arc;
+
+    use connector_server::{OperatorKey, RecentChanges};
+    use secrecy::ExposeSecret as _;
+
+    use crate::harness::{Server, csrf_of, path_of, start_custom};
+    use crate::pages_support::{cookie_of, request, role_from};
+
+    struct Setup {
+        server: Server,
+        acting: String,
+        read_only: String,
+    }
+
+    async fn setup() -> Setup {
+        let recent = Arc::new(RecentChanges::new(50));
+        let (acting_key, acting) = OperatorKey::issue("oncall", true).unwrap();
+        let (read_key, read_only) = OperatorKey::issue("support", false).unwrap();
+        let subscriber = Arc::clone(&recent);
+        let server = start_custom(
+            |_| {},
+            None,
+            move |c| c.with_subscriber(subscriber),
+            move |b| {
+                b.with_operator_key(acting_key)
+                    .with_operator_key(read_key)
+                    .with_recent_changes(recent)
+            },
+        )
+        .await;
+        Setup {
+            server,
+            acting: acting.expose_secret().to_owned(),
+            read_only: read_only.expose_secret().to_owned(),
+        }
+    }
+
+    /// Logs in through the form; the session cookie.
+    async fn login(server: &Server, key: &str) -> String {
+        let form = server
+            .send("GET", "/operator/login", None, None)
+            .await
+            .text();
+        let answer = request(
+            server,
+            "POST",
+            "/operator/login",
+            &[("sec-fetch-site", "same-origin")],
+            Some(&[("csrf", &csrf_of(&form)), ("key", key)]),
+        )
+        .await;
+        assert_eq!(answer.status, 303, "{}", answer.text());
+        assert_eq!(answer.header("location"), Some("/operator"));
+        cookie_of(&answer)
+    }
+
+    #[tokio::test]
+    async fn only_an_operator_key_opens_the_operator_page_never_a_tenant_key() {
+        let setup = setup().await;
+        let server = &setup.server;
+        let created = server.create(&server.acme, "prod").await;
+        let page_token = path_of(created["onboarding_url"].as_str().unwrap())
+            .rsplit('/')
+            .next()
+            .unwrap()
+            .to_owned();
+        // Nothing: the login form.
+        let none = server.send("GET", "/operator", None, None).await;
+        assert_eq!(none.status, 303);
+        assert_eq!(none.header("location"), Some("/operator/login"));
+        // A tenant's admin key, a page token, a forged operator key: 401.
+        let forged = format!("{}x", &setup.acting[..setup.acting.len() - 1]);
+        for key in [&server.acme, &server.globex, &page_token, &forged] {
+            let answer = server.send("GET", "/operator", Some(key), None).await;
+            answer.problem(401);
+            assert!(!answer.text().contains("prod"));
+        }
+        // A tenant key in the login form: refused, no cookie.
+        let form = server
+            .send("GET", "/operator/login", None, None)
+            .await
+            .text();
+        assert!(form.contains("<label for=\"operator_key\""));
+        let refused = request(
+            server,
+            "POST",
+            "/operator/login",
+            &[],
+            Some(&[("csrf", &csrf_of(&form)), ("key", &server.acme)]),
+        )
+        .await;
+        assert_eq!(refused.status, 401);
+        assert!(refused.header("set-cookie").is_none());
+        assert!(refused.text().contains("id=\"error\" role=\"alert\""));
+        // The operator keys: by bearer header, or by the session the login sets.
+        for key in [&setup.acting, &setup.read_only] {
+            let answer = server.send("GET", "/operator", Some(key), None).await;
+            assert_eq!(answer.status, 200, "{}", answer.text());
+            assert!(answer.text().contains("The fleet at a glance"));
+        }
+    }
+
+    #[tokio::test]
+    async fn the_login_sets_a_strict_signed_expiring_session_and_refuses_cross_site_posts() {
+        let setup = setup().await;
+        let server = &setup.server;
+        let form = server
+            .send("GET", "/operator/login", None, None)
+            .await
+            .text();
+        let csrf = csrf_of(&form);
+        // No CSRF token, or a post from another site: 403.
+        for (headers, token) in [
+            (vec![], "0".repeat(64)),
+            (vec![("sec-fetch-site", "cross-site")], csrf.clone()),
+        ] {
+            let answer = request(
+                server,
+                "POST",
+                "/operator/login",
+                &headers,
+                Some(&[("csrf", &token), ("key", &setup.acting)]),
+            )
+            .await;
+            answer.problem(403);
+        }
+        let answer = request(
+            server,
+            "POST",
+            "/operator/login",
+            &[],
+            Some(&[("csrf", &csrf), ("key", &setup.acting)]),
+        )
+        .await;
+        assert_eq!(answer.status, 303);
+        let set_cookie = answer.header("set-cookie").unwrap();
+        for attribute in [
+            "HttpOnly",
+            "SameSite=Strict",
+            "Path=/operator",
+            "Max-Age=28800",
+        ] {
+            assert!(set_cookie.contains(attribute), "{set_cookie}");
+        }
+        assert!(!set_cookie.contains("Secure"), "http: no Secure");
+        assert!(
+            !set_cookie.contains(&setup.acting),
+            "the key is not in the cookie"
+        );
+        let cookie = cookie_of(&answer);
+        let page = request(server, "GET", "/operator", &[("cookie", &cookie)], None).await;
+        assert_eq!(page.status, 200);
+        assert!(page.text().contains("id=\"operator\">oncall<"));
+
+        // A session stretched by hand, or signed for another key, opens nothing.
+        let value = cookie.split_once('=').unwrap().1;
+        let mut parts = value.splitn(3, '.');
+        let (id, expires, mac) = (
+            parts.next().unwrap(),
+            parts.next().unwrap().parse::<u64>().unwrap(),
+            parts.next().unwrap(),
+        );
+        for forged in [
+            format!("connector_operator={id}.{}.{mac}", expires + 3600),
+            format!("connector_operator=0000000000000000.{expires}.{mac}"),
+            format!("connector_operator={id}.{expires}.{}", "0".repeat(64)),
+        ] {
+            let answer = request(server, "GET", "/operator", &[("cookie", &forged)], None).await;
+            assert_eq!(answer.status, 303, "{forged}");
+        }
+
+        // Log out: the cookie is removed.
+        let csrf = csrf_of(&page.text());
+        let out = request(
+            server,
+            "POST",
+            "/operator/logout",
+            &[("cookie", &cookie)],
+            Some(&[("csrf", &csrf)]),
+        )
+        .await;
+        assert_eq!(out.status, 303);
+        assert!(out.header("set-cookie").unwrap().contains("Max-Age=0"));
+    }
+
+    #[tokio::test]
+    async fn the_page_shows_counts_trouble_with_diagnosis_and_recent_changes_and_acts_only_when_allowed()
+     {
+        let setup = setup().await;
+        let server = &setup.server;
+        // acme/prod: active, then its role deleted by the customer; acme/new: pending.
+        let created = server.create(&server.acme, "prod").await;
+        server.create(&server.globex, "new").await;
+        let page = path_of(created["onboarding_url"].as_str().unwrap());
+        let html = server.send("GET", &page, None, None).await.text();
+        let csrf = csrf_of(&html);
+        let launched = server
+            .form(&format!("{page}/simulate-stack"), &[("csrf", &csrf)])
+            .await;
+        let role = role_from(&launched.text());
+        let active = server
+            .form(
+                &format!("{page}/role"),
+                &[("csrf", &csrf), ("role_arn", &role)],
+            )
+            .await;
+        assert!(active.text().contains(">active<"));
+        server.sts.delete_role(&role.parse().unwrap()).unwrap();
+
+        // Read-only: counts and recent changes, no buttons; its POSTs are refused.
+        let cookie = login(server, &setup.read_only).await;
+        let view = request(server, "GET", "/operator", &[("cookie", &cookie)], None).await;
+        let text = view.text();
+        assert!(
+            text.contains("id=\"count-active\"><strong>1</strong>active"),
+            "{text}"
+        );
+        assert!(text.contains("id=\"count-pending\"><strong>1</strong>pending"));
+        assert!(text.contains("id=\"no-trouble\""));
+        assert!(text.contains("<code>acme_prod</code></td><td>pending</td><td>verifying</td>"));
+        assert!(text.contains("<td>verifying</td><td>active</td>"));
+        assert!(!text.contains("Check now"));
+        let csrf_ro = csrf_of(&text);
+        let refused = request(
+            server,
+            "POST",
+            "/operator/connections/acme_prod/check",
+            &[("cookie", &cookie)],
+            Some(&[("csrf", &csrf_ro)]),
+        )
+        .await;
+        refused.problem(403);
+        server
+            .send(
+                "POST",
+                "/operator/connections/acme_prod/disconnect",
+                Some(&setup.read_only),
+                None,
+            )
+            .await
+            .problem(403);
+
+        // The acting operator: without the session's CSRF token, refused; with it, "check
+        // now" finds the role gone: disconnected by the customer, in trouble, with the
+        // diagnosis and what to do.
+        let cookie = login(server, &setup.acting).await;
+        let view = request(server, "GET", "/operator", &[("cookie", &cookie)], None).await;
+        let csrf = csrf_of(&view.text());
+        let no_token = request(
+            server,
+            "POST",
+            "/operator/connections/acme_prod/check",
+            &[("cookie", &cookie)],
+            Some(&[("csrf", &csrf_ro)]),
+        )
+        .await;
+        no_token.problem(403);
+        let checked = request(
+            server,
+            "POST",
+            "/operator/connections/acme_prod/check",
+            &[("cookie", &cookie), ("sec-fetch-site", "same-origin")],
+            Some(&[("csrf", &csrf)]),
+        )
+        .await;
+        assert_eq!(checked.status, 200, "{}", checked.text());
+        let text = checked.text();
+        assert!(
+            text.contains("Checked acme_prod: refused (active → disconnected)"),
+            "{text}"
+        );
+        assert!(text.contains("<td>disconnected by the customer</td>"));
+        assert!(text.contains("In trouble (1)"));
+        assert!(text.contains("<td>active</td><td>disconnected</td>"));
+        assert!(text.contains("Check now") && text.contains("Disconnect"));
+        // No External ID, no key, no page token on the operator page.
+        assert!(!text.contains(created["external_id"].as_str().unwrap()));
+        assert!(!text.contains(&server.acme) && !text.contains("pt."));
+        crate::pages_support::assert_no_inline_code(&text);
+
+        // By bearer header, no CSRF token needed (a browser never sends it on its own).
+        let disconnected = server
+            .send(
+                "POST",
+                "/operator/connections/globex_new/disconnect",
+                Some(&setup.acting),
+                None,
+            )
+            .await;
+        assert_eq!(disconnected.status, 200, "{}", disconnected.text());
+        assert!(
+            disconnected
+                .text()
+                .contains("Disconnected globex_new (now disconnected).")
+        );
+        // An unknown connection: 404.
+        server
+            .send(
+                "POST",
+                "/operator/connections/acme_none/check",
+                Some(&setup.acting),
+                None,
+            )
+            .await
+            .problem(404);
+    }
+
+    #[tokio::test]
+    async fn recent_changes_keep_only_the_newest_up_to_their_capacity() {
+        let recent = Arc::new(RecentChanges::new(2));
+        let (key, operator) = OperatorKey::issue("oncall", false).unwrap();
+        let subscriber = Arc::clone(&recent);
+        let shown = Arc::clone(&recent);
+        let server = start_custom(
+            |_| {},
+            None,
+            move |c| c.with_subscriber(subscriber),
+            move |b| b.with_operator_key(key).with_recent_changes(shown),
+        )
+        .await;
+        server.create(&server.acme, "prod").await;
+        let stack = server
+            .send("POST", "/simulate/stacks/prod", Some(&server.acme), None)
+            .await;
+        let role = stack.json()["role_arn"].as_str().unwrap().to_owned();
+        let body = serde_json::json!({ "role_arn": role });
+        server
+            .send(
+                "POST",
+                "/v1/connections/prod/role",
+                Some(&server.acme),
+                Some(&body),
+            )
+            .await;
+        server
+            .send(
+                "POST",
+                "/v1/connections/prod/disconnect",
+                Some(&server.acme),
+                None,
+            )
+            .await;
+        // pending → verifying → active → disconnected: three changes, two kept, newest first.
+        let kept: Vec<(&str, &str)> = recent
+            .newest_first()
+            .iter()
+            .map(|c| (c.from().name(), c.to().name()))
+            .collect();
+        assert_eq!(kept, [("active", "disconnected"), ("verifying", "active")]);
+        let text = server
+            .send("GET", "/operator", Some(operator.expose_secret()), None)
+            .await
+            .text();
+        assert_eq!(text.matches("<code>acme_prod</code>").count(), 2, "{text}");
+        assert!(!text.contains("<td>pending</td><td>verifying</td>"));
+        // The vendor's own disconnect is no trouble.
+        assert!(text.contains("In trouble (0)"), "{text}");
+    }
+}

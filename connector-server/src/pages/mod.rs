@@ -5,11 +5,16 @@
 //!
 //! - [`onboarding`]: the customer's page at `/onboarding/{token}`, opened by the page
 //!   token alone (that connection's page, role submission and state, nothing else).
+//! - [`operator`]: the fleet at a glance at `/operator`, for operators only (an operator
+//!   key, never a tenant key; a login form sets a signed, expiring session cookie).
 //! - `/assets/…`: the stylesheet and the script ([`assets`]).
 
 mod assets;
 mod layout;
 pub(crate) mod onboarding;
+pub(crate) mod operator;
+
+use std::sync::Arc;
 
 use axum::Router;
 
@@ -19,5 +24,15 @@ use crate::state::AppState;
 pub(crate) fn router() -> Router<AppState> {
     Router::new()
         .merge(onboarding::router())
+        .merge(operator::router())
         .merge(assets::router())
+}
+
+/// What the pages add to the [`AppState`]: the operator keys and the recent state changes.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct PagesState {
+    /// The operator keys that open the operator page.
+    pub(crate) operators: Vec<operator::OperatorKey>,
+    /// The recent state changes (the connector's subscriber), when recorded.
+    pub(crate) recent: Option<Arc<operator::RecentChanges>>,
 }

@@ -47,3 +47,60 @@ pub(crate) fn role_from(html: &str) -> String {
 pub(crate) async fn throttle_sts(server: &Server) {
     server.sts.throttle_next(100);
 }
+
+/// A request with extra headers (cookies, `Sec-Fetch-Site`) and an optional form body.
+pub(crate) async fn request(
+    server: &Server,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    form: Option<&[(&str, &str)]>,
+) -> crate::harness::Answer {
+    let mut request = hyper::Request::builder()
+        .method(method)
+        .uri(server.url(path));
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let body = match form {
+        Some(fields) => {
+            request = request.header("content-type", "application/x-www-form-urlencoded");
+            fields
+                .iter()
+                .map(|(k, v)| format!("{k}={}", encode(v)))
+                .collect::<Vec<_>>()
+                .join("&")
+        }
+        None => String::new(),
+    };
+    server
+        .raw(
+            request
+                .body(http_body_util::Full::new(bytes::Bytes::from(body)))
+                .unwrap(),
+        )
+        .await
+}
+
+fn encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+/// The `name=value` part of a `Set-Cookie` header.
+pub(crate) fn cookie_of(answer: &crate::harness::Answer) -> String {
+    answer
+        .header("set-cookie")
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned()
+}
