@@ -111,10 +111,17 @@
         diagnosis.appendChild(what);
         diagnosis.appendChild(todo);
       }
-      if (live.state === "active") {
+      if (live.poll_seconds === null || live.poll_seconds === undefined) {
+        // Settled (active, disconnected, removed): nothing to refresh, no role to paste.
         var refresh = document.getElementById("refresh");
         if (refresh) {
           refresh.parentNode.hidden = true;
+        }
+        var form = document.getElementById("role-form");
+        var connected = document.getElementById("role-connected");
+        if (form && connected && live.state === "active") {
+          form.hidden = true;
+          connected.hidden = false;
         }
       }
     }

@@ -316,6 +316,18 @@ async fn the_role_form_shows_errors_and_findings_inline_then_turns_active() {
     let text = right.text();
     assert!(text.contains("Connection test: verified"));
     assert!(text.contains("class=\"state state-active\" id=\"state\">active<"));
+    // The refusal before the fix is history: not shown as the diagnosis of the active
+    // connection, neither on the page nor by the state endpoint; the form gives way.
+    assert!(
+        text.contains("<div id=\"diagnosis\" aria-live=\"polite\"></div>"),
+        "{text}"
+    );
+    assert!(text.contains("id=\"role-form\" novalidate hidden"));
+    let live = server
+        .send("GET", &format!("{page}/state"), None, None)
+        .await
+        .json();
+    assert!(live["diagnosis"].is_null(), "{live}");
     assert_no_inline_code(&text);
 }
 

@@ -55,6 +55,18 @@ pub(crate) fn explanation(state: ConnectionState) -> &'static str {
     }
 }
 
+/// The connection's diagnosis when it is about the state it is in now: none for an active
+/// or removed connection (a refused test before the role was fixed is history then), and
+/// otherwise only one made since the connection entered its state.
+pub(crate) fn current_diagnosis(connection: &Connection) -> Option<&connector_core::Diagnosis> {
+    match connection.state() {
+        ConnectionState::Active | ConnectionState::Removed => None,
+        _ => connection
+            .last_diagnosis()
+            .filter(|d| d.at() >= connection.state_since()),
+    }
+}
+
 /// True while the state may change without the customer doing anything (the connection
 /// test, the stack's callback).
 pub(crate) fn may_change_by_itself(state: ConnectionState) -> bool {
@@ -70,7 +82,7 @@ impl LiveState {
             explanation: explanation(state),
             since: connection.state_since().0,
             revision: connection.revision(),
-            diagnosis: connection.last_diagnosis().map(DiagnosisView::of),
+            diagnosis: current_diagnosis(connection).map(DiagnosisView::of),
             poll_seconds: may_change_by_itself(state).then_some(POLL_SECONDS),
         }
     }

@@ -70,7 +70,7 @@ pub(crate) async fn render(
                 }
                 p id="state-explanation" aria-live="polite" { (state_json::explanation(current)) }
                 div id="diagnosis" aria-live="polite" {
-                    @if let Some(diagnosis) = connection.last_diagnosis() {
+                    @if let Some(diagnosis) = state_json::current_diagnosis(connection) {
                         p { strong { (diagnosis.code().to_string()) } ": " (diagnosis.message()) }
                         p class="remediation" { "What to do: " (diagnosis.remediation()) }
                     }
@@ -96,7 +96,10 @@ pub(crate) async fn render(
             }
             section id="role" aria-labelledby="role-title" {
                 h2 id="role-title" { "2. Paste the role ARN" }
-                form method="post" action={ (page) "/role" } id="role-form" novalidate {
+                p id="role-connected" class="notice" hidden[state_json::may_change_by_itself(current)] {
+                    "Connected through your role. Nothing more to do here."
+                }
+                form method="post" action={ (page) "/role" } id="role-form" novalidate hidden[!state_json::may_change_by_itself(current)] {
                     input type="hidden" name="csrf" value=(csrf);
                     (hidden("method", method.slug()))
                     div class={ "field" @if extra.error.is_some() { " invalid" } } {
