@@ -1,7 +1,8 @@
 //! The onboarding page in a real browser: a server in simulate mode on a loopback port, a
 //! connection created through the API, then `node tests/browser/onboarding.mjs URL OUTDIR`
 //! drives Debian's headless Chromium through the flow with playwright-core and checks
-//! accessibility with axe-core (see that script). Screenshots are kept under the target
+//! accessibility with axe-core (see that script), then logs in to the operator page with an
+//! operator key and sees the connection's changes there. Screenshots are kept under the target
 //! directory (`CARGO_TARGET_TMPDIR/onboarding-browser`) and their paths printed.
 //!
 //! Needs `node`, `/usr/bin/chromium` (or `CONNECTOR_TEST_CHROMIUM`) and a `node_modules`
@@ -22,7 +23,11 @@ mod harness;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
+
+use connector_server::{OperatorKey, RecentChanges};
+use secrecy::ExposeSecret as _;
 
 /// What the browser test needs, or why it cannot run.
 fn tools() -> Result<(PathBuf, PathBuf), String> {
@@ -59,7 +64,17 @@ async fn the_onboarding_flow_in_headless_chromium_with_an_accessibility_check() 
             return;
         }
     };
-    let server = harness::start().await;
+    let recent = Arc::new(RecentChanges::default());
+    let (operator, operator_key) = OperatorKey::issue("on-call", true).unwrap();
+    let subscriber = Arc::clone(&recent);
+    let server = harness::start_custom(
+        |_| {},
+        None,
+        move |c| c.with_subscriber(subscriber),
+        move |b| b.with_operator_key(operator).with_recent_changes(recent),
+    )
+    .await;
+    let operator_key = operator_key.expose_secret().to_owned();
     let created = server.create(&server.acme, "prod").await;
     let url = created["onboarding_url"].as_str().unwrap().to_owned();
     let out_dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("onboarding-browser");
@@ -72,6 +87,7 @@ async fn the_onboarding_flow_in_headless_chromium_with_an_accessibility_check() 
             .arg(&out_dir)
             .env("CONNECTOR_TEST_NODE_TOOLS", &modules)
             .env("CONNECTOR_TEST_CHROMIUM", &chromium)
+            .env("CONNECTOR_TEST_OPERATOR_KEY", &operator_key)
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
@@ -99,6 +115,7 @@ async fn the_onboarding_flow_in_headless_chromium_with_an_accessibility_check() 
         "04-wrong-arn-refused.png",
         "06-active.png",
         "07-active-by-polling.png",
+        "08-operator.png",
     ] {
         let path = Path::new(env!("CARGO_TARGET_TMPDIR"))
             .join("onboarding-browser")

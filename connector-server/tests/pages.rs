@@ -602,6 +602,14 @@ mod operator {
         let page = path_of(created["onboarding_url"].as_str().unwrap());
         let html = server.send("GET", &page, None, None).await.text();
         let csrf = csrf_of(&html);
+        let missing = format!("arn:aws:iam::{}:role/NotThere", crate::harness::CUSTOMER);
+        let refused = server
+            .form(
+                &format!("{page}/role"),
+                &[("csrf", &csrf), ("role_arn", &missing)],
+            )
+            .await;
+        assert!(refused.text().contains("Connection test: refused"));
         let launched = server
             .form(&format!("{page}/simulate-stack"), &[("csrf", &csrf)])
             .await;
@@ -626,7 +634,16 @@ mod operator {
         assert!(text.contains("id=\"count-pending\"><strong>1</strong>pending"));
         assert!(text.contains("id=\"no-trouble\""));
         assert!(text.contains("<code>acme_prod</code></td><td>pending</td><td>verifying</td>"));
-        assert!(text.contains("<td>verifying</td><td>active</td>"));
+        // The refusal explains the move back to pending, not the later move to active.
+        assert!(
+            text.contains("<td>verifying</td><td>active</td><td></td>"),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "<td>verifying</td><td>pending</td><td><strong>ASSUME_ROLE_DENIED</strong>"
+            )
+        );
         assert!(!text.contains("Check now"));
         let csrf_ro = csrf_of(&text);
         let refused = request(

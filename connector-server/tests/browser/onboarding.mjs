@@ -6,7 +6,8 @@
 // findings appear next to the field), launches the simulated stack, submits the right ARN,
 // and sees the state become active — also in a second tab that is never reloaded (the
 // polling). Checks each page with axe-core (fails on serious or critical violations), the
-// keyboard focus, and that the CSP blocked nothing. Screenshots go to OUTDIR.
+// keyboard focus, and that the CSP blocked nothing; then logs in to the operator page with
+// CONNECTOR_TEST_OPERATOR_KEY. Screenshots go to OUTDIR.
 import { createRequire } from "node:module";
 import { mkdtempSync, readFileSync, rmSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -177,6 +178,21 @@ try {
   check(await watcher.isHidden("#role-form"), "the watcher still offers the role form");
   check((await watcher.textContent("#diagnosis")).trim() === "", "the watcher shows a stale diagnosis");
   await shot(watcher, "07-active-by-polling.png");
+
+  // The operator page: the login form (the key from CONNECTOR_TEST_OPERATOR_KEY), then the
+  // fleet with the connection's state changes.
+  const operator = await context.newPage();
+  watch(operator, "operator");
+  await operator.goto(new URL("/operator", url).toString());
+  check(new URL(operator.url()).pathname === "/operator/login", "the operator page opened without a login");
+  await accessibility(operator, "operator login");
+  await operator.fill("#operator_key", process.env.CONNECTOR_TEST_OPERATOR_KEY || "");
+  await Promise.all([operator.waitForNavigation(), operator.click("button[type=submit]")]);
+  check(new URL(operator.url()).pathname === "/operator", `the login did not lead to the operator page: ${operator.url()}`);
+  check((await operator.textContent("#count-active strong")).trim() === "1", "the operator page does not count the active connection");
+  check((await operator.textContent("#recent")).includes("verifying"), "the operator page shows no recent change");
+  await shot(operator, "08-operator.png");
+  await accessibility(operator, "operator");
 
   // An invalid link: the 404 page, accessible too.
   const gone = await context.newPage();

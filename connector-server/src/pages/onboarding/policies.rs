@@ -27,7 +27,7 @@ pub(crate) fn section(onboarding: &Onboarding, set: Option<&PermissionSet>) -> M
                     }
                 }
                 h3 { "Why each line" }
-                div class="table-wrap" tabindex="0" role="region" aria-label="Why each line" {
+                div class="table-wrap" tabindex="0" role="region" aria-label="Table: why each line" {
                     table id="why-each-line" {
                         thead { tr { th scope="col" { "Area" } th scope="col" { "Permissions" } th scope="col" { "Resources" } th scope="col" { "Why" } th scope="col" { "Second approval" } } }
                         tbody {

@@ -83,7 +83,7 @@ pub(crate) fn dashboard(
                 @if fleet.trouble.is_empty() {
                     p id="no-trouble" { "None." }
                 } @else {
-                    div class="table-wrap" tabindex="0" role="region" aria-label="Connections in trouble" {
+                    div class="table-wrap" tabindex="0" role="region" aria-label="Table of the connections in trouble" {
                         table id="trouble" {
                             thead { tr {
                                 th scope="col" { "Connection" } th scope="col" { "Trouble" } th scope="col" { "Since" }
@@ -117,7 +117,7 @@ pub(crate) fn dashboard(
                 } @else if recent.is_empty() {
                     p id="no-changes" { "None since the server started." }
                 } @else {
-                    div class="table-wrap" tabindex="0" role="region" aria-label="Recent state changes" {
+                    div class="table-wrap" tabindex="0" role="region" aria-label="Table of the recent state changes" {
                         table id="recent" {
                             thead { tr { th scope="col" { "When" } th scope="col" { "Connection" } th scope="col" { "From" } th scope="col" { "To" } th scope="col" { "Why" } } }
                             tbody {
@@ -127,7 +127,7 @@ pub(crate) fn dashboard(
                                         td { code { (change.id()) } }
                                         td { (change.from().name()) }
                                         td { (change.to().name()) }
-                                        td { @if let Some(d) = change.diagnosis() { strong { (d.code().to_string()) } ": " (d.message()) } }
+                                        td { @if let Some(d) = why(change) { strong { (d.code().to_string()) } ": " (d.message()) } }
                                     }
                                 }
                             }
@@ -137,6 +137,19 @@ pub(crate) fn dashboard(
             }
         },
     )
+}
+
+/// The diagnosis that explains `change`: the change carries the connection's last
+/// diagnosis, which is history when the connection became active (or removed) or when it
+/// was made before the change.
+fn why(change: &connector_core::StateChange) -> Option<&connector_core::Diagnosis> {
+    use connector_core::ConnectionState;
+    match change.to() {
+        ConnectionState::Active | ConnectionState::Removed => None,
+        _ => change
+            .diagnosis()
+            .filter(|d| d.at() >= connector_core::Timestamp::from_system(change.at())),
+    }
 }
 
 fn actions(csrf: &str, id: &str) -> Markup {
