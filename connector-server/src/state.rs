@@ -207,7 +207,14 @@ impl AppState {
 }
 
 fn decode_hex(text: &str) -> Option<Vec<u8>> {
-    if text.len() != 64 {
+    // Only the 64 lowercase hex digits the token is written with: `from_str_radix` alone
+    // would also take a sign (`+a` reads as `0a`) and capitals, so one token would have
+    // several spellings.
+    if text.len() != 64
+        || !text
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    {
         return None;
     }
     (0..text.len())
