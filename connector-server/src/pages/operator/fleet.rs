@@ -104,3 +104,66 @@ pub(crate) async fn scan(state: &AppState) -> Result<FleetView, Problem> {
     view.trouble.truncate(TROUBLE_SHOWN);
     Ok(view)
 }
+
+#[cfg(test)]
+mod tests {
+    use connector_core::{Connection, ConnectionEvent as E, Diagnosis, DiagnosisCode, Timestamp};
+
+    use super::{Trouble, VERIFYING_TOO_LONG_SECONDS};
+
+    fn verifying(since: i64) -> Connection {
+        Connection::builder(
+            "acme_prod".parse().unwrap(),
+            "ext-id-123456".parse().unwrap(),
+        )
+        .build(Timestamp(0))
+        .unwrap()
+        .apply(
+            E::RoleSubmitted {
+                role_arn: "arn:aws:iam::111122223333:role/vendor".parse().unwrap(),
+            },
+            Timestamp(since),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn trouble_is_degraded_customer_disconnected_or_verifying_too_long() {
+        let since = 1_000;
+        let c = verifying(since);
+        assert_eq!(Trouble::of(&c, since + VERIFYING_TOO_LONG_SECONDS), None);
+        assert_eq!(
+            Trouble::of(&c, since + VERIFYING_TOO_LONG_SECONDS + 1),
+            Some(Trouble::VerifyingTooLong)
+        );
+        let active = c
+            .apply(E::VerificationSucceeded, Timestamp(since + 1))
+            .unwrap();
+        assert_eq!(Trouble::of(&active, i64::MAX), None);
+        let denied = Diagnosis::new(DiagnosisCode::AccessDenied, "gone", Timestamp(since + 2));
+        let degraded = active
+            .clone()
+            .apply(
+                E::RefreshFailed {
+                    diagnosis: denied.clone(),
+                },
+                Timestamp(since + 2),
+            )
+            .unwrap();
+        assert_eq!(Trouble::of(&degraded, since + 3), Some(Trouble::Degraded));
+        let revoked = active
+            .clone()
+            .apply(E::AccessRevoked { diagnosis: denied }, Timestamp(since + 2))
+            .unwrap();
+        assert_eq!(
+            Trouble::of(&revoked, since + 3),
+            Some(Trouble::DisconnectedByCustomer)
+        );
+        // The vendor's own disconnect (it has a diagnosis too) is no trouble.
+        let by_vendor = active
+            .apply(E::DisconnectRequested, Timestamp(since + 2))
+            .unwrap();
+        assert!(by_vendor.last_diagnosis().is_some());
+        assert_eq!(Trouble::of(&by_vendor, since + 3), None);
+    }
+}
