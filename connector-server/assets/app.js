@@ -129,12 +129,20 @@
     function poll() {
       fetch(url, { headers: { accept: "application/json" }, cache: "no-store", credentials: "same-origin" })
         .then(function (response) {
+          if (response.status === 404) {
+            // The link expired: stop asking, say so.
+            explanation.textContent = "This link has expired: ask your vendor for a new one.";
+            return null;
+          }
           if (!response.ok) {
             throw new Error("status " + response.status);
           }
           return response.json();
         })
         .then(function (live) {
+          if (!live) {
+            return;
+          }
           render(live);
           if (live.poll_seconds) {
             timer = window.setTimeout(poll, live.poll_seconds * 1000);
