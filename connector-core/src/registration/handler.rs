@@ -253,12 +253,11 @@ impl Connector {
     async fn stack_deleted(
         &self,
         current: Connection,
-        answer: &dyn Fn(
-            RegistrationOutcome,
-            ResponseStatus,
-            String,
-            Option<Connection>,
-        ) -> Registered,
+        // `Sync`, so that `register`'s future is `Send` (a server spawns it on any thread).
+        answer: &(
+             dyn Fn(RegistrationOutcome, ResponseStatus, String, Option<Connection>) -> Registered
+                 + Sync
+         ),
     ) -> Result<Registered, ConnectorError> {
         let now = crate::Timestamp::from_system(self.clock().now());
         let event = match current.state() {
@@ -330,4 +329,22 @@ fn authenticated(request: &RegistrationRequest, connection: &Connection) -> bool
         && connection
             .account_id()
             .is_none_or(|account| account == p.account_id())
+}
+
+#[cfg(test)]
+mod send_tests {
+    use super::*;
+
+    fn is_send<T: Send>(_: &T) {}
+
+    /// A server runs `register` in a spawned task, on any thread: its future must be `Send`.
+    #[allow(dead_code, reason = "compiled, never run: the check is the type check")]
+    fn register_future_is_send(
+        connector: &Connector,
+        request: &RegistrationRequest,
+        timer: &(dyn Timer + Sync),
+    ) {
+        let future = connector.register(request, timer, RegistrationSettle::default());
+        is_send(&future);
+    }
 }

@@ -1,0 +1,49 @@
+//! [`ServerConfig`]: the limits and URLs of a server, with safe defaults.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use connector_core::{ParameterValues, PermissionSetRef};
+
+/// The server's settings. `Default` is what `connector serve` uses without configuration.
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    /// The URL people reach the server at (links in answers), without a trailing `/`.
+    pub public_url: String,
+    /// The largest request body, in bytes (413 above it).
+    pub max_body_bytes: usize,
+    /// The longest a request may take (503 after it).
+    pub request_timeout: Duration,
+    /// Requests per second per API key (sustained), and the burst.
+    pub per_key_rate: (f64, f64),
+    /// Requests per second per client IP address (sustained), and the burst.
+    pub per_ip_rate: (f64, f64),
+    /// How long an onboarding-page link works.
+    pub page_token_ttl: Duration,
+    /// Where the vendor hosts the CloudFormation template, for quick-create links (none:
+    /// no link).
+    pub template_url: Option<String>,
+    /// The Region quick-create links open the console in (`us-east-1` by default).
+    pub quick_create_region: String,
+    /// The role name the artifacts create.
+    pub role_name: String,
+    /// The values of each offered permission set's parameters (vendor-wide).
+    pub parameter_values: BTreeMap<PermissionSetRef, ParameterValues>,
+}
+
+impl Default for ServerConfig {
+    fn default() -> ServerConfig {
+        ServerConfig {
+            public_url: "http://127.0.0.1:8080".to_owned(),
+            max_body_bytes: 64 * 1024,
+            request_timeout: Duration::from_secs(30),
+            per_key_rate: (50.0, 100.0),
+            per_ip_rate: (100.0, 200.0),
+            page_token_ttl: Duration::from_secs(7 * 24 * 3600),
+            template_url: None,
+            quick_create_region: "us-east-1".to_owned(),
+            role_name: "VendorConnector".to_owned(),
+            parameter_values: BTreeMap::new(),
+        }
+    }
+}

@@ -1,0 +1,84 @@
+//! The [`Directory`]: who may call the server and what they may touch. Tenants, their API
+//! keys (stored as SHA-256 digests), per-connection access grants, and onboarding-page
+//! tokens. One object-safe trait with two implementations: [`InMemoryDirectory`] (tests,
+//! `--simulate`) and [`SqliteDirectory`] (tables `connector_server_*`, beside the
+//! connection store's). The operations built on it (issue, authenticate and rotate keys;
+//! issue and check page tokens; resolve a key's access) live in [`keys`] and work the same
+//! on every implementation.
+
+pub mod keys;
+mod memory;
+mod sqlite;
+mod types;
+
+pub use memory::InMemoryDirectory;
+pub use sqlite::SqliteDirectory;
+pub use types::{
+    Access, ConnectionName, Grant, Grantee, InvalidName, KeyRecord, PageTokenRecord, TenantId,
+};
+
+use connector_core::BoxFuture;
+
+/// The directory could not answer (backend unreachable, a record unreadable, the random
+/// source failed). Callers fail closed: no answer is never "allowed".
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the directory is unavailable: {0}")]
+pub struct DirectoryError(pub String);
+
+/// Storage of tenants, keys, grants and page tokens. Implementations only store; the rules
+/// (hashing, expiry, constant-time comparison, access resolution) are in [`keys`].
+pub trait Directory: Send + Sync + std::fmt::Debug {
+    /// Adds a tenant (no error when it exists).
+    fn add_tenant<'a>(&'a self, tenant: &'a TenantId) -> BoxFuture<'a, Result<(), DirectoryError>>;
+
+    /// True when the tenant exists.
+    fn has_tenant<'a>(
+        &'a self,
+        tenant: &'a TenantId,
+    ) -> BoxFuture<'a, Result<bool, DirectoryError>>;
+
+    /// Stores a new key record.
+    fn insert_key<'a>(&'a self, key: &'a KeyRecord) -> BoxFuture<'a, Result<(), DirectoryError>>;
+
+    /// The key with this id.
+    fn key<'a>(&'a self, id: &'a str) -> BoxFuture<'a, Result<Option<KeyRecord>, DirectoryError>>;
+
+    /// Marks the key revoked at `at` (Unix seconds); true when it existed and was live.
+    fn revoke_key<'a>(
+        &'a self,
+        id: &'a str,
+        at: u64,
+    ) -> BoxFuture<'a, Result<bool, DirectoryError>>;
+
+    /// Sets (or with `None` removes) the grant of `grantee` on `connection`.
+    fn set_grant<'a>(
+        &'a self,
+        tenant: &'a TenantId,
+        connection: &'a ConnectionName,
+        grantee: &'a Grantee,
+        access: Option<Access>,
+    ) -> BoxFuture<'a, Result<(), DirectoryError>>;
+
+    /// The grants in `tenant` to any of `grantees`, on `connection` only when given.
+    fn grants<'a>(
+        &'a self,
+        tenant: &'a TenantId,
+        connection: Option<&'a ConnectionName>,
+        grantees: &'a [Grantee],
+    ) -> BoxFuture<'a, Result<Vec<Grant>, DirectoryError>>;
+
+    /// Stores a page token record.
+    fn insert_page_token<'a>(
+        &'a self,
+        token: &'a PageTokenRecord,
+    ) -> BoxFuture<'a, Result<(), DirectoryError>>;
+
+    /// The page token with this id.
+    fn page_token<'a>(
+        &'a self,
+        id: &'a str,
+    ) -> BoxFuture<'a, Result<Option<PageTokenRecord>, DirectoryError>>;
+
+    /// Answers when the backend is reachable (`/readyz`).
+    fn ping(&self) -> BoxFuture<'_, Result<(), DirectoryError>>;
+}

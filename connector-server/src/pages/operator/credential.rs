@@ -1,0 +1,59 @@
+//! Operator keys: who may open the operator page. An operator key is a bearer secret
+//! `op.ID.SECRET` (256 random bits, see [`crate::secret`]) made by the server's owner
+//! ([`OperatorKey::issue`], e.g. at `connector serve` start) and given to the
+//! [`AppState`](crate::AppState) with
+//! [`with_operator_key`](crate::AppStateBuilder::with_operator_key); only its SHA-256
+//! digest is kept. It is no tenant API key: a `ck.` key never parses as one, so no tenant
+//! key opens the operator page. A key is read-only unless issued with `may_act`.
+
+use secrecy::{ExposeSecret as _, SecretString};
+
+use crate::secret::{self, RandomError, SecretHash, SecretKind};
+
+/// An operator key as the server keeps it: its id, the digest of its secret, and what it
+/// may do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OperatorKey {
+    /// The key's public id (the middle part of `op.ID.SECRET`).
+    pub id: String,
+    /// SHA-256 of the secret part.
+    pub hash: SecretHash,
+    /// A label for people (shown on the page).
+    pub label: String,
+    /// Whether the operator may act ("check now", "disconnect"); read-only otherwise.
+    pub may_act: bool,
+}
+
+impl OperatorKey {
+    /// A new operator key: the record to give the server, and the key itself (shown once).
+    pub fn issue(label: &str, may_act: bool) -> Result<(OperatorKey, SecretString), RandomError> {
+        let minted = secret::mint(SecretKind::Operator)?;
+        Ok((
+            OperatorKey {
+                id: minted.id,
+                hash: minted.hash,
+                label: label.to_owned(),
+                may_act,
+            },
+            minted.text,
+        ))
+    }
+}
+
+/// The operator key among `keys` that `presented` is, `None` when it is none of them (a
+/// tenant key, a page token, a forged or unknown key). Digests compared in constant time.
+pub(crate) fn authenticate<'a>(
+    keys: &'a [OperatorKey],
+    presented: &str,
+) -> Option<&'a OperatorKey> {
+    let presented = secret::parse(SecretKind::Operator, presented)?;
+    let found = keys.iter().find(|k| k.id == presented.id);
+    match found {
+        Some(key) => presented.matches(&key.hash).then_some(key),
+        None => {
+            // The same work as a found key.
+            let _ = SecretHash::of(presented.secret.expose_secret());
+            None
+        }
+    }
+}

@@ -1,0 +1,166 @@
+//! Bearer secrets: API keys (`ck.ID.SECRET`) and onboarding-page tokens (`pt.ID.SECRET`).
+//! The id (8 random bytes, hex) finds the record; the secret (32 random bytes from the OS
+//! CSPRNG, base64url) is stored only as its SHA-256 digest and compared in constant time.
+//! A 256-bit random secret needs no slow password hash: nobody can guess it, and the digest
+//! reveals nothing about it. The presented text lives in a [`SecretString`] and is never
+//! logged or echoed.
+
+use aws_lc_rs::digest;
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use secrecy::{ExposeSecret as _, SecretString};
+use subtle::ConstantTimeEq as _;
+
+/// What kind of bearer secret a text is: its prefix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SecretKind {
+    /// An API key (`ck.`).
+    ApiKey,
+    /// An onboarding-page token (`pt.`).
+    PageToken,
+    /// An operator key (`op.`), for the operator page.
+    Operator,
+}
+
+impl SecretKind {
+    fn prefix(self) -> &'static str {
+        match self {
+            SecretKind::ApiKey => "ck",
+            SecretKind::PageToken => "pt",
+            SecretKind::Operator => "op",
+        }
+    }
+}
+
+/// The SHA-256 digest of a secret, as stored.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SecretHash(pub [u8; 32]);
+
+impl std::fmt::Debug for SecretHash {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SecretHash(..)")
+    }
+}
+
+impl SecretHash {
+    /// The digest of `secret`.
+    pub fn of(secret: &str) -> SecretHash {
+        let mut out = [0u8; 32];
+        let digest = digest::digest(&digest::SHA256, secret.as_bytes());
+        for (slot, byte) in out.iter_mut().zip(digest.as_ref()) {
+            *slot = *byte;
+        }
+        SecretHash(out)
+    }
+
+    /// True when `secret` hashes to this digest; the comparison takes the same time whatever
+    /// the bytes.
+    pub fn matches(&self, secret: &str) -> bool {
+        bool::from(SecretHash::of(secret).0.ct_eq(&self.0))
+    }
+
+    /// Reads a stored digest (32 bytes).
+    pub fn from_slice(bytes: &[u8]) -> Option<SecretHash> {
+        <[u8; 32]>::try_from(bytes).ok().map(SecretHash)
+    }
+}
+
+/// A freshly generated bearer secret: its public id, its full text (shown once) and the
+/// digest to store.
+#[derive(Debug)]
+pub struct Minted {
+    /// The id that finds the record (not secret).
+    pub id: String,
+    /// The whole text the holder presents: `PREFIX.ID.SECRET`.
+    pub text: SecretString,
+    /// The digest of the secret part, the only thing stored.
+    pub hash: SecretHash,
+}
+
+/// The OS random source failed: no secret was made.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("the OS random source failed: {0}")]
+pub struct RandomError(String);
+
+/// Generates a secret of `kind`.
+pub fn mint(kind: SecretKind) -> Result<Minted, RandomError> {
+    let mut id = [0u8; 8];
+    let mut secret = [0u8; 32];
+    getrandom::fill(&mut id).map_err(|e| RandomError(e.to_string()))?;
+    getrandom::fill(&mut secret).map_err(|e| RandomError(e.to_string()))?;
+    let id: String = id.iter().map(|b| format!("{b:02x}")).collect();
+    let secret = URL_SAFE_NO_PAD.encode(secret);
+    let hash = SecretHash::of(&secret);
+    let text = SecretString::from(format!("{}.{id}.{secret}", kind.prefix()));
+    Ok(Minted { id, text, hash })
+}
+
+/// Random bytes for a server secret (the CSRF key).
+pub fn random_key() -> Result<[u8; 32], RandomError> {
+    let mut key = [0u8; 32];
+    getrandom::fill(&mut key).map_err(|e| RandomError(e.to_string()))?;
+    Ok(key)
+}
+
+/// A presented secret split into its id and secret part, when it has the shape of `kind`.
+#[derive(Debug)]
+pub struct Presented {
+    /// The id part.
+    pub id: String,
+    /// The secret part.
+    pub secret: SecretString,
+}
+
+/// Splits `text` (`PREFIX.ID.SECRET`); `None` when it is not a secret of `kind`.
+pub fn parse(kind: SecretKind, text: &str) -> Option<Presented> {
+    let mut parts = text.splitn(3, '.');
+    let (prefix, id, secret) = (parts.next()?, parts.next()?, parts.next()?);
+    let id_ok = id.len() == 16 && id.bytes().all(|b| b.is_ascii_hexdigit());
+    let secret_ok = secret.len() == 43
+        && secret
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    (prefix == kind.prefix() && id_ok && secret_ok).then(|| Presented {
+        id: id.to_owned(),
+        secret: SecretString::from(secret.to_owned()),
+    })
+}
+
+impl Presented {
+    /// True when the secret part hashes to `hash` (constant time).
+    pub fn matches(&self, hash: &SecretHash) -> bool {
+        hash.matches(self.secret.expose_secret())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_minted_secret_parses_back_and_matches_only_its_own_hash() {
+        let a = mint(SecretKind::ApiKey).unwrap();
+        let b = mint(SecretKind::ApiKey).unwrap();
+        let presented = parse(SecretKind::ApiKey, a.text.expose_secret()).unwrap();
+        assert_eq!(presented.id, a.id);
+        assert!(presented.matches(&a.hash));
+        assert!(!presented.matches(&b.hash));
+        assert_ne!(a.id, b.id);
+    }
+
+    #[test]
+    fn a_secret_of_the_other_kind_or_malformed_does_not_parse() {
+        let key = mint(SecretKind::ApiKey).unwrap();
+        assert!(parse(SecretKind::PageToken, key.text.expose_secret()).is_none());
+        for text in ["", "ck", "ck..", "ck.zz.abc", "ck.0123456789abcdef.short"] {
+            assert!(parse(SecretKind::ApiKey, text).is_none(), "{text}");
+        }
+    }
+
+    #[test]
+    fn the_debug_form_of_a_hash_shows_no_bytes() {
+        let minted = mint(SecretKind::PageToken).unwrap();
+        assert_eq!(format!("{:?}", minted.hash), "SecretHash(..)");
+        assert!(!format!("{minted:?}").contains(minted.text.expose_secret()));
+    }
+}
