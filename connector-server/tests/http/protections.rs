@@ -214,3 +214,42 @@ async fn an_expired_page_token_opens_nothing() {
             .contains(prod["external_id"].as_str().unwrap())
     );
 }
+
+#[tokio::test]
+async fn a_request_past_the_timeout_is_503_and_leaves_the_connection_not_active() {
+    let server = start_with(
+        |c| c.request_timeout = std::time::Duration::from_millis(300),
+        None,
+        |b| b,
+    )
+    .await;
+    server.create(&server.acme, "prod").await;
+    let role = server
+        .send("POST", "/simulate/stacks/prod", Some(&server.acme), None)
+        .await
+        .json()["role_arn"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // STS answers after 5 s: the connection test cannot finish within the timeout.
+    server.sts.set_latency(std::time::Duration::from_secs(5));
+    let started = std::time::Instant::now();
+    let answer = server
+        .send(
+            "POST",
+            "/v1/connections/prod/role",
+            Some(&server.acme),
+            Some(&json!({ "role_arn": role })),
+        )
+        .await;
+    let problem = answer.problem(503);
+    assert_eq!(problem["type"], "urn:connector-server:problem:timeout");
+    assert!(started.elapsed() < std::time::Duration::from_secs(3));
+    assert_strict_headers(&answer, "timeout");
+    server.sts.set_latency(std::time::Duration::ZERO);
+    let state = server
+        .send("GET", "/v1/connections/prod", Some(&server.acme), None)
+        .await
+        .json();
+    assert_ne!(state["state"], "active");
+}
