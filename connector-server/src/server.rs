@@ -15,9 +15,11 @@ use connector_aws::{Fleet, TokioTimer};
 use connector_core::{CheckQueue, FleetWorker};
 use tokio::net::TcpListener;
 
+use crate::problem::Problem;
 use crate::security::{headers, limits, rate_limit};
 use crate::state::AppState;
 use crate::{api, callbacks, ops, pages};
+use axum::http::StatusCode;
 
 /// Every route, with the security layers: strict headers on every response, the per-IP rate
 /// limit, the body limit, the timeout, and request metrics.
@@ -31,6 +33,9 @@ pub fn router(state: AppState) -> Router {
         .route("/callbacks/sns", post(callbacks::sns));
     #[cfg(feature = "simulate")]
     let routes = routes.route("/simulate/stacks/{name}", post(crate::simulate::stacks));
+    let routes = routes
+        .fallback(no_route)
+        .method_not_allowed_fallback(no_method);
     let max_body = state.config().max_body_bytes;
     routes
         .layer(from_fn(ops::track))
@@ -40,6 +45,20 @@ pub fn router(state: AppState) -> Router {
         .layer(from_fn_with_state(state.clone(), rate_limit::per_ip))
         .layer(from_fn(headers::security_headers))
         .with_state(state)
+}
+
+/// An unknown route: a problem document like every other error.
+async fn no_route() -> Problem {
+    Problem::new(StatusCode::NOT_FOUND, "not-found", "no such route")
+}
+
+/// A known route with another method.
+async fn no_method() -> Problem {
+    Problem::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method-not-allowed",
+        "this route does not take this method",
+    )
 }
 
 /// Serves `state` on `listener` until `shutdown` resolves, then stops accepting, lets

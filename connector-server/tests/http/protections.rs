@@ -115,6 +115,11 @@ async fn every_response_carries_the_strict_headers() {
     for (what, answer) in &answers {
         assert_strict_headers(answer, what);
     }
+    answers[5].1.problem(404);
+    server
+        .send("PUT", "/v1/connections", Some(&server.acme), None)
+        .await
+        .problem(405);
     let html = answers[6].1.text();
     assert!(html.contains("<form") && !html.contains("<script") && !html.contains("style="));
 }
