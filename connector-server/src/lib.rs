@@ -55,5 +55,5 @@ pub use auth::{Caller, Resolved};
 pub use config::ServerConfig;
 pub use problem::Problem;
 pub use security::headers::CONTENT_SECURITY_POLICY;
-pub use server::{router, serve};
+pub use server::{SHUTDOWN_GRACE, router, serve};
 pub use state::{AppState, AppStateBuilder};

@@ -258,3 +258,31 @@ async fn a_request_past_the_timeout_is_503_and_leaves_the_connection_not_active(
         .json();
     assert_ne!(state["state"], "active");
 }
+
+#[tokio::test]
+async fn a_client_that_sends_its_headers_too_slowly_is_disconnected() {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let server = start_with(
+        |c| c.header_read_timeout = std::time::Duration::from_millis(300),
+        None,
+        |b| b,
+    )
+    .await;
+    let mut stream = tokio::net::TcpStream::connect(server.addr).await.unwrap();
+    stream
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+        .await
+        .unwrap();
+    let started = std::time::Instant::now();
+    let mut rest = Vec::new();
+    let _closed = tokio::time::timeout(
+        std::time::Duration::from_secs(5),
+        stream.read_to_end(&mut rest),
+    )
+    .await
+    .expect("the server closes the connection");
+    assert!(started.elapsed() < std::time::Duration::from_secs(3));
+    assert!(!String::from_utf8_lossy(&rest).contains("200 OK"));
+    // A prompt client on another connection is served.
+    assert_eq!(server.send("GET", "/healthz", None, None).await.status, 200);
+}
