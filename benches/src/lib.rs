@@ -60,3 +60,4 @@ pub const TEN_STATEMENT_POLICY: &str = r#"{
 }"#;
 
 pub mod fleet_sim;
+pub mod server_load;

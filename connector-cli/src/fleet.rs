@@ -9,6 +9,8 @@ pub(crate) mod duration;
 mod report;
 mod run;
 
+pub(crate) use run::stop_signal;
+
 use std::sync::Arc;
 
 use clap::{Args, Subcommand};
@@ -56,6 +58,21 @@ pub(crate) struct Sts {
 }
 
 impl StsArgs {
+    /// The flags' values given another way (`connector serve`'s settings).
+    pub(crate) fn new(
+        vendor_account: String,
+        vendor_role: Option<String>,
+        endpoint_url: Option<String>,
+        region: Option<String>,
+    ) -> StsArgs {
+        StsArgs {
+            vendor_account,
+            vendor_role,
+            endpoint_url,
+            region,
+        }
+    }
+
     /// Checks every flag (before anything is opened or called); bad input names its flag.
     pub(crate) fn check(&self) -> Result<Sts, Outcome> {
         let vendor =

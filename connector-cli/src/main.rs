@@ -15,6 +15,7 @@ mod onboard;
 mod output;
 mod permissions;
 mod policy;
+mod serve;
 mod store;
 mod trust;
 
@@ -68,6 +69,9 @@ enum Command {
     /// The vendor as an OIDC issuer: signing keys, the JWKS and discovery documents, tokens.
     #[command(subcommand)]
     Oidc(oidc::OidcCommand),
+    /// The reference onboarding service: REST API, onboarding page, SNS callback, fleet
+    /// worker; `--simulate` for a laptop without AWS.
+    Serve(serve::ServeArgs),
 }
 
 fn main() -> ExitCode {
@@ -84,6 +88,7 @@ fn main() -> ExitCode {
         Command::Connections(command) => connections::run(command),
         Command::Fleet(command) => fleet::run(command),
         Command::Oidc(command) => oidc::run(command),
+        Command::Serve(args) => serve::run(args),
     };
     let code = outcome.report();
     output::flush_stdout();

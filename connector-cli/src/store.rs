@@ -102,6 +102,14 @@ fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 }
 
 impl StoreArgs {
+    /// With `url` as the store when `--store` was not given.
+    pub(crate) fn or_store(mut self, url: Option<String>) -> StoreArgs {
+        if self.store.is_none() {
+            self.store = url;
+        }
+        self
+    }
+
     /// True when `--store` was given.
     pub(crate) fn given(&self) -> bool {
         self.store.is_some()

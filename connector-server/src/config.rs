@@ -14,6 +14,8 @@ pub struct ServerConfig {
     pub max_body_bytes: usize,
     /// The longest a request may take (503 after it).
     pub request_timeout: Duration,
+    /// The longest a client may take to send a request's headers (then it is disconnected).
+    pub header_read_timeout: Duration,
     /// Requests per second per API key (sustained), and the burst.
     pub per_key_rate: (f64, f64),
     /// Requests per second per client IP address (sustained), and the burst.
@@ -37,6 +39,7 @@ impl Default for ServerConfig {
             public_url: "http://127.0.0.1:8080".to_owned(),
             max_body_bytes: 64 * 1024,
             request_timeout: Duration::from_secs(30),
+            header_read_timeout: Duration::from_secs(10),
             per_key_rate: (50.0, 100.0),
             per_ip_rate: (100.0, 200.0),
             page_token_ttl: Duration::from_secs(7 * 24 * 3600),

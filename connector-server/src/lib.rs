@@ -56,5 +56,5 @@ pub use config::ServerConfig;
 pub use pages::operator::{OperatorKey, RecentChanges};
 pub use problem::Problem;
 pub use security::headers::CONTENT_SECURITY_POLICY;
-pub use server::{router, serve};
+pub use server::{SHUTDOWN_GRACE, router, serve};
 pub use state::{AppState, AppStateBuilder};

@@ -26,7 +26,7 @@ use crate::output::outln;
 use crate::store::StoreArgs;
 
 /// Eight random hexadecimal digits from the OS CSPRNG.
-fn random_suffix() -> Result<String, getrandom::Error> {
+pub(crate) fn random_suffix() -> Result<String, getrandom::Error> {
     let mut bytes = [0u8; 4];
     getrandom::fill(&mut bytes)?;
     Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())

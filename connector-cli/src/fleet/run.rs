@@ -194,7 +194,7 @@ impl Stop {
 
 /// Resolves on Ctrl-C (SIGINT) or, on Unix, SIGTERM; never when neither can be listened to
 /// (the process then stops as the signal's default action does).
-async fn stop_signal() {
+pub(crate) async fn stop_signal() {
     let ctrl_c = async {
         if tokio::signal::ctrl_c().await.is_err() {
             std::future::pending::<()>().await;

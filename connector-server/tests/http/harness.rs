@@ -31,6 +31,7 @@ pub(crate) const SET: &str = "axiom:read-only-scan";
 pub(crate) struct Server {
     pub(crate) addr: SocketAddr,
     pub(crate) directory: Arc<dyn Directory>,
+    pub(crate) sts: InMemorySts,
     pub(crate) acme: String,
     pub(crate) globex: String,
     pub(crate) client: Client<HttpConnector, Full<Bytes>>,
@@ -151,6 +152,7 @@ pub(crate) async fn start_custom(
     Server {
         addr,
         directory,
+        sts,
         acme,
         globex,
         client: Client::builder(TokioExecutor::new()).build_http(),

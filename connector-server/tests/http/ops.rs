@@ -163,3 +163,56 @@ async fn the_sns_callback_refuses_a_forged_message_and_is_off_unless_configured(
         .await;
     junk.problem(400);
 }
+
+#[tokio::test]
+async fn serve_with_the_fleet_worker_stops_when_told() {
+    use connector_core::{CheckQueue, InMemoryConnectionStore};
+    use connector_server::AppState;
+    use connector_server::directory::InMemoryDirectory;
+    let store = Arc::new(InMemoryConnectionStore::new());
+    let clock: Arc<dyn connector_core::Clock> = Arc::new(connector_core::SystemClock);
+    let sts = connector_core::testing::InMemorySts::new(
+        clock,
+        "arn:aws:sts::999988887777:assumed-role/c/s"
+            .parse()
+            .unwrap(),
+    );
+    let connector = connector_core::Connector::builder(
+        connector_core::VendorPrincipal::account("999988887777".parse().unwrap()),
+        store.clone(),
+        Arc::new(sts),
+    )
+    .build();
+    let state = AppState::builder(connector, Arc::new(InMemoryDirectory::new()))
+        .build()
+        .unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let queue: Arc<dyn CheckQueue> = store;
+    let running = tokio::spawn(connector_server::serve(
+        listener,
+        state,
+        Some(queue),
+        async move {
+            let _ = stopped.await;
+        },
+    ));
+    // It answers while the worker runs.
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    stream
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .await
+        .unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).await.unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    stop.send(()).unwrap();
+    let result = tokio::time::timeout(std::time::Duration::from_secs(10), running)
+        .await
+        .expect("the server and its fleet worker stop within 10 s")
+        .unwrap();
+    assert!(result.is_ok());
+    assert!(tokio::net::TcpStream::connect(addr).await.is_err());
+}

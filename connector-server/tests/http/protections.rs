@@ -115,6 +115,11 @@ async fn every_response_carries_the_strict_headers() {
     for (what, answer) in &answers {
         assert_strict_headers(answer, what);
     }
+    answers[5].1.problem(404);
+    server
+        .send("PUT", "/v1/connections", Some(&server.acme), None)
+        .await
+        .problem(405);
     let html = answers[6].1.text();
     // Scripts only from files (`<script src=…>`), never inline.
     let inline_scripts = html.matches("<script").count() - html.matches("<script src=").count();
@@ -215,4 +220,71 @@ async fn an_expired_page_token_opens_nothing() {
             .text()
             .contains(prod["external_id"].as_str().unwrap())
     );
+}
+
+#[tokio::test]
+async fn a_request_past_the_timeout_is_503_and_leaves_the_connection_not_active() {
+    let server = start_with(
+        |c| c.request_timeout = std::time::Duration::from_millis(300),
+        None,
+        |b| b,
+    )
+    .await;
+    server.create(&server.acme, "prod").await;
+    let role = server
+        .send("POST", "/simulate/stacks/prod", Some(&server.acme), None)
+        .await
+        .json()["role_arn"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // STS answers after 5 s: the connection test cannot finish within the timeout.
+    server.sts.set_latency(std::time::Duration::from_secs(5));
+    let started = std::time::Instant::now();
+    let answer = server
+        .send(
+            "POST",
+            "/v1/connections/prod/role",
+            Some(&server.acme),
+            Some(&json!({ "role_arn": role })),
+        )
+        .await;
+    let problem = answer.problem(503);
+    assert_eq!(problem["type"], "urn:connector-server:problem:timeout");
+    assert!(started.elapsed() < std::time::Duration::from_secs(3));
+    assert_strict_headers(&answer, "timeout");
+    server.sts.set_latency(std::time::Duration::ZERO);
+    let state = server
+        .send("GET", "/v1/connections/prod", Some(&server.acme), None)
+        .await
+        .json();
+    assert_ne!(state["state"], "active");
+}
+
+#[tokio::test]
+async fn a_client_that_sends_its_headers_too_slowly_is_disconnected() {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let server = start_with(
+        |c| c.header_read_timeout = std::time::Duration::from_millis(300),
+        None,
+        |b| b,
+    )
+    .await;
+    let mut stream = tokio::net::TcpStream::connect(server.addr).await.unwrap();
+    stream
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+        .await
+        .unwrap();
+    let started = std::time::Instant::now();
+    let mut rest = Vec::new();
+    let _closed = tokio::time::timeout(
+        std::time::Duration::from_secs(5),
+        stream.read_to_end(&mut rest),
+    )
+    .await
+    .expect("the server closes the connection");
+    assert!(started.elapsed() < std::time::Duration::from_secs(3));
+    assert!(!String::from_utf8_lossy(&rest).contains("200 OK"));
+    // A prompt client on another connection is served.
+    assert_eq!(server.send("GET", "/healthz", None, None).await.status, 200);
 }

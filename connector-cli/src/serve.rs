@@ -1,0 +1,475 @@
+//! `connector serve`: the reference onboarding service (crate `connector-server`) — the
+//! REST API, the customer's onboarding page, the SNS callback, the fleet worker in-process,
+//! `/healthz`, `/readyz`, `/metrics` — on SQLite in the user's data directory by default.
+//! `--simulate` plays the customer's AWS account with the in-memory STS: it prints an API
+//! key of a simulated tenant and the onboarding page of a first connection, so the whole
+//! flow can be clicked through on a laptop without AWS.
+
+mod settings;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use clap::Args;
+use connector_aws::{
+    HttpsCertificateSource, RegistrationHandler, ResponseSender, SnsVerifier, SubscriptionConfirmer,
+};
+use connector_core::testing::InMemorySts;
+use connector_core::{
+    Arn, CheckQueue, Clock, ConnectionStore, Connector, ListQuery, NewConnection, StsProvider,
+    SystemClock, VendorPrincipal,
+};
+use connector_server::directory::keys::{KeyPolicy, issue_key, issue_page_token};
+use connector_server::directory::{
+    Access, ConnectionName, Directory, Grantee, SqliteDirectory, TenantId,
+};
+use connector_server::simulate::Simulator;
+use connector_server::{AppState, ServerConfig};
+use connector_store::StoreUrl;
+use permission_sets::builtin;
+use secrecy::ExposeSecret as _;
+use settings::{FileSettings, Sources};
+
+use crate::exit::Outcome;
+use crate::fleet::StsArgs;
+use crate::output::outln;
+use crate::store::StoreArgs;
+
+/// The simulated vendor and customer accounts.
+const SIMULATED_VENDOR: &str = "999988887777";
+const SIMULATED_CUSTOMER: &str = "111122223333";
+const SIMULATED_TENANT: &str = "demo";
+
+/// Options of `connector serve`.
+#[derive(Debug, Args)]
+#[command(
+    after_long_help = "Configuration: flags, then environment variables CONNECTOR_LISTEN, CONNECTOR_STORE, CONNECTOR_DIRECTORY, CONNECTOR_SIMULATE, CONNECTOR_JSON_LOGS, CONNECTOR_FLEET, CONNECTOR_PUBLIC_URL, CONNECTOR_TEMPLATE_URL, CONNECTOR_VENDOR_ACCOUNT, CONNECTOR_VENDOR_ROLE, CONNECTOR_REGION, CONNECTOR_ENDPOINT_URL, CONNECTOR_SNS_TOPIC_ARN, CONNECTOR_MAX_BODY_BYTES, CONNECTOR_REQUEST_TIMEOUT_SECONDS, CONNECTOR_PAGE_TOKEN_TTL_SECONDS, CONNECTOR_PER_KEY_RATE, CONNECTOR_PER_IP_RATE, then the --config file (YAML or JSON, the same names in lowercase without the prefix), then the defaults.\n\n\
+Without --store, connections live in SQLite under the user's data directory; API keys, grants and onboarding links live in the same SQLite file (tables connector_server_*), or with another store in --directory's SQLite file.\n\n\
+--simulate: the in-memory STS plays AWS; the simulated tenant's API key is printed once, with the onboarding page of a first connection. Roles of the simulated account live in memory: after a restart, connections made before are found disconnected by the fleet worker.\n\n\
+Stops on Ctrl-C or SIGTERM: no new connections, requests in flight finish, the fleet worker gives its checks back."
+)]
+pub(crate) struct ServeArgs {
+    /// The address to listen on (port 0: any free port; the URL printed tells which).
+    #[arg(long, value_name = "ADDR")]
+    listen: Option<String>,
+    /// Simulate the customer's AWS account with the in-memory STS (no AWS needed).
+    #[arg(long)]
+    simulate: bool,
+    /// Where connections are kept (see `connector connections --help`).
+    #[command(flatten)]
+    store: StoreArgs,
+    /// The SQLite file of API keys, grants and onboarding links (default: the store's file
+    /// when the store is SQLite).
+    #[arg(long, value_name = "PATH")]
+    directory: Option<PathBuf>,
+    /// A YAML (or JSON) file of settings.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Logs as JSON lines.
+    #[arg(long = "json-logs")]
+    json_logs: bool,
+    /// Do not run the fleet worker in this process (run `connector fleet run` instead).
+    #[arg(long = "no-fleet")]
+    no_fleet: bool,
+    /// The URL people reach this server at, for links (default: the listening address).
+    #[arg(long = "public-url", value_name = "URL")]
+    public_url: Option<String>,
+    /// The vendor's AWS account id (required unless --simulate).
+    #[arg(long = "vendor-account", value_name = "ID")]
+    vendor_account: Option<String>,
+    /// The vendor's role customers trust (in --vendor-account).
+    #[arg(long = "vendor-role", value_name = "ARN")]
+    vendor_role: Option<String>,
+    /// Send STS calls here instead of AWS.
+    #[arg(long = "endpoint-url", value_name = "URL")]
+    endpoint_url: Option<String>,
+    /// The STS region.
+    #[arg(long, value_name = "R")]
+    region: Option<String>,
+}
+
+/// Everything resolved.
+struct Resolved {
+    listen: SocketAddr,
+    simulate: bool,
+    json_logs: bool,
+    fleet: bool,
+    directory: Option<PathBuf>,
+    sts: Option<StsArgs>,
+    sns_topic: Option<String>,
+    config: ServerConfig,
+}
+
+fn resolve(
+    args: &ServeArgs,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<(Resolved, Option<String>), Outcome> {
+    let file = match &args.config {
+        Some(path) => FileSettings::read(path)?,
+        None => FileSettings::default(),
+    };
+    let sources = Sources { env, file: &file };
+    let listen_text = sources
+        .text(args.listen.as_ref(), "LISTEN", |f| f.listen.clone())
+        .unwrap_or_else(|| "127.0.0.1:8080".to_owned());
+    let listen: SocketAddr = listen_text.parse().map_err(|_| {
+        Outcome::BadInput(format!(
+            "--listen {listen_text:?}: an address such as 127.0.0.1:8080"
+        ))
+    })?;
+    let simulate = sources.switch(args.simulate, "SIMULATE", file.simulate, false)?;
+    let json_logs = sources.switch(args.json_logs, "JSON_LOGS", file.json_logs, false)?;
+    let fleet = !args.no_fleet && sources.switch(false, "FLEET", file.fleet, true)?;
+    let store = sources.text(None, "STORE", |f| f.store.clone());
+    let directory = args.directory.clone().or_else(|| {
+        sources
+            .text(None, "DIRECTORY", |f| f.directory.clone())
+            .map(PathBuf::from)
+    });
+    let vendor_account = sources.text(args.vendor_account.as_ref(), "VENDOR_ACCOUNT", |f| {
+        f.vendor_account.clone()
+    });
+    let sts = if simulate {
+        None
+    } else {
+        let Some(vendor_account) = vendor_account else {
+            return Err(Outcome::BadInput(
+                "--vendor-account: required unless --simulate (the account customers' trust policies name)".to_owned(),
+            ));
+        };
+        Some(StsArgs::new(
+            vendor_account,
+            sources.text(args.vendor_role.as_ref(), "VENDOR_ROLE", |f| {
+                f.vendor_role.clone()
+            }),
+            sources.text(args.endpoint_url.as_ref(), "ENDPOINT_URL", |f| {
+                f.endpoint_url.clone()
+            }),
+            sources.text(args.region.as_ref(), "REGION", |f| f.region.clone()),
+        ))
+    };
+    let defaults = ServerConfig::default();
+    let mut config = ServerConfig {
+        public_url: sources
+            .text(args.public_url.as_ref(), "PUBLIC_URL", |f| {
+                f.public_url.clone()
+            })
+            .unwrap_or_default(),
+        template_url: sources.text(None, "TEMPLATE_URL", |f| f.template_url.clone()),
+        max_body_bytes: sources.number(
+            "MAX_BODY_BYTES",
+            file.max_body_bytes,
+            defaults.max_body_bytes,
+        )?,
+        request_timeout: Duration::from_secs(sources.number(
+            "REQUEST_TIMEOUT_SECONDS",
+            file.request_timeout_seconds,
+            defaults.request_timeout.as_secs(),
+        )?),
+        page_token_ttl: Duration::from_secs(sources.number(
+            "PAGE_TOKEN_TTL_SECONDS",
+            file.page_token_ttl_seconds,
+            defaults.page_token_ttl.as_secs(),
+        )?),
+        ..defaults
+    };
+    let key_rate = sources.number("PER_KEY_RATE", file.per_key_rate, config.per_key_rate.0)?;
+    let ip_rate = sources.number("PER_IP_RATE", file.per_ip_rate, config.per_ip_rate.0)?;
+    for (name, rate) in [
+        ("CONNECTOR_PER_KEY_RATE", key_rate),
+        ("CONNECTOR_PER_IP_RATE", ip_rate),
+    ] {
+        if !(rate.is_finite() && rate > 0.0) {
+            return Err(Outcome::BadInput(format!(
+                "{name} {rate}: a rate above 0 per second"
+            )));
+        }
+    }
+    config.per_key_rate = (key_rate, key_rate * 2.0);
+    config.per_ip_rate = (ip_rate, ip_rate * 2.0);
+    if config.max_body_bytes < 1_024 {
+        return Err(Outcome::BadInput(
+            "CONNECTOR_MAX_BODY_BYTES: at least 1024".to_owned(),
+        ));
+    }
+    Ok((
+        Resolved {
+            listen,
+            simulate,
+            json_logs,
+            fleet,
+            directory,
+            sts,
+            sns_topic: sources.text(None, "SNS_TOPIC_ARN", |f| f.sns_topic_arn.clone()),
+            config,
+        },
+        store,
+    ))
+}
+
+fn init_logs(json: bool) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("CONNECTOR_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with_writer(std::io::stderr);
+    let _ = if json {
+        builder.json().try_init()
+    } else {
+        builder.try_init()
+    };
+}
+
+pub(crate) fn run(args: ServeArgs) -> Outcome {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => return Outcome::Failed(format!("could not start the async runtime: {e}")),
+    };
+    match runtime.block_on(execute(args)) {
+        Ok(outcome) | Err(outcome) => outcome,
+    }
+}
+
+async fn execute(args: ServeArgs) -> Result<Outcome, Outcome> {
+    let (resolved, store_from_env) = resolve(&args, &|name| std::env::var(name).ok())?;
+    init_logs(resolved.json_logs);
+    let store_args = args.store.clone().or_store(store_from_env);
+    let (url, store) = store_args.open().await?;
+    let store = Arc::new(store);
+    let directory_path = match (&resolved.directory, &url) {
+        (Some(path), _) => path.clone(),
+        (None, StoreUrl::Sqlite(path)) => path.clone(),
+        (None, _) => {
+            return Err(Outcome::BadInput(
+                "--directory: required with a store other than SQLite (a SQLite file for API keys, grants and onboarding links)".to_owned(),
+            ));
+        }
+    };
+    let directory: Arc<dyn Directory> =
+        Arc::new(SqliteDirectory::open(&directory_path).await.map_err(|e| {
+            Outcome::Failed(format!("--directory {}: {e}", directory_path.display()))
+        })?);
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let simulated = if resolved.simulate {
+        let caller: Arn = format!("arn:aws:sts::{SIMULATED_VENDOR}:assumed-role/connector/server")
+            .parse()
+            .map_err(|e| Outcome::Failed(format!("caller: {e}")))?;
+        Some(InMemorySts::new(Arc::clone(&clock), caller))
+    } else {
+        None
+    };
+    let (vendor, provider): (VendorPrincipal, Arc<dyn StsProvider>) =
+        match (&simulated, &resolved.sts) {
+            (Some(sts), _) => (
+                VendorPrincipal::account(
+                    SIMULATED_VENDOR
+                        .parse()
+                        .map_err(|e| Outcome::Failed(format!("vendor: {e}")))?,
+                ),
+                Arc::new(sts.clone()),
+            ),
+            (None, Some(sts)) => {
+                let sts = sts.check()?;
+                (sts.vendor().clone(), sts.provider().await?)
+            }
+            (None, None) => {
+                return Err(Outcome::BadInput(
+                    "--vendor-account: required unless --simulate".to_owned(),
+                ));
+            }
+        };
+    let records: Arc<dyn ConnectionStore> = store.clone();
+    let mut builder = Connector::builder(vendor, records, provider).with_clock(Arc::clone(&clock));
+    let mut config = resolved.config.clone();
+    for set in builtin::all() {
+        config
+            .parameter_values
+            .insert(set.reference().clone(), set.sample_values());
+        builder = builder.with_permission_set(set);
+    }
+    let connector = builder.build();
+    let listener = tokio::net::TcpListener::bind(resolved.listen)
+        .await
+        .map_err(|e| Outcome::Failed(format!("--listen {}: {e}", resolved.listen)))?;
+    let local = listener
+        .local_addr()
+        .map_err(|e| Outcome::Failed(format!("--listen: {e}")))?;
+    let base = format!("http://{local}");
+    if config.public_url.is_empty() {
+        config.public_url = base.clone();
+    }
+    let recorder = metrics_exporter_prometheus::PrometheusBuilder::new().build_recorder();
+    let handle = recorder.handle();
+    let _ = metrics::set_global_recorder(recorder);
+    let mut state = AppState::builder(connector.clone(), Arc::clone(&directory))
+        .with_config(config.clone())
+        .with_metrics(handle);
+    if let Some(topic) = &resolved.sns_topic {
+        let failed = |e: &dyn std::fmt::Display| Outcome::Failed(format!("SNS callback: {e}"));
+        let verifier = SnsVerifier::new(Arc::new(
+            HttpsCertificateSource::new().map_err(|e| failed(&e))?,
+        ))
+        .with_topic(topic.clone());
+        let handler = RegistrationHandler::new(
+            verifier,
+            connector.clone(),
+            ResponseSender::new().map_err(|e| failed(&e))?,
+        )
+        .with_subscription_confirmer(SubscriptionConfirmer::new().map_err(|e| failed(&e))?);
+        state = state.with_registration_handler(Arc::new(handler));
+    }
+    if let Some(sts) = &simulated {
+        let customer = SIMULATED_CUSTOMER
+            .parse()
+            .map_err(|e| Outcome::Failed(format!("customer: {e}")))?;
+        state = state.with_simulator(Simulator::new(sts.clone(), customer));
+    }
+    let state = state
+        .build()
+        .map_err(|e| Outcome::Failed(format!("server: {e}")))?;
+    outln!("connector serve: {base} (store {url})");
+    if resolved.simulate {
+        simulate_start(&state, directory.as_ref()).await?;
+    }
+    crate::output::flush_stdout();
+    let queue: Option<Arc<dyn CheckQueue>> =
+        resolved.fleet.then(|| store.clone() as Arc<dyn CheckQueue>);
+    tracing::info!(%local, fleet = resolved.fleet, simulate = resolved.simulate, "serving");
+    connector_server::serve(listener, state, queue, crate::fleet::stop_signal())
+        .await
+        .map_err(|e| Outcome::Failed(format!("server: {e}")))?;
+    tracing::info!("stopped");
+    let _ = store.list(&ListQuery::all().with_limit(1)).await;
+    Ok(Outcome::Ok)
+}
+
+/// The simulated tenant's key and a first connection, printed once.
+async fn simulate_start(state: &AppState, directory: &dyn Directory) -> Result<(), Outcome> {
+    let failed = |what: &'static str| {
+        move |e: &dyn std::fmt::Display| Outcome::Failed(format!("{what}: {e}"))
+    };
+    let tenant: TenantId = SIMULATED_TENANT.parse().map_err(|e| failed("tenant")(&e))?;
+    let now = state.now();
+    let key = issue_key(directory, &tenant, &KeyPolicy::admin("simulate"), now)
+        .await
+        .map_err(|e| failed("API key")(&e))?;
+    let suffix = crate::demo::random_suffix().map_err(|e| failed("name")(&e))?;
+    let name = ConnectionName::parse(&tenant, &format!("acme-{suffix}"))
+        .map_err(|e| failed("name")(&e))?;
+    let id = name.store_id(&tenant).map_err(|e| failed("name")(&e))?;
+    let set = builtin::get("axiom:read-only-scan").map_err(|e| failed("permission set")(&e))?;
+    state
+        .connector()
+        .create(
+            NewConnection::new(id)
+                .with_display_name("Acme (simulated customer)")
+                .with_permission_set(set.reference().clone()),
+        )
+        .await
+        .map_err(|e| failed("connection")(&e))?;
+    directory
+        .set_grant(
+            &tenant,
+            &name,
+            &Grantee::Key(key.id.clone()),
+            Some(Access::Manage),
+        )
+        .await
+        .map_err(|e| failed("grant")(&e))?;
+    let token = issue_page_token(
+        directory,
+        &tenant,
+        &name,
+        state.config().page_token_ttl.as_secs(),
+        now,
+    )
+    .await
+    .map_err(|e| failed("onboarding link")(&e))?;
+    let base = &state.config().public_url;
+    outln!(
+        "simulated customer account {SIMULATED_CUSTOMER}, vendor {SIMULATED_VENDOR}, tenant {SIMULATED_TENANT}"
+    );
+    outln!("API key (shown once): {}", key.key.expose_secret());
+    outln!(
+        "onboarding page of connection {name}: {base}/onboarding/{}",
+        token.token.expose_secret()
+    );
+    outln!(
+        "API: {base}/v1/openapi.json; try: curl -H 'Authorization: Bearer <key>' {base}/v1/connections"
+    );
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Debug, Parser)]
+    struct Cli {
+        #[command(flatten)]
+        args: ServeArgs,
+    }
+
+    fn resolved(argv: &[&str], env: &[(&str, &str)]) -> Result<Resolved, Outcome> {
+        let mut all = vec!["serve"];
+        all.extend(argv);
+        let cli = Cli::try_parse_from(all).unwrap();
+        let env: Vec<(String, String)> = env
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        resolve(&cli.args, &|name| {
+            env.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
+        })
+        .map(|(r, _)| r)
+    }
+
+    #[test]
+    fn defaults_bind_loopback_8080_with_the_fleet() {
+        let r = resolved(&["--simulate"], &[]).unwrap();
+        assert_eq!(r.listen, "127.0.0.1:8080".parse().unwrap());
+        assert!(r.simulate && r.fleet && !r.json_logs);
+        assert!(r.sts.is_none());
+    }
+
+    #[test]
+    fn without_simulate_the_vendor_account_is_required() {
+        match resolved(&[], &[]) {
+            Err(Outcome::BadInput(message)) => assert!(message.starts_with("--vendor-account")),
+            _ => panic!("accepted"),
+        }
+        assert!(resolved(&[], &[("CONNECTOR_VENDOR_ACCOUNT", "999988887777")]).is_ok());
+    }
+
+    #[test]
+    fn the_listen_flag_beats_the_environment_and_bad_values_name_their_source() {
+        let r = resolved(
+            &["--simulate", "--listen", "127.0.0.1:0"],
+            &[("CONNECTOR_LISTEN", "127.0.0.1:9")],
+        )
+        .unwrap();
+        assert_eq!(r.listen.port(), 0);
+        let r = resolved(&["--simulate"], &[("CONNECTOR_LISTEN", "127.0.0.1:9")]).unwrap();
+        assert_eq!(r.listen.port(), 9);
+        for (env, flag) in [
+            (("CONNECTOR_LISTEN", "nowhere"), "--listen"),
+            (("CONNECTOR_PER_KEY_RATE", "0"), "CONNECTOR_PER_KEY_RATE"),
+            (
+                ("CONNECTOR_MAX_BODY_BYTES", "10"),
+                "CONNECTOR_MAX_BODY_BYTES",
+            ),
+        ] {
+            match resolved(&["--simulate"], &[env]) {
+                Err(Outcome::BadInput(message)) => assert!(message.starts_with(flag), "{message}"),
+                _ => panic!("{env:?} accepted"),
+            }
+        }
+    }
+}

@@ -1,0 +1,183 @@
+//! `connector serve --simulate` as a newcomer runs it: it prints the URL it serves, an API
+//! key of the simulated tenant and the onboarding page of a first connection; the page can be
+//! clicked through (launch the simulated stack, paste the role ARN: active) over plain HTTP;
+//! SIGTERM stops it cleanly (exit 0). Bad settings exit 2 naming their source.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    reason = "tests may panic"
+)]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+fn connector() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_connector"))
+}
+
+/// One HTTP/1.1 request over a fresh connection: (status, body).
+fn http(
+    addr: &str,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> (u16, String) {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
+    let mut request = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n",
+        body.len()
+    );
+    for (name, value) in headers {
+        request.push_str(&format!("{name}: {value}\r\n"));
+    }
+    request.push_str("\r\n");
+    request.push_str(body);
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    let status = answer[9..12].parse().unwrap();
+    let body = answer
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_owned())
+        .unwrap_or_default();
+    (status, body)
+}
+
+fn encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn serve_simulate_prints_a_key_and_a_page_that_onboards_end_to_end() {
+    let home = tempfile::tempdir().unwrap();
+    let mut child = connector()
+        .args(["serve", "--simulate", "--listen", "127.0.0.1:0"])
+        .env("HOME", home.path())
+        .env_remove("XDG_DATA_HOME")
+        .env_remove("CONNECTOR_STORE_KEYS")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut printed = Vec::new();
+    for _ in 0..5 {
+        printed.push(lines.next().unwrap().unwrap());
+    }
+    let url = printed[0].split_whitespace().nth(2).unwrap().to_owned();
+    assert!(
+        url.starts_with("http://127.0.0.1:") && !url.ends_with(":0"),
+        "{printed:?}"
+    );
+    let addr = url.trim_start_matches("http://").to_owned();
+    let key = printed[2].rsplit(' ').next().unwrap().to_owned();
+    assert!(key.starts_with("ck."), "{printed:?}");
+    let page_url = printed[3].rsplit(' ').next().unwrap().to_owned();
+    let page = page_url.trim_start_matches(&url).to_owned();
+
+    assert_eq!(http(&addr, "GET", "/healthz", &[], "").0, 200);
+    assert_eq!(http(&addr, "GET", "/readyz", &[], "").0, 200);
+    assert_eq!(http(&addr, "GET", "/v1/connections", &[], "").0, 401);
+    let auth = format!("Bearer {key}");
+    let (status, listed) = http(
+        &addr,
+        "GET",
+        "/v1/connections",
+        &[("Authorization", &auth)],
+        "",
+    );
+    assert_eq!(status, 200, "{listed}");
+
+    // The page: launch the simulated stack, paste the ARN it shows: active.
+    let (status, html) = http(&addr, "GET", &page, &[], "");
+    assert_eq!(status, 200);
+    let csrf_at = html.find("name=\"csrf\" value=\"").unwrap() + 19;
+    let csrf = &html[csrf_at..csrf_at + 64];
+    let form = [("Content-Type", "application/x-www-form-urlencoded")];
+    let (status, launched) = http(
+        &addr,
+        "POST",
+        &format!("{page}/simulate-stack"),
+        &form,
+        &format!("csrf={csrf}"),
+    );
+    assert_eq!(status, 200, "{launched}");
+    let role = launched
+        .split("value=\"arn:aws:iam::")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap();
+    let role = format!("arn:aws:iam::{role}");
+    let (status, done) = http(
+        &addr,
+        "POST",
+        &format!("{page}/role"),
+        &form,
+        &format!("csrf={csrf}&role_arn={}", encode(&role)),
+    );
+    assert_eq!(status, 200, "{done}");
+    assert!(done.contains("id=\"state\">active<"), "{done}");
+    let (_, metrics) = http(&addr, "GET", "/metrics", &[], "");
+    assert!(metrics.contains("connector_server_requests_total"));
+
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(0));
+}
+
+#[test]
+fn bad_serve_settings_exit_2_naming_their_source() {
+    let home = tempfile::tempdir().unwrap();
+    for (args, env, named) in [
+        (vec!["serve"], vec![], "--vendor-account"),
+        (
+            vec!["serve", "--simulate", "--listen", "nowhere"],
+            vec![],
+            "--listen",
+        ),
+        (
+            vec!["serve", "--simulate"],
+            vec![("CONNECTOR_PER_IP_RATE", "-1")],
+            "CONNECTOR_PER_IP_RATE",
+        ),
+        (
+            vec!["serve"],
+            vec![("CONNECTOR_SIMULATE", "perhaps")],
+            "CONNECTOR_SIMULATE",
+        ),
+    ] {
+        let mut command = connector();
+        command.args(&args).env("HOME", home.path());
+        for (k, v) in &env {
+            command.env(k, v);
+        }
+        let output = command.output().unwrap();
+        assert_eq!(output.status.code(), Some(2), "{args:?} {env:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(named), "{args:?}: {stderr}");
+    }
+}
