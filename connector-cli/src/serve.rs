@@ -26,10 +26,10 @@ use connector_server::directory::{
     Access, ConnectionName, Directory, Grantee, SqliteDirectory, TenantId,
 };
 use connector_server::simulate::Simulator;
-use connector_server::{AppState, ServerConfig};
+use connector_server::{AppState, OperatorKey, RecentChanges, ServerConfig};
 use connector_store::StoreUrl;
 use permission_sets::builtin;
-use secrecy::ExposeSecret as _;
+use secrecy::{ExposeSecret as _, SecretString};
 use settings::{FileSettings, Sources};
 
 use crate::exit::Outcome;
@@ -48,7 +48,7 @@ const SIMULATED_TENANT: &str = "demo";
     after_long_help = "Configuration: flags, then environment variables CONNECTOR_LISTEN, CONNECTOR_STORE, CONNECTOR_DIRECTORY, CONNECTOR_SIMULATE, CONNECTOR_JSON_LOGS, CONNECTOR_FLEET, CONNECTOR_PUBLIC_URL, CONNECTOR_TEMPLATE_URL, CONNECTOR_VENDOR_ACCOUNT, CONNECTOR_VENDOR_ROLE, CONNECTOR_REGION, CONNECTOR_ENDPOINT_URL, CONNECTOR_SNS_TOPIC_ARN, CONNECTOR_MAX_BODY_BYTES, CONNECTOR_REQUEST_TIMEOUT_SECONDS, CONNECTOR_PAGE_TOKEN_TTL_SECONDS, CONNECTOR_PER_KEY_RATE, CONNECTOR_PER_IP_RATE, then the --config file (YAML or JSON, the same names in lowercase without the prefix), then the defaults.\n\n\
 Without --store, connections live in SQLite under the user's data directory; API keys, grants and onboarding links live in the same SQLite file (tables connector_server_*), or with another store in --directory's SQLite file.\n\n\
 --simulate: the in-memory STS plays AWS; the simulated tenant's API key is printed once, with the onboarding page of a first connection. Roles of the simulated account live in memory: after a restart, connections made before are found disconnected by the fleet worker.\n\n\
-Stops on Ctrl-C or SIGTERM: no new connections, requests in flight finish, the fleet worker gives its checks back."
+The operator page (/operator) opens with CONNECTOR_OPERATOR_KEY (an op.ID.SECRET key from --new-operator-key); with --simulate and no such key, one is made and printed once.\n\nStops on Ctrl-C or SIGTERM: no new connections, requests in flight finish, the fleet worker gives its checks back."
 )]
 pub(crate) struct ServeArgs {
     /// The address to listen on (port 0: any free port; the URL printed tells which).
@@ -88,6 +88,10 @@ pub(crate) struct ServeArgs {
     /// The STS region.
     #[arg(long, value_name = "R")]
     region: Option<String>,
+    /// Print a new operator key (`op.ID.SECRET`) and exit: keep it in a secret store and give
+    /// it to the server in CONNECTOR_OPERATOR_KEY to open the operator page (/operator).
+    #[arg(long = "new-operator-key")]
+    new_operator_key: bool,
 }
 
 /// Everything resolved.
@@ -237,6 +241,12 @@ pub(crate) fn run(args: ServeArgs) -> Outcome {
 }
 
 async fn execute(args: ServeArgs) -> Result<Outcome, Outcome> {
+    if args.new_operator_key {
+        let (_, key) = OperatorKey::issue("operator", true)
+            .map_err(|e| Outcome::Failed(format!("operator key: {e}")))?;
+        outln!("{}", key.expose_secret());
+        return Ok(Outcome::Ok);
+    }
     let (resolved, store_from_env) = resolve(&args, &|name| std::env::var(name).ok())?;
     init_logs(resolved.json_logs);
     let store_args = args.store.clone().or_store(store_from_env);
@@ -285,7 +295,11 @@ async fn execute(args: ServeArgs) -> Result<Outcome, Outcome> {
             }
         };
     let records: Arc<dyn ConnectionStore> = store.clone();
-    let mut builder = Connector::builder(vendor, records, provider).with_clock(Arc::clone(&clock));
+    // The operator page's "recent changes": every state change this process writes.
+    let recent = Arc::new(RecentChanges::new(RECENT_CHANGES));
+    let mut builder = Connector::builder(vendor, records, provider)
+        .with_clock(Arc::clone(&clock))
+        .with_subscriber(recent.clone());
     let mut config = resolved.config.clone();
     for set in builtin::all() {
         config
@@ -309,7 +323,30 @@ async fn execute(args: ServeArgs) -> Result<Outcome, Outcome> {
     let _ = metrics::set_global_recorder(recorder);
     let mut state = AppState::builder(connector.clone(), Arc::clone(&directory))
         .with_config(config.clone())
-        .with_metrics(handle);
+        .with_metrics(handle)
+        .with_recent_changes(recent);
+    // The operator page opens with CONNECTOR_OPERATOR_KEY (may act), or, in simulate mode
+    // without it, with a key made now and printed once.
+    let operator = match std::env::var("CONNECTOR_OPERATOR_KEY") {
+        Ok(text) => {
+            let key = SecretString::from(text);
+            let record = OperatorKey::from_key("operator", &key, true).ok_or_else(|| {
+                Outcome::BadInput(
+                    "CONNECTOR_OPERATOR_KEY: not an operator key (op.ID.SECRET; make one with --new-operator-key)"
+                        .to_owned(),
+                )
+            })?;
+            state = state.with_operator_key(record);
+            None
+        }
+        Err(_) if resolved.simulate => {
+            let (record, key) = OperatorKey::issue("simulate operator", true)
+                .map_err(|e| Outcome::Failed(format!("operator key: {e}")))?;
+            state = state.with_operator_key(record);
+            Some(key)
+        }
+        Err(_) => None,
+    };
     if let Some(topic) = &resolved.sns_topic {
         let failed = |e: &dyn std::fmt::Display| Outcome::Failed(format!("SNS callback: {e}"));
         let verifier = SnsVerifier::new(Arc::new(
@@ -337,6 +374,12 @@ async fn execute(args: ServeArgs) -> Result<Outcome, Outcome> {
     if resolved.simulate {
         simulate_start(&state, directory.as_ref()).await?;
     }
+    if let Some(key) = operator {
+        outln!(
+            "operator page: {base}/operator (operator key, shown once: {})",
+            key.expose_secret()
+        );
+    }
     crate::output::flush_stdout();
     let queue: Option<Arc<dyn CheckQueue>> =
         resolved.fleet.then(|| store.clone() as Arc<dyn CheckQueue>);
@@ -348,6 +391,9 @@ async fn execute(args: ServeArgs) -> Result<Outcome, Outcome> {
     let _ = store.list(&ListQuery::all().with_limit(1)).await;
     Ok(Outcome::Ok)
 }
+
+/// How many state changes the operator page shows.
+const RECENT_CHANGES: usize = 200;
 
 /// The simulated tenant's key and a first connection, printed once.
 async fn simulate_start(state: &AppState, directory: &dyn Directory) -> Result<(), Outcome> {

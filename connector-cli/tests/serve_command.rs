@@ -73,13 +73,14 @@ fn serve_simulate_prints_a_key_and_a_page_that_onboards_end_to_end() {
         .env("HOME", home.path())
         .env_remove("XDG_DATA_HOME")
         .env_remove("CONNECTOR_STORE_KEYS")
+        .env_remove("CONNECTOR_OPERATOR_KEY")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
     let mut printed = Vec::new();
-    for _ in 0..5 {
+    for _ in 0..6 {
         printed.push(lines.next().unwrap().unwrap());
     }
     let url = printed[0].split_whitespace().nth(2).unwrap().to_owned();
@@ -140,6 +141,24 @@ fn serve_simulate_prints_a_key_and_a_page_that_onboards_end_to_end() {
     let (_, metrics) = http(&addr, "GET", "/metrics", &[], "");
     assert!(metrics.contains("connector_server_requests_total"));
 
+    // The operator page: its key (printed once) opens it, with the change just made; the
+    // tenant's key does not.
+    let operator = printed[5].trim_end_matches(')').rsplit(' ').next().unwrap();
+    assert!(operator.starts_with("op."), "{printed:?}");
+    let (status, fleet) = http(
+        &addr,
+        "GET",
+        "/operator",
+        &[("Authorization", &format!("Bearer {operator}"))],
+        "",
+    );
+    assert_eq!(status, 200, "{fleet}");
+    assert!(fleet.contains("verifying") && fleet.contains("active"), "{fleet}");
+    assert_eq!(
+        http(&addr, "GET", "/operator", &[("Authorization", &auth)], "").0,
+        401
+    );
+
     let killed = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()
@@ -180,4 +199,34 @@ fn bad_serve_settings_exit_2_naming_their_source() {
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert!(stderr.contains(named), "{args:?}: {stderr}");
     }
+}
+
+#[test]
+fn new_operator_key_prints_a_fresh_key_and_exits() {
+    let first = connector()
+        .args(["serve", "--new-operator-key"])
+        .output()
+        .unwrap();
+    assert_eq!(first.status.code(), Some(0));
+    let second = connector()
+        .args(["serve", "--new-operator-key"])
+        .output()
+        .unwrap();
+    let (a, b) = (
+        String::from_utf8(first.stdout).unwrap(),
+        String::from_utf8(second.stdout).unwrap(),
+    );
+    assert!(a.starts_with("op.") && a.trim().len() == 3 + 16 + 1 + 43, "{a}");
+    assert_ne!(a, b);
+    // The server refuses a key that is no operator key, naming the variable.
+    let home = tempfile::tempdir().unwrap();
+    let bad = connector()
+        .args(["serve", "--simulate", "--listen", "127.0.0.1:0"])
+        .env("CONNECTOR_OPERATOR_KEY", "ck.0123456789abcdef.nope")
+        .env("HOME", home.path())
+        .env_remove("XDG_DATA_HOME")
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("CONNECTOR_OPERATOR_KEY"));
 }

@@ -40,6 +40,21 @@ impl OperatorKey {
     }
 }
 
+impl OperatorKey {
+    /// The record of a key the owner already holds (`op.ID.SECRET`, e.g. made once with
+    /// `connector serve --new-operator-key` and kept in a secret store); `None` when `key`
+    /// is not an operator key.
+    pub fn from_key(label: &str, key: &SecretString, may_act: bool) -> Option<OperatorKey> {
+        let presented = secret::parse(SecretKind::Operator, key.expose_secret())?;
+        Some(OperatorKey {
+            id: presented.id,
+            hash: SecretHash::of(presented.secret.expose_secret()),
+            label: label.to_owned(),
+            may_act,
+        })
+    }
+}
+
 /// The operator key among `keys` that `presented` is, `None` when it is none of them (a
 /// tenant key, a page token, a forged or unknown key). Digests compared in constant time.
 pub(crate) fn authenticate<'a>(
@@ -54,6 +69,22 @@ pub(crate) fn authenticate<'a>(
             // The same work as a found key.
             let _ = SecretHash::of(presented.secret.expose_secret());
             None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_held_key_opens_as_the_issued_one_and_nothing_else_is_a_key() {
+        let (issued, key) = OperatorKey::issue("ops", true).unwrap();
+        let held = OperatorKey::from_key("ops", &key, true).unwrap();
+        assert_eq!(held, issued);
+        assert!(authenticate(std::slice::from_ref(&held), key.expose_secret()).is_some());
+        for text in ["", "op.", "ck.0123456789abcdef.x", "op.0123456789abcdef.short"] {
+            assert!(OperatorKey::from_key("ops", &SecretString::from(text), true).is_none());
         }
     }
 }
