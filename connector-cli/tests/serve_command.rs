@@ -153,7 +153,10 @@ fn serve_simulate_prints_a_key_and_a_page_that_onboards_end_to_end() {
         "",
     );
     assert_eq!(status, 200, "{fleet}");
-    assert!(fleet.contains("verifying") && fleet.contains("active"), "{fleet}");
+    assert!(
+        fleet.contains("verifying") && fleet.contains("active"),
+        "{fleet}"
+    );
     assert_eq!(
         http(&addr, "GET", "/operator", &[("Authorization", &auth)], "").0,
         401
@@ -216,7 +219,10 @@ fn new_operator_key_prints_a_fresh_key_and_exits() {
         String::from_utf8(first.stdout).unwrap(),
         String::from_utf8(second.stdout).unwrap(),
     );
-    assert!(a.starts_with("op.") && a.trim().len() == 3 + 16 + 1 + 43, "{a}");
+    assert!(
+        a.starts_with("op.") && a.trim().len() == 3 + 16 + 1 + 43,
+        "{a}"
+    );
     assert_ne!(a, b);
     // The server refuses a key that is no operator key, naming the variable.
     let home = tempfile::tempdir().unwrap();

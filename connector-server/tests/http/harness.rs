@@ -31,14 +31,13 @@ pub(crate) const SET: &str = "axiom:read-only-scan";
 pub(crate) struct Server {
     pub(crate) addr: SocketAddr,
     pub(crate) directory: Arc<dyn Directory>,
+    /// The in-memory STS (the simulated customer account's, and the connector's).
+    #[allow(dead_code)] // not every test binary that includes the harness uses it
     pub(crate) sts: InMemorySts,
     pub(crate) acme: String,
     pub(crate) globex: String,
     pub(crate) client: Client<HttpConnector, Full<Bytes>>,
     stop: Option<oneshot::Sender<()>>,
-    /// The in-memory STS (the simulated customer account's, and the connector's).
-    #[allow(dead_code)] // tests/pages.rs throttles it
-    pub(crate) sts: InMemorySts,
 }
 
 impl Drop for Server {
@@ -157,7 +156,6 @@ pub(crate) async fn start_custom(
         globex,
         client: Client::builder(TokioExecutor::new()).build_http(),
         stop: Some(stop),
-        sts,
     }
 }
 

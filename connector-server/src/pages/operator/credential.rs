@@ -83,7 +83,12 @@ mod tests {
         let held = OperatorKey::from_key("ops", &key, true).unwrap();
         assert_eq!(held, issued);
         assert!(authenticate(std::slice::from_ref(&held), key.expose_secret()).is_some());
-        for text in ["", "op.", "ck.0123456789abcdef.x", "op.0123456789abcdef.short"] {
+        for text in [
+            "",
+            "op.",
+            "ck.0123456789abcdef.x",
+            "op.0123456789abcdef.short",
+        ] {
             assert!(OperatorKey::from_key("ops", &SecretString::from(text), true).is_none());
         }
     }
