@@ -68,7 +68,11 @@ impl VerificationCode {
     /// cause is the trust policy).
     pub fn remediation(self) -> &'static str {
         match self {
-            VerificationCode::AssumeRoleDenied => LintCode::VendorNotTrusted.remediation(),
+            // AWS answers the same AccessDenied for a role that does not exist and for one
+            // whose trust policy refuses the call, so both are named.
+            VerificationCode::AssumeRoleDenied => {
+                "Check that the ARN is the role's (copy it from the stack's outputs or IAM), and that its trust policy names the vendor principal and the External ID given; until then the vendor's AssumeRole gets AccessDenied."
+            }
             VerificationCode::AssumeRoleRegionDisabled => {
                 ProviderErrorKind::RegionDisabled.remediation()
             }

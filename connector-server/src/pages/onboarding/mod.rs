@@ -135,6 +135,22 @@ fn csrf_refused() -> Response {
     .into_response()
 }
 
+/// The token's record and connection with the posted form, or the page that refuses it: the
+/// 404 page for a token that opens nothing, 403 for a form without the page's CSRF token.
+async fn open_form(
+    state: &AppState,
+    token: &str,
+    form: Result<Form<PageForm>, axum::extract::rejection::FormRejection>,
+) -> Result<Result<(PageTokenRecord, Connection, PageForm), Response>, Problem> {
+    let Some((record, connection)) = open(state, token).await? else {
+        return Ok(Err(not_found()));
+    };
+    match form.ok().filter(|f| state.csrf_valid(&record.id, &f.csrf)) {
+        Some(Form(form)) => Ok(Ok((record, connection, form))),
+        None => Ok(Err(csrf_refused())),
+    }
+}
+
 /// What to do about a role ARN the server could not take.
 pub(crate) const ROLE_ARN_REMEDIATION: &str = "Copy the role's ARN from the stack's Outputs tab (RoleArn), the Terraform output role_arn, or IAM > Roles > the role > ARN. It looks like arn:aws:iam::123456789012:role/NAME, with your 12-digit account id.";
 
@@ -143,11 +159,9 @@ async fn submit_role(
     Path(token): Path<String>,
     form: Result<Form<PageForm>, axum::extract::rejection::FormRejection>,
 ) -> Result<Response, Problem> {
-    let Some((record, connection)) = open(&state, &token).await? else {
-        return Ok(not_found());
-    };
-    let Some(Form(form)) = form.ok().filter(|f| state.csrf_valid(&record.id, &f.csrf)) else {
-        return Ok(csrf_refused());
+    let (record, connection, form) = match open_form(&state, &token, form).await? {
+        Ok(opened) => opened,
+        Err(refused) => return Ok(refused),
     };
     let text = form.role_arn.clone().unwrap_or_default();
     let mut extra = Extra {
@@ -190,11 +204,9 @@ async fn simulate_stack(
     Path(token): Path<String>,
     form: Result<Form<PageForm>, axum::extract::rejection::FormRejection>,
 ) -> Result<Response, Problem> {
-    let Some((record, connection)) = open(&state, &token).await? else {
-        return Ok(not_found());
-    };
-    let Some(Form(form)) = form.ok().filter(|f| state.csrf_valid(&record.id, &f.csrf)) else {
-        return Ok(csrf_refused());
+    let (record, connection, form) = match open_form(&state, &token, form).await? {
+        Ok(opened) => opened,
+        Err(refused) => return Ok(refused),
     };
     #[cfg(feature = "simulate")]
     {
