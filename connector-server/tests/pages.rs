@@ -323,6 +323,10 @@ async fn the_role_form_shows_errors_and_findings_inline_then_turns_active() {
         "{text}"
     );
     assert!(text.contains("id=\"role-form\" novalidate hidden"));
+    assert!(
+        !text.contains("Launch stack (simulated)"),
+        "no stack to launch once active"
+    );
     let live = server
         .send("GET", &format!("{page}/state"), None, None)
         .await

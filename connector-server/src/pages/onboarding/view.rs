@@ -34,7 +34,8 @@ pub(crate) async fn render(
     };
     let method = extra.method;
     let hidden = |name: &str, value: &str| html! { input type="hidden" name=(name) value=(value); };
-    let simulate = state.simulated().then(|| {
+    // Once the connection hands out credentials there is no stack left to launch.
+    let simulate = (state.simulated() && !current.is_live()).then(|| {
         html! {
             form class="simulate" method="post" action={ (page) "/simulate-stack" } {
                 input type="hidden" name="csrf" value=(csrf);
