@@ -72,6 +72,14 @@ pub enum ConnectorError {
         /// What the backend said (never a secret).
         message: String,
     },
+    /// The store refuses this configuration (a TLS certificate that does not verify against
+    /// the given root, a bad connection option): retrying with the same settings cannot help,
+    /// so it is not retryable; the settings must change.
+    #[error("the connection store is misconfigured: {message}")]
+    StoreMisconfigured {
+        /// What the backend said (never a secret).
+        message: String,
+    },
     /// A stored record cannot be read back (it breaks a rule, or cannot be decrypted or
     /// parsed); it is reported, never used.
     #[error("connection {connection} is stored in a form that cannot be read: {detail}")]
@@ -110,6 +118,7 @@ impl ConnectorError {
             | ConnectorError::AlreadyExists(_)
             | ConnectorError::NotLive { .. }
             | ConnectorError::CorruptRecord { .. }
+            | ConnectorError::StoreMisconfigured { .. }
             | ConnectorError::Policy(_)
             | ConnectorError::TrustPolicy(_) => false,
             #[cfg(feature = "onboarding")]

@@ -192,6 +192,10 @@ impl From<ConnectorError> for Problem {
                 tracing::warn!(%message, "store unavailable");
                 Problem::unavailable("the connection store")
             }
+            ConnectorError::StoreMisconfigured { message } => {
+                tracing::error!(%message, "store misconfigured");
+                Problem::unavailable("the connection store")
+            }
             ConnectorError::CorruptRecord { .. } => Problem::new(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "corrupt-record",

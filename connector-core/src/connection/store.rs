@@ -21,7 +21,9 @@ use crate::{BoxFuture, ConnectorError, Timestamp};
 ///   filtered by state; a listing that pages through to the end sees every connection that
 ///   existed throughout exactly once, whatever is inserted meanwhile;
 /// - a record that cannot be read back is [`ConnectorError::CorruptRecord`], a backend that
-///   cannot be reached is [`ConnectorError::StoreUnavailable`]: never a panic, never a lost
+///   cannot be reached is [`ConnectorError::StoreUnavailable`] (retryable), one whose
+///   settings it refuses (a TLS certificate that does not verify) is
+///   [`ConnectorError::StoreMisconfigured`] (not retryable): never a panic, never a lost
 ///   update.
 ///
 /// ```
