@@ -171,6 +171,32 @@ async fn the_page_has_the_strict_headers_and_no_other_connections_external_id() 
 }
 
 #[tokio::test]
+async fn the_servers_address_is_a_page_that_points_the_way_and_names_no_connection() {
+    let server = start().await;
+    let prod = server.create(&server.acme, "prod").await;
+    let answer = server.send("GET", "/", None, None).await;
+    assert_eq!(answer.status, 200);
+    assert!(
+        answer
+            .header("content-type")
+            .is_some_and(|t| t.starts_with("text/html"))
+    );
+    let csp = answer.header("content-security-policy").unwrap();
+    assert!(csp.contains("frame-ancestors 'none'"));
+    let text = answer.text();
+    assert!(text.contains("href=\"/v1/openapi.json\""), "{text}");
+    assert!(text.contains("href=\"/operator\""), "{text}");
+    assert!(
+        text.contains("printed in the terminal"),
+        "simulate mode says where the link is"
+    );
+    // No connection, token or External ID on it.
+    assert!(!text.contains("/onboarding/pt."), "{text}");
+    assert!(!text.contains(prod["external_id"].as_str().unwrap()));
+    assert_no_inline_code(&text);
+}
+
+#[tokio::test]
 async fn an_invalid_or_expired_link_is_the_404_page() {
     let server = harness::start_with(
         |c| c.page_token_ttl = std::time::Duration::ZERO,

@@ -8,8 +8,10 @@
 //! - [`operator`]: the fleet at a glance at `/operator`, for operators only (an operator
 //!   key, never a tenant key; a login form sets a signed, expiring session cookie).
 //! - `/assets/…`: the stylesheet and the script ([`assets`]).
+//! - `/`: where a person who opens the server's address finds the rest ([`landing`]).
 
 mod assets;
+mod landing;
 mod layout;
 pub(crate) mod onboarding;
 pub(crate) mod operator;
@@ -26,6 +28,7 @@ pub(crate) fn router() -> Router<AppState> {
         .merge(onboarding::router())
         .merge(operator::router())
         .merge(assets::router())
+        .merge(landing::router())
 }
 
 /// What the pages add to the [`AppState`]: the operator keys and the recent state changes.

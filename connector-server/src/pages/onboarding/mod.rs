@@ -225,7 +225,7 @@ async fn simulate_stack(
     }
     #[cfg(not(feature = "simulate"))]
     {
-        let _ = (connection, form);
+        let _ = (record, connection, form);
         Ok(not_found())
     }
 }
