@@ -163,7 +163,7 @@ fn keygen(out: &Path, alg: Alg, format: KeyFormat) -> Outcome {
 }
 
 /// A private key from a PEM or JWK file; bad content is bad input naming the flag and file.
-fn load_key(flag: &str, file: &Path) -> Result<SigningKey, Outcome> {
+pub(crate) fn load_key(flag: &str, file: &Path) -> Result<SigningKey, Outcome> {
     let text = Zeroizing::new(read_file(file).map_err(|outcome| match outcome {
         Outcome::BadInput(message) => Outcome::BadInput(format!("{flag} {message}")),
         other => other,

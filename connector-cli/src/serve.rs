@@ -16,10 +16,11 @@ use clap::Args;
 use connector_aws::{
     HttpsCertificateSource, RegistrationHandler, ResponseSender, SnsVerifier, SubscriptionConfirmer,
 };
+use connector_core::oidc::{Issuer, IssuerUrl, KeySet};
 use connector_core::testing::InMemorySts;
 use connector_core::{
-    Arn, CheckQueue, Clock, ConnectionStore, Connector, ListQuery, NewConnection, StsProvider,
-    SystemClock, VendorPrincipal,
+    Arn, CheckQueue, Clock, ConnectionStore, Connector, ListQuery, NewConnection, SharedIssuer,
+    StsProvider, SystemClock, VendorPrincipal, WebIdentityTokens,
 };
 use connector_server::directory::keys::{KeyPolicy, issue_key, issue_page_token};
 use connector_server::directory::{
@@ -88,6 +89,14 @@ pub(crate) struct ServeArgs {
     /// The STS region.
     #[arg(long, value_name = "R")]
     region: Option<String>,
+    /// Web-identity connections (the Nomos model): this server is the vendor's OIDC issuer
+    /// at this https URL (its public address), publishing /.well-known/openid-configuration
+    /// and /.well-known/jwks.json; needs --oidc-key.
+    #[arg(long = "oidc-issuer", value_name = "URL", requires = "oidc_key")]
+    oidc_issuer: Option<String>,
+    /// The issuer's signing key (PEM or JWK, from `connector oidc keygen`).
+    #[arg(long = "oidc-key", value_name = "FILE", requires = "oidc_issuer")]
+    oidc_key: Option<PathBuf>,
     /// Print a new operator key (`op.ID.SECRET`) and exit: keep it in a secret store and give
     /// it to the server in CONNECTOR_OPERATOR_KEY to open the operator page (/operator).
     #[arg(long = "new-operator-key")]
@@ -294,12 +303,28 @@ async fn execute(args: ServeArgs) -> Result<Outcome, Outcome> {
                 ));
             }
         };
+    let issuer = match (&args.oidc_issuer, &args.oidc_key) {
+        (Some(url), Some(file)) => {
+            let url = IssuerUrl::parse(url)
+                .map_err(|e| Outcome::BadInput(format!("--oidc-issuer {url}: {e}")))?;
+            let key = crate::oidc::load_key("--oidc-key", file)?;
+            Some(Arc::new(SharedIssuer::new(Issuer::new(
+                url,
+                KeySet::new(key),
+            ))))
+        }
+        _ => None,
+    };
     let records: Arc<dyn ConnectionStore> = store.clone();
     // The operator page's "recent changes": every state change this process writes.
     let recent = Arc::new(RecentChanges::new(RECENT_CHANGES));
     let mut builder = Connector::builder(vendor, records, provider)
         .with_clock(Arc::clone(&clock))
         .with_subscriber(recent.clone());
+    if let Some(issuer) = &issuer {
+        builder =
+            builder.with_web_identity_tokens(Arc::clone(issuer) as Arc<dyn WebIdentityTokens>);
+    }
     let mut config = resolved.config.clone();
     for set in builtin::all() {
         config
@@ -325,6 +350,9 @@ async fn execute(args: ServeArgs) -> Result<Outcome, Outcome> {
         .with_config(config.clone())
         .with_metrics(handle)
         .with_recent_changes(recent);
+    if let Some(issuer) = issuer {
+        state = state.with_oidc_issuer(issuer);
+    }
     // The operator page opens with CONNECTOR_OPERATOR_KEY (may act), or, in simulate mode
     // without it, with a key made now and printed once.
     let operator = match std::env::var("CONNECTOR_OPERATOR_KEY") {

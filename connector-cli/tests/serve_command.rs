@@ -236,3 +236,73 @@ fn new_operator_key_prints_a_fresh_key_and_exits() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("CONNECTOR_OPERATOR_KEY"));
 }
+
+#[test]
+fn serve_publishes_its_oidc_issuer_and_refuses_a_bad_one() {
+    let home = tempfile::tempdir().unwrap();
+    let key = home.path().join("issuer.pem");
+    let made = connector()
+        .args(["oidc", "keygen", "--out", key.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(made.status.code(), Some(0));
+    let mut child = connector()
+        .args([
+            "serve",
+            "--simulate",
+            "--listen",
+            "127.0.0.1:0",
+            "--oidc-issuer",
+            "https://id.vendor.example",
+            "--oidc-key",
+            key.to_str().unwrap(),
+        ])
+        .env("HOME", home.path())
+        .env_remove("XDG_DATA_HOME")
+        .env_remove("CONNECTOR_STORE_KEYS")
+        .env_remove("CONNECTOR_OPERATOR_KEY")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    let url = first.split_whitespace().nth(2).unwrap().to_owned();
+    let addr = url.trim_start_matches("http://").to_owned();
+    let (status, discovery) = http(&addr, "GET", "/.well-known/openid-configuration", &[], "");
+    assert_eq!(status, 200, "{discovery}");
+    assert!(
+        discovery.contains("\"issuer\":\"https://id.vendor.example\""),
+        "{discovery}"
+    );
+    let (status, jwks) = http(&addr, "GET", "/.well-known/jwks.json", &[], "");
+    assert_eq!(status, 200, "{jwks}");
+    assert!(
+        jwks.contains("\"kid\"") && !jwks.contains("\"d\""),
+        "{jwks}"
+    );
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    assert_eq!(child.wait().unwrap().code(), Some(0));
+
+    let bad = connector()
+        .args([
+            "serve",
+            "--simulate",
+            "--listen",
+            "127.0.0.1:0",
+            "--oidc-issuer",
+            "http://id.vendor.example/",
+            "--oidc-key",
+            key.to_str().unwrap(),
+        ])
+        .env("HOME", home.path())
+        .env_remove("XDG_DATA_HOME")
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("--oidc-issuer"));
+}

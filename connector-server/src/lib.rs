@@ -16,6 +16,11 @@
 //! - **Protections**: body limit (413), timeout (503), rate limits per key and per IP
 //!   (429 with `Retry-After`), strict headers (CSP without inline script,
 //!   `frame-ancestors 'none'`, `nosniff`, `no-referrer`, `no-store`), CSRF tokens on forms.
+//! - **Web identity** (the Nomos model): with an OIDC issuer
+//!   (`AppStateBuilder::with_oidc_issuer`, the same one the connector mints with), the
+//!   server publishes `/.well-known/openid-configuration` and `/.well-known/jwks.json`, and
+//!   `POST /v1/connections` with `"trust": "web_identity"` makes a connection whose role
+//!   trusts the tenant's tokens (`sub` `org/TENANT`) instead of an External ID.
 //! - **Errors** are problem documents (`application/problem+json`) naming the field and the
 //!   rule for bad input.
 //!
@@ -41,6 +46,7 @@ mod auth;
 mod callbacks;
 mod config;
 pub mod directory;
+mod issuer;
 mod ops;
 pub(crate) mod pages;
 mod problem;

@@ -37,7 +37,12 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))
         .route("/metrics", get(ops::metrics))
-        .route("/callbacks/sns", post(callbacks::sns));
+        .route("/callbacks/sns", post(callbacks::sns))
+        .route(
+            "/.well-known/openid-configuration",
+            get(crate::issuer::discovery),
+        )
+        .route("/.well-known/jwks.json", get(crate::issuer::jwks));
     #[cfg(feature = "simulate")]
     let routes = routes.route("/simulate/stacks/{name}", post(crate::simulate::stacks));
     let routes = routes

@@ -40,6 +40,7 @@ struct Inner {
     #[cfg(feature = "simulate")]
     simulator: Option<crate::simulate::Simulator>,
     pages: crate::pages::PagesState,
+    issuer: Option<Arc<connector_core::SharedIssuer>>,
 }
 
 /// Builds an [`AppState`].
@@ -53,6 +54,7 @@ pub struct AppStateBuilder {
     #[cfg(feature = "simulate")]
     simulator: Option<crate::simulate::Simulator>,
     pages: crate::pages::PagesState,
+    issuer: Option<Arc<connector_core::SharedIssuer>>,
 }
 
 impl AppStateBuilder {
@@ -96,6 +98,15 @@ impl AppStateBuilder {
         self
     }
 
+    /// Serves the vendor's OIDC issuer documents (`/.well-known/openid-configuration` and
+    /// `/.well-known/jwks.json`) from this server, for web-identity connections. Give the
+    /// connector the same issuer (`ConnectorBuilder::with_web_identity_tokens`); the issuer
+    /// URL must be this server's public https address, which AWS fetches the JWKS from.
+    pub fn with_oidc_issuer(mut self, issuer: Arc<connector_core::SharedIssuer>) -> Self {
+        self.issuer = Some(issuer);
+        self
+    }
+
     /// The state (fails only when the OS random source fails for the CSRF key).
     pub fn build(self) -> Result<AppState, RandomError> {
         let key = secret::random_key()?;
@@ -111,6 +122,7 @@ impl AppStateBuilder {
                 #[cfg(feature = "simulate")]
                 simulator: self.simulator,
                 pages: self.pages,
+                issuer: self.issuer,
             }),
         })
     }
@@ -128,7 +140,13 @@ impl AppState {
             #[cfg(feature = "simulate")]
             simulator: None,
             pages: crate::pages::PagesState::default(),
+            issuer: None,
         }
+    }
+
+    /// The vendor's OIDC issuer, when this server publishes it.
+    pub fn oidc_issuer(&self) -> Option<&Arc<connector_core::SharedIssuer>> {
+        self.inner.issuer.as_ref()
     }
 
     /// The connector.

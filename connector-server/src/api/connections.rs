@@ -8,7 +8,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use connector_core::{
-    AccountId, ConnectionState, ListCursor, ListQuery, NewConnection, Region, RoleArn,
+    AccountId, ConnectionState, ListCursor, ListQuery, NewConnection, Region, RoleArn, TokenSubject,
 };
 use secrecy::ExposeSecret as _;
 use serde::Deserialize;
@@ -113,6 +113,21 @@ pub(crate) async fn create(
     new = new.with_regions(regions);
     if let Some(set) = &body.permission_set {
         new = new.with_permission_set(permission_set(&state, set)?);
+    }
+    match body.trust.as_deref() {
+        None | Some("external_id") => {}
+        Some("web_identity") => {
+            if state.connector().web_identity_tokens().is_none() {
+                return Err(Problem::invalid(
+                    "trust",
+                    "web_identity needs the server's OIDC issuer (connector serve --oidc-issuer URL --oidc-key FILE)",
+                ));
+            }
+            let subject = TokenSubject::for_tenant(tenant.as_str())
+                .map_err(|_| Problem::invalid("trust", "the tenant makes no token subject"))?;
+            new = new.with_web_identity(subject);
+        }
+        Some(_) => return Err(Problem::invalid("trust", "external_id or web_identity")),
     }
     let connection = state.connector().create(new).await?;
     // The creator manages what it created; without its grant and page link the connection

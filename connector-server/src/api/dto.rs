@@ -28,6 +28,11 @@ pub struct CreateConnection {
     /// The permission set granted (`name@version`, one of `GET /v1/permission-sets`).
     #[serde(default)]
     pub permission_set: Option<String>,
+    /// How the vendor reaches the role: `external_id` (the default: AssumeRole with the
+    /// connection's External ID) or `web_identity` (AssumeRoleWithWebIdentity with the
+    /// server's OIDC issuer's tokens for `org/TENANT`; needs an issuer).
+    #[serde(default)]
+    pub trust: Option<String>,
 }
 
 /// `POST /v1/connections/{name}/role`.
@@ -85,7 +90,12 @@ pub struct ConnectionView {
     pub regions: Vec<String>,
     /// The permission set granted.
     pub permission_set: Option<String>,
-    /// The External ID the customer's trust policy must require.
+    /// `external_id` or `web_identity`.
+    pub trust: String,
+    /// The `sub` the role's trust policy pins (web identity).
+    pub subject: Option<String>,
+    /// The External ID the customer's trust policy must require (an External ID
+    /// connection's; a web-identity connection sends none).
     pub external_id: String,
     /// During a rotation, the next External ID (the trust policy accepts both).
     pub next_external_id: Option<String>,
@@ -119,6 +129,11 @@ impl ConnectionView {
                 .map(ToString::to_string)
                 .collect(),
             permission_set: connection.permission_set().map(ToString::to_string),
+            trust: connection.kind().name().to_owned(),
+            subject: connection
+                .kind()
+                .web_identity_subject()
+                .map(ToString::to_string),
             external_id: connection.external_id().as_str().to_owned(),
             next_external_id: connection
                 .next_external_id()

@@ -14,3 +14,4 @@ mod flow;
 mod harness;
 mod ops;
 mod protections;
+mod web_identity;

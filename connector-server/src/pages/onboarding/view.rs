@@ -82,8 +82,14 @@ pub(crate) async fn render(
             }
             section id="create" aria-labelledby="create-title" {
                 h2 id="create-title" { "1. Create the role in your account" }
-                p { "Your External ID (the trust policy requires it; the artifacts below already carry it):" }
-                (artifacts::copyable("external-id", "the External ID", connection.external_id().as_str()))
+                @if let Some(subject) = connection.kind().web_identity_subject() {
+                    p { "The role trusts the vendor's OIDC identity provider for tokens whose subject is "
+                        code { (subject.as_str()) } " and whose audience is " code { "sts.amazonaws.com" }
+                        ": no External ID and no key change hands. The artifacts below create the provider (or reuse yours) and the role." }
+                } @else {
+                    p { "Your External ID (the trust policy requires it; the artifacts below already carry it):" }
+                    (artifacts::copyable("external-id", "the External ID", connection.external_id().as_str()))
+                }
                 @match (&onboarding, &rendered) {
                     (Ok(_), Some(Ok(all))) => { (artifacts::tabs(&page, method, all, simulate)) }
                     (Err(problem), _) | (Ok(_), Some(Err(problem))) => {
