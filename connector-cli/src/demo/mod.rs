@@ -327,35 +327,12 @@ async fn tell(args: &DemoArgs, story: &mut Story) -> Result<(), DemoError> {
     // 4. The vendor submits the role: the connection test, including the negative check
     //    without the External ID, decides whether the connection goes live.
     if let Some(submission) = &submission {
-        let connection = submission.connection();
-        let mut details = Vec::new();
-        if let Some(report) = submission.report() {
-            details.extend(report.identity().map(|i| format!("assumed as {}", i.arn)));
-            details.extend(
-                report
-                    .findings()
-                    .iter()
-                    .map(|f| format!("{} {}: {}", f.severity(), f.code(), f.message())),
-            );
-            if report.is_verified() {
-                details
-                    .push("without the External ID, AssumeRole was denied, as it must be".into());
-            }
-        }
-        story.record(Step {
-            step: "verified",
-            summary: if submission.is_live() {
-                "The vendor tests the connection: assumed with the External ID, identity checked, refused without it. The connection is active.".into()
-            } else {
-                "The connection test did not verify the role.".into()
-            },
-            details,
-            connection_state: Some(connection.state().name().into()),
-            revision: Some(connection.revision()),
-        });
-        if !submission.is_live() {
-            return Err(DemoError::Failed("the connection test failed".into()));
-        }
+        record_verification(
+            story,
+            submission,
+            "The vendor tests the connection: assumed with the External ID, identity checked, refused without it. The connection is active.",
+            "without the External ID, AssumeRole was denied, as it must be".into(),
+        )?;
     }
 
     // 5. Credentials for the vendor's workers, cached and refreshed ahead of expiry.
@@ -504,6 +481,46 @@ async fn tell(args: &DemoArgs, story: &mut Story) -> Result<(), DemoError> {
         ));
     }
     keep_note(story, kept_in, &id, &record)
+}
+
+/// Records the connection test's step (the identity, the findings, and `negative` — what
+/// AWS refused — when verified); fails the demo when the connection did not go live.
+fn record_verification(
+    story: &mut Story,
+    submission: &connector_core::Submission,
+    verified: &str,
+    negative: String,
+) -> Result<(), DemoError> {
+    let connection = submission.connection();
+    let mut details = Vec::new();
+    if let Some(report) = submission.report() {
+        details.extend(report.identity().map(|i| format!("assumed as {}", i.arn)));
+        details.extend(
+            report
+                .findings()
+                .iter()
+                .map(|f| format!("{} {}: {}", f.severity(), f.code(), f.message())),
+        );
+        if report.is_verified() {
+            details.push(negative);
+        }
+    }
+    story.record(Step {
+        step: "verified",
+        summary: if submission.is_live() {
+            verified.to_owned()
+        } else {
+            "The connection test did not verify the role.".into()
+        },
+        details,
+        connection_state: Some(connection.state().name().into()),
+        revision: Some(connection.revision()),
+    });
+    if submission.is_live() {
+        Ok(())
+    } else {
+        Err(DemoError::Failed("the connection test failed".into()))
+    }
 }
 
 /// What the refresh after a revocation said, and the diagnosis it left on the connection.

@@ -15,7 +15,9 @@ use connector_core::{
     WebIdentityTokens,
 };
 
-use super::{CUSTOMER_ACCOUNT, DemoError, Step, Story, failed, revocation_details};
+use super::{
+    CUSTOMER_ACCOUNT, DemoError, Step, Story, failed, record_verification, revocation_details,
+};
 
 /// The vendor's issuer (Nomos serves its discovery document and JWKS here).
 const ISSUER: &str = "https://id.auto-nomos.com";
@@ -144,36 +146,14 @@ pub(super) async fn tell(
         .submit_role(&id, role_arn.clone())
         .await
         .map_err(|e| failed("submit role")(&e))?;
-    let mut details = Vec::new();
-    if let Some(report) = submission.report() {
-        details.extend(report.identity().map(|i| format!("assumed as {}", i.arn)));
-        details.extend(
-            report
-                .findings()
-                .iter()
-                .map(|f| format!("{} {}: {}", f.severity(), f.code(), f.message())),
-        );
-        if report.is_verified() {
-            details.push(format!(
-                "a token for {subject}-another-tenant and a token for another audience were both refused, as they must be"
-            ));
-        }
-    }
-    let connection = submission.connection();
-    story.record(Step {
-        step: "verified",
-        summary: if submission.is_live() {
-            "The vendor tests the connection: the tenant's token is accepted, the session is the role's, and another tenant's token and another audience are refused. The connection is active.".into()
-        } else {
-            "The connection test did not verify the role.".into()
-        },
-        details,
-        connection_state: Some(connection.state().name().into()),
-        revision: Some(connection.revision()),
-    });
-    if !submission.is_live() {
-        return Err(DemoError::Failed("the connection test failed".into()));
-    }
+    record_verification(
+        story,
+        &submission,
+        "The vendor tests the connection: the tenant's token is accepted, the session is the role's, and another tenant's token and another audience are refused. The connection is active.",
+        format!(
+            "a token for {subject}-another-tenant and a token for another audience were both refused, as they must be"
+        ),
+    )?;
 
     // 6. Credentials for the workers; each refresh mints a fresh token.
     let web_calls = |sts: &InMemorySts| sts.calls().assume_role_with_web_identity;
