@@ -181,6 +181,21 @@ fn role() -> RoleArn {
     ROLE.parse().unwrap()
 }
 
+/// A web identity trust policy written by hand, pinning only the claim `claim` (which the
+/// builder refuses to write: it always pins both).
+fn pinning_only(claim: &str, value: &str) -> PolicyDocument {
+    serde_json::from_value(serde_json::json!({
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Effect": "Allow",
+            "Principal": {"Federated": "arn:aws:iam::111122223333:oidc-provider/id.auto-nomos.com"},
+            "Action": "sts:AssumeRoleWithWebIdentity",
+            "Condition": {"StringEquals": {format!("id.auto-nomos.com:{claim}"): value}}
+        }]
+    }))
+    .unwrap()
+}
+
 /// The customer's role, trusting exactly the tenant's tokens.
 fn create_tenant_role(w: &World) {
     w.sts
@@ -243,16 +258,7 @@ async fn a_web_identity_connection_is_verified_and_hands_out_credentials() {
 #[tokio::test]
 async fn a_role_that_accepts_every_tenant_of_the_vendor_is_refused() {
     // No `sub` condition at all (the builder refuses to write one): only `aud` is pinned.
-    let audience_only: PolicyDocument = serde_json::from_value(serde_json::json!({
-        "Version": "2012-10-17",
-        "Statement": [{
-            "Effect": "Allow",
-            "Principal": {"Federated": "arn:aws:iam::111122223333:oidc-provider/id.auto-nomos.com"},
-            "Action": "sts:AssumeRoleWithWebIdentity",
-            "Condition": {"StringEquals": {"id.auto-nomos.com:aud": "sts.amazonaws.com"}}
-        }]
-    }))
-    .unwrap();
+    let audience_only = pinning_only("aud", "sts.amazonaws.com");
     let cases = [
         ("org/*", trust(SubjectMatch::Like("org/*".into()))),
         ("org/acme*", trust(SubjectMatch::Like("org/acme*".into()))),
@@ -296,16 +302,7 @@ async fn a_role_that_accepts_another_audience_is_refused() {
             w.tokens.issuer.jwks(),
         )
         .unwrap();
-    let no_audience: PolicyDocument = serde_json::from_value(serde_json::json!({
-        "Version": "2012-10-17",
-        "Statement": [{
-            "Effect": "Allow",
-            "Principal": {"Federated": "arn:aws:iam::111122223333:oidc-provider/id.auto-nomos.com"},
-            "Action": "sts:AssumeRoleWithWebIdentity",
-            "Condition": {"StringEquals": {"id.auto-nomos.com:sub": "org/acme"}}
-        }]
-    }))
-    .unwrap();
+    let no_audience = pinning_only("sub", "org/acme");
     w.sts
         .create_role(role(), no_audience, Duration::from_secs(3600))
         .unwrap();
