@@ -6,6 +6,7 @@
 mod args;
 mod connect;
 mod connections;
+mod credentials;
 mod demo;
 mod exit;
 mod external_id;
@@ -72,6 +73,9 @@ enum Command {
     /// The reference onboarding service: REST API, onboarding page, SNS callback, fleet
     /// worker; `--simulate` for a laptop without AWS.
     Serve(serve::ServeArgs),
+    /// A connection's short-lived credentials from a `connector serve` server, in the
+    /// `credential_process` format of the AWS CLI and SDKs.
+    Credentials(credentials::CredentialsArgs),
 }
 
 fn main() -> ExitCode {
@@ -89,6 +93,7 @@ fn main() -> ExitCode {
         Command::Fleet(command) => fleet::run(command),
         Command::Oidc(command) => oidc::run(command),
         Command::Serve(args) => serve::run(args),
+        Command::Credentials(args) => credentials::run(args),
     };
     let code = outcome.report();
     output::flush_stdout();

@@ -138,6 +138,13 @@ fn serve_simulate_prints_a_key_and_a_page_that_onboards_end_to_end() {
     );
     assert_eq!(status, 200, "{done}");
     assert!(done.contains("id=\"state\">active<"), "{done}");
+    let connection = printed[3]
+        .split_whitespace()
+        .nth(4)
+        .unwrap()
+        .trim_end_matches(':')
+        .to_owned();
+    credentials_through_the_server(&url, &connection, &key, home.path());
     let (_, metrics) = http(&addr, "GET", "/metrics", &[], "");
     assert!(metrics.contains("connector_server_requests_total"));
 
@@ -305,4 +312,184 @@ fn serve_publishes_its_oidc_issuer_and_refuses_a_bad_one() {
         .unwrap();
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("--oidc-issuer"));
+}
+
+/// `connector credentials` against the running server: the credential_process document with
+/// the key from the environment or a file, and through a real AWS SDK (botocore, installed
+/// with moto by scripts/test) reading a profile whose `credential_process` is this command.
+fn credentials_through_the_server(url: &str, connection: &str, key: &str, home: &std::path::Path) {
+    let output = connector()
+        .args(["credentials", "--server", url, "--connection", connection])
+        .env("CONNECTOR_API_KEY", key)
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let document: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(document["Version"], 1);
+    let access_key = document["AccessKeyId"].as_str().unwrap().to_owned();
+    assert!(
+        document["SecretAccessKey"]
+            .as_str()
+            .is_some_and(|s| !s.is_empty())
+    );
+
+    // A wrong key: refused, exit 1, the server's reason on standard error, nothing printed.
+    let output = connector()
+        .args(["credentials", "--server", url, "--connection", connection])
+        .env("CONNECTOR_API_KEY", "ck.nobody.nothing")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(output.stdout.is_empty());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("401"));
+
+    let key_file = home.join("api-key");
+    std::fs::write(&key_file, format!("{key}\n")).unwrap();
+    let Ok(tools) = std::env::var("CONNECTOR_PY_TOOLS") else {
+        println!(
+            "SKIPPED the botocore credential_process check: CONNECTOR_PY_TOOLS is not set (scripts/test sets it)"
+        );
+        return;
+    };
+    let config = home.join("aws-config");
+    std::fs::write(
+        &config,
+        format!(
+            "[profile acme]\ncredential_process = {} credentials --server {url} --connection {connection} --api-key-file {}\n",
+            env!("CARGO_BIN_EXE_connector"),
+            key_file.display()
+        ),
+    )
+    .unwrap();
+    let output = Command::new(format!("{tools}/python"))
+        .args([
+            "-c",
+            "import botocore.session\n\
+             c = botocore.session.Session(profile='acme').get_credentials().get_frozen_credentials()\n\
+             print(c.access_key)",
+        ])
+        .env("AWS_CONFIG_FILE", &config)
+        .env("AWS_SHARED_CREDENTIALS_FILE", home.join("no-credentials"))
+        .env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY")
+        .env_remove("AWS_PROFILE")
+        .env_remove("CONNECTOR_API_KEY")
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    // The server's shared session: the same credentials the first call got.
+    assert_eq!(String::from_utf8_lossy(&output.stdout).trim(), access_key);
+}
+
+#[test]
+fn credentials_refuses_bad_flags_with_exit_2_before_any_request() {
+    for (args, env_key, named) in [
+        (
+            vec!["--server", "http://example.com", "--connection", "prod"],
+            Some("ck.a.b"),
+            "--server",
+        ),
+        (
+            vec!["--server", "ftp://127.0.0.1", "--connection", "prod"],
+            Some("ck.a.b"),
+            "--server",
+        ),
+        (
+            vec!["--server", "not a url", "--connection", "prod"],
+            Some("ck.a.b"),
+            "--server",
+        ),
+        (
+            vec!["--server", "https://h.example?x=1", "--connection", "prod"],
+            Some("ck.a.b"),
+            "--server",
+        ),
+        (
+            vec!["--server", "https://h.example", "--connection", "../admin"],
+            Some("ck.a.b"),
+            "--connection",
+        ),
+        (
+            vec!["--server", "https://h.example", "--connection", "prod"],
+            None,
+            "CONNECTOR_API_KEY",
+        ),
+        (
+            vec!["--server", "https://h.example", "--connection", "prod"],
+            Some("  "),
+            "CONNECTOR_API_KEY",
+        ),
+        (
+            vec![
+                "--server",
+                "https://h.example",
+                "--connection",
+                "prod",
+                "--api-key-file",
+                "/nonexistent/key",
+            ],
+            Some("ck.a.b"),
+            "/nonexistent/key",
+        ),
+        (
+            vec![
+                "--server",
+                "https://h.example",
+                "--connection",
+                "prod",
+                "--timeout-seconds",
+                "0",
+            ],
+            Some("ck.a.b"),
+            "--timeout-seconds",
+        ),
+    ] {
+        let mut command = connector();
+        command
+            .arg("credentials")
+            .args(&args)
+            .env_remove("CONNECTOR_API_KEY");
+        if let Some(key) = env_key {
+            command.env("CONNECTOR_API_KEY", key);
+        }
+        let output = command.output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(named), "{args:?}: {stderr}");
+        assert!(output.stdout.is_empty());
+    }
+}
+
+#[test]
+fn credentials_from_a_server_that_is_not_there_exit_1() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    drop(listener);
+    let output = connector()
+        .args([
+            "credentials",
+            "--server",
+            &format!("http://{addr}"),
+            "--connection",
+            "prod",
+        ])
+        .env("CONNECTOR_API_KEY", "ck.a.b")
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(output.stdout.is_empty());
 }

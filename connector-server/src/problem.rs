@@ -207,6 +207,27 @@ impl From<ConnectorError> for Problem {
                 "artifacts",
                 format!("the artifacts cannot be made: {e}"),
             ),
+            // The customer's account refused the role (deleted, trust changed): the
+            // connection has been moved as the refusal says, and nothing is handed out.
+            ConnectorError::Provider(e) if e.kind.is_customer_refusal() => {
+                tracing::info!(error = %e, "the customer's account refused the role");
+                Problem::new(
+                    StatusCode::CONFLICT,
+                    "access-refused",
+                    "the customer's account refused the role; the connection needs the customer",
+                )
+            }
+            ConnectorError::Provider(e) if e.is_retryable() => {
+                tracing::warn!(error = %e, "provider error, retryable");
+                Problem {
+                    retry_after: Some(1),
+                    ..Problem::new(
+                        StatusCode::SERVICE_UNAVAILABLE,
+                        "provider-unavailable",
+                        "STS is throttling or out of reach; retry",
+                    )
+                }
+            }
             ConnectorError::Provider(e) => {
                 tracing::warn!(error = %e, "provider error");
                 Problem::new(StatusCode::BAD_GATEWAY, "provider", "the STS call failed")

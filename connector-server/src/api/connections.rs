@@ -165,7 +165,7 @@ pub(crate) async fn create(
             connection: ConnectionView::of(&name, &connection),
             quick_create_link,
             artifacts: links(&state, &name),
-            onboarding_url: page_url(&state, token.token.expose_secret()),
+            onboarding_url: page_url(&state, token.token.expose_secret()).into(),
             onboarding_url_expires_at: token.expires_at,
         }),
     ))
@@ -461,7 +461,7 @@ pub(crate) async fn onboarding_link(
     )
     .await?;
     Ok(Json(OnboardingLink {
-        url: page_url(&state, token.token.expose_secret()),
+        url: page_url(&state, token.token.expose_secret()).into(),
         expires_at: token.expires_at,
     }))
 }

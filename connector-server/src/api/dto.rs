@@ -5,7 +5,8 @@
 use connector_core::{
     Connection, Diagnosis, PermissionSet, VerificationOutcome, VerificationReport,
 };
-use serde::{Deserialize, Serialize};
+use secrecy::{ExposeSecret as _, SecretString};
+use serde::{Deserialize, Serialize, Serializer};
 use utoipa::ToSchema;
 
 use crate::directory::ConnectionName;
@@ -233,7 +234,9 @@ pub struct Created {
     /// The artifacts.
     pub artifacts: ArtifactLinks,
     /// The customer's onboarding page (carries its token: share it with that customer only).
-    pub onboarding_url: String,
+    #[serde(serialize_with = "reveal")]
+    #[schema(value_type = String)]
+    pub onboarding_url: SecretString,
     /// When the onboarding page link expires (Unix seconds).
     pub onboarding_url_expires_at: u64,
 }
@@ -268,7 +271,9 @@ pub struct ListView {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct OnboardingLink {
     /// The page's URL (carries its token).
-    pub url: String,
+    #[serde(serialize_with = "reveal")]
+    #[schema(value_type = String)]
+    pub url: SecretString,
     /// When it expires (Unix seconds).
     pub expires_at: u64,
 }
@@ -279,7 +284,54 @@ pub struct RotatedKey {
     /// The new key's id.
     pub key_id: String,
     /// The new key.
-    pub api_key: String,
+    #[serde(serialize_with = "reveal")]
+    #[schema(value_type = String)]
+    pub api_key: SecretString,
+}
+
+/// Short-lived credentials for a connection's role, in the AWS SDKs' and CLI's
+/// `credential_process` format (`Version` 1), so that a worker in any language can use them
+/// as they are. The secret parts are redacted in `Debug` and only written out in the answer.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "PascalCase")]
+pub struct CredentialsView {
+    /// The format's version: always 1.
+    pub version: u8,
+    /// The access key id.
+    pub access_key_id: String,
+    /// The secret access key.
+    #[serde(serialize_with = "reveal")]
+    #[schema(value_type = String)]
+    pub secret_access_key: SecretString,
+    /// The session token.
+    #[serde(serialize_with = "reveal")]
+    #[schema(value_type = String)]
+    pub session_token: SecretString,
+    /// When they stop working (ISO 8601, UTC).
+    pub expiration: String,
+}
+
+impl CredentialsView {
+    /// The view of `credentials`.
+    pub fn of(credentials: &connector_core::TemporaryCredentials) -> CredentialsView {
+        CredentialsView {
+            version: 1,
+            access_key_id: credentials.access_key_id().to_owned(),
+            secret_access_key: SecretString::from(
+                credentials.secret_access_key().expose_secret().to_owned(),
+            ),
+            session_token: SecretString::from(
+                credentials.session_token().expose_secret().to_owned(),
+            ),
+            expiration: connector_core::Timestamp::from_system(credentials.expiration())
+                .to_string(),
+        }
+    }
+}
+
+/// Writes a secret into an answer: the one place an answer's secrets leave their wrapper.
+fn reveal<S: Serializer>(secret: &SecretString, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(secret.expose_secret())
 }
 
 /// One line of a permission set, and why.

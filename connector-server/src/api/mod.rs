@@ -5,6 +5,7 @@
 mod artifacts;
 mod body;
 pub(crate) mod connections;
+mod credentials;
 pub mod dto;
 
 use axum::Json;
@@ -55,7 +56,7 @@ async fn rotate(
     let issued = rotate_key(state.directory(), &caller.key, state.now()).await?;
     Ok(Json(RotatedKey {
         key_id: issued.id,
-        api_key: issued.key.expose_secret().to_owned(),
+        api_key: issued.key.expose_secret().into(),
     }))
 }
 
@@ -82,7 +83,7 @@ impl Modify for BearerAuth {
     info(title = "connector-server", description = "Connections to customers' AWS accounts through cross-account IAM roles."),
     paths(
         connections::create, connections::list, connections::get, connections::get_artifacts,
-        connections::submit_role, connections::verify, connections::disconnect,
+        connections::submit_role, connections::verify, credentials::issue, connections::disconnect,
         connections::remove, connections::start_rotation, connections::complete_rotation,
         connections::onboarding_link, permission_sets, rotate
     ),
@@ -115,6 +116,10 @@ pub(crate) fn router() -> Router<AppState> {
             post(connections::submit_role),
         )
         .route("/v1/connections/{name}/verify", post(connections::verify))
+        .route(
+            "/v1/connections/{name}/credentials",
+            post(credentials::issue),
+        )
         .route(
             "/v1/connections/{name}/disconnect",
             post(connections::disconnect),

@@ -19,6 +19,7 @@ fn endpoints() -> Vec<(
         ("GET", "/v1/connections/{n}", None, Access::View),
         ("GET", "/v1/connections/{n}/artifacts", None, Access::View),
         ("POST", "/v1/connections/{n}/verify", None, Access::Use),
+        ("POST", "/v1/connections/{n}/credentials", None, Access::Use),
         (
             "POST",
             "/v1/connections/{n}/role",
@@ -247,7 +248,7 @@ async fn the_access_matrix_holds_on_every_endpoint() {
             cells += 1;
         }
     }
-    assert_eq!(cells, 80);
+    assert_eq!(cells, 88);
     // A key without grants lists nothing; with a view grant, just that connection.
     let (_, viewer, _) = &callers[2];
     let listed = server
@@ -260,7 +261,7 @@ async fn the_access_matrix_holds_on_every_endpoint() {
         .iter()
         .map(|c| c["name"].as_str().unwrap().to_owned())
         .collect();
-    assert_eq!(names.len(), 10, "{names:?}");
+    assert_eq!(names.len(), endpoints().len(), "{names:?}");
     assert!(names.iter().all(|n| n.ends_with("-2")));
     // Only keys that may create, create.
     let (_, manager, _) = &callers[6];

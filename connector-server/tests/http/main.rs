@@ -10,6 +10,7 @@
 )]
 
 mod access;
+mod credentials;
 mod flow;
 mod harness;
 mod ops;
