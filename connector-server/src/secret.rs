@@ -95,11 +95,82 @@ pub fn mint(kind: SecretKind) -> Result<Minted, RandomError> {
     Ok(Minted { id, text, hash })
 }
 
-/// Random bytes for a server secret (the CSRF key).
-pub fn random_key() -> Result<[u8; 32], RandomError> {
-    let mut key = [0u8; 32];
-    getrandom::fill(&mut key).map_err(|e| RandomError(e.to_string()))?;
-    Ok(key)
+/// The server's own key: it signs the CSRF tokens of the pages' forms and the operator's
+/// session cookies (HMAC-SHA-256, each use under its own label). Every instance behind one
+/// load balancer needs the same key, or a form one instance served is refused by the next and
+/// an operator's session ends at every other request; a restart with the same key keeps open
+/// pages and sessions working. Without one, the server makes one at start.
+///
+/// 32 random bytes, zeroized on drop, never shown in `Debug`; written as base64.
+///
+/// ```
+/// use connector_server::secret::ServerKey;
+/// let key = ServerKey::generate()?;
+/// let text = key.to_base64();                       // give it to every instance, secretly
+/// # use secrecy::ExposeSecret as _;
+/// let again = ServerKey::from_base64(text.expose_secret())?;
+/// assert!(again.same_as(&key));
+/// assert_eq!(format!("{key:?}"), "ServerKey(..)");
+/// assert!(ServerKey::from_base64("too short").is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub struct ServerKey(secrecy::SecretBox<[u8; 32]>);
+
+/// A text that is not a server key: the rule it breaks.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("a server key is 32 random bytes in base64 (`head -c 32 /dev/urandom | base64`): {0}")]
+pub struct InvalidServerKey(&'static str);
+
+impl ServerKey {
+    /// A fresh key from the OS CSPRNG.
+    pub fn generate() -> Result<ServerKey, RandomError> {
+        let mut key = Box::new([0u8; 32]);
+        getrandom::fill(key.as_mut_slice()).map_err(|e| RandomError(e.to_string()))?;
+        Ok(ServerKey(secrecy::SecretBox::new(key)))
+    }
+
+    /// Reads a key written in base64 (standard or URL-safe alphabet, padded or not; spaces
+    /// around it are ignored).
+    pub fn from_base64(text: &str) -> Result<ServerKey, InvalidServerKey> {
+        use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE};
+        let text = text.trim();
+        let decoded = [&STANDARD, &STANDARD_NO_PAD, &URL_SAFE, &URL_SAFE_NO_PAD]
+            .iter()
+            .find_map(|engine| engine.decode(text).ok())
+            .map(secrecy::zeroize::Zeroizing::new)
+            .ok_or(InvalidServerKey("not base64"))?;
+        let mut key = Box::new([0u8; 32]);
+        if decoded.len() != key.len() {
+            return Err(InvalidServerKey("not 32 bytes long"));
+        }
+        key.copy_from_slice(&decoded);
+        if key.iter().all(|b| *b == 0) {
+            return Err(InvalidServerKey("all zero"));
+        }
+        Ok(ServerKey(secrecy::SecretBox::new(key)))
+    }
+
+    /// The key in base64 (standard alphabet, padded), to hand to other instances.
+    pub fn to_base64(&self) -> SecretString {
+        use base64::engine::general_purpose::STANDARD;
+        SecretString::from(STANDARD.encode(self.0.expose_secret()))
+    }
+
+    /// True when both are the same key (constant time).
+    pub fn same_as(&self, other: &ServerKey) -> bool {
+        bool::from(self.0.expose_secret().ct_eq(other.0.expose_secret()))
+    }
+
+    /// The HMAC key the server signs with.
+    pub(crate) fn hmac_key(&self) -> aws_lc_rs::hmac::Key {
+        aws_lc_rs::hmac::Key::new(aws_lc_rs::hmac::HMAC_SHA256, self.0.expose_secret())
+    }
+}
+
+impl std::fmt::Debug for ServerKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ServerKey(..)")
+    }
 }
 
 /// A presented secret split into its id and secret part, when it has the shape of `kind`.
@@ -136,6 +207,46 @@ impl Presented {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_server_key_is_32_bytes_of_base64_in_either_alphabet_and_round_trips() {
+        let key = ServerKey::generate().unwrap();
+        let text = key.to_base64();
+        assert!(
+            ServerKey::from_base64(text.expose_secret())
+                .unwrap()
+                .same_as(&key)
+        );
+        assert!(!ServerKey::generate().unwrap().same_as(&key));
+        // The same bytes, URL-safe and unpadded, with a newline (as a file holds it).
+        let url_safe = format!("{}\n", URL_SAFE_NO_PAD.encode([0xfbu8; 32]));
+        let standard = base64::engine::general_purpose::STANDARD.encode([0xfbu8; 32]);
+        assert!(
+            ServerKey::from_base64(&url_safe)
+                .unwrap()
+                .same_as(&ServerKey::from_base64(&standard).unwrap())
+        );
+        for (bad, rule) in [
+            ("", "not 32 bytes long"),
+            ("not base64!", "not base64"),
+            (
+                &*base64::engine::general_purpose::STANDARD.encode([7u8; 31]),
+                "not 32 bytes long",
+            ),
+            (
+                &*base64::engine::general_purpose::STANDARD.encode([7u8; 33]),
+                "not 32 bytes long",
+            ),
+            (
+                &*base64::engine::general_purpose::STANDARD.encode([0u8; 32]),
+                "all zero",
+            ),
+        ] {
+            let error = ServerKey::from_base64(bad).unwrap_err();
+            assert!(error.to_string().ends_with(rule), "{bad:?}: {error}");
+        }
+        assert_eq!(format!("{key:?}"), "ServerKey(..)");
+    }
 
     #[test]
     fn a_minted_secret_parses_back_and_matches_only_its_own_hash() {

@@ -12,7 +12,7 @@ use metrics_exporter_prometheus::PrometheusHandle;
 
 use crate::config::ServerConfig;
 use crate::directory::Directory;
-use crate::secret::{self, RandomError};
+use crate::secret::{RandomError, ServerKey};
 use crate::security::rate_limit::RateLimiters;
 
 /// The shared state of the server's handlers. Cheap to clone.
@@ -55,9 +55,19 @@ pub struct AppStateBuilder {
     simulator: Option<crate::simulate::Simulator>,
     pages: crate::pages::PagesState,
     issuer: Option<Arc<connector_core::SharedIssuer>>,
+    server_key: Option<ServerKey>,
 }
 
 impl AppStateBuilder {
+    /// The key that signs the forms' CSRF tokens and the operator's session cookies. Give
+    /// every instance behind one load balancer the same key; without one, the server makes
+    /// its own at start (fine for a single instance: a restart then invalidates open forms
+    /// and operator sessions).
+    pub fn with_server_key(mut self, key: ServerKey) -> Self {
+        self.server_key = Some(key);
+        self
+    }
+
     /// The settings (default [`ServerConfig::default`]).
     pub fn with_config(mut self, config: ServerConfig) -> Self {
         self.config = config;
@@ -107,16 +117,19 @@ impl AppStateBuilder {
         self
     }
 
-    /// The state (fails only when the OS random source fails for the CSRF key).
+    /// The state (fails only when the OS random source fails while making a server key).
     pub fn build(self) -> Result<AppState, RandomError> {
-        let key = secret::random_key()?;
+        let key = match self.server_key {
+            Some(key) => key,
+            None => ServerKey::generate()?,
+        };
         Ok(AppState {
             inner: Arc::new(Inner {
                 limiters: RateLimiters::new(self.config.per_key_rate, self.config.per_ip_rate),
                 connector: self.connector,
                 directory: self.directory,
                 config: self.config,
-                csrf_key: hmac::Key::new(hmac::HMAC_SHA256, &key),
+                csrf_key: key.hmac_key(),
                 metrics: self.metrics,
                 registration: self.registration,
                 #[cfg(feature = "simulate")]
@@ -141,6 +154,7 @@ impl AppState {
             simulator: None,
             pages: crate::pages::PagesState::default(),
             issuer: None,
+            server_key: None,
         }
     }
 
@@ -202,8 +216,8 @@ impl AppState {
     }
 
     /// The CSRF token of forms on the page opened by the page token with id
-    /// `page_token_id`: HMAC-SHA-256 under a key made at start, so it is bound to that page
-    /// token and unforgeable without the key.
+    /// `page_token_id`: HMAC-SHA-256 under the server key ([`AppStateBuilder::with_server_key`]),
+    /// so it is bound to that page token and unforgeable without the key.
     pub fn csrf_token(&self, page_token_id: &str) -> String {
         let tag = hmac::sign(&self.inner.csrf_key, page_token_id.as_bytes());
         tag.as_ref().iter().map(|b| format!("{b:02x}")).collect()

@@ -167,6 +167,14 @@ mod tests {
     use crate::directory::InMemoryDirectory;
 
     fn state(public_url: &str, keys: &[&OperatorKey]) -> AppState {
+        state_with(public_url, keys, None)
+    }
+
+    fn state_with(
+        public_url: &str,
+        keys: &[&OperatorKey],
+        server_key: Option<crate::secret::ServerKey>,
+    ) -> AppState {
         let clock: Arc<dyn Clock> = Arc::new(SystemClock);
         let caller = "arn:aws:sts::999988887777:assumed-role/connector/server"
             .parse()
@@ -185,7 +193,38 @@ mod tests {
         for key in keys {
             builder = builder.with_operator_key((*key).clone());
         }
+        if let Some(server_key) = server_key {
+            builder = builder.with_server_key(server_key);
+        }
         builder.build().unwrap()
+    }
+
+    #[test]
+    fn instances_with_the_same_server_key_honour_each_others_sessions_and_forms() {
+        use crate::secret::ServerKey;
+        let (key, _) = OperatorKey::issue("oncall", true).unwrap();
+        let shared = ServerKey::generate().unwrap();
+        let text = shared.to_base64();
+        let copy = || ServerKey::from_base64(secrecy::ExposeSecret::expose_secret(&text)).unwrap();
+        let a = state_with("https://connector.example.com", &[&key], Some(copy()));
+        let b = state_with("https://connector.example.com", &[&key], Some(copy()));
+        let value = new_session(&a, &key, 1_000);
+        assert!(session_key(&b, &value, 1_001).is_some());
+        let form = a.csrf_token("page-token-id");
+        assert!(b.csrf_valid("page-token-id", &form));
+        assert!(!b.csrf_valid("another-page-token-id", &form));
+        // An instance with its own key (none given, or another one) honours neither.
+        for other in [
+            state_with("https://connector.example.com", &[&key], None),
+            state_with(
+                "https://connector.example.com",
+                &[&key],
+                Some(ServerKey::generate().unwrap()),
+            ),
+        ] {
+            assert!(session_key(&other, &value, 1_001).is_none());
+            assert!(!other.csrf_valid("page-token-id", &form));
+        }
     }
 
     #[test]
