@@ -6,6 +6,18 @@ use std::time::Duration;
 use connector_core::{ParameterValues, PermissionSetRef};
 
 /// The server's settings. `Default` is what `connector serve` uses without configuration.
+///
+/// ```
+/// use std::time::Duration;
+/// use connector_server::ServerConfig;
+/// let config = ServerConfig {
+///     public_url: "https://connector.example.com".to_owned(),
+///     template_url: Some("https://vendor-onboarding.s3.us-east-1.amazonaws.com/role.yaml".to_owned()),
+///     page_token_ttl: Duration::from_secs(24 * 3600),
+///     ..ServerConfig::default()
+/// };
+/// assert_eq!(config.max_body_bytes, 64 * 1024);             // the defaults are safe
+/// ```
 #[derive(Debug, Clone)]
 pub struct ServerConfig {
     /// The URL people reach the server at (links in answers), without a trailing `/`.

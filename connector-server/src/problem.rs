@@ -12,26 +12,36 @@ use utoipa::ToSchema;
 use crate::directory::{DirectoryError, InvalidName};
 
 /// A problem document.
+///
+/// ```
+/// use axum::http::StatusCode;
+/// use connector_server::Problem;
+/// let bad = Problem::invalid("role_arn", "an IAM role ARN, arn:aws:iam::ACCOUNT:role/NAME");
+/// assert_eq!((bad.status(), bad.field(), bad.kind()),
+///            (422, Some("role_arn"), "urn:connector-server:problem:invalid-input"));
+/// let busy = Problem::new(StatusCode::SERVICE_UNAVAILABLE, "busy", "retry").with_retry_after(2);
+/// assert_eq!(busy.retry_after(), Some(2));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct Problem {
     /// A URI naming the kind of problem (`urn:connector-server:problem:SLUG`).
     #[serde(rename = "type")]
-    pub kind: String,
+    kind: String,
     /// A short summary of the kind.
-    pub title: String,
+    title: String,
     /// The HTTP status.
-    pub status: u16,
+    status: u16,
     /// What happened, for people.
-    pub detail: String,
+    detail: String,
     /// The offending input field (bad input only).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub field: Option<String>,
+    field: Option<String>,
     /// The rule it broke (bad input only).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub rule: Option<String>,
+    rule: Option<String>,
     /// Seconds to wait before retrying (429, 503), also sent as `Retry-After`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub retry_after: Option<u64>,
+    retry_after: Option<u64>,
 }
 
 impl Problem {
@@ -57,6 +67,54 @@ impl Problem {
             rule: Some(rule),
             ..Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid-input", "")
         }
+    }
+
+    /// The kind, a URI (`urn:connector-server:problem:SLUG`).
+    pub fn kind(&self) -> &str {
+        &self.kind
+    }
+
+    /// The status's summary.
+    pub fn title(&self) -> &str {
+        &self.title
+    }
+
+    /// The HTTP status.
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// What happened, for people.
+    pub fn detail(&self) -> &str {
+        &self.detail
+    }
+
+    /// The offending input field (bad input only).
+    pub fn field(&self) -> Option<&str> {
+        self.field.as_deref()
+    }
+
+    /// The rule the field broke (bad input only).
+    pub fn rule(&self) -> Option<&str> {
+        self.rule.as_deref()
+    }
+
+    /// Seconds to wait before retrying (429, 503).
+    pub fn retry_after(&self) -> Option<u64> {
+        self.retry_after
+    }
+
+    /// Names the offending `field` and the `rule` it broke (the detail is kept).
+    pub fn with_field(mut self, field: &str, rule: impl Into<String>) -> Problem {
+        self.field = Some(field.to_owned());
+        self.rule = Some(rule.into());
+        self
+    }
+
+    /// Asks the client to wait `seconds` (at least 1) before retrying; sent as `Retry-After`.
+    pub fn with_retry_after(mut self, seconds: u64) -> Problem {
+        self.retry_after = Some(seconds.max(1));
+        self
     }
 
     /// With another status.
@@ -96,26 +154,22 @@ impl Problem {
 
     /// 429 with the wait.
     pub fn rate_limited(retry_after: u64) -> Problem {
-        Problem {
-            retry_after: Some(retry_after.max(1)),
-            ..Problem::new(
-                StatusCode::TOO_MANY_REQUESTS,
-                "rate-limited",
-                "too many requests; retry after the time in Retry-After",
-            )
-        }
+        Problem::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "rate-limited",
+            "too many requests; retry after the time in Retry-After",
+        )
+        .with_retry_after(retry_after)
     }
 
     /// 503: a dependency did not answer.
     pub fn unavailable(what: &str) -> Problem {
-        Problem {
-            retry_after: Some(1),
-            ..Problem::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "unavailable",
-                format!("{what} is unavailable; nothing was changed by this request, retry"),
-            )
-        }
+        Problem::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "unavailable",
+            format!("{what} is unavailable; nothing was changed by this request, retry"),
+        )
+        .with_retry_after(1)
     }
 }
 
@@ -165,24 +219,19 @@ impl From<ConnectorError> for Problem {
                 "invalid-transition",
                 format!("{event} is not possible while the connection is {state}"),
             ),
-            ConnectorError::Conflict { .. } | ConnectorError::LeaseLost { .. } => Problem {
-                retry_after: Some(1),
-                ..Problem::new(
-                    StatusCode::CONFLICT,
-                    "conflict",
-                    "the connection changed concurrently; reload and retry",
-                )
-            },
+            ConnectorError::Conflict { .. } | ConnectorError::LeaseLost { .. } => Problem::new(
+                StatusCode::CONFLICT,
+                "conflict",
+                "the connection changed concurrently; reload and retry",
+            )
+            .with_retry_after(1),
             ConnectorError::NotFound(_) => Problem::not_found(),
-            ConnectorError::AlreadyExists(_) => Problem {
-                field: Some("name".to_owned()),
-                rule: Some("unique within the tenant".to_owned()),
-                ..Problem::new(
-                    StatusCode::CONFLICT,
-                    "already-exists",
-                    "a connection of this name already exists",
-                )
-            },
+            ConnectorError::AlreadyExists(_) => Problem::new(
+                StatusCode::CONFLICT,
+                "already-exists",
+                "a connection of this name already exists",
+            )
+            .with_field("name", "unique within the tenant"),
             ConnectorError::NotLive { state, .. } => Problem::new(
                 StatusCode::CONFLICT,
                 "not-live",
@@ -219,14 +268,12 @@ impl From<ConnectorError> for Problem {
             }
             ConnectorError::Provider(e) if e.is_retryable() => {
                 tracing::warn!(error = %e, "provider error, retryable");
-                Problem {
-                    retry_after: Some(1),
-                    ..Problem::new(
-                        StatusCode::SERVICE_UNAVAILABLE,
-                        "provider-unavailable",
-                        "STS is throttling or out of reach; retry",
-                    )
-                }
+                Problem::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "provider-unavailable",
+                    "STS is throttling or out of reach; retry",
+                )
+                .with_retry_after(1)
             }
             ConnectorError::Provider(e) => {
                 tracing::warn!(error = %e, "provider error");

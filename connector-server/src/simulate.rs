@@ -17,6 +17,30 @@ use crate::problem::Problem;
 use crate::state::AppState;
 
 /// A simulated customer account in an in-memory STS.
+///
+/// ```
+/// use std::sync::Arc;
+/// use connector_core::testing::InMemorySts;
+/// use connector_core::{Clock, Connector, InMemoryConnectionStore, SystemClock, VendorPrincipal};
+/// use connector_server::{AppState, directory::InMemoryDirectory, simulate::Simulator};
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+/// let sts = InMemorySts::new(clock, "arn:aws:sts::999988887777:assumed-role/connector/server".parse()?);
+/// // The connector and the simulated customer share one STS: the role "the stack" creates is
+/// // the one the connection test assumes.
+/// let connector = Connector::builder(
+///     VendorPrincipal::account("999988887777".parse()?),
+///     Arc::new(InMemoryConnectionStore::new()),
+///     Arc::new(sts.clone()),
+/// )
+/// .build();
+/// let state = AppState::builder(connector, Arc::new(InMemoryDirectory::new()))
+///     .with_simulator(Simulator::new(sts, "111122223333".parse()?))
+///     .build()?;
+/// assert!(state.simulated());
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 pub struct Simulator {
     sts: InMemorySts,

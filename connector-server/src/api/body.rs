@@ -26,15 +26,12 @@ impl<T: DeserializeOwned> FromRequest<AppState> for ApiJson<T> {
             .and_then(|v| v.split(';').next())
             .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/json"));
         if !is_json {
-            return Err(Problem {
-                field: Some("Content-Type".to_owned()),
-                rule: Some("application/json".to_owned()),
-                ..Problem::new(
-                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                    "media-type",
-                    "the body must be JSON (Content-Type: application/json)",
-                )
-            });
+            return Err(Problem::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "media-type",
+                "the body must be JSON (Content-Type: application/json)",
+            )
+            .with_field("Content-Type", "application/json"));
         }
         let bytes = Bytes::from_request(request, state)
             .await

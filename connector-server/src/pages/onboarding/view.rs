@@ -93,7 +93,7 @@ pub(crate) async fn render(
                 @match (&onboarding, &rendered) {
                     (Ok(_), Some(Ok(all))) => { (artifacts::tabs(&page, method, all, simulate)) }
                     (Err(problem), _) | (Ok(_), Some(Err(problem))) => {
-                        p class="error" { "The artifacts cannot be shown: " (problem.detail) }
+                        p class="error" { "The artifacts cannot be shown: " (problem.detail()) }
                     }
                     (Ok(_), None) => {}
                 }
@@ -120,7 +120,7 @@ pub(crate) async fn render(
                         div id="role_arn-error" class="field-error" aria-live="assertive" {
                             @if let Some(error) = &extra.error {
                                 p id="error" role="alert" {
-                                    strong { (error.field.as_deref().unwrap_or("role_arn")) } ": " (error.rule.as_deref().unwrap_or(&error.detail))
+                                    strong { (error.field().unwrap_or("role_arn")) } ": " (error.rule().unwrap_or(error.detail()))
                                 }
                                 p class="remediation" { "What to do: " (ROLE_ARN_REMEDIATION) }
                             }

@@ -12,16 +12,26 @@ use crate::secret::{self, RandomError, SecretHash, SecretKind};
 
 /// An operator key as the server keeps it: its id, the digest of its secret, and what it
 /// may do.
+///
+/// ```
+/// use connector_server::OperatorKey;
+/// # use secrecy::ExposeSecret as _;
+/// // Made once by the server's owner: the record for the server, the key for the operator.
+/// let (record, key) = OperatorKey::issue("on-call", false)?;
+/// assert!(key.expose_secret().starts_with("op."));
+/// assert!(!format!("{record:?}").contains(key.expose_secret().rsplit('.').next().unwrap()));
+/// // Kept in a secret store and given to every instance at start:
+/// let again = OperatorKey::from_key("on-call", &key, false).unwrap();
+/// assert_eq!(again, record);
+/// assert!(!again.may_act());                                // read-only
+/// # Ok::<(), connector_server::secret::RandomError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OperatorKey {
-    /// The key's public id (the middle part of `op.ID.SECRET`).
-    pub id: String,
-    /// SHA-256 of the secret part.
-    pub hash: SecretHash,
-    /// A label for people (shown on the page).
-    pub label: String,
-    /// Whether the operator may act ("check now", "disconnect"); read-only otherwise.
-    pub may_act: bool,
+    id: String,
+    hash: SecretHash,
+    label: String,
+    may_act: bool,
 }
 
 impl OperatorKey {
@@ -41,6 +51,21 @@ impl OperatorKey {
 }
 
 impl OperatorKey {
+    /// The key's public id (the middle part of `op.ID.SECRET`).
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// A label for people (shown on the page and in the logs).
+    pub fn label(&self) -> &str {
+        &self.label
+    }
+
+    /// Whether the operator may act ("check now", "disconnect"); read-only otherwise.
+    pub fn may_act(&self) -> bool {
+        self.may_act
+    }
+
     /// The record of a key the owner already holds (`op.ID.SECRET`, e.g. made once with
     /// `connector serve --new-operator-key` and kept in a secret store); `None` when `key`
     /// is not an operator key.

@@ -102,7 +102,7 @@ async fn login(
         )
             .into_response();
     };
-    tracing::info!(operator = %key.label, "operator logged in");
+    tracing::info!(operator = %key.label(), "operator logged in");
     let value = session::new_session(&state, &key, state.now());
     let mut response = Redirect::to("/operator").into_response();
     if let Some(cookie) = session::set_cookie(&state, Some(&value)) {
@@ -158,7 +158,7 @@ fn acting_operator(
     form: Result<Form<CsrfForm>, axum::extract::rejection::FormRejection>,
 ) -> Result<Operator, Response> {
     let operator = form_operator(state, headers, form)?;
-    if !operator.key.may_act {
+    if !operator.key.may_act() {
         return Err(forbidden("this operator key is read-only"));
     }
     Ok(operator)
@@ -189,7 +189,7 @@ async fn check(
     };
     let id = connection_id(&id)?;
     let checked = state.connector().check(&id, None).await?;
-    tracing::info!(operator = %operator.key.label, connection = %id, outcome = checked.outcome().name(), "operator checked a connection");
+    tracing::info!(operator = %operator.key.label(), connection = %id, outcome = checked.outcome().name(), "operator checked a connection");
     let notice = format!(
         "Checked {id}: {} ({} → {}).",
         checked.outcome().name(),
@@ -211,7 +211,7 @@ async fn disconnect(
     };
     let id = connection_id(&id)?;
     let after = state.connector().disconnect(&id).await?;
-    tracing::info!(operator = %operator.key.label, connection = %id, "operator disconnected a connection");
+    tracing::info!(operator = %operator.key.label(), connection = %id, "operator disconnected a connection");
     let notice = format!("Disconnected {id} (now {}).", after.state().name());
     after_action(&state, &operator, &notice).await
 }

@@ -47,8 +47,8 @@ pub(crate) fn new_session(state: &AppState, key: &OperatorKey, now: u64) -> Stri
     let expires = now.saturating_add(SESSION_SECONDS);
     format!(
         "{}.{expires}.{}",
-        key.id,
-        session_mac(state, &key.id, expires)
+        key.id(),
+        session_mac(state, key.id(), expires)
     )
 }
 
@@ -95,7 +95,12 @@ fn session_key(state: &AppState, value: &str, now: u64) -> Option<OperatorKey> {
     if !state.csrf_valid(&format!("operator-session:{id}:{end}"), mac) {
         return None;
     }
-    state.pages().operators.iter().find(|k| k.id == id).cloned()
+    state
+        .pages()
+        .operators
+        .iter()
+        .find(|k| k.id() == id)
+        .cloned()
 }
 
 /// The operator making the request with `headers`.
@@ -289,7 +294,7 @@ mod tests {
             let other = secrecy::ExposeSecret::expose_secret(&other).to_owned();
             assert!(authenticate(&keys, &other).is_none());
             // Even with the operator key's id spliced in.
-            let spliced = format!("op.{}.{}", keys[0].id, other.rsplit('.').next().unwrap());
+            let spliced = format!("op.{}.{}", keys[0].id(), other.rsplit('.').next().unwrap());
             assert!(authenticate(&keys, &spliced).is_none());
         }
     }

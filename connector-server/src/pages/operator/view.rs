@@ -62,8 +62,8 @@ pub(crate) fn dashboard(
                     }
                 }
             }
-            p { "Operator " strong id="operator" { (operator.key.label) } ": "
-                @if operator.key.may_act { "may act (check now, disconnect)." } @else { "read-only." } }
+            p { "Operator " strong id="operator" { (operator.key.label()) } ": "
+                @if operator.key.may_act() { "may act (check now, disconnect)." } @else { "read-only." } }
             @if let Some(notice) = notice {
                 p id="notice" class="notice" role="status" { (notice) }
             }
@@ -88,7 +88,7 @@ pub(crate) fn dashboard(
                             thead { tr {
                                 th scope="col" { "Connection" } th scope="col" { "Trouble" } th scope="col" { "Since" }
                                 th scope="col" { "Diagnosis" } th scope="col" { "What to do" }
-                                @if operator.key.may_act { th scope="col" { "Act" } }
+                                @if operator.key.may_act() { th scope="col" { "Act" } }
                             } }
                             tbody {
                                 @for (trouble, connection) in &fleet.trouble {
@@ -102,7 +102,7 @@ pub(crate) fn dashboard(
                                         } @else {
                                             td { "—" } td { "—" }
                                         }
-                                        @if operator.key.may_act { td { (actions(&csrf, connection.id().as_str())) } }
+                                        @if operator.key.may_act() { td { (actions(&csrf, connection.id().as_str())) } }
                                     }
                                 }
                             }
