@@ -161,7 +161,7 @@ pub(crate) async fn create(
     Ok((
         StatusCode::CREATED,
         Json(Created {
-            external_id: connection.external_id().as_str().to_owned(),
+            external_id: super::dto::external_id_of(&connection),
             connection: ConnectionView::of(&name, &connection),
             quick_create_link,
             artifacts: links(&state, &name),

@@ -95,9 +95,9 @@ pub struct ConnectionView {
     pub trust: String,
     /// The `sub` the role's trust policy pins (web identity).
     pub subject: Option<String>,
-    /// The External ID the customer's trust policy must require (an External ID
-    /// connection's; a web-identity connection sends none).
-    pub external_id: String,
+    /// The External ID the customer's trust policy must require; absent for a web-identity
+    /// connection, which sends none (its role trusts the tenant's tokens instead).
+    pub external_id: Option<String>,
     /// During a rotation, the next External ID (the trust policy accepts both).
     pub next_external_id: Option<String>,
     /// Created (Unix seconds).
@@ -135,7 +135,7 @@ impl ConnectionView {
                 .kind()
                 .web_identity_subject()
                 .map(ToString::to_string),
-            external_id: connection.external_id().as_str().to_owned(),
+            external_id: external_id_of(connection),
             next_external_id: connection
                 .next_external_id()
                 .map(|id| id.as_str().to_owned()),
@@ -144,6 +144,17 @@ impl ConnectionView {
             state_since: connection.state_since().0,
             diagnosis: connection.last_diagnosis().map(DiagnosisView::of),
         }
+    }
+}
+
+/// The External ID the customer's trust policy requires: none for a web-identity connection
+/// (the record keeps one, unused, so that its format stays that of every other connection).
+pub(crate) fn external_id_of(connection: &Connection) -> Option<String> {
+    match connection.kind() {
+        connector_core::ConnectionKind::ExternalId => {
+            Some(connection.external_id().as_str().to_owned())
+        }
+        _ => None,
     }
 }
 
@@ -226,8 +237,8 @@ pub struct ArtifactLinks {
 pub struct Created {
     /// The connection.
     pub connection: ConnectionView,
-    /// The External ID to give the customer.
-    pub external_id: String,
+    /// The External ID to give the customer (absent for a web-identity connection).
+    pub external_id: Option<String>,
     /// The CloudFormation quick-create link (when a template URL is configured and the
     /// connection grants a permission set).
     pub quick_create_link: Option<String>,

@@ -74,6 +74,9 @@ async fn the_server_publishes_its_issuer_and_onboards_a_web_identity_connection(
     let created = created.json();
     assert_eq!(created["connection"]["trust"], "web_identity");
     assert_eq!(created["connection"]["subject"], "org/acme");
+    // No External ID: the role trusts the tenant's tokens.
+    assert!(created["external_id"].is_null(), "{created}");
+    assert!(created["connection"]["external_id"].is_null(), "{created}");
     let template = server
         .send(
             "GET",
