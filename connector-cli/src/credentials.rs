@@ -35,7 +35,7 @@ const API_KEY_VARIABLE: &str = "CONNECTOR_API_KEY";
 
 #[derive(Debug, Args)]
 pub(crate) struct CredentialsArgs {
-    /// The server, e.g. https://connector.example.com (plain http only to a loopback address).
+    /// The server, e.g. `https://connector.example.com` (plain http only to a loopback address).
     #[arg(long, value_name = "URL")]
     server: String,
     /// The connection's name within the API key's tenant.
