@@ -1,8 +1,9 @@
 //! The [`Directory`]: who may call the server and what they may touch. Tenants, their API
 //! keys (stored as SHA-256 digests), per-connection access grants, and onboarding-page
 //! tokens. One object-safe trait with its implementations: [`InMemoryDirectory`] (tests,
-//! `--simulate`) and [`SqliteDirectory`] (tables `connector_server_*`, beside the
-//! connection store's). The operations
+//! `--simulate`), [`SqliteDirectory`] (tables `connector_server_*`, beside the
+//! connection store's) and, with the `postgres` feature, `PostgresDirectory` (the same
+//! tables in a PostgreSQL database that several server instances share). The operations
 //! built on it (issue, authenticate and rotate keys; issue and check page tokens; resolve a
 //! key's access) live in [`keys`] and work the same on every implementation; the behaviour
 //! every implementation owes is checked by `connector_server::testing::directory_contract`
@@ -11,10 +12,14 @@
 mod columns;
 pub mod keys;
 mod memory;
+#[cfg(feature = "postgres")]
+mod postgres;
 mod sqlite;
 mod types;
 
 pub use memory::InMemoryDirectory;
+#[cfg(feature = "postgres")]
+pub use postgres::PostgresDirectory;
 pub use sqlite::SqliteDirectory;
 pub use types::{
     Access, ConnectionName, Grant, Grantee, InvalidName, KeyRecord, PageTokenRecord, TenantId,
