@@ -2,8 +2,10 @@
 //! store's PostgreSQL database (not in a SQLite file), so a key printed by one run still
 //! authenticates after a restart — as it would at another instance behind a load balancer —
 //! and the connection it created through the API is there. Runs against the server
-//! `scripts/test` starts (`CONNECTOR_TEST_POSTGRES_URL`), in a database of its own; without
-//! one it prints SKIPPED and returns.
+//! `scripts/test` starts (`CONNECTOR_TEST_POSTGRES_URL`), in a database of its own, over
+//! verified TLS when the server serves it (`CONNECTOR_TEST_POSTGRES_CA`): then every
+//! connection the server holds to that database, the directory's included, is encrypted.
+//! Without a server it prints SKIPPED and returns.
 
 #![allow(
     clippy::unwrap_used,
@@ -125,8 +127,13 @@ async fn serve_on_postgres_keeps_its_keys_in_the_store_database_across_restarts(
     };
     let (url, name) = database(&admin).await;
     let home = tempfile::tempdir().unwrap();
+    let ca = std::env::var("CONNECTOR_TEST_POSTGRES_CA").ok();
+    let store = match &ca {
+        Some(ca) => format!("{url}?sslmode=verify-full&sslrootcert={ca}"),
+        None => url.clone(),
+    };
 
-    let (first, addr, key) = serve(&url, home.path());
+    let (first, addr, key) = serve(&store, home.path());
     assert!(key.starts_with("ck."), "{key}");
     let (status, created) = http(
         &addr,
@@ -136,10 +143,26 @@ async fn serve_on_postgres_keeps_its_keys_in_the_store_database_across_restarts(
         r#"{"name": "through-the-api", "permission_set": "axiom:read-only-scan"}"#,
     );
     assert_eq!(status, 201, "{created}");
+    if ca.is_some() {
+        // The key was checked and the grant written over the store's pool: TLS only.
+        let pool = sqlx::PgPool::connect(&admin).await.unwrap();
+        let (plain, total): (i64, i64) = sqlx::query_as(
+            "SELECT count(*) FILTER (WHERE NOT s.ssl), count(*) FROM pg_stat_ssl s \
+             JOIN pg_stat_activity a USING (pid) WHERE a.datname = $1",
+        )
+        .bind(&name)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+        assert!(total > 0 && plain == 0, "{plain} of {total} plain");
+        pool.close().await;
+    } else {
+        eprintln!("SKIPPED (TLS part): CONNECTOR_TEST_POSTGRES_CA is unset");
+    }
     stop(first);
 
     // Restarted: the first run's key authenticates and finds the connection it made.
-    let (second, addr, second_key) = serve(&url, home.path());
+    let (second, addr, second_key) = serve(&store, home.path());
     assert_ne!(second_key, key);
     let (status, view) = http(&addr, "GET", "/v1/connections/through-the-api", &key, "");
     assert_eq!(status, 200, "{view}");

@@ -1,7 +1,8 @@
 //! The Postgres directory against a real server (started by `scripts/test`, which exports
 //! `CONNECTOR_TEST_POSTGRES_URL`): the public directory suite, two instances starting at
-//! once on a fresh schema and sharing their records, and errors that never repeat the URL's
-//! password. Each test works in a schema of its own with a random name (through the URL's
+//! once on a fresh schema and sharing their records, TLS verified against the server's
+//! certificate (`CONNECTOR_TEST_POSTGRES_CA`, the same rustls as the connection store's), and
+//! errors that never repeat the URL's password. Each test works in a schema of its own with a random name (through the URL's
 //! `options=-c search_path=…`), so tests run in parallel and re-run on the same database.
 //! Without a server the tests print SKIPPED and return.
 
@@ -99,6 +100,33 @@ async fn instances_starting_at_once_on_a_fresh_schema_both_open_and_share_their_
         one.pool().close().await;
         two.pool().close().await;
     }
+}
+
+#[tokio::test]
+async fn the_postgres_directory_over_verified_tls_keeps_the_contract() {
+    let Some(admin) = server() else { return };
+    let Ok(ca) = std::env::var("CONNECTOR_TEST_POSTGRES_CA") else {
+        eprintln!(
+            "SKIPPED: the Postgres server serves no TLS (CONNECTOR_TEST_POSTGRES_CA is unset; scripts/test sets it)"
+        );
+        return;
+    };
+    let url = schema(&admin, "tls").await;
+    let verified = format!("{url}&sslmode=verify-full&sslrootcert={ca}");
+    let directory = PostgresDirectory::connect(&verified).await.unwrap();
+    let (ssl,): (bool,) =
+        sqlx::query_as("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()")
+            .fetch_one(directory.pool())
+            .await
+            .unwrap();
+    assert!(ssl, "the directory's connection is not encrypted");
+    directory_contract(&directory).await.unwrap();
+    // Without the root the server's certificate does not verify: an error, no password.
+    let with_password = url.replacen("postgres://postgres@", "postgres://postgres:s3cret@", 1);
+    let error = PostgresDirectory::connect(&format!("{with_password}&sslmode=verify-full"))
+        .await
+        .unwrap_err();
+    assert!(!error.to_string().contains("s3cret"), "{error}");
 }
 
 #[tokio::test]
