@@ -1,6 +1,8 @@
 //! `connector serve`: the reference onboarding service (crate `connector-server`) — the
 //! REST API, the customer's onboarding page, the SNS callback, the fleet worker in-process,
-//! `/healthz`, `/readyz`, `/metrics` — on SQLite in the user's data directory by default.
+//! `/healthz`, `/readyz`, `/metrics` — on SQLite in the user's data directory by default;
+//! with a PostgreSQL store, the directory (API keys, grants, onboarding links) lives in the
+//! same database, so several instances behind a load balancer share it.
 //! `--simulate` plays the customer's AWS account with the in-memory STS: it prints an API
 //! key of a simulated tenant and the onboarding page of a first connection, so the whole
 //! flow can be clicked through on a laptop without AWS.
@@ -24,11 +26,11 @@ use connector_core::{
 };
 use connector_server::directory::keys::{KeyPolicy, issue_key, issue_page_token};
 use connector_server::directory::{
-    Access, ConnectionName, Directory, Grantee, SqliteDirectory, TenantId,
+    Access, ConnectionName, Directory, Grantee, PostgresDirectory, SqliteDirectory, TenantId,
 };
 use connector_server::simulate::Simulator;
 use connector_server::{AppState, OperatorKey, RecentChanges, ServerConfig};
-use connector_store::StoreUrl;
+use connector_store::{AnyStore, StoreUrl};
 use permission_sets::builtin;
 use secrecy::{ExposeSecret as _, SecretString};
 use settings::{FileSettings, Sources};
@@ -47,7 +49,7 @@ const SIMULATED_TENANT: &str = "demo";
 #[derive(Debug, Args)]
 #[command(
     after_long_help = "Configuration: flags, then environment variables CONNECTOR_LISTEN, CONNECTOR_STORE, CONNECTOR_DIRECTORY, CONNECTOR_SIMULATE, CONNECTOR_JSON_LOGS, CONNECTOR_FLEET, CONNECTOR_PUBLIC_URL, CONNECTOR_TEMPLATE_URL, CONNECTOR_VENDOR_ACCOUNT, CONNECTOR_VENDOR_ROLE, CONNECTOR_REGION, CONNECTOR_ENDPOINT_URL, CONNECTOR_SNS_TOPIC_ARN, CONNECTOR_MAX_BODY_BYTES, CONNECTOR_REQUEST_TIMEOUT_SECONDS, CONNECTOR_PAGE_TOKEN_TTL_SECONDS, CONNECTOR_PER_KEY_RATE, CONNECTOR_PER_IP_RATE, then the --config file (YAML or JSON, the same names in lowercase without the prefix), then the defaults.\n\n\
-Without --store, connections live in SQLite under the user's data directory; API keys, grants and onboarding links live in the same SQLite file (tables connector_server_*), or with another store in --directory's SQLite file.\n\n\
+Without --store, connections live in SQLite under the user's data directory. API keys, grants and onboarding links (the directory, tables connector_server_*) live where the store is: in the same SQLite file, or with --store postgres://… in the same PostgreSQL database, through the store's connection pool (the same TLS settings), so several instances behind a load balancer share them. --directory puts them elsewhere: a SQLite file, or a postgres:// URL. A DynamoDB store holds no directory: it needs --directory.\n\n\
 --simulate: the in-memory STS plays AWS; the simulated tenant's API key is printed once, with the onboarding page of a first connection. Roles of the simulated account live in memory: after a restart, connections made before are found disconnected by the fleet worker.\n\n\
 The operator page (/operator) opens with CONNECTOR_OPERATOR_KEY (an op.ID.SECRET key from --new-operator-key); with --simulate and no such key, one is made and printed once.\n\nStops on Ctrl-C or SIGTERM: no new connections, requests in flight finish, the fleet worker gives its checks back."
 )]
@@ -61,10 +63,11 @@ pub(crate) struct ServeArgs {
     /// Where connections are kept (see `connector connections --help`).
     #[command(flatten)]
     store: StoreArgs,
-    /// The SQLite file of API keys, grants and onboarding links (default: the store's file
-    /// when the store is SQLite).
-    #[arg(long, value_name = "PATH")]
-    directory: Option<PathBuf>,
+    /// Where API keys, grants and onboarding links are kept: a SQLite file (PATH or
+    /// sqlite:PATH) or a PostgreSQL database (postgres://…). Default: the store's SQLite
+    /// file or PostgreSQL database; required with a DynamoDB store.
+    #[arg(long, value_name = "PATH|URL")]
+    directory: Option<String>,
     /// A YAML (or JSON) file of settings.
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
@@ -109,7 +112,7 @@ struct Resolved {
     simulate: bool,
     json_logs: bool,
     fleet: bool,
-    directory: Option<PathBuf>,
+    directory: Option<String>,
     sts: Option<StsArgs>,
     sns_topic: Option<String>,
     config: ServerConfig,
@@ -136,10 +139,8 @@ fn resolve(
     let json_logs = sources.switch(args.json_logs, "JSON_LOGS", file.json_logs, false)?;
     let fleet = !args.no_fleet && sources.switch(false, "FLEET", file.fleet, true)?;
     let store = sources.text(None, "STORE", |f| f.store.clone());
-    let directory = args.directory.clone().or_else(|| {
-        sources
-            .text(None, "DIRECTORY", |f| f.directory.clone())
-            .map(PathBuf::from)
+    let directory = sources.text(args.directory.as_ref(), "DIRECTORY", |f| {
+        f.directory.clone()
     });
     let vendor_account = sources.text(args.vendor_account.as_ref(), "VENDOR_ACCOUNT", |f| {
         f.vendor_account.clone()
@@ -261,19 +262,8 @@ async fn execute(args: ServeArgs) -> Result<Outcome, Outcome> {
     let store_args = args.store.clone().or_store(store_from_env);
     let (url, store) = store_args.open().await?;
     let store = Arc::new(store);
-    let directory_path = match (&resolved.directory, &url) {
-        (Some(path), _) => path.clone(),
-        (None, StoreUrl::Sqlite(path)) => path.clone(),
-        (None, _) => {
-            return Err(Outcome::BadInput(
-                "--directory: required with a store other than SQLite (a SQLite file for API keys, grants and onboarding links)".to_owned(),
-            ));
-        }
-    };
-    let directory: Arc<dyn Directory> =
-        Arc::new(SqliteDirectory::open(&directory_path).await.map_err(|e| {
-            Outcome::Failed(format!("--directory {}: {e}", directory_path.display()))
-        })?);
+    let place = DirectoryPlace::of(resolved.directory.as_deref(), &url)?;
+    let directory = place.open(&store).await?;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let simulated = if resolved.simulate {
         let caller: Arn = format!("arn:aws:sts::{SIMULATED_VENDOR}:assumed-role/connector/server")
@@ -398,7 +388,7 @@ async fn execute(args: ServeArgs) -> Result<Outcome, Outcome> {
     let state = state
         .build()
         .map_err(|e| Outcome::Failed(format!("server: {e}")))?;
-    outln!("connector serve: {base} (store {url})");
+    outln!("connector serve: {base} (store {url}, directory {place})");
     if resolved.simulate {
         simulate_start(&state, directory.as_ref()).await?;
     }
@@ -418,6 +408,84 @@ async fn execute(args: ServeArgs) -> Result<Outcome, Outcome> {
     tracing::info!("stopped");
     let _ = store.list(&ListQuery::all().with_limit(1)).await;
     Ok(Outcome::Ok)
+}
+
+/// Where the directory (API keys, grants, onboarding links) is kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum DirectoryPlace {
+    /// A SQLite file.
+    Sqlite(PathBuf),
+    /// A PostgreSQL database of its own (`--directory postgres://…`; the URL may hold a
+    /// password: shown through `StoreUrl`'s `Display`, which leaves it out).
+    Postgres(StoreUrl),
+    /// The PostgreSQL store's database, through the store's pool.
+    StoreDatabase,
+}
+
+impl DirectoryPlace {
+    /// `--directory` (or its variable or file setting), else the store's own database.
+    fn of(given: Option<&str>, store: &StoreUrl) -> Result<DirectoryPlace, Outcome> {
+        let Some(text) = given else {
+            return match store {
+                StoreUrl::Sqlite(path) => Ok(DirectoryPlace::Sqlite(path.clone())),
+                StoreUrl::Postgres(_) => Ok(DirectoryPlace::StoreDatabase),
+                _ => Err(Outcome::BadInput(
+                    "--directory: required with a DynamoDB store (a SQLite file or a postgres:// URL for API keys, grants and onboarding links)".to_owned(),
+                )),
+            };
+        };
+        if text.is_empty() {
+            return Err(Outcome::BadInput(
+                "--directory: a SQLite file or a postgres:// URL, not empty".to_owned(),
+            ));
+        }
+        if !text.contains("://") && !text.starts_with("sqlite:") {
+            return Ok(DirectoryPlace::Sqlite(PathBuf::from(text)));
+        }
+        match text.parse::<StoreUrl>() {
+            Ok(StoreUrl::Sqlite(path)) => Ok(DirectoryPlace::Sqlite(path)),
+            Ok(url @ StoreUrl::Postgres(_)) => Ok(DirectoryPlace::Postgres(url)),
+            // The text may hold a password: only its scheme is repeated.
+            _ => Err(Outcome::BadInput(format!(
+                "--directory {}://…: a SQLite file (PATH or sqlite:PATH) or a postgres:// URL",
+                text.split_once("://").map_or(text, |(scheme, _)| scheme)
+            ))),
+        }
+    }
+
+    /// Opens the directory (creating its tables when missing).
+    async fn open(&self, store: &AnyStore) -> Result<Arc<dyn Directory>, Outcome> {
+        let failed = |e: &dyn std::fmt::Display| Outcome::Failed(format!("directory {self}: {e}"));
+        Ok(match self {
+            DirectoryPlace::Sqlite(path) => {
+                Arc::new(SqliteDirectory::open(path).await.map_err(|e| failed(&e))?)
+            }
+            DirectoryPlace::Postgres(StoreUrl::Postgres(url)) => Arc::new(
+                PostgresDirectory::connect(url)
+                    .await
+                    .map_err(|e| failed(&e))?,
+            ),
+            DirectoryPlace::StoreDatabase => match store {
+                AnyStore::Postgres(postgres) => Arc::new(
+                    PostgresDirectory::with_pool(postgres.pool().clone())
+                        .await
+                        .map_err(|e| failed(&e))?,
+                ),
+                _ => return Err(failed(&"the store is not PostgreSQL")),
+            },
+            DirectoryPlace::Postgres(_) => return Err(failed(&"not a postgres:// URL")),
+        })
+    }
+}
+
+impl std::fmt::Display for DirectoryPlace {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DirectoryPlace::Sqlite(path) => write!(f, "sqlite:{}", path.display()),
+            DirectoryPlace::Postgres(url) => write!(f, "{url}"),
+            DirectoryPlace::StoreDatabase => f.write_str("in the store's database"),
+        }
+    }
 }
 
 /// How many state changes the operator page shows.
@@ -503,6 +571,63 @@ mod tests {
             env.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
         })
         .map(|(r, _)| r)
+    }
+
+    #[test]
+    fn the_directory_lives_in_the_store_unless_directory_says_otherwise() {
+        let sqlite: StoreUrl = "sqlite:/data/c.db".parse().unwrap();
+        let postgres: StoreUrl = "postgres://app:pw@db.internal/connector".parse().unwrap();
+        let dynamodb: StoreUrl = "dynamodb://connections".parse().unwrap();
+        assert_eq!(
+            DirectoryPlace::of(None, &sqlite).unwrap(),
+            DirectoryPlace::Sqlite(PathBuf::from("/data/c.db"))
+        );
+        assert_eq!(
+            DirectoryPlace::of(None, &postgres).unwrap(),
+            DirectoryPlace::StoreDatabase
+        );
+        for store in [&sqlite, &postgres, &dynamodb] {
+            assert_eq!(
+                DirectoryPlace::of(Some("keys.db"), store).unwrap(),
+                DirectoryPlace::Sqlite(PathBuf::from("keys.db"))
+            );
+            assert_eq!(
+                DirectoryPlace::of(Some("sqlite:keys.db"), store).unwrap(),
+                DirectoryPlace::Sqlite(PathBuf::from("keys.db"))
+            );
+            let place =
+                DirectoryPlace::of(Some("postgresql://app:s3cret@db.internal/dir"), store).unwrap();
+            assert!(matches!(
+                place,
+                DirectoryPlace::Postgres(StoreUrl::Postgres(_))
+            ));
+            assert_eq!(place.to_string(), "postgres://db.internal/dir");
+        }
+    }
+
+    #[test]
+    fn a_dynamodb_store_without_directory_and_a_bad_directory_are_bad_input_naming_the_flag() {
+        let dynamodb: StoreUrl = "dynamodb://connections".parse().unwrap();
+        for (given, store) in [
+            (None, &dynamodb),
+            (Some("dynamodb://connections"), &dynamodb),
+            (Some("mysql://app:s3cret@db/dir"), &dynamodb),
+            (Some(""), &dynamodb),
+        ] {
+            match DirectoryPlace::of(given, store) {
+                Err(Outcome::BadInput(message)) => {
+                    assert!(message.starts_with("--directory"), "{message}");
+                    assert!(!message.contains("s3cret"), "{message}");
+                }
+                other => panic!("{given:?}: {other:?}"),
+            }
+        }
+        let r = resolved(
+            &["--simulate"],
+            &[("CONNECTOR_DIRECTORY", "postgres://db.internal/dir")],
+        )
+        .unwrap();
+        assert_eq!(r.directory.as_deref(), Some("postgres://db.internal/dir"));
     }
 
     #[test]

@@ -56,6 +56,8 @@ mod server;
 #[cfg(feature = "simulate")]
 pub mod simulate;
 mod state;
+#[cfg(feature = "testing")]
+pub mod testing;
 
 pub use auth::{Caller, Resolved};
 pub use config::ServerConfig;

@@ -131,8 +131,18 @@ impl Directory for InMemoryDirectory {
         &'a self,
         token: &'a PageTokenRecord,
     ) -> BoxFuture<'a, Result<(), DirectoryError>> {
-        self.lock().tokens.insert(token.id.clone(), token.clone());
-        Box::pin(async { Ok(()) })
+        let result = {
+            let mut tables = self.lock();
+            if tables.tokens.contains_key(&token.id) {
+                Err(DirectoryError(
+                    "a page token with this id exists".to_owned(),
+                ))
+            } else {
+                tables.tokens.insert(token.id.clone(), token.clone());
+                Ok(())
+            }
+        };
+        Box::pin(async move { result })
     }
 
     fn page_token<'a>(

@@ -1,17 +1,25 @@
 //! The [`Directory`]: who may call the server and what they may touch. Tenants, their API
 //! keys (stored as SHA-256 digests), per-connection access grants, and onboarding-page
-//! tokens. One object-safe trait with two implementations: [`InMemoryDirectory`] (tests,
-//! `--simulate`) and [`SqliteDirectory`] (tables `connector_server_*`, beside the
-//! connection store's). The operations built on it (issue, authenticate and rotate keys;
-//! issue and check page tokens; resolve a key's access) live in [`keys`] and work the same
-//! on every implementation.
+//! tokens. One object-safe trait with its implementations: [`InMemoryDirectory`] (tests,
+//! `--simulate`), [`SqliteDirectory`] (tables `connector_server_*`, beside the
+//! connection store's) and, with the `postgres` feature, `PostgresDirectory` (the same
+//! tables in a PostgreSQL database that several server instances share). The operations
+//! built on it (issue, authenticate and rotate keys; issue and check page tokens; resolve a
+//! key's access) live in [`keys`] and work the same on every implementation; the behaviour
+//! every implementation owes is checked by `connector_server::testing::directory_contract`
+//! (feature `testing`).
 
+mod columns;
 pub mod keys;
 mod memory;
+#[cfg(feature = "postgres")]
+mod postgres;
 mod sqlite;
 mod types;
 
 pub use memory::InMemoryDirectory;
+#[cfg(feature = "postgres")]
+pub use postgres::PostgresDirectory;
 pub use sqlite::SqliteDirectory;
 pub use types::{
     Access, ConnectionName, Grant, Grantee, InvalidName, KeyRecord, PageTokenRecord, TenantId,
@@ -37,20 +45,25 @@ pub trait Directory: Send + Sync + std::fmt::Debug {
         tenant: &'a TenantId,
     ) -> BoxFuture<'a, Result<bool, DirectoryError>>;
 
-    /// Stores a new key record.
+    /// Stores a new key record. An id already stored (live or revoked) is an error, and the
+    /// stored record stays as it was.
     fn insert_key<'a>(&'a self, key: &'a KeyRecord) -> BoxFuture<'a, Result<(), DirectoryError>>;
 
-    /// The key with this id.
+    /// The key with this id, exactly as stored (teams in their order, label, times).
     fn key<'a>(&'a self, id: &'a str) -> BoxFuture<'a, Result<Option<KeyRecord>, DirectoryError>>;
 
-    /// Marks the key revoked at `at` (Unix seconds); true when it existed and was live.
+    /// Marks the key revoked at `at` (Unix seconds); true when it existed and was live. A key
+    /// revoked before keeps its first `revoked_at` (the answer is false); an unknown id is
+    /// false, not an error.
     fn revoke_key<'a>(
         &'a self,
         id: &'a str,
         at: u64,
     ) -> BoxFuture<'a, Result<bool, DirectoryError>>;
 
-    /// Sets (or with `None` removes) the grant of `grantee` on `connection`.
+    /// Sets (or with `None` removes) the grant of `grantee` on `connection` of `tenant`: at
+    /// most one grant per tenant, connection and grantee, a new level replacing the old;
+    /// removing a grant that does not exist is no error.
     fn set_grant<'a>(
         &'a self,
         tenant: &'a TenantId,
@@ -59,7 +72,9 @@ pub trait Directory: Send + Sync + std::fmt::Debug {
         access: Option<Access>,
     ) -> BoxFuture<'a, Result<(), DirectoryError>>;
 
-    /// The grants in `tenant` to any of `grantees`, on `connection` only when given.
+    /// The grants in `tenant` (never another tenant's) to any of `grantees` (a key and a team
+    /// of the same name are different grantees), on `connection` only when given (exactly
+    /// that name, not names it is a prefix of); in no particular order.
     fn grants<'a>(
         &'a self,
         tenant: &'a TenantId,
@@ -67,7 +82,8 @@ pub trait Directory: Send + Sync + std::fmt::Debug {
         grantees: &'a [Grantee],
     ) -> BoxFuture<'a, Result<Vec<Grant>, DirectoryError>>;
 
-    /// Stores a page token record.
+    /// Stores a page token record. An id already stored is an error, and the stored record
+    /// stays as it was.
     fn insert_page_token<'a>(
         &'a self,
         token: &'a PageTokenRecord,

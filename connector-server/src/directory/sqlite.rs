@@ -2,17 +2,16 @@
 //! connection store's database file or one of its own.
 
 use std::path::Path;
-use std::str::FromStr as _;
 
 use connector_core::BoxFuture;
 use sqlx::Row as _;
 use sqlx::sqlite::{SqliteConnectOptions, SqlitePool, SqlitePoolOptions};
 
+use super::columns::{KeyColumns, PageTokenColumns, grant_parts, teams_text, to_i64};
 use super::{
     Access, ConnectionName, Directory, DirectoryError, Grant, Grantee, KeyRecord, PageTokenRecord,
     TenantId,
 };
-use crate::secret::SecretHash;
 
 const SCHEMA: &[&str] = &[
     "CREATE TABLE IF NOT EXISTS connector_server_tenants (id TEXT PRIMARY KEY NOT NULL)",
@@ -36,18 +35,6 @@ pub struct SqliteDirectory {
 
 fn failed(e: impl std::fmt::Display) -> DirectoryError {
     DirectoryError(e.to_string())
-}
-
-fn corrupt(what: &str) -> DirectoryError {
-    DirectoryError(format!("a stored {what} cannot be read"))
-}
-
-fn to_i64(value: u64) -> i64 {
-    i64::try_from(value).unwrap_or(i64::MAX)
-}
-
-fn to_u64(value: i64) -> u64 {
-    u64::try_from(value).unwrap_or(0)
 }
 
 impl SqliteDirectory {
@@ -88,28 +75,19 @@ impl SqliteDirectory {
         else {
             return Ok(None);
         };
-        let tenant: String = row.try_get("tenant").map_err(failed)?;
-        let hash: Vec<u8> = row.try_get("hash").map_err(failed)?;
-        let teams: String = row.try_get("teams").map_err(failed)?;
-        let default_access: Option<String> = row.try_get("default_access").map_err(failed)?;
-        let default_access = match default_access {
-            Some(text) => Some(Access::from_str(&text).map_err(|_| corrupt("key"))?),
-            None => None,
-        };
-        Ok(Some(KeyRecord {
+        KeyColumns {
             id: row.try_get("id").map_err(failed)?,
-            tenant: TenantId::from_str(&tenant).map_err(|_| corrupt("key"))?,
-            hash: SecretHash::from_slice(&hash).ok_or_else(|| corrupt("key"))?,
+            tenant: row.try_get("tenant").map_err(failed)?,
+            hash: row.try_get("hash").map_err(failed)?,
             label: row.try_get("label").map_err(failed)?,
-            teams: serde_json::from_str(&teams).map_err(|_| corrupt("key"))?,
-            default_access,
+            teams: row.try_get("teams").map_err(failed)?,
+            default_access: row.try_get("default_access").map_err(failed)?,
             may_create: row.try_get::<i64, _>("may_create").map_err(failed)? != 0,
-            created_at: to_u64(row.try_get("created_at").map_err(failed)?),
-            revoked_at: row
-                .try_get::<Option<i64>, _>("revoked_at")
-                .map_err(failed)?
-                .map(to_u64),
-        }))
+            created_at: row.try_get("created_at").map_err(failed)?,
+            revoked_at: row.try_get("revoked_at").map_err(failed)?,
+        }
+        .record()
+        .map(Some)
     }
 }
 
@@ -141,7 +119,7 @@ impl Directory for SqliteDirectory {
 
     fn insert_key<'a>(&'a self, key: &'a KeyRecord) -> BoxFuture<'a, Result<(), DirectoryError>> {
         Box::pin(async move {
-            let teams = serde_json::to_string(&key.teams).map_err(failed)?;
+            let teams = teams_text(&key.teams)?;
             sqlx::query(
                 "INSERT INTO connector_server_keys
                  (id, tenant, hash, label, teams, default_access, may_create, created_at, revoked_at)
@@ -245,11 +223,11 @@ impl Directory for SqliteDirectory {
                 for row in rows {
                     let name: String = row.try_get("connection").map_err(failed)?;
                     let access: String = row.try_get("access").map_err(failed)?;
+                    let (connection, access) = grant_parts(tenant, &name, &access)?;
                     found.push(Grant {
-                        connection: ConnectionName::parse(tenant, &name)
-                            .map_err(|_| corrupt("grant"))?,
+                        connection,
                         grantee: grantee.clone(),
-                        access: Access::from_str(&access).map_err(|_| corrupt("grant"))?,
+                        access,
                     });
                 }
             }
@@ -293,18 +271,15 @@ impl Directory for SqliteDirectory {
             else {
                 return Ok(None);
             };
-            let tenant: String = row.try_get("tenant").map_err(failed)?;
-            let tenant = TenantId::from_str(&tenant).map_err(|_| corrupt("page token"))?;
-            let connection: String = row.try_get("connection").map_err(failed)?;
-            let hash: Vec<u8> = row.try_get("hash").map_err(failed)?;
-            Ok(Some(PageTokenRecord {
+            PageTokenColumns {
                 id: row.try_get("id").map_err(failed)?,
-                hash: SecretHash::from_slice(&hash).ok_or_else(|| corrupt("page token"))?,
-                connection: ConnectionName::parse(&tenant, &connection)
-                    .map_err(|_| corrupt("page token"))?,
-                tenant,
-                expires_at: to_u64(row.try_get("expires_at").map_err(failed)?),
-            }))
+                tenant: row.try_get("tenant").map_err(failed)?,
+                connection: row.try_get("connection").map_err(failed)?,
+                hash: row.try_get("hash").map_err(failed)?,
+                expires_at: row.try_get("expires_at").map_err(failed)?,
+            }
+            .record()
+            .map(Some)
         })
     }
 
