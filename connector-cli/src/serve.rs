@@ -28,6 +28,7 @@ use connector_server::directory::keys::{KeyPolicy, issue_key, issue_page_token};
 use connector_server::directory::{
     Access, ConnectionName, Directory, Grantee, PostgresDirectory, SqliteDirectory, TenantId,
 };
+use connector_server::secret::ServerKey;
 use connector_server::simulate::Simulator;
 use connector_server::{AppState, OperatorKey, RecentChanges, ServerConfig};
 use connector_store::{AnyStore, StoreUrl};
@@ -51,6 +52,7 @@ const SIMULATED_TENANT: &str = "demo";
     after_long_help = "Configuration: flags, then environment variables CONNECTOR_LISTEN, CONNECTOR_STORE, CONNECTOR_DIRECTORY, CONNECTOR_SIMULATE, CONNECTOR_JSON_LOGS, CONNECTOR_FLEET, CONNECTOR_PUBLIC_URL, CONNECTOR_TEMPLATE_URL, CONNECTOR_VENDOR_ACCOUNT, CONNECTOR_VENDOR_ROLE, CONNECTOR_REGION, CONNECTOR_ENDPOINT_URL, CONNECTOR_SNS_TOPIC_ARN, CONNECTOR_MAX_BODY_BYTES, CONNECTOR_REQUEST_TIMEOUT_SECONDS, CONNECTOR_PAGE_TOKEN_TTL_SECONDS, CONNECTOR_PER_KEY_RATE, CONNECTOR_PER_IP_RATE, then the --config file (YAML or JSON, the same names in lowercase without the prefix), then the defaults.\n\n\
 Without --store, connections live in SQLite under the user's data directory. API keys, grants and onboarding links (the directory, tables connector_server_*) live where the store is: in the same SQLite file, or with --store postgres://… in the same PostgreSQL database, through the store's connection pool (the same TLS settings), so several instances behind a load balancer share them. --directory puts them elsewhere: a SQLite file, or a postgres:// URL. A DynamoDB store holds no directory: it needs --directory.\n\n\
 --simulate: the in-memory STS plays AWS; the simulated tenant's API key is printed once, with the onboarding page of a first connection. Roles of the simulated account live in memory: after a restart, connections made before are found disconnected by the fleet worker.\n\n\
+Forms and operator sessions are signed with CONNECTOR_SERVER_KEY (base64 of 32 random bytes, from --new-server-key), which every instance behind one load balancer needs to share; without it each process makes its own.\n\n\
 The operator page (/operator) opens with CONNECTOR_OPERATOR_KEY (an op.ID.SECRET key from --new-operator-key); with --simulate and no such key, one is made and printed once.\n\nStops on Ctrl-C or SIGTERM: no new connections, requests in flight finish, the fleet worker gives its checks back."
 )]
 pub(crate) struct ServeArgs {
@@ -104,6 +106,11 @@ pub(crate) struct ServeArgs {
     /// it to the server in CONNECTOR_OPERATOR_KEY to open the operator page (/operator).
     #[arg(long = "new-operator-key")]
     new_operator_key: bool,
+    /// Print a new server key (32 random bytes, base64) and exit: give the same one to every
+    /// instance in CONNECTOR_SERVER_KEY, so that a form or an operator session one instance
+    /// made works on the others (and after a restart).
+    #[arg(long = "new-server-key")]
+    new_server_key: bool,
 }
 
 /// Everything resolved.
@@ -257,6 +264,11 @@ async fn execute(args: ServeArgs) -> Result<Outcome, Outcome> {
         outln!("{}", key.expose_secret());
         return Ok(Outcome::Ok);
     }
+    if args.new_server_key {
+        let key = ServerKey::generate().map_err(|e| Outcome::Failed(format!("server key: {e}")))?;
+        outln!("{}", key.to_base64().expose_secret());
+        return Ok(Outcome::Ok);
+    }
     let (resolved, store_from_env) = resolve(&args, &|name| std::env::var(name).ok())?;
     init_logs(resolved.json_logs);
     let store_args = args.store.clone().or_store(store_from_env);
@@ -342,6 +354,19 @@ async fn execute(args: ServeArgs) -> Result<Outcome, Outcome> {
         .with_recent_changes(recent);
     if let Some(issuer) = issuer {
         state = state.with_oidc_issuer(issuer);
+    }
+    // The key that signs forms and operator sessions: the same on every instance when given.
+    match std::env::var("CONNECTOR_SERVER_KEY") {
+        Ok(text) => {
+            let key = ServerKey::from_base64(&secrecy::zeroize::Zeroizing::new(text))
+                .map_err(|e| Outcome::BadInput(format!("CONNECTOR_SERVER_KEY: {e}")))?;
+            state = state.with_server_key(key);
+        }
+        Err(_) if !matches!(url, StoreUrl::Sqlite(_)) => tracing::warn!(
+            "CONNECTOR_SERVER_KEY is not set: forms and operator sessions work only on this \
+             instance until it restarts; give every instance the same key (--new-server-key)"
+        ),
+        Err(_) => {}
     }
     // The operator page opens with CONNECTOR_OPERATOR_KEY (may act), or, in simulate mode
     // without it, with a key made now and printed once.

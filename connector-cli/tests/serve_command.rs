@@ -198,6 +198,11 @@ fn bad_serve_settings_exit_2_naming_their_source() {
             vec![("CONNECTOR_SIMULATE", "perhaps")],
             "CONNECTOR_SIMULATE",
         ),
+        (
+            vec!["serve", "--simulate", "--listen", "127.0.0.1:0"],
+            vec![("CONNECTOR_SERVER_KEY", "c2hvcnQ=")],
+            "CONNECTOR_SERVER_KEY",
+        ),
     ] {
         let mut command = connector();
         command.args(&args).env("HOME", home.path());
@@ -492,4 +497,141 @@ fn credentials_from_a_server_that_is_not_there_exit_1() {
         String::from_utf8_lossy(&output.stderr)
     );
     assert!(output.stdout.is_empty());
+}
+
+/// One HTTP/1.1 request: (status, the whole head, body).
+fn http_with_head(
+    addr: &str,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> (u16, String, String) {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
+    let mut request = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n",
+        body.len()
+    );
+    for (name, value) in headers {
+        request.push_str(&format!("{name}: {value}\r\n"));
+    }
+    request.push_str("\r\n");
+    request.push_str(body);
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    let (head, body) = answer.split_once("\r\n\r\n").unwrap();
+    (
+        answer[9..12].parse().unwrap(),
+        head.to_owned(),
+        body.to_owned(),
+    )
+}
+
+/// Starts `connector serve --simulate` on a free port with `home` (so a shared SQLite store)
+/// and extra environment; returns the child and its address.
+fn serve_instance(home: &std::path::Path, env: &[(&str, &str)]) -> (std::process::Child, String) {
+    let mut command = connector();
+    command
+        .args([
+            "serve",
+            "--simulate",
+            "--no-fleet",
+            "--listen",
+            "127.0.0.1:0",
+        ])
+        .env("HOME", home)
+        .env_remove("XDG_DATA_HOME")
+        .env_remove("CONNECTOR_STORE_KEYS")
+        .env_remove("CONNECTOR_SERVER_KEY")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    for (k, v) in env {
+        command.env(k, v);
+    }
+    let mut child = command.spawn().unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    // The rest of what it prints is read (and dropped) as it comes: a closed pipe would end it.
+    std::thread::spawn(move || lines.for_each(drop));
+    let url = first.split_whitespace().nth(2).unwrap().to_owned();
+    (child, url.trim_start_matches("http://").to_owned())
+}
+
+fn stop(mut child: std::process::Child) {
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    assert_eq!(child.wait().unwrap().code(), Some(0));
+}
+
+/// Logs in at `b` with the login form `a` served; the session cookie, or the status.
+fn login_across(a: &str, b: &str, operator: &str) -> Result<String, u16> {
+    let (_, _, form) = http_with_head(a, "GET", "/operator/login", &[], "");
+    let at = form.find("name=\"csrf\" value=\"").unwrap() + 19;
+    let csrf = &form[at..at + 64];
+    let (status, head, _) = http_with_head(
+        b,
+        "POST",
+        "/operator/login",
+        &[("Content-Type", "application/x-www-form-urlencoded")],
+        &format!("csrf={csrf}&key={}", encode(operator)),
+    );
+    if status != 303 {
+        return Err(status);
+    }
+    let cookie = head
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("set-cookie: ")
+                .or_else(|| l.strip_prefix("Set-Cookie: "))
+        })
+        .unwrap();
+    Ok(cookie.split(';').next().unwrap().to_owned())
+}
+
+#[test]
+fn instances_sharing_a_server_key_honour_each_others_forms_and_sessions() {
+    let made = connector()
+        .args(["serve", "--new-server-key"])
+        .output()
+        .unwrap();
+    assert_eq!(made.status.code(), Some(0));
+    let server_key = String::from_utf8(made.stdout).unwrap().trim().to_owned();
+    assert_eq!(server_key.len(), 44, "{server_key}");
+    let made = connector()
+        .args(["serve", "--new-operator-key"])
+        .output()
+        .unwrap();
+    let operator = String::from_utf8(made.stdout).unwrap().trim().to_owned();
+
+    // Two instances on one store (the same data directory), with the same keys: a login
+    // form from one is taken by the other, whose session cookie opens the first's page.
+    let home = tempfile::tempdir().unwrap();
+    let shared = [
+        ("CONNECTOR_OPERATOR_KEY", operator.as_str()),
+        ("CONNECTOR_SERVER_KEY", server_key.as_str()),
+    ];
+    let (a, a_addr) = serve_instance(home.path(), &shared);
+    let (b, b_addr) = serve_instance(home.path(), &shared);
+    let cookie = login_across(&a_addr, &b_addr, &operator).unwrap();
+    let (status, _, page) = http_with_head(&a_addr, "GET", "/operator", &[("Cookie", &cookie)], "");
+    assert_eq!(status, 200, "{page}");
+    stop(b);
+
+    // An instance with a key of its own (none given) honours neither.
+    let (c, c_addr) = serve_instance(
+        home.path(),
+        &[("CONNECTOR_OPERATOR_KEY", operator.as_str())],
+    );
+    assert_eq!(login_across(&a_addr, &c_addr, &operator), Err(403));
+    let (status, _, _) = http_with_head(&c_addr, "GET", "/operator", &[("Cookie", &cookie)], "");
+    assert_ne!(status, 200);
+    stop(c);
+    stop(a);
 }
