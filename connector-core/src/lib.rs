@@ -51,9 +51,9 @@ pub use fleet::{
 pub use provider::SharedIssuer;
 pub use provider::{
     AssumeRoleRequest, BoxFuture, CallerIdentity, MAX_CHAINED_SESSION, MAX_POLICY_ARNS,
-    MAX_SESSION, MAX_SESSION_POLICY_CHARS, MAX_SESSION_TAGS, MIN_SESSION, ProviderError,
-    ProviderErrorKind, RoleSessionName, StsProvider, WebIdentityRequest, WebIdentitySource,
-    WebIdentityTokens,
+    MAX_SESSION, MAX_SESSION_POLICY_CHARS, MAX_SESSION_TAGS, MIN_SESSION, NO_OIDC_PROVIDER,
+    ProviderError, ProviderErrorKind, RoleSessionName, StsProvider, WebIdentityRequest,
+    WebIdentitySource, WebIdentityTokens,
 };
 pub use session::{CredentialSession, RefreshPolicy, SessionScope};
 /// Test doubles and behaviour suites (feature `testing`): [`testing::InMemorySts`], an
