@@ -6,8 +6,8 @@ use std::fmt;
 /// How every `InvalidIdentityToken` answer for a token whose issuer has no IAM OIDC identity
 /// provider in the role's account begins; the issuer URL follows (`... for https://ISSUER`).
 /// The wording AWS answers, as widely reported (e.g. aws-actions/configure-aws-credentials
-/// issue 721: "No OpenIDConnect provider found in your account for
-/// https://token.actions.githubusercontent.com").
+/// issue 721: `No OpenIDConnect provider found in your account for
+/// https://token.actions.githubusercontent.com`).
 pub const NO_OIDC_PROVIDER: &str = "No OpenIDConnect provider found in your account";
 
 /// The kinds of STS failure (STS API reference, "Errors" of AssumeRole and
