@@ -22,10 +22,11 @@ use connector_core::oidc::{Issuer, IssuerUrl, Jwks, KeySet, SigningAlgorithm, Si
 use connector_core::testing::InMemorySts;
 use connector_core::{
     AssumeRoleRequest, BoxFuture, CallerIdentity, ChannelSubscriber, CheckOutcome, Clock,
-    Connection, ConnectionState, Connector, ConnectorError, DiagnosisCode, FleetWorker,
-    InMemoryConnectionStore, ManualClock, NewConnection, ProviderError, ProviderErrorKind,
-    StsProvider, TemporaryCredentials, TokenSubject, VerificationCode, VerificationOutcome,
-    WebIdentityRequest, WebIdentityTokens,
+    Connection, ConnectionState, Connector, ConnectorError, CredentialSession, DiagnosisCode,
+    FleetWorker, InMemoryConnectionStore, ManualClock, NewConnection, ProviderError,
+    ProviderErrorKind, RefreshPolicy, StsProvider, TemporaryCredentials, TokenSubject,
+    VerificationCode, VerificationOutcome, WebIdentityRequest, WebIdentitySource,
+    WebIdentityTokens,
 };
 use iam_policy::RoleArn;
 use permission_sets::builtin;
@@ -444,4 +445,58 @@ async fn a_missing_oidc_provider_in_a_negative_check_is_no_proof_of_refusal() {
         assert_eq!(submission.connection().state(), ConnectionState::Verifying);
         assert!(w.connector.credentials(pending.id()).await.is_err());
     }
+}
+
+/// A bare credential session of the tenant's web identity on the world's STS.
+fn session(w: &World) -> CredentialSession {
+    let source = WebIdentitySource::new(
+        role(),
+        "acme-worker".parse().unwrap(),
+        TokenSubject::for_tenant("acme").unwrap(),
+        w.tokens.clone(),
+    );
+    CredentialSession::web_identity(
+        Arc::new(w.sts.clone()),
+        source,
+        Arc::new(w.clock.clone()),
+        RefreshPolicy::default(),
+    )
+    .unwrap()
+}
+
+#[tokio::test]
+async fn a_session_drops_its_credentials_at_once_when_the_oidc_provider_is_deleted() {
+    let w = world();
+    let session = session(&w);
+    let first = session.credentials().await.unwrap();
+    w.sts.delete_oidc_provider(&customer(), ISSUER).unwrap();
+    enter_the_refresh_window(&w);
+    assert!(!first.is_expired_at(w.clock.now()), "still valid");
+    // A revocation: the still-valid credentials are not served while the refresh fails.
+    let error = session.credentials().await.unwrap_err();
+    assert_eq!(error.kind, ProviderErrorKind::OidcProviderMissing);
+    assert_eq!(
+        session.revocation().map(|e| e.kind),
+        Some(ProviderErrorKind::OidcProviderMissing)
+    );
+    // And it stays revoked: no further STS call until reset.
+    let calls = w.sts.calls().total();
+    assert!(session.credentials().await.is_err());
+    assert_eq!(w.sts.calls().total(), calls);
+}
+
+#[tokio::test]
+async fn a_session_whose_token_names_another_issuer_keeps_serving_valid_credentials() {
+    let w = world();
+    let session = session(&w);
+    let first = session.credentials().await.unwrap();
+    w.tokens.mint_with(issuer_at("https://id2.auto-nomos.com"));
+    enter_the_refresh_window(&w);
+    let served = session.credentials().await.unwrap();
+    assert_eq!(served.access_key_id(), first.access_key_id());
+    assert!(session.revocation().is_none());
+    assert_eq!(
+        session.last_error().map(|e| e.kind),
+        Some(ProviderErrorKind::InvalidIdentityToken)
+    );
 }
