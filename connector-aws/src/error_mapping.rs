@@ -36,6 +36,12 @@ impl Operation {
 pub(crate) trait ModeledError: ProvideErrorMetadata + std::error::Error {
     /// The kind and AWS wire code of a modeled exception; `None` for `Unhandled`.
     fn modeled(&self) -> Option<(ProviderErrorKind, &'static str)>;
+
+    /// The modeled exception's own `message` field, for an error whose metadata has none (one
+    /// built by hand rather than parsed from an answer, which fills both).
+    fn modeled_message(&self) -> Option<&str> {
+        None
+    }
 }
 
 impl ModeledError for AssumeRoleError {
@@ -61,6 +67,19 @@ impl ModeledError for AssumeRoleError {
 }
 
 impl ModeledError for AssumeRoleWithWebIdentityError {
+    fn modeled_message(&self) -> Option<&str> {
+        match self {
+            AssumeRoleWithWebIdentityError::ExpiredTokenException(e) => e.message(),
+            AssumeRoleWithWebIdentityError::IdpCommunicationErrorException(e) => e.message(),
+            AssumeRoleWithWebIdentityError::IdpRejectedClaimException(e) => e.message(),
+            AssumeRoleWithWebIdentityError::InvalidIdentityTokenException(e) => e.message(),
+            AssumeRoleWithWebIdentityError::MalformedPolicyDocumentException(e) => e.message(),
+            AssumeRoleWithWebIdentityError::PackedPolicyTooLargeException(e) => e.message(),
+            AssumeRoleWithWebIdentityError::RegionDisabledException(e) => e.message(),
+            _ => None,
+        }
+    }
+
     fn modeled(&self) -> Option<(ProviderErrorKind, &'static str)> {
         if self.is_expired_token_exception() {
             Some((ProviderErrorKind::ExpiredToken, "ExpiredTokenException"))
@@ -173,7 +192,19 @@ where
                 .map(|(kind, _)| kind)
                 .or_else(|| code.and_then(|code| kind_for_code(operation, code)))
                 .unwrap_or_else(|| kind_for_status(status));
-            let message = match err.message() {
+            // STS answers a token whose issuer has no IAM OIDC identity provider in the
+            // account with the same `InvalidIdentityToken` code as a bad token; only the
+            // message ("No OpenIDConnect provider found in your account for https://...",
+            // as widely reported, e.g. aws-actions/configure-aws-credentials issue 721) tells
+            // them apart.
+            let aws_message = err.message().or_else(|| err.modeled_message());
+            let kind = match (kind, aws_message) {
+                (ProviderErrorKind::InvalidIdentityToken, Some(message)) => {
+                    ProviderErrorKind::of_invalid_identity_token(message)
+                }
+                (kind, _) => kind,
+            };
+            let message = match aws_message {
                 Some(message) if !message.is_empty() => message.to_owned(),
                 _ => format!(
                     "STS {op} answered HTTP {status} with {} and no message",

@@ -256,6 +256,118 @@ async fn modeled_errors_map_even_without_metadata() {
     }
 }
 
+const NO_PROVIDER: &str =
+    "No OpenIDConnect provider found in your account for https://id.auto-nomos.com";
+
+fn web_request() -> WebIdentityRequest {
+    WebIdentityRequest::new(
+        ROLE.parse().unwrap(),
+        "agent".parse().unwrap(),
+        "eyJhbGciOi.token".into(),
+    )
+}
+
+/// The `AssumeRoleWithWebIdentity` error a client answering `error` maps to.
+async fn web_identity_failed_with(error: AssumeRoleWithWebIdentityError) -> ProviderError {
+    let error = std::sync::Mutex::new(Some(error));
+    let rule = mock!(Client::assume_role_with_web_identity)
+        .then_error(move || error.lock().unwrap().take().expect("one call"));
+    let client = mock_client!(aws_sdk_sts, RuleMode::MatchAny, &[&rule], no_retries);
+    AwsStsProvider::from_client(client)
+        .assume_role_with_web_identity(&web_request())
+        .await
+        .unwrap_err()
+}
+
+/// The `AssumeRoleWithWebIdentity` error an HTTP answer with `code` and `message` maps to.
+async fn web_identity_answered(code: &'static str, message: &'static str) -> ProviderError {
+    let rule = mock!(Client::assume_role_with_web_identity)
+        .then_http_response(move || error_response(400, code, message));
+    let client = mock_client!(aws_sdk_sts, RuleMode::MatchAny, &[&rule], no_retries);
+    AwsStsProvider::from_client(client)
+        .assume_role_with_web_identity(&web_request())
+        .await
+        .unwrap_err()
+}
+
+#[tokio::test]
+async fn a_missing_oidc_provider_is_its_own_kind_from_the_modeled_exception() {
+    let mapped = web_identity_failed_with(
+        AssumeRoleWithWebIdentityError::InvalidIdentityTokenException(
+            InvalidIdentityTokenException::builder()
+                .message(NO_PROVIDER)
+                .build(),
+        ),
+    )
+    .await;
+    assert_eq!(mapped.kind, ProviderErrorKind::OidcProviderMissing);
+    assert!(mapped.kind.is_customer_refusal());
+    assert_eq!(mapped.code.as_deref(), Some("InvalidIdentityToken"));
+    assert_eq!(mapped.message, NO_PROVIDER);
+}
+
+#[tokio::test]
+async fn a_missing_oidc_provider_is_its_own_kind_from_the_wire() {
+    // The awsQuery error document is parsed into the modeled exception; an unmodeled code
+    // variant (`...Exception`) takes the by-code path.
+    for code in ["InvalidIdentityToken", "InvalidIdentityTokenException"] {
+        let mapped = web_identity_answered(code, NO_PROVIDER).await;
+        assert_eq!(
+            mapped.kind,
+            ProviderErrorKind::OidcProviderMissing,
+            "{code}"
+        );
+        assert_eq!(mapped.code.as_deref(), Some(code));
+        assert_eq!(mapped.message, NO_PROVIDER);
+    }
+}
+
+#[tokio::test]
+async fn other_invalid_identity_token_messages_stay_invalid_identity_token() {
+    let others = [
+        "Incorrect token audience",
+        "Couldn't retrieve verification key from your identity provider, please reference AssumeRoleWithWebIdentity documentation for requirements",
+        "The web identity token could not be validated.",
+        "Error: No OpenIDConnect provider found in your account for https://id.auto-nomos.com",
+    ];
+    for message in others {
+        let modeled = web_identity_failed_with(
+            AssumeRoleWithWebIdentityError::InvalidIdentityTokenException(
+                InvalidIdentityTokenException::builder()
+                    .message(message)
+                    .build(),
+            ),
+        )
+        .await;
+        assert_eq!(
+            modeled.kind,
+            ProviderErrorKind::InvalidIdentityToken,
+            "{message}"
+        );
+        for code in ["InvalidIdentityToken", "InvalidIdentityTokenException"] {
+            let mapped = web_identity_answered(code, message).await;
+            assert_eq!(
+                mapped.kind,
+                ProviderErrorKind::InvalidIdentityToken,
+                "{code}: {message}"
+            );
+            assert!(!mapped.kind.is_customer_refusal());
+        }
+    }
+    // The message only counts on an InvalidIdentityToken: the same words under another code
+    // keep that code's kind.
+    let denied = web_identity_answered("AccessDenied", NO_PROVIDER).await;
+    assert_eq!(denied.kind, ProviderErrorKind::AccessDenied);
+    let claim =
+        web_identity_failed_with(AssumeRoleWithWebIdentityError::IdpRejectedClaimException(
+            IdpRejectedClaimException::builder()
+                .message("Token claims rejected")
+                .build(),
+        ))
+        .await;
+    assert_eq!(claim.kind, ProviderErrorKind::InvalidIdentityToken);
+}
+
 #[tokio::test]
 async fn every_parameter_is_sent_and_credentials_come_back() {
     let policy: PolicyDocument = r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}}"#

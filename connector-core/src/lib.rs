@@ -11,6 +11,15 @@
 //! in-memory STS that enforces trust policies and the behaviour suites every provider and
 //! store must pass.
 //!
+//! A customer revokes access by deleting the role or changing its trust policy (STS answers
+//! `AccessDenied`: [`ProviderErrorKind::AccessDenied`]) or, for a web-identity connection, by
+//! deleting the IAM OIDC identity provider for the vendor's issuer (`InvalidIdentityToken`,
+//! "No OpenIDConnect provider found in your account for ISSUER":
+//! [`ProviderErrorKind::OidcProviderMissing`]). Either way the next refresh or health check
+//! makes the connection `Disconnected` with a diagnosis that says what the customer did, and
+//! no credentials are handed out. Faults of the vendor's own (its credentials, a token STS
+//! rejects for its key, issuer or lifetime, a session policy) only degrade the connection.
+//!
 //! Pure: no AWS SDK, no database driver, no async runtime. Futures are boxed so the traits
 //! are object-safe; any executor drives them.
 #![deny(missing_docs)]
@@ -51,9 +60,9 @@ pub use fleet::{
 pub use provider::SharedIssuer;
 pub use provider::{
     AssumeRoleRequest, BoxFuture, CallerIdentity, MAX_CHAINED_SESSION, MAX_POLICY_ARNS,
-    MAX_SESSION, MAX_SESSION_POLICY_CHARS, MAX_SESSION_TAGS, MIN_SESSION, ProviderError,
-    ProviderErrorKind, RoleSessionName, StsProvider, WebIdentityRequest, WebIdentitySource,
-    WebIdentityTokens,
+    MAX_SESSION, MAX_SESSION_POLICY_CHARS, MAX_SESSION_TAGS, MIN_SESSION, NO_OIDC_PROVIDER,
+    ProviderError, ProviderErrorKind, RoleSessionName, StsProvider, WebIdentityRequest,
+    WebIdentitySource, WebIdentityTokens,
 };
 pub use session::{CredentialSession, RefreshPolicy, SessionScope};
 /// Test doubles and behaviour suites (feature `testing`): [`testing::InMemorySts`], an

@@ -44,10 +44,13 @@ iam_policy::finding_codes! {
         /// A web-identity connection: AssumeRoleWithWebIdentity with the vendor's token for
         /// the tenant was denied (the role is gone or its trust policy does not accept it).
         WebIdentityDenied = "WEB_IDENTITY_DENIED", Error;
-        /// A web-identity connection: STS rejected the vendor's token (no IAM OIDC provider
-        /// for the issuer in the customer's account, or one without `sts.amazonaws.com` as
-        /// a client id, or a JWKS AWS cannot fetch).
+        /// A web-identity connection: STS rejected the vendor's token (an OIDC provider
+        /// without `sts.amazonaws.com` as a client id, a JWKS AWS cannot fetch, or a token
+        /// naming an issuer other than the vendor's).
         WebIdentityTokenRejected = "WEB_IDENTITY_TOKEN_REJECTED", Error;
+        /// A web-identity connection: the customer's account has no IAM OIDC identity
+        /// provider for the vendor's issuer (never created, or deleted).
+        OidcProviderMissing = "OIDC_PROVIDER_MISSING", Error;
         /// A web-identity connection: the vendor's issuer could not mint a token.
         TokenNotMinted = "TOKEN_NOT_MINTED", Warning;
         /// A web-identity connection: a token with another tenant's `sub` was accepted.
@@ -92,6 +95,9 @@ impl VerificationCode {
             VerificationCode::WebIdentityDenied => LintCode::OidcTokenNotTrusted.remediation(),
             VerificationCode::WebIdentityTokenRejected => {
                 "Check that the customer's account has an IAM OIDC provider for the vendor's issuer URL with client id sts.amazonaws.com, and that the vendor serves its JWKS over https with a publicly trusted certificate."
+            }
+            VerificationCode::OidcProviderMissing => {
+                ProviderErrorKind::OidcProviderMissing.remediation()
             }
             VerificationCode::TokenNotMinted => {
                 "Check the vendor's OIDC issuer configuration (signing key, token lifetime); the customer has nothing to fix."

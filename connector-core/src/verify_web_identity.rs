@@ -60,6 +60,7 @@ pub async fn verify_web_identity_connection(
             return VerificationReport::decide(None, findings, false);
         }
         Err(Failure::Sts(error)) => {
+            let error = error.attributed_to_issuer(tokens.issuer());
             findings.push(web_identity_finding(&error));
             return VerificationReport::decide(None, findings, false);
         }
@@ -110,6 +111,10 @@ pub async fn verify_web_identity_connection(
         now,
     )
     .await;
+    // A missing OIDC provider is no refusal of either forged token: it can only appear here
+    // if the provider went away after the positive call succeeded, and then says nothing
+    // about what the role's trust policy accepts, so those checks stay inconclusive (fail
+    // closed) and the next test reports the missing provider from its positive call.
     let audience_refused = negative(
         result,
         &mut findings,
@@ -221,12 +226,14 @@ fn not_minted(error: &ProviderError) -> VerificationFinding {
     )
 }
 
-/// What a failed call with the tenant's own token means: denied, rejected and
-/// region-disabled are the customer's to fix; everything else reaches no verdict.
+/// What a failed call with the tenant's own token means: denied, rejected, a missing OIDC
+/// provider (for the vendor's issuer: the caller attributes it first) and region-disabled
+/// are the customer's to fix; everything else reaches no verdict.
 fn web_identity_finding(error: &ProviderError) -> VerificationFinding {
     let code = match error.kind {
         ProviderErrorKind::AccessDenied => VerificationCode::WebIdentityDenied,
         ProviderErrorKind::InvalidIdentityToken => VerificationCode::WebIdentityTokenRejected,
+        ProviderErrorKind::OidcProviderMissing => VerificationCode::OidcProviderMissing,
         ProviderErrorKind::RegionDisabled => VerificationCode::AssumeRoleRegionDisabled,
         _ => VerificationCode::AssumeRoleInconclusive,
     };

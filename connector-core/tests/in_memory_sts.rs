@@ -743,12 +743,20 @@ async fn web_identity_checks_subject_audience_token_and_provider() {
             .kind,
         ProviderErrorKind::AccessDenied
     );
-    // The provider removed from the account.
+    // The provider removed from the account: AWS's wire code and wording, and the kind that
+    // says the customer withdrew the vendor's trust anchor.
     sts.delete_oidc_provider(&customer(), ISSUER).unwrap();
+    let error = sts
+        .assume_role_with_web_identity(&f.request(fresh))
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind, ProviderErrorKind::OidcProviderMissing);
+    assert_eq!(error.code.as_deref(), Some("InvalidIdentityToken"));
     assert_eq!(
-        f.kind_of(fresh).await,
-        ProviderErrorKind::InvalidIdentityToken
+        error.message,
+        format!("No OpenIDConnect provider found in your account for {ISSUER}")
     );
+    assert!(error.kind.is_customer_refusal());
 }
 
 // ---------------------------------------------------------------------------------------

@@ -415,10 +415,22 @@ async fn a_missing_oidc_provider_refuses_the_connection() {
     let submission = w.connector.submit_role(pending.id(), role()).await.unwrap();
     let report = submission.report().unwrap();
     assert_eq!(report.outcome(), VerificationOutcome::Refused);
-    assert_eq!(
-        report.findings()[0].code(),
-        VerificationCode::WebIdentityTokenRejected
+    // The precise finding, not the generic "token rejected": the customer never created
+    // the provider, and the remediation says how.
+    let finding = &report.findings()[0];
+    assert_eq!(finding.code(), VerificationCode::OidcProviderMissing);
+    assert!(finding.message().contains(ISSUER), "{}", finding.message());
+    assert!(
+        finding.remediation().contains("sts.amazonaws.com"),
+        "{}",
+        finding.remediation()
     );
+    let connection = submission.connection();
+    assert_eq!(connection.state(), ConnectionState::Pending);
+    let diagnosis = connection.last_diagnosis().unwrap();
+    assert_eq!(diagnosis.code(), DiagnosisCode::OidcProviderMissing);
+    assert_eq!(diagnosis.remediation(), finding.remediation());
+    assert!(w.connector.credentials(pending.id()).await.is_err());
 }
 
 async fn active(w: &World) -> Connection {

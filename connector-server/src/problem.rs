@@ -256,8 +256,9 @@ impl From<ConnectorError> for Problem {
                 "artifacts",
                 format!("the artifacts cannot be made: {e}"),
             ),
-            // The customer's account refused the role (deleted, trust changed): the
-            // connection has been moved as the refusal says, and nothing is handed out.
+            // The customer's account refused the role (deleted, trust changed, or the IAM
+            // OIDC provider of a web-identity connection deleted): the connection has been
+            // moved as the refusal says, and nothing is handed out.
             ConnectorError::Provider(e) if e.kind.is_customer_refusal() => {
                 tracing::info!(error = %e, "the customer's account refused the role");
                 Problem::new(

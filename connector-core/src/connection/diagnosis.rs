@@ -26,6 +26,9 @@ iam_policy::finding_codes! {
         ExpiredToken = "EXPIRED_TOKEN", Error;
         /// The web identity token was rejected.
         InvalidIdentityToken = "INVALID_IDENTITY_TOKEN", Error;
+        /// The customer's account has no IAM OIDC identity provider for the vendor's issuer:
+        /// deleted (the customer revoked access), or, in a connection test, never created.
+        OidcProviderMissing = "OIDC_PROVIDER_MISSING", Error;
         /// Network trouble, a timeout or a server error reaching STS.
         Transient = "TRANSIENT", Warning;
         /// The vendor built a request STS would refuse.
@@ -91,6 +94,9 @@ impl DiagnosisCode {
             DiagnosisCode::InvalidIdentityToken => {
                 ProviderErrorKind::InvalidIdentityToken.remediation()
             }
+            DiagnosisCode::OidcProviderMissing => {
+                ProviderErrorKind::OidcProviderMissing.remediation()
+            }
             DiagnosisCode::Transient => ProviderErrorKind::Transient.remediation(),
             DiagnosisCode::InvalidRequest => ProviderErrorKind::InvalidRequest.remediation(),
             DiagnosisCode::Unsupported => ProviderErrorKind::Unsupported.remediation(),
@@ -149,6 +155,7 @@ impl From<ProviderErrorKind> for DiagnosisCode {
             ProviderErrorKind::Throttled => DiagnosisCode::Throttled,
             ProviderErrorKind::ExpiredToken => DiagnosisCode::ExpiredToken,
             ProviderErrorKind::InvalidIdentityToken => DiagnosisCode::InvalidIdentityToken,
+            ProviderErrorKind::OidcProviderMissing => DiagnosisCode::OidcProviderMissing,
             ProviderErrorKind::Transient => DiagnosisCode::Transient,
             ProviderErrorKind::InvalidRequest => DiagnosisCode::InvalidRequest,
             ProviderErrorKind::Unsupported => DiagnosisCode::Unsupported,
@@ -170,6 +177,7 @@ impl From<VerificationCode> for DiagnosisCode {
             VerificationCode::ExternalIdNotRequired => DiagnosisCode::ExternalIdNotRequired,
             VerificationCode::WebIdentityDenied => DiagnosisCode::WebIdentityDenied,
             VerificationCode::WebIdentityTokenRejected => DiagnosisCode::WebIdentityTokenRejected,
+            VerificationCode::OidcProviderMissing => DiagnosisCode::OidcProviderMissing,
             VerificationCode::TokenNotMinted => DiagnosisCode::TokenNotMinted,
             VerificationCode::OtherSubjectAccepted => DiagnosisCode::OtherSubjectAccepted,
             VerificationCode::SubjectCheckInconclusive => DiagnosisCode::SubjectCheckInconclusive,

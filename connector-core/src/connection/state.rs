@@ -111,8 +111,10 @@ pub enum ConnectionState {
     Active,
     /// Transient trouble (throttling, timeouts); credentials may still flow.
     Degraded,
-    /// Access was revoked or refused (the role is gone, its trust changed, or the External
-    /// ID no longer matches), or the vendor disconnected it. No credentials are handed out.
+    /// Access was revoked or refused (the role is gone, its trust changed, the External ID
+    /// no longer matches, or, for a web identity, the customer deleted the IAM OIDC identity
+    /// provider for the vendor's issuer), or the vendor disconnected it. No credentials are
+    /// handed out.
     Disconnected,
     /// Deleted by the vendor; terminal.
     Removed,

@@ -288,11 +288,14 @@ impl Connector {
             )
             .with_optional_region(connection.regions().first().cloned())
             .request(self.inner.clock.now())?;
+            // A missing OIDC provider is the customer's doing only when it is the vendor's
+            // issuer's (a token naming another issuer is the vendor's fault).
             return self
                 .inner
                 .provider
                 .assume_role_with_web_identity(&request)
-                .await;
+                .await
+                .map_err(|error| error.attributed_to_issuer(tokens.issuer()));
         }
         let request = AssumeRoleRequest::new(
             role_arn.clone(),

@@ -7,7 +7,7 @@ mod session_name;
 mod tokens;
 mod web_identity_source;
 
-pub use error::{ProviderError, ProviderErrorKind};
+pub use error::{NO_OIDC_PROVIDER, ProviderError, ProviderErrorKind};
 pub use request::{
     AssumeRoleRequest, CallerIdentity, MAX_CHAINED_SESSION, MAX_POLICY_ARNS, MAX_SESSION,
     MAX_SESSION_POLICY_CHARS, MAX_SESSION_TAGS, MIN_SESSION, WebIdentityRequest,

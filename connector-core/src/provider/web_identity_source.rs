@@ -131,6 +131,12 @@ impl WebIdentitySource {
         self.region.as_ref()
     }
 
+    /// The vendor's issuer URL, for which the customer's account holds the IAM OIDC identity
+    /// provider (see [`ProviderError::attributed_to_issuer`]).
+    pub fn issuer(&self) -> &str {
+        self.tokens.issuer()
+    }
+
     /// Checks the STS rules of the calls it will make (duration, session policy size).
     pub fn validate(&self) -> Result<(), ProviderError> {
         self.with_token(SecretString::from(String::new()))

@@ -202,7 +202,11 @@ impl CredentialSession {
             Source::AssumeRole(request) => self.provider.assume_role(request).await,
             Source::WebIdentity(source) => {
                 let request = source.request(self.clock.now())?;
-                self.provider.assume_role_with_web_identity(&request).await
+                // A missing OIDC provider revokes only when it is the vendor's issuer's.
+                self.provider
+                    .assume_role_with_web_identity(&request)
+                    .await
+                    .map_err(|error| error.attributed_to_issuer(source.issuer()))
             }
         }
     }

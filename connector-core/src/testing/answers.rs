@@ -2,7 +2,7 @@
 
 use iam_policy::{Arn, RoleArn};
 
-use crate::{ProviderError, ProviderErrorKind};
+use crate::{NO_OIDC_PROVIDER, ProviderError, ProviderErrorKind};
 
 /// `AccessDenied` for `AssumeRole`: the role does not exist or its trust policy does not let
 /// the caller in (AWS does not say which).
@@ -70,6 +70,17 @@ pub(super) fn region_disabled(account: &str) -> ProviderError {
 pub(super) fn invalid_identity_token(message: impl Into<String>) -> ProviderError {
     ProviderError::new(ProviderErrorKind::InvalidIdentityToken, message)
         .with_code("InvalidIdentityToken")
+}
+
+/// `InvalidIdentityToken` for a token whose issuer has no IAM OIDC identity provider in the
+/// account, worded as AWS words it (see [`crate::NO_OIDC_PROVIDER`]): the wire code
+/// stays `InvalidIdentityToken`, the kind says what the message says.
+pub(super) fn no_oidc_provider(issuer_url: &str) -> ProviderError {
+    ProviderError::new(
+        ProviderErrorKind::OidcProviderMissing,
+        format!("{NO_OIDC_PROVIDER} for {issuer_url}"),
+    )
+    .with_code("InvalidIdentityToken")
 }
 
 /// `ExpiredTokenException` for a web identity token.

@@ -31,7 +31,9 @@
 //!    does not publish the packed limit; here it is the plain character count).
 //!
 //! `AssumeRoleWithWebIdentity`: validation, faults, then the token, a real JWT: its `iss`
-//! must name an OIDC provider of the role's account, and it is verified against that
+//! must name an OIDC provider of the role's account (none → `OidcProviderMissing`, code
+//! `InvalidIdentityToken`, "No OpenIDConnect provider found in your account for ISS", as AWS
+//! words it), and it is verified against that
 //! provider's JWKS (see [`oidc::verify_token`](crate::oidc::verify_token)): the key with the
 //! token's `kid` (unknown `kid` → `InvalidIdentityToken`), an `alg` that key supports (`none`,
 //! and HS256 keyed with the public key, are refused), the signature, `iss` exactly

@@ -45,9 +45,8 @@ impl InMemorySts {
             .as_ref()
             .and_then(|name| state.oidc.get(&(account.clone(), name.clone())))
         else {
-            return Err(answers::invalid_identity_token(format!(
-                "No OpenIDConnect provider found in your account for {issuer_url}"
-            )));
+            state.last_denial = Some(format!("no OIDC provider for {issuer_url}"));
+            return Err(answers::no_oidc_provider(&issuer_url));
         };
         let now_secs = now.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
         let verified = verify_token(

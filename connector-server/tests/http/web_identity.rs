@@ -1,6 +1,7 @@
 //! Web-identity connections through the server (the Nomos model): the server publishes its
 //! OIDC issuer's documents, creates a connection trusting the tenant's tokens, renders the
-//! OIDC artifacts, and activates it after the OIDC connection test; bad trust values and a
+//! OIDC artifacts, and activates it after the OIDC connection test; a customer who deletes
+//! the OIDC provider gets the connection refused and disconnected; bad trust values and a
 //! server without an issuer are refused naming the field.
 
 use std::sync::Arc;
@@ -11,7 +12,7 @@ use connector_core::{SharedIssuer, WebIdentityTokens};
 use serde_json::json;
 use trust_policy::{OidcTrust, SubjectMatch};
 
-use crate::harness::{CUSTOMER, SET, start, start_custom};
+use crate::harness::{CUSTOMER, SET, Server, start, start_custom};
 
 const ISSUER: &str = "https://id.vendor.example";
 
@@ -22,10 +23,37 @@ fn issuer() -> Arc<SharedIssuer> {
     )))
 }
 
-#[tokio::test]
-async fn the_server_publishes_its_issuer_and_onboards_a_web_identity_connection() {
-    let issuer = issuer();
-    let server = start_custom(
+/// The customer's stack on the server's STS: the OIDC provider for the issuer (AWS fetches
+/// the JWKS) and the role trusting the tenant's tokens; the role's ARN.
+fn customer_stack(server: &Server, issuer: &SharedIssuer) -> String {
+    let customer = CUSTOMER.parse().unwrap();
+    server
+        .sts
+        .create_oidc_provider_with_jwks(
+            &customer,
+            ISSUER,
+            &["sts.amazonaws.com"],
+            issuer.read(|i| i.jwks()),
+        )
+        .unwrap();
+    let role = format!("arn:aws:iam::{CUSTOMER}:role/NomosAccess");
+    let trust = OidcTrust::new(customer, ISSUER)
+        .unwrap()
+        .with_audience("sts.amazonaws.com")
+        .unwrap()
+        .with_subject(SubjectMatch::Exact("org/acme".into()))
+        .unwrap()
+        .policy()
+        .unwrap();
+    server
+        .sts
+        .create_role(role.parse().unwrap(), trust, Duration::from_secs(3600))
+        .unwrap();
+    role
+}
+
+async fn with_issuer(issuer: &Arc<SharedIssuer>) -> Server {
+    start_custom(
         |_| {},
         None,
         |connector| {
@@ -33,7 +61,13 @@ async fn the_server_publishes_its_issuer_and_onboards_a_web_identity_connection(
         },
         |state| state.with_oidc_issuer(issuer.clone()),
     )
-    .await;
+    .await
+}
+
+#[tokio::test]
+async fn the_server_publishes_its_issuer_and_onboards_a_web_identity_connection() {
+    let issuer = issuer();
+    let server = with_issuer(&issuer).await;
 
     // The documents AWS fetches: public, briefly cached, public keys only.
     let discovery = server
@@ -90,30 +124,7 @@ async fn the_server_publishes_its_issuer_and_onboards_a_web_identity_connection(
     assert!(template.contains("AWS::IAM::OIDCProvider"), "{template}");
     assert!(template.contains("org/acme") && template.contains(ISSUER));
 
-    // The customer's stack: the provider (AWS fetches the JWKS) and the role.
-    let customer = CUSTOMER.parse().unwrap();
-    server
-        .sts
-        .create_oidc_provider_with_jwks(
-            &customer,
-            ISSUER,
-            &["sts.amazonaws.com"],
-            issuer.read(|i| i.jwks()),
-        )
-        .unwrap();
-    let role = format!("arn:aws:iam::{CUSTOMER}:role/NomosAccess");
-    let trust = OidcTrust::new(customer, ISSUER)
-        .unwrap()
-        .with_audience("sts.amazonaws.com")
-        .unwrap()
-        .with_subject(SubjectMatch::Exact("org/acme".into()))
-        .unwrap()
-        .policy()
-        .unwrap();
-    server
-        .sts
-        .create_role(role.parse().unwrap(), trust, Duration::from_secs(3600))
-        .unwrap();
+    let role = customer_stack(&server, &issuer);
     let submitted = server
         .send(
             "POST",
@@ -171,4 +182,72 @@ async fn a_server_without_an_issuer_publishes_nothing_and_refuses_web_identity()
         .send("GET", "/v1/connections/nomos", Some(&server.acme), None)
         .await;
     assert_eq!(missing.status, 404);
+}
+
+#[tokio::test]
+async fn a_deleted_oidc_provider_refuses_credentials_and_disconnects() {
+    let issuer = issuer();
+    let server = with_issuer(&issuer).await;
+    let created = server
+        .send(
+            "POST",
+            "/v1/connections",
+            Some(&server.acme),
+            Some(&json!({
+                "name": "nomos", "permission_set": SET, "account_id": CUSTOMER,
+                "trust": "web_identity"
+            })),
+        )
+        .await;
+    assert_eq!(created.status, 201, "{}", created.text());
+    let role = customer_stack(&server, &issuer);
+    let submitted = server
+        .send(
+            "POST",
+            "/v1/connections/nomos/role",
+            Some(&server.acme),
+            Some(&json!({ "role_arn": role })),
+        )
+        .await
+        .json();
+    assert_eq!(submitted["connection"]["state"], "active", "{submitted}");
+
+    // The customer deletes the provider: the session's first call is refused.
+    server
+        .sts
+        .delete_oidc_provider(&CUSTOMER.parse().unwrap(), ISSUER)
+        .unwrap();
+    let refused = server
+        .send(
+            "POST",
+            "/v1/connections/nomos/credentials",
+            Some(&server.acme),
+            None,
+        )
+        .await;
+    let problem = refused.problem(409);
+    assert!(
+        problem["type"]
+            .as_str()
+            .unwrap()
+            .ends_with("access-refused"),
+        "{problem}"
+    );
+    assert!(!refused.text().contains("SecretAccessKey"), "{problem}");
+    let state = server
+        .send("GET", "/v1/connections/nomos", Some(&server.acme), None)
+        .await
+        .json();
+    assert_eq!(state["state"], "disconnected", "{state}");
+    assert_eq!(
+        state["diagnosis"]["code"], "OIDC_PROVIDER_MISSING",
+        "{state}"
+    );
+    assert!(
+        state["diagnosis"]["remediation"]
+            .as_str()
+            .unwrap()
+            .contains("sts.amazonaws.com"),
+        "{state}"
+    );
 }
