@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use benches::server_load::{LoadConfig, LoadStore, run};
+use benches::server_load::{CREDENTIALS_WORKING_SET, LoadConfig, LoadStore, run};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn concurrent_onboardings_lose_and_duplicate_nothing() {
@@ -15,10 +15,26 @@ async fn concurrent_onboardings_lose_and_duplicate_nothing() {
             clients: 20,
             duration: Duration::from_secs(2),
             store,
+            credentials: Some(Duration::from_secs(1)),
         })
         .await
         .unwrap();
         assert!(report.clean(), "{store:?}: {report:?}");
+        // Credentials for every connection of the working set, from one STS call each.
+        let credentials = report.credentials.as_ref().unwrap();
+        assert!(
+            credentials.connections >= 20
+                && credentials.connections <= CREDENTIALS_WORKING_SET as u64,
+            "{store:?}: {report:?}"
+        );
+        assert_eq!(
+            credentials.sts_calls, credentials.connections,
+            "{store:?}: {report:?}"
+        );
+        assert!(
+            credentials.requests > credentials.connections,
+            "{store:?}: {report:?}"
+        );
         assert!(report.onboarded >= 20, "{store:?}: {report:?}");
         assert_eq!(
             report.requests,

@@ -1,6 +1,7 @@
 //! The server's load test (issue 18): `cargo run --release -p benches --bin server_load --
-//! [--clients 200] [--duration 30] [--store sqlite|memory] [--json]` prints requests per
-//! second and latency percentiles, and exits 1 on any error, lost or duplicated connection.
+//! [--clients 200] [--duration 30] [--store sqlite|memory] [--credentials SECONDS] [--json]`
+//! prints requests per second and latency percentiles, and exits 1 on any error, lost or
+//! duplicated connection, or (with `--credentials`) an STS call more than one per connection.
 
 use std::process::ExitCode;
 use std::time::Duration;
@@ -29,6 +30,10 @@ struct Args {
     /// The store.
     #[arg(long, value_enum, default_value_t = Store::Sqlite)]
     store: Store,
+    /// After onboarding, this many seconds of credentials requests for a working set of the
+    /// onboarded connections.
+    #[arg(long, value_name = "SECONDS")]
+    credentials: Option<u64>,
     /// Print the report as JSON.
     #[arg(long)]
     json: bool,
@@ -53,6 +58,7 @@ fn main() -> ExitCode {
             Store::Memory => LoadStore::Memory,
             Store::Sqlite => LoadStore::Sqlite,
         },
+        credentials: args.credentials.map(Duration::from_secs),
     };
     let report = match runtime.block_on(run(&config)) {
         Ok(report) => report,
@@ -81,6 +87,23 @@ fn main() -> ExitCode {
         );
         if let Some(error) = &report.first_error {
             println!("first error: {error}");
+        }
+        if let Some(c) = &report.credentials {
+            println!(
+                "credentials: {:.1} s: {} requests, {:.0} requests/s, p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms; {} connections, {} STS calls; errors {}",
+                c.elapsed_s,
+                c.requests,
+                c.requests_per_s,
+                c.p50_ms,
+                c.p99_ms,
+                c.max_ms,
+                c.connections,
+                c.sts_calls,
+                c.errors
+            );
+            if let Some(error) = &c.first_error {
+                println!("first credentials error: {error}");
+            }
         }
     }
     if report.clean() {

@@ -4,6 +4,12 @@
 //! deadline, against `connector-server` on a loopback port over the SQLite store (or the
 //! in-memory one). Every request's latency is recorded; afterwards the API's listing must
 //! show every created connection exactly once, active: no error, none lost, none twice.
+//!
+//! Then, when asked, the credentials phase: the same clients ask
+//! `POST /v1/connections/{name}/credentials` for a working set of the onboarded connections
+//! (as a product's workers do), each answer must be credentials, and STS must have been
+//! called once per connection of the working set (one shared session each), however many
+//! requests there were.
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -44,6 +50,43 @@ pub struct LoadConfig {
     pub duration: Duration,
     /// The store.
     pub store: LoadStore,
+    /// How long the credentials phase lasts (none: no such phase).
+    pub credentials: Option<Duration>,
+}
+
+/// How many onboarded connections the credentials phase asks for.
+pub const CREDENTIALS_WORKING_SET: usize = 100;
+
+/// What the credentials phase measured.
+#[derive(Debug, Clone, Serialize)]
+pub struct CredentialsReport {
+    /// Wall time of the phase, seconds.
+    pub elapsed_s: f64,
+    /// Credentials requests answered.
+    pub requests: u64,
+    /// Requests per second.
+    pub requests_per_s: f64,
+    /// Median latency, milliseconds.
+    pub p50_ms: f64,
+    /// 99th percentile, milliseconds.
+    pub p99_ms: f64,
+    /// The slowest request, milliseconds.
+    pub max_ms: f64,
+    /// Connections of the working set asked for at least once.
+    pub connections: u64,
+    /// AssumeRole calls STS received during the phase (one per connection expected).
+    pub sts_calls: u64,
+    /// Requests without credentials in the answer.
+    pub errors: u64,
+    /// The first of them, if any.
+    pub first_error: Option<String>,
+}
+
+impl CredentialsReport {
+    /// True when every answer held credentials and STS was called once per connection.
+    pub fn clean(&self) -> bool {
+        self.errors == 0 && self.sts_calls == self.connections
+    }
 }
 
 /// What was measured.
@@ -75,12 +118,21 @@ pub struct LoadReport {
     pub duplicated: u64,
     /// Listed connections that were not active.
     pub not_active: u64,
+    /// The credentials phase, when run.
+    pub credentials: Option<CredentialsReport>,
 }
 
 impl LoadReport {
     /// True when nothing went wrong.
     pub fn clean(&self) -> bool {
-        self.errors == 0 && self.lost == 0 && self.duplicated == 0 && self.not_active == 0
+        self.errors == 0
+            && self.lost == 0
+            && self.duplicated == 0
+            && self.not_active == 0
+            && self
+                .credentials
+                .as_ref()
+                .is_none_or(CredentialsReport::clean)
     }
 }
 
@@ -141,6 +193,8 @@ impl Api {
 struct ClientFigures {
     latencies: Vec<Duration>,
     created: Vec<String>,
+    /// The credentials phase: which connections of the working set this client asked for.
+    asked: BTreeSet<usize>,
     onboarded: u64,
     errors: u64,
     first_error: Option<String>,
@@ -226,6 +280,87 @@ async fn client(api: Arc<Api>, index: usize, deadline: Instant) -> ClientFigures
     figures
 }
 
+/// A credentials client: asks for the working set's credentials, in turn from its own
+/// starting point, until the deadline.
+async fn credentials_client(
+    api: Arc<Api>,
+    index: usize,
+    names: Arc<Vec<String>>,
+    deadline: Instant,
+) -> ClientFigures {
+    let mut figures = ClientFigures::default();
+    let mut n = index;
+    while Instant::now() < deadline {
+        let at = n % names.len().max(1);
+        let Some(name) = names.get(at) else {
+            break;
+        };
+        figures.asked.insert(at);
+        n += 1;
+        let answer = api
+            .call("POST", &format!("/v1/connections/{name}/credentials"), None)
+            .await;
+        if let Some(json) = figures.expect(answer, 200, "credentials")
+            && json
+                .pointer("/AccessKeyId")
+                .and_then(serde_json::Value::as_str)
+                .is_none_or(str::is_empty)
+        {
+            figures.error(format!("credentials: no AccessKeyId: {json}"));
+        }
+    }
+    figures
+}
+
+/// The credentials phase over `names`.
+async fn credentials_phase(
+    api: &Arc<Api>,
+    sts: &InMemorySts,
+    clients: usize,
+    names: Vec<String>,
+    duration: Duration,
+) -> Result<CredentialsReport, LoadError> {
+    let names = Arc::new(names);
+    let before = sts.calls().assume_role;
+    let started = Instant::now();
+    let deadline = started + duration;
+    let tasks: Vec<_> = (0..clients)
+        .map(|i| {
+            tokio::spawn(credentials_client(
+                Arc::clone(api),
+                i,
+                Arc::clone(&names),
+                deadline,
+            ))
+        })
+        .collect();
+    let mut all = ClientFigures::default();
+    for task in tasks {
+        let figures = task.await.map_err(setup_failed)?;
+        all.latencies.extend(figures.latencies);
+        all.asked.extend(figures.asked);
+        all.errors += figures.errors;
+        if all.first_error.is_none() {
+            all.first_error = figures.first_error;
+        }
+    }
+    let elapsed = started.elapsed();
+    all.latencies.sort();
+    let requests = all.latencies.len() as u64;
+    Ok(CredentialsReport {
+        elapsed_s: elapsed.as_secs_f64(),
+        requests,
+        requests_per_s: requests as f64 / elapsed.as_secs_f64().max(1e-9),
+        p50_ms: percentile(&all.latencies, 0.50),
+        p99_ms: percentile(&all.latencies, 0.99),
+        max_ms: percentile(&all.latencies, 1.0),
+        connections: all.asked.len() as u64,
+        sts_calls: sts.calls().assume_role.saturating_sub(before),
+        errors: all.errors,
+        first_error: all.first_error,
+    })
+}
+
 /// The permission set the load test's connections grant.
 pub const SET: &str = "axiom:read-only-scan";
 
@@ -288,7 +423,7 @@ pub async fn run(config: &LoadConfig) -> Result<LoadReport, LoadError> {
     let state = AppState::builder(connector, Arc::clone(&directory))
         .with_config(settings)
         .with_simulator(Simulator::new(
-            sts,
+            sts.clone(),
             "111122223333".parse().map_err(setup_failed)?,
         ))
         .build()
@@ -376,6 +511,18 @@ pub async fn run(config: &LoadConfig) -> Result<LoadReport, LoadError> {
         .filter(|n| !names.contains(n.as_str()))
         .count() as u64;
     let not_active = listed.iter().filter(|(_, s)| s != "active").count() as u64;
+    let credentials = match config.credentials {
+        Some(duration) => {
+            let working_set: Vec<String> = listed
+                .iter()
+                .filter(|(_, state)| state == "active")
+                .map(|(name, _)| name.clone())
+                .take(CREDENTIALS_WORKING_SET)
+                .collect();
+            Some(credentials_phase(&api, &sts, config.clients, working_set, duration).await?)
+        }
+        None => None,
+    };
     let _ = stop.send(());
     let _ = server.await;
 
@@ -395,5 +542,6 @@ pub async fn run(config: &LoadConfig) -> Result<LoadReport, LoadError> {
         lost,
         duplicated,
         not_active,
+        credentials,
     })
 }
