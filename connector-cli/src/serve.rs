@@ -49,7 +49,7 @@ const SIMULATED_TENANT: &str = "demo";
 /// Options of `connector serve`.
 #[derive(Debug, Args)]
 #[command(
-    after_long_help = "Configuration: flags, then environment variables CONNECTOR_LISTEN, CONNECTOR_STORE, CONNECTOR_DIRECTORY, CONNECTOR_SIMULATE, CONNECTOR_JSON_LOGS, CONNECTOR_FLEET, CONNECTOR_PUBLIC_URL, CONNECTOR_TEMPLATE_URL, CONNECTOR_VENDOR_ACCOUNT, CONNECTOR_VENDOR_ROLE, CONNECTOR_REGION, CONNECTOR_ENDPOINT_URL, CONNECTOR_SNS_TOPIC_ARN, CONNECTOR_MAX_BODY_BYTES, CONNECTOR_REQUEST_TIMEOUT_SECONDS, CONNECTOR_PAGE_TOKEN_TTL_SECONDS, CONNECTOR_PER_KEY_RATE, CONNECTOR_PER_IP_RATE, then the --config file (YAML or JSON, the same names in lowercase without the prefix), then the defaults.\n\n\
+    after_long_help = "Configuration: flags, then environment variables CONNECTOR_LISTEN, CONNECTOR_STORE, CONNECTOR_DIRECTORY, CONNECTOR_SIMULATE, CONNECTOR_JSON_LOGS, CONNECTOR_FLEET, CONNECTOR_PUBLIC_URL, CONNECTOR_TEMPLATE_URL, CONNECTOR_VENDOR_ACCOUNT, CONNECTOR_VENDOR_ROLE, CONNECTOR_REGION, CONNECTOR_ENDPOINT_URL, CONNECTOR_SNS_TOPIC_ARN, CONNECTOR_MAX_BODY_BYTES, CONNECTOR_REQUEST_TIMEOUT_SECONDS, CONNECTOR_PAGE_TOKEN_TTL_SECONDS, CONNECTOR_PER_KEY_RATE, CONNECTOR_PER_IP_RATE, CONNECTOR_TRUSTED_PROXIES, then the --config file (YAML or JSON, the same names in lowercase without the prefix), then the defaults.\n\n\
 Without --store, connections live in SQLite under the user's data directory. API keys, grants and onboarding links (the directory, tables connector_server_*) live where the store is: in the same SQLite file, or with --store postgres://… in the same PostgreSQL database, through the store's connection pool (the same TLS settings), so several instances behind a load balancer share them. --directory puts them elsewhere: a SQLite file, or a postgres:// URL. A DynamoDB store holds no directory: it needs --directory.\n\n\
 --simulate: the in-memory STS plays AWS; the simulated tenant's API key is printed once, with the onboarding page of a first connection. Roles of the simulated account live in memory: after a restart, connections made before are found disconnected by the fleet worker.\n\n\
 Forms and operator sessions are signed with CONNECTOR_SERVER_KEY (base64 of 32 random bytes, from --new-server-key), which every instance behind one load balancer needs to share; without it each process makes its own.\n\n\
@@ -82,6 +82,11 @@ pub(crate) struct ServeArgs {
     /// The URL people reach this server at, for links (default: the listening address).
     #[arg(long = "public-url", value_name = "URL")]
     public_url: Option<String>,
+    /// The proxies (load balancers) in front of the server, comma-separated networks or
+    /// addresses (e.g. 10.0.0.0/8): the per-IP rate limit then reads the client's address
+    /// from their X-Forwarded-For. Default: none, the header is ignored.
+    #[arg(long = "trusted-proxies", value_name = "CIDR,…")]
+    trusted_proxies: Option<String>,
     /// The vendor's AWS account id (required unless --simulate).
     #[arg(long = "vendor-account", value_name = "ID")]
     vendor_account: Option<String>,
@@ -208,6 +213,7 @@ fn resolve(
             )));
         }
     }
+    config.trusted_proxies = settings::trusted_proxies(args.trusted_proxies.as_ref(), &sources)?;
     config.per_key_rate = (key_rate, key_rate * 2.0);
     config.per_ip_rate = (ip_rate, ip_rate * 2.0);
     if config.max_body_bytes < 1_024 {

@@ -43,6 +43,10 @@ pub struct ServerConfig {
     pub role_name: String,
     /// The values of each offered permission set's parameters (vendor-wide).
     pub parameter_values: BTreeMap<PermissionSetRef, ParameterValues>,
+    /// The proxies (load balancers) in front of the server, whose `X-Forwarded-For` the
+    /// per-IP rate limit believes; empty (the default): the header is ignored and the TCP
+    /// peer is the client.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 impl Default for ServerConfig {
@@ -59,6 +63,7 @@ impl Default for ServerConfig {
             quick_create_region: "us-east-1".to_owned(),
             role_name: "VendorConnector".to_owned(),
             parameter_values: BTreeMap::new(),
+            trusted_proxies: Vec::new(),
         }
     }
 }

@@ -14,7 +14,9 @@
 //! - **Secrets**: API keys and page tokens are 256-bit random secrets shown once, stored as
 //!   SHA-256 digests, compared in constant time, held in `secrecy` types, never logged.
 //! - **Protections**: body limit (413), timeout (503), rate limits per key and per IP
-//!   (429 with `Retry-After`), strict headers (CSP without inline script,
+//!   (429 with `Retry-After`; behind the load balancers of
+//!   [`ServerConfig::trusted_proxies`] the client's address is read from `X-Forwarded-For`,
+//!   past trusted hops only), strict headers (CSP without inline script,
 //!   `frame-ancestors 'none'`, `nosniff`, `no-referrer`, `no-store`), CSRF tokens on forms.
 //! - **Web identity** (the Nomos model): with an OIDC issuer
 //!   (`AppStateBuilder::with_oidc_issuer`, the same one the connector mints with), the

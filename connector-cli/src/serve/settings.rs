@@ -30,6 +30,7 @@ pub(crate) struct FileSettings {
     pub(crate) page_token_ttl_seconds: Option<u64>,
     pub(crate) per_key_rate: Option<f64>,
     pub(crate) per_ip_rate: Option<f64>,
+    pub(crate) trusted_proxies: Option<Vec<String>>,
 }
 
 impl FileSettings {
@@ -101,9 +102,116 @@ impl Sources<'_> {
     }
 }
 
+/// The proxies whose `X-Forwarded-For` the per-IP rate limit believes: the flag's or
+/// `CONNECTOR_TRUSTED_PROXIES`'s comma-separated list, else the file's list; each a network
+/// (`10.0.0.0/8`, `fd00::/8`) or one address. An error names where the bad entry came from.
+pub(crate) fn trusted_proxies(
+    flag: Option<&String>,
+    sources: &Sources<'_>,
+) -> Result<Vec<ipnet::IpNet>, Outcome> {
+    let (source, entries): (String, Vec<String>) = match flag
+        .cloned()
+        .map(|f| ("--trusted-proxies".to_owned(), f))
+        .or_else(|| {
+            (sources.env)("CONNECTOR_TRUSTED_PROXIES")
+                .filter(|v| !v.is_empty())
+                .map(|v| ("CONNECTOR_TRUSTED_PROXIES".to_owned(), v))
+        }) {
+        Some((source, text)) => (source, text.split(',').map(str::to_owned).collect()),
+        None => (
+            "--config trusted_proxies".to_owned(),
+            sources.file.trusted_proxies.clone().unwrap_or_default(),
+        ),
+    };
+    entries
+        .iter()
+        .map(|entry| entry.trim())
+        .filter(|entry| !entry.is_empty())
+        .map(|entry| {
+            entry
+                .parse::<ipnet::IpNet>()
+                .or_else(|_| entry.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                .map_err(|_| {
+                    Outcome::BadInput(format!(
+                        "{source} {entry:?}: a network such as 10.0.0.0/8 or an IP address"
+                    ))
+                })
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn trusted_proxies_come_from_the_flag_the_environment_or_the_file_and_name_their_source() {
+        let file = FileSettings {
+            trusted_proxies: Some(vec!["10.0.0.0/8".into(), "fd00::1".into()]),
+            ..FileSettings::default()
+        };
+        let no_env = |_: &str| None;
+        let sources = Sources {
+            env: &no_env,
+            file: &file,
+        };
+        let from_file = trusted_proxies(None, &sources).unwrap();
+        assert_eq!(
+            from_file,
+            vec![
+                "10.0.0.0/8".parse::<ipnet::IpNet>().unwrap(),
+                "fd00::1/128".parse().unwrap()
+            ]
+        );
+        let env = |name: &str| {
+            (name == "CONNECTOR_TRUSTED_PROXIES").then(|| "192.168.0.0/16, 127.0.0.1".to_owned())
+        };
+        let sources = Sources {
+            env: &env,
+            file: &file,
+        };
+        assert_eq!(trusted_proxies(None, &sources).unwrap().len(), 2);
+        let flag = "172.16.0.0/12".to_owned();
+        assert_eq!(
+            trusted_proxies(Some(&flag), &sources).unwrap(),
+            vec!["172.16.0.0/12".parse::<ipnet::IpNet>().unwrap()]
+        );
+        for (flag, env_value, named) in [
+            (Some("10.0.0.0/33"), None, "--trusted-proxies"),
+            (None, Some("lb.internal"), "CONNECTOR_TRUSTED_PROXIES"),
+        ] {
+            let flag = flag.map(str::to_owned);
+            let env = move |name: &str| {
+                (name == "CONNECTOR_TRUSTED_PROXIES")
+                    .then(|| env_value.unwrap_or_default().to_owned())
+            };
+            let sources = Sources {
+                env: &env,
+                file: &FileSettings::default(),
+            };
+            let Err(Outcome::BadInput(message)) = trusted_proxies(flag.as_ref(), &sources) else {
+                panic!("{named}: accepted");
+            };
+            assert!(message.starts_with(named), "{message}");
+        }
+        let bad_file = FileSettings {
+            trusted_proxies: Some(vec!["nonsense".into()]),
+            ..FileSettings::default()
+        };
+        let sources = Sources {
+            env: &no_env,
+            file: &bad_file,
+        };
+        let Err(Outcome::BadInput(message)) = trusted_proxies(None, &sources) else {
+            panic!("accepted");
+        };
+        assert!(message.starts_with("--config trusted_proxies"), "{message}");
+        let nothing = Sources {
+            env: &no_env,
+            file: &FileSettings::default(),
+        };
+        assert!(trusted_proxies(None, &nothing).unwrap().is_empty());
+    }
 
     #[test]
     fn flags_beat_the_environment_which_beats_the_file() {

@@ -96,17 +96,23 @@ pub(crate) fn limited(wait: Duration) -> Problem {
     Problem::rate_limited(wait.as_secs_f64().ceil() as u64)
 }
 
-/// Limits requests per client IP (the peer address of the connection).
+/// Limits requests per client IP (the peer address of the connection, or behind a trusted
+/// proxy the address it forwarded for: [`super::client_ip`]).
 pub(crate) async fn per_ip(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     request: Request,
     next: Next,
 ) -> Response {
+    let client = super::client_ip::client_ip(
+        peer.ip(),
+        request.headers(),
+        &state.config().trusted_proxies,
+    );
     match state
         .limiters()
         .per_ip
-        .take(&peer.ip().to_string(), Instant::now())
+        .take(&client.to_string(), Instant::now())
     {
         Ok(()) => next.run(request).await,
         Err(wait) => {

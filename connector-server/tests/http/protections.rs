@@ -54,6 +54,45 @@ async fn too_many_requests_per_ip_is_429_even_without_a_key() {
     assert!(limited.header("retry-after").is_some());
 }
 
+/// `GET /healthz` as if forwarded for `client` by a proxy at the loopback address.
+async fn healthz_for(server: &crate::harness::Server, client: &str) -> u16 {
+    let request = hyper::Request::builder()
+        .uri(server.url("/healthz"))
+        .header("x-forwarded-for", format!("203.0.113.250, {client}"))
+        .body(http_body_util::Full::new(bytes::Bytes::new()))
+        .unwrap();
+    server.raw(request).await.status
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_each_forwarded_client_has_its_own_bucket() {
+    // The server trusts the loopback "load balancer": clients are told apart by the address
+    // it forwards, and one client's burst does not starve another.
+    let trusting = start_with(
+        |c| {
+            c.per_ip_rate = (0.5, 2.0);
+            c.trusted_proxies = vec!["127.0.0.0/8".parse().unwrap()];
+        },
+        None,
+        |b| b,
+    )
+    .await;
+    for _ in 0..2 {
+        assert_eq!(healthz_for(&trusting, "198.51.100.1").await, 200);
+    }
+    assert_eq!(healthz_for(&trusting, "198.51.100.1").await, 429);
+    assert_eq!(healthz_for(&trusting, "198.51.100.2").await, 200);
+    // The forged left part (203.0.113.250) is never a bucket of its own: the first client is
+    // still limited whatever it writes there.
+    assert_eq!(healthz_for(&trusting, "198.51.100.1").await, 429);
+
+    // A server that trusts no proxy ignores the header: forging it evades nothing.
+    let plain = start_with(|c| c.per_ip_rate = (0.5, 2.0), None, |b| b).await;
+    assert_eq!(healthz_for(&plain, "198.51.100.1").await, 200);
+    assert_eq!(healthz_for(&plain, "198.51.100.2").await, 200);
+    assert_eq!(healthz_for(&plain, "198.51.100.3").await, 429);
+}
+
 fn assert_strict_headers(answer: &crate::harness::Answer, what: &str) {
     assert_eq!(
         answer.header("content-security-policy"),
