@@ -141,7 +141,7 @@ impl Broken {
 }
 
 fn broken(what: &str) -> DirectoryError {
-    DirectoryError(what.to_owned())
+    DirectoryError::new(what)
 }
 
 impl Directory for Broken {
@@ -172,21 +172,27 @@ impl Directory for Broken {
 
     fn insert_key<'a>(&'a self, key: &'a KeyRecord) -> BoxFuture<'a, Result<(), DirectoryError>> {
         Box::pin(async move {
-            let mut key = key.clone();
             // As `INSERT OR REPLACE`.
             if self.fault == Fault::DuplicateKeyOverwrites
-                && self.inner.key(&key.id).await?.is_some()
+                && self.inner.key(key.id()).await?.is_some()
             {
-                self.overwritten.lock().unwrap().insert(key.id.clone(), key);
+                let mut overwritten = self.overwritten.lock().unwrap();
+                overwritten.insert(key.id().to_owned(), key.clone());
                 return Ok(());
             }
-            match self.fault {
-                Fault::KeyDropsTeams => key.teams.clear(),
-                Fault::KeySortsTeams => key.teams.sort(),
-                Fault::KeyTimesIn32Bits => key.created_at = u64::from(key.created_at as u32),
-                _ => {}
-            }
-            self.inner.insert_key(&key).await
+            let stored = match self.fault {
+                Fault::KeyDropsTeams => key.to_builder().with_teams(Vec::<String>::new()),
+                Fault::KeySortsTeams => {
+                    let mut teams = key.teams().to_vec();
+                    teams.sort();
+                    key.to_builder().with_teams(teams)
+                }
+                Fault::KeyTimesIn32Bits => key
+                    .to_builder()
+                    .with_created_at(u64::from(key.created_at() as u32)),
+                _ => key.to_builder(),
+            };
+            self.inner.insert_key(&stored.build().unwrap()).await
         })
     }
 
@@ -207,7 +213,7 @@ impl Directory for Broken {
         Box::pin(async move {
             match self.fault {
                 Fault::RevokeNotPersisted => {
-                    Ok(matches!(self.inner.key(id).await?, Some(k) if k.revoked_at.is_none()))
+                    Ok(matches!(self.inner.key(id).await?, Some(k) if !k.is_revoked()))
                 }
                 Fault::RevokeReportsFalse => {
                     self.inner.revoke_key(id, at).await?;
@@ -215,10 +221,10 @@ impl Directory for Broken {
                 }
                 Fault::RevokeOverwritesTheTime => {
                     // As `UPDATE … SET revoked_at = ? WHERE id = ?` without the live check.
-                    let Some(mut key) = self.key(id).await? else {
+                    let Some(key) = self.key(id).await? else {
                         return Ok(false);
                     };
-                    key.revoked_at = Some(at);
+                    let key = key.to_builder().with_revoked_at(Some(at)).build().unwrap();
                     self.overwritten.lock().unwrap().insert(id.to_owned(), key);
                     Ok(true)
                 }
@@ -280,7 +286,7 @@ impl Directory for Broken {
             if self.fault == Fault::GrantsMatchConnectionPrefix
                 && let Some(wanted) = connection
             {
-                found.retain(|g| g.connection.as_str().starts_with(wanted.as_str()));
+                found.retain(|g| g.connection().as_str().starts_with(wanted.as_str()));
             }
             Ok(found)
         })
@@ -292,7 +298,7 @@ impl Directory for Broken {
     ) -> BoxFuture<'a, Result<(), DirectoryError>> {
         Box::pin(async move {
             if self.fault == Fault::DuplicatePageTokenOverwrites
-                && self.inner.page_token(&token.id).await?.is_some()
+                && self.inner.page_token(token.id()).await?.is_some()
             {
                 return Ok(());
             }

@@ -85,14 +85,14 @@ async fn instances_starting_at_once_on_a_fresh_schema_both_open_and_share_their_
         let issued = issue_key(&one, &tenant, &KeyPolicy::admin("ops"), 100)
             .await
             .unwrap();
-        let found = authenticate(&two, issued.key.expose_secret())
+        let found = authenticate(&two, issued.key().expose_secret())
             .await
             .unwrap()
             .unwrap();
-        assert_eq!(found.tenant, tenant);
-        assert!(two.revoke_key(&issued.id, 200).await.unwrap());
+        assert_eq!(found.tenant(), &tenant);
+        assert!(two.revoke_key(issued.id(), 200).await.unwrap());
         assert!(
-            authenticate(&one, issued.key.expose_secret())
+            authenticate(&one, issued.key().expose_secret())
                 .await
                 .unwrap()
                 .is_none()
