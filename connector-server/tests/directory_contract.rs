@@ -39,6 +39,57 @@ async fn the_sqlite_directory_keeps_the_contract_and_keeps_it_after_reopening() 
     directory_contract(&reopened).await.unwrap();
 }
 
+#[tokio::test]
+async fn a_sqlite_row_that_breaks_a_record_rule_reads_as_a_corrupt_row_and_authenticates_nothing() {
+    use connector_server::directory::keys::{KeyPolicy, authenticate, issue_key, issue_page_token};
+    use secrecy::ExposeSecret as _;
+    let dir = tempfile::tempdir().unwrap();
+    let pool = sqlx::SqlitePool::connect(&format!(
+        "sqlite:{}?mode=rwc",
+        dir.path().join("d.db").display()
+    ))
+    .await
+    .unwrap();
+    let directory = SqliteDirectory::with_pool(pool.clone()).await.unwrap();
+    let tenant: TenantId = "acme".parse().unwrap();
+    let policy = KeyPolicy::admin("a").with_teams(["ops", "dev"]).unwrap();
+    let issued = issue_key(&directory, &tenant, &policy, 1).await.unwrap();
+    assert!(directory.key(issued.id()).await.unwrap().is_some());
+    // A row written by something else, with a team twice.
+    sqlx::query("UPDATE connector_server_keys SET teams = '[\"ops\",\"ops\"]' WHERE id = ?")
+        .bind(issued.id())
+        .execute(&pool)
+        .await
+        .unwrap();
+    let error = directory.key(issued.id()).await.unwrap_err();
+    assert_eq!(
+        error.message(),
+        "a stored key cannot be read: invalid key teams: no team is named twice"
+    );
+    // Fail closed: no key, and no "unknown key" either.
+    assert!(
+        authenticate(&directory, issued.key().expose_secret())
+            .await
+            .is_err()
+    );
+    // A page token row whose id is not one `secret::mint` makes.
+    let name = ConnectionName::parse(&tenant, "prod").unwrap();
+    issue_page_token(&directory, &tenant, &name, 60, 1)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE connector_server_page_tokens SET id = 'pt1'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let error = directory.page_token("pt1").await.unwrap_err();
+    assert!(
+        error.message().starts_with(
+            "a stored page token cannot be read: invalid page token id: 16 lowercase hex digits"
+        ),
+        "{error}"
+    );
+}
+
 /// One way to break the contract.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Fault {

@@ -147,6 +147,33 @@ async fn directory_errors_never_repeat_the_password() {
 }
 
 #[tokio::test]
+async fn a_postgres_row_that_breaks_a_record_rule_reads_as_a_corrupt_row_and_authenticates_nothing()
+{
+    let Some(admin) = server() else { return };
+    let url = schema(&admin, "corrupt").await;
+    let directory = PostgresDirectory::connect(&url).await.unwrap();
+    let tenant = "acme".parse().unwrap();
+    let issued = issue_key(&directory, &tenant, &KeyPolicy::admin("ops"), 1)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE connector_server_keys SET teams = '[\"\"]' WHERE id = $1")
+        .bind(issued.id())
+        .execute(directory.pool())
+        .await
+        .unwrap();
+    let error = directory.key(issued.id()).await.unwrap_err();
+    assert_eq!(
+        error.message(),
+        "a stored key cannot be read: invalid key teams: every team name is non-empty"
+    );
+    assert!(
+        authenticate(&directory, issued.key().expose_secret())
+            .await
+            .is_err()
+    );
+}
+
+#[tokio::test]
 async fn an_unreachable_database_fails_ping_and_every_call() {
     let Some(admin) = server() else { return };
     let url = schema(&admin, "closed").await;
