@@ -11,6 +11,26 @@ pub(crate) const CONNECTION_FITS_RULE: &str =
     "the tenant id and the name together are at most 63 characters";
 
 /// An onboarding-page token as stored: bound to one connection, expiring.
+///
+/// ```
+/// use connector_server::directory::{ConnectionName, InMemoryDirectory, PageTokenRecord, keys};
+/// use connector_server::secret::SecretHash;
+/// # use secrecy::ExposeSecret as _;
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let directory = InMemoryDirectory::new();
+/// let acme = "acme".parse()?;
+/// let prod = ConnectionName::parse(&acme, "prod")?;
+/// let issued = keys::issue_page_token(&directory, &acme, &prod, 600, 1_000).await?;
+/// let record = keys::check_page_token(&directory, issued.token().expose_secret(), 1_599).await?.unwrap();
+/// assert_eq!((record.connection(), record.expires_at()), (&prod, 1_600));
+/// assert!(keys::check_page_token(&directory, issued.token().expose_secret(), 1_600).await?.is_none());
+/// // Built from stored parts, checked: `pt1` is no id `secret::mint` makes.
+/// let error = PageTokenRecord::new("pt1", SecretHash::of("s"), acme, prod, 0).unwrap_err();
+/// assert_eq!(error.field(), "id");
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PageTokenRecord {
     id: String,
