@@ -10,10 +10,20 @@ use connector_core::ConnectionId;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("invalid {field}: {rule}")]
 pub struct InvalidName {
-    /// The field.
-    pub field: &'static str,
-    /// The rule.
-    pub rule: &'static str,
+    field: &'static str,
+    rule: &'static str,
+}
+
+impl InvalidName {
+    /// The field (`tenant`, `name`, `access`).
+    pub fn field(&self) -> &'static str {
+        self.field
+    }
+
+    /// The rule it broke.
+    pub fn rule(&self) -> &'static str {
+        self.rule
+    }
 }
 
 /// A tenant id: 1 to 16 lowercase ASCII letters and digits. Connection ids in the store are
@@ -25,7 +35,7 @@ pub struct InvalidName {
 /// let acme: TenantId = "acme2".parse()?;
 /// assert_eq!(acme.as_str(), "acme2");
 /// for bad in ["", "Acme", "acme_eu", "a-very-long-tenant-id"] {
-///     assert_eq!(bad.parse::<TenantId>().unwrap_err().field, "tenant");
+///     assert_eq!(bad.parse::<TenantId>().unwrap_err().field(), "tenant");
 /// }
 /// # Ok::<(), connector_server::directory::InvalidName>(())
 /// ```
@@ -78,7 +88,7 @@ impl fmt::Display for TenantId {
 /// assert_eq!(id.as_str(), "acme_prod-eu");
 /// assert_eq!(ConnectionName::of_store_id(&acme, &id), Some(prod));
 /// assert_eq!(ConnectionName::of_store_id(&"other".parse()?, &id), None);
-/// assert_eq!(ConnectionName::parse(&acme, "no spaces").unwrap_err().field, "name");
+/// assert_eq!(ConnectionName::parse(&acme, "no spaces").unwrap_err().field(), "name");
 /// # Ok::<(), connector_server::directory::InvalidName>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -133,7 +143,7 @@ impl fmt::Display for ConnectionName {
 /// assert!(Access::View < Access::Use && Access::Use < Access::Manage);
 /// assert_eq!("use".parse::<Access>()?, Access::Use);
 /// assert_eq!(Access::Manage.name(), "manage");
-/// assert_eq!("admin".parse::<Access>().unwrap_err().field, "access");
+/// assert_eq!("admin".parse::<Access>().unwrap_err().field(), "access");
 /// # Ok::<(), connector_server::directory::InvalidName>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
