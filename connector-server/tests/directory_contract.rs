@@ -392,5 +392,12 @@ async fn the_contract_catches_every_broken_directory_and_names_the_rule() {
             "{fault:?}: expected {} among\n{failures}",
             rule_of(*fault)
         );
+        // One line a broken rule: `rule: what was seen`.
+        assert!(
+            failures.failures().iter().all(|line| line
+                .split_once(": ")
+                .is_some_and(|(rule, _)| !rule.contains(' '))),
+            "{failures}"
+        );
     }
 }
