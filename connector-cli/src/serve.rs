@@ -550,7 +550,7 @@ async fn simulate_start(state: &AppState, directory: &dyn Directory) -> Result<(
         .set_grant(
             &tenant,
             &name,
-            &Grantee::Key(key.id.clone()),
+            &Grantee::Key(key.id().to_owned()),
             Some(Access::Manage),
         )
         .await
@@ -568,10 +568,10 @@ async fn simulate_start(state: &AppState, directory: &dyn Directory) -> Result<(
     outln!(
         "simulated customer account {SIMULATED_CUSTOMER}, vendor {SIMULATED_VENDOR}, tenant {SIMULATED_TENANT}"
     );
-    outln!("API key (shown once): {}", key.key.expose_secret());
+    outln!("API key (shown once): {}", key.key().expose_secret());
     outln!(
         "onboarding page of connection {name}: {base}/onboarding/{}",
-        token.token.expose_secret()
+        token.token().expose_secret()
     );
     outln!(
         "API: {base}/v1/openapi.json; try: curl -H 'Authorization: Bearer <key>' {base}/v1/connections"

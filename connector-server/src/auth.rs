@@ -17,24 +17,42 @@ use crate::problem::Problem;
 use crate::security::rate_limit::limited;
 use crate::state::AppState;
 
-/// The authenticated caller of an API request.
+/// The authenticated caller of an API request: made only by the extractor, from a live key.
 #[derive(Debug, Clone)]
 pub struct Caller {
-    /// The key's record (tenant, teams, default access).
-    pub key: KeyRecord,
+    key: KeyRecord,
 }
 
-/// A connection the caller may act on, with the access it has.
+/// A connection the caller may act on, with the access it has: made only by
+/// [`Caller::connection`], after the access check.
 #[derive(Debug, Clone)]
 pub struct Resolved {
+    name: ConnectionName,
+    id: ConnectionId,
+    connection: Connection,
+    access: Access,
+}
+
+impl Resolved {
     /// Its name within the tenant.
-    pub name: ConnectionName,
-    /// Its store id.
-    pub id: ConnectionId,
+    pub fn name(&self) -> &ConnectionName {
+        &self.name
+    }
+
+    /// Its store id (`TENANT_NAME`).
+    pub fn id(&self) -> &ConnectionId {
+        &self.id
+    }
+
     /// The stored record.
-    pub connection: Connection,
-    /// The caller's access.
-    pub access: Access,
+    pub fn connection(&self) -> &Connection {
+        &self.connection
+    }
+
+    /// The caller's access (at least what the action needed).
+    pub fn access(&self) -> Access {
+        self.access
+    }
 }
 
 impl FromRequestParts<AppState> for Caller {
@@ -51,7 +69,7 @@ impl FromRequestParts<AppState> for Caller {
         let key = authenticate(state.directory(), presented)
             .await?
             .ok_or_else(Problem::unauthorized)?;
-        if let Err(wait) = state.limiters().per_key.take(&key.id, Instant::now()) {
+        if let Err(wait) = state.limiters().per_key.take(key.id(), Instant::now()) {
             metrics::counter!("connector_server_rate_limited_total", "by" => "key").increment(1);
             return Err(limited(wait));
         }
@@ -60,6 +78,11 @@ impl FromRequestParts<AppState> for Caller {
 }
 
 impl Caller {
+    /// The key's record (tenant, teams, default access).
+    pub fn key(&self) -> &KeyRecord {
+        &self.key
+    }
+
     /// The connection `name` of the caller's tenant, when the caller has at least `needed`
     /// access: 404 when it cannot see it (or it does not exist), 403 when it sees it with
     /// less access than `needed`.
@@ -69,11 +92,9 @@ impl Caller {
         name: &str,
         needed: Access,
     ) -> Result<Resolved, Problem> {
-        let name =
-            ConnectionName::parse(&self.key.tenant, name).map_err(|_| Problem::not_found())?;
-        let id = name
-            .store_id(&self.key.tenant)
-            .map_err(|_| Problem::not_found())?;
+        let tenant = self.key.tenant();
+        let name = ConnectionName::parse(tenant, name).map_err(|_| Problem::not_found())?;
+        let id = name.store_id(tenant).map_err(|_| Problem::not_found())?;
         let access = keys::access(state.directory(), &self.key, &name)
             .await?
             .ok_or_else(Problem::not_found)?;

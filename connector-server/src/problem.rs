@@ -204,7 +204,7 @@ impl From<DirectoryError> for Problem {
 
 impl From<InvalidName> for Problem {
     fn from(error: InvalidName) -> Problem {
-        Problem::invalid(error.field, error.rule)
+        Problem::invalid(error.field(), error.rule())
     }
 }
 

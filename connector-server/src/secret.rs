@@ -32,9 +32,29 @@ impl SecretKind {
     }
 }
 
-/// The SHA-256 digest of a secret, as stored.
+/// The length of a secret's id: 8 random bytes as lowercase hex.
+pub const ID_LEN: usize = 16;
+
+/// True when `text` is an id as [`mint`] makes them: [`ID_LEN`] lowercase hex digits.
+pub fn is_id(text: &str) -> bool {
+    text.len() == ID_LEN
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+/// The SHA-256 digest of a secret, as stored. Its bytes never show in `Debug`.
+///
+/// ```
+/// use connector_server::secret::SecretHash;
+/// let hash = SecretHash::of("a secret");
+/// assert!(hash.matches("a secret") && !hash.matches("another"));
+/// assert_eq!(SecretHash::from_slice(hash.as_bytes()), Some(hash.clone()));
+/// assert_eq!(SecretHash::from_slice(&[0; 31]), None);         // not 32 bytes
+/// assert_eq!(format!("{hash:?}"), "SecretHash(..)");
+/// ```
 #[derive(Clone, PartialEq, Eq)]
-pub struct SecretHash(pub [u8; 32]);
+pub struct SecretHash([u8; 32]);
 
 impl std::fmt::Debug for SecretHash {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -59,22 +79,46 @@ impl SecretHash {
         bool::from(SecretHash::of(secret).0.ct_eq(&self.0))
     }
 
-    /// Reads a stored digest (32 bytes).
+    /// Reads a stored digest; `None` unless it is 32 bytes.
     pub fn from_slice(bytes: &[u8]) -> Option<SecretHash> {
         <[u8; 32]>::try_from(bytes).ok().map(SecretHash)
+    }
+
+    /// The digest's 32 bytes, to store.
+    pub fn as_bytes(&self) -> &[u8; 32] {
+        &self.0
     }
 }
 
 /// A freshly generated bearer secret: its public id, its full text (shown once) and the
-/// digest to store.
+/// digest to store. Only [`mint`] makes one, so the digest is always the text's.
 #[derive(Debug)]
 pub struct Minted {
-    /// The id that finds the record (not secret).
-    pub id: String,
+    id: String,
+    text: SecretString,
+    hash: SecretHash,
+}
+
+impl Minted {
+    /// The id that finds the record (not secret): [`ID_LEN`] lowercase hex digits.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
     /// The whole text the holder presents: `PREFIX.ID.SECRET`.
-    pub text: SecretString,
+    pub fn text(&self) -> &SecretString {
+        &self.text
+    }
+
     /// The digest of the secret part, the only thing stored.
-    pub hash: SecretHash,
+    pub fn hash(&self) -> &SecretHash {
+        &self.hash
+    }
+
+    /// The text, to hand to its holder once.
+    pub fn into_text(self) -> SecretString {
+        self.text
+    }
 }
 
 /// The OS random source failed: no secret was made.
@@ -174,19 +218,18 @@ impl std::fmt::Debug for ServerKey {
 }
 
 /// A presented secret split into its id and secret part, when it has the shape of `kind`.
+/// Only [`parse`] makes one.
 #[derive(Debug)]
 pub struct Presented {
-    /// The id part.
-    pub id: String,
-    /// The secret part.
-    pub secret: SecretString,
+    id: String,
+    secret: SecretString,
 }
 
 /// Splits `text` (`PREFIX.ID.SECRET`); `None` when it is not a secret of `kind`.
 pub fn parse(kind: SecretKind, text: &str) -> Option<Presented> {
     let mut parts = text.splitn(3, '.');
     let (prefix, id, secret) = (parts.next()?, parts.next()?, parts.next()?);
-    let id_ok = id.len() == 16 && id.bytes().all(|b| b.is_ascii_hexdigit());
+    let id_ok = is_id(id);
     let secret_ok = secret.len() == 43
         && secret
             .bytes()
@@ -198,6 +241,16 @@ pub fn parse(kind: SecretKind, text: &str) -> Option<Presented> {
 }
 
 impl Presented {
+    /// The id part: [`ID_LEN`] lowercase hex digits.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// The secret part.
+    pub fn secret(&self) -> &SecretString {
+        &self.secret
+    }
+
     /// True when the secret part hashes to `hash` (constant time).
     pub fn matches(&self, hash: &SecretHash) -> bool {
         hash.matches(self.secret.expose_secret())
@@ -253,7 +306,8 @@ mod tests {
         let a = mint(SecretKind::ApiKey).unwrap();
         let b = mint(SecretKind::ApiKey).unwrap();
         let presented = parse(SecretKind::ApiKey, a.text.expose_secret()).unwrap();
-        assert_eq!(presented.id, a.id);
+        assert_eq!(presented.id(), a.id());
+        assert!(is_id(a.id()));
         assert!(presented.matches(&a.hash));
         assert!(!presented.matches(&b.hash));
         assert_ne!(a.id, b.id);
@@ -263,9 +317,39 @@ mod tests {
     fn a_secret_of_the_other_kind_or_malformed_does_not_parse() {
         let key = mint(SecretKind::ApiKey).unwrap();
         assert!(parse(SecretKind::PageToken, key.text.expose_secret()).is_none());
-        for text in ["", "ck", "ck..", "ck.zz.abc", "ck.0123456789abcdef.short"] {
+        let upper = format!("ck.0123456789ABCDEF.{}", "a".repeat(43));
+        for text in [
+            "",
+            "ck",
+            "ck..",
+            "ck.zz.abc",
+            "ck.0123456789abcdef.short",
+            &upper,
+        ] {
             assert!(parse(SecretKind::ApiKey, text).is_none(), "{text}");
         }
+    }
+
+    #[test]
+    fn an_id_is_16_lowercase_hex_digits() {
+        assert!(is_id("0123456789abcdef"));
+        for bad in [
+            "",
+            "0123456789abcde",
+            "0123456789abcdef0",
+            "0123456789ABCDEF",
+            "0123456789abcdeg",
+        ] {
+            assert!(!is_id(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_hash_reads_back_from_its_bytes_and_only_from_32_bytes() {
+        let hash = SecretHash::of("s");
+        assert_eq!(SecretHash::from_slice(hash.as_bytes()), Some(hash.clone()));
+        assert_eq!(SecretHash::from_slice(&[1; 31]), None);
+        assert_eq!(SecretHash::from_slice(&[1; 33]), None);
     }
 
     #[test]

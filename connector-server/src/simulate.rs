@@ -109,6 +109,6 @@ pub(crate) async fn stacks(
     Path(name): Path<String>,
 ) -> Result<Json<serde_json::Value>, Problem> {
     let resolved = caller.connection(&state, &name, Access::Manage).await?;
-    let role = create_stack(&state, &resolved.name, &resolved.connection).await?;
+    let role = create_stack(&state, resolved.name(), resolved.connection()).await?;
     Ok(Json(serde_json::json!({ "role_arn": role.to_string() })))
 }

@@ -39,6 +39,57 @@ async fn the_sqlite_directory_keeps_the_contract_and_keeps_it_after_reopening() 
     directory_contract(&reopened).await.unwrap();
 }
 
+#[tokio::test]
+async fn a_sqlite_row_that_breaks_a_record_rule_reads_as_a_corrupt_row_and_authenticates_nothing() {
+    use connector_server::directory::keys::{KeyPolicy, authenticate, issue_key, issue_page_token};
+    use secrecy::ExposeSecret as _;
+    let dir = tempfile::tempdir().unwrap();
+    let pool = sqlx::SqlitePool::connect(&format!(
+        "sqlite:{}?mode=rwc",
+        dir.path().join("d.db").display()
+    ))
+    .await
+    .unwrap();
+    let directory = SqliteDirectory::with_pool(pool.clone()).await.unwrap();
+    let tenant: TenantId = "acme".parse().unwrap();
+    let policy = KeyPolicy::admin("a").with_teams(["ops", "dev"]).unwrap();
+    let issued = issue_key(&directory, &tenant, &policy, 1).await.unwrap();
+    assert!(directory.key(issued.id()).await.unwrap().is_some());
+    // A row written by something else, with a team twice.
+    sqlx::query("UPDATE connector_server_keys SET teams = '[\"ops\",\"ops\"]' WHERE id = ?")
+        .bind(issued.id())
+        .execute(&pool)
+        .await
+        .unwrap();
+    let error = directory.key(issued.id()).await.unwrap_err();
+    assert_eq!(
+        error.message(),
+        "a stored key cannot be read: invalid key teams: no team is named twice"
+    );
+    // Fail closed: no key, and no "unknown key" either.
+    assert!(
+        authenticate(&directory, issued.key().expose_secret())
+            .await
+            .is_err()
+    );
+    // A page token row whose id is not one `secret::mint` makes.
+    let name = ConnectionName::parse(&tenant, "prod").unwrap();
+    issue_page_token(&directory, &tenant, &name, 60, 1)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE connector_server_page_tokens SET id = 'pt1'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let error = directory.page_token("pt1").await.unwrap_err();
+    assert!(
+        error.message().starts_with(
+            "a stored page token cannot be read: invalid page token id: 16 lowercase hex digits"
+        ),
+        "{error}"
+    );
+}
+
 /// One way to break the contract.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Fault {
@@ -141,7 +192,7 @@ impl Broken {
 }
 
 fn broken(what: &str) -> DirectoryError {
-    DirectoryError(what.to_owned())
+    DirectoryError::new(what)
 }
 
 impl Directory for Broken {
@@ -172,21 +223,27 @@ impl Directory for Broken {
 
     fn insert_key<'a>(&'a self, key: &'a KeyRecord) -> BoxFuture<'a, Result<(), DirectoryError>> {
         Box::pin(async move {
-            let mut key = key.clone();
             // As `INSERT OR REPLACE`.
             if self.fault == Fault::DuplicateKeyOverwrites
-                && self.inner.key(&key.id).await?.is_some()
+                && self.inner.key(key.id()).await?.is_some()
             {
-                self.overwritten.lock().unwrap().insert(key.id.clone(), key);
+                let mut overwritten = self.overwritten.lock().unwrap();
+                overwritten.insert(key.id().to_owned(), key.clone());
                 return Ok(());
             }
-            match self.fault {
-                Fault::KeyDropsTeams => key.teams.clear(),
-                Fault::KeySortsTeams => key.teams.sort(),
-                Fault::KeyTimesIn32Bits => key.created_at = u64::from(key.created_at as u32),
-                _ => {}
-            }
-            self.inner.insert_key(&key).await
+            let stored = match self.fault {
+                Fault::KeyDropsTeams => key.to_builder().with_teams(Vec::<String>::new()),
+                Fault::KeySortsTeams => {
+                    let mut teams = key.teams().to_vec();
+                    teams.sort();
+                    key.to_builder().with_teams(teams)
+                }
+                Fault::KeyTimesIn32Bits => key
+                    .to_builder()
+                    .with_created_at(u64::from(key.created_at() as u32)),
+                _ => key.to_builder(),
+            };
+            self.inner.insert_key(&stored.build().unwrap()).await
         })
     }
 
@@ -207,7 +264,7 @@ impl Directory for Broken {
         Box::pin(async move {
             match self.fault {
                 Fault::RevokeNotPersisted => {
-                    Ok(matches!(self.inner.key(id).await?, Some(k) if k.revoked_at.is_none()))
+                    Ok(matches!(self.inner.key(id).await?, Some(k) if !k.is_revoked()))
                 }
                 Fault::RevokeReportsFalse => {
                     self.inner.revoke_key(id, at).await?;
@@ -215,10 +272,10 @@ impl Directory for Broken {
                 }
                 Fault::RevokeOverwritesTheTime => {
                     // As `UPDATE … SET revoked_at = ? WHERE id = ?` without the live check.
-                    let Some(mut key) = self.key(id).await? else {
+                    let Some(key) = self.key(id).await? else {
                         return Ok(false);
                     };
-                    key.revoked_at = Some(at);
+                    let key = key.to_builder().with_revoked_at(Some(at)).build().unwrap();
                     self.overwritten.lock().unwrap().insert(id.to_owned(), key);
                     Ok(true)
                 }
@@ -280,7 +337,7 @@ impl Directory for Broken {
             if self.fault == Fault::GrantsMatchConnectionPrefix
                 && let Some(wanted) = connection
             {
-                found.retain(|g| g.connection.as_str().starts_with(wanted.as_str()));
+                found.retain(|g| g.connection().as_str().starts_with(wanted.as_str()));
             }
             Ok(found)
         })
@@ -292,7 +349,7 @@ impl Directory for Broken {
     ) -> BoxFuture<'a, Result<(), DirectoryError>> {
         Box::pin(async move {
             if self.fault == Fault::DuplicatePageTokenOverwrites
-                && self.inner.page_token(&token.id).await?.is_some()
+                && self.inner.page_token(token.id()).await?.is_some()
             {
                 return Ok(());
             }
@@ -334,6 +391,13 @@ async fn the_contract_catches_every_broken_directory_and_names_the_rule() {
             failures.broke(rule_of(*fault)),
             "{fault:?}: expected {} among\n{failures}",
             rule_of(*fault)
+        );
+        // One line a broken rule: `rule: what was seen`.
+        assert!(
+            failures.failures().iter().all(|line| line
+                .split_once(": ")
+                .is_some_and(|(rule, _)| !rule.contains(' '))),
+            "{failures}"
         );
     }
 }

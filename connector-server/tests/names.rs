@@ -42,7 +42,7 @@ proptest! {
     fn the_secret_parser_never_panics_and_takes_only_its_shape(text in "\\PC{0,100}") {
         if let Some(presented) = parse(SecretKind::ApiKey, &text) {
             prop_assert!(text.starts_with("ck."));
-            prop_assert_eq!(presented.id.len(), 16);
+            prop_assert_eq!(presented.id().len(), 16);
         }
         prop_assert!(parse(SecretKind::PageToken, &text).is_none() || text.starts_with("pt."));
     }
@@ -52,9 +52,9 @@ proptest! {
 fn a_minted_secret_is_accepted_only_by_its_kind() {
     for kind in [SecretKind::ApiKey, SecretKind::PageToken] {
         let minted = mint(kind).unwrap();
-        let text = minted.text.expose_secret();
+        let text = minted.text().expose_secret();
         let presented = parse(kind, text).unwrap();
-        assert!(presented.matches(&minted.hash));
+        assert!(presented.matches(minted.hash()));
         let other = if kind == SecretKind::ApiKey {
             SecretKind::PageToken
         } else {

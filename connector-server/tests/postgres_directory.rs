@@ -85,14 +85,14 @@ async fn instances_starting_at_once_on_a_fresh_schema_both_open_and_share_their_
         let issued = issue_key(&one, &tenant, &KeyPolicy::admin("ops"), 100)
             .await
             .unwrap();
-        let found = authenticate(&two, issued.key.expose_secret())
+        let found = authenticate(&two, issued.key().expose_secret())
             .await
             .unwrap()
             .unwrap();
-        assert_eq!(found.tenant, tenant);
-        assert!(two.revoke_key(&issued.id, 200).await.unwrap());
+        assert_eq!(found.tenant(), &tenant);
+        assert!(two.revoke_key(issued.id(), 200).await.unwrap());
         assert!(
-            authenticate(&one, issued.key.expose_secret())
+            authenticate(&one, issued.key().expose_secret())
                 .await
                 .unwrap()
                 .is_none()
@@ -144,6 +144,33 @@ async fn directory_errors_never_repeat_the_password() {
             "{url}: {shown}"
         );
     }
+}
+
+#[tokio::test]
+async fn a_postgres_row_that_breaks_a_record_rule_reads_as_a_corrupt_row_and_authenticates_nothing()
+{
+    let Some(admin) = server() else { return };
+    let url = schema(&admin, "corrupt").await;
+    let directory = PostgresDirectory::connect(&url).await.unwrap();
+    let tenant = "acme".parse().unwrap();
+    let issued = issue_key(&directory, &tenant, &KeyPolicy::admin("ops"), 1)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE connector_server_keys SET teams = '[\"\"]' WHERE id = $1")
+        .bind(issued.id())
+        .execute(directory.pool())
+        .await
+        .unwrap();
+    let error = directory.key(issued.id()).await.unwrap_err();
+    assert_eq!(
+        error.message(),
+        "a stored key cannot be read: invalid key teams: every team name is non-empty"
+    );
+    assert!(
+        authenticate(&directory, issued.key().expose_secret())
+            .await
+            .is_err()
+    );
 }
 
 #[tokio::test]

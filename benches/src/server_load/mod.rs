@@ -445,7 +445,7 @@ pub async fn run(config: &LoadConfig) -> Result<LoadReport, LoadError> {
     let api = Arc::new(Api {
         http: http.build_http(),
         base: format!("http://{addr}"),
-        auth: format!("Bearer {}", key.key.expose_secret()),
+        auth: format!("Bearer {}", key.key().expose_secret()),
     });
 
     let started = Instant::now();

@@ -83,14 +83,14 @@ pub(crate) async fn create(
     caller: Caller,
     ApiJson(body): ApiJson<CreateConnection>,
 ) -> Result<(StatusCode, Json<Created>), Problem> {
-    if !caller.key.may_create {
+    if !caller.key().may_create() {
         return Err(Problem::new(
             StatusCode::FORBIDDEN,
             "forbidden",
             "this API key may not create connections",
         ));
     }
-    let tenant = &caller.key.tenant;
+    let tenant = caller.key().tenant();
     let name = ConnectionName::parse(tenant, &body.name)?;
     let id = name.store_id(tenant)?;
     let mut new = NewConnection::new(id.clone())
@@ -140,7 +140,7 @@ pub(crate) async fn create(
             .set_grant(
                 tenant,
                 &name,
-                &Grantee::Key(caller.key.id.clone()),
+                &Grantee::Key(caller.key().id().to_owned()),
                 Some(Access::Manage),
             )
             .await?;
@@ -165,8 +165,8 @@ pub(crate) async fn create(
             connection: ConnectionView::of(&name, &connection),
             quick_create_link,
             artifacts: links(&state, &name),
-            onboarding_url: page_url(&state, token.token.expose_secret()).into(),
-            onboarding_url_expires_at: token.expires_at,
+            onboarding_url: page_url(&state, token.token().expose_secret()).into(),
+            onboarding_url_expires_at: token.expires_at(),
         }),
     ))
 }
@@ -194,7 +194,7 @@ pub(crate) async fn list(
     params: Result<Query<ListParams>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<ListView>, Problem> {
     let Query(params) = params.map_err(|e| Problem::invalid("query", e.body_text()))?;
-    let tenant = &caller.key.tenant;
+    let tenant = caller.key().tenant();
     let states: Vec<ConnectionState> = match &params.state {
         Some(text) => vec![
             ConnectionState::ALL
@@ -222,10 +222,10 @@ pub(crate) async fn list(
         None => connector_core::ConnectionId::new(&format!("{tenant}_"))
             .map_err(|_| Problem::invalid("tenant", "a tenant id"))?,
     };
-    let granted = if caller.key.default_access.is_some() {
+    let granted = if caller.key().default_access().is_some() {
         None
     } else {
-        Some(keys::granted(state.directory(), &caller.key).await?)
+        Some(keys::granted(state.directory(), caller.key()).await?)
     };
     let mut query = ListQuery::in_states(states.clone())
         .with_limit(limit)
@@ -279,8 +279,8 @@ pub(crate) async fn get(
 ) -> Result<Json<ConnectionView>, Problem> {
     let resolved = caller.connection(&state, &name, Access::View).await?;
     Ok(Json(ConnectionView::of(
-        &resolved.name,
-        &resolved.connection,
+        resolved.name(),
+        resolved.connection(),
     )))
 }
 
@@ -307,7 +307,7 @@ pub(crate) async fn get_artifacts(
 ) -> Result<Response, Problem> {
     let Query(params) = params.map_err(|e| Problem::invalid("query", e.body_text()))?;
     let resolved = caller.connection(&state, &name, Access::View).await?;
-    let onboarding = artifacts::onboarding(&state, &resolved.connection).await?;
+    let onboarding = artifacts::onboarding(&state, resolved.connection()).await?;
     let all = artifacts::render(&state, &onboarding)?;
     let (text, media) = match params.format.as_deref() {
         None => return Ok(Json(all).into_response()),
@@ -343,8 +343,8 @@ pub(crate) async fn submit_role(
 ) -> Result<Json<SubmissionView>, Problem> {
     let resolved = caller.connection(&state, &name, Access::Manage).await?;
     let role = parse_role(&body.role_arn)?;
-    let done = state.connector().submit_role(&resolved.id, role).await?;
-    Ok(Json(submission(&resolved.name, &done)))
+    let done = state.connector().submit_role(resolved.id(), role).await?;
+    Ok(Json(submission(resolved.name(), &done)))
 }
 
 /// Checks a role ARN as the API and the pages take it.
@@ -367,8 +367,8 @@ pub(crate) async fn verify(
     Path(name): Path<String>,
 ) -> Result<Json<SubmissionView>, Problem> {
     let resolved = caller.connection(&state, &name, Access::Use).await?;
-    let done = state.connector().verify(&resolved.id).await?;
-    Ok(Json(submission(&resolved.name, &done)))
+    let done = state.connector().verify(resolved.id()).await?;
+    Ok(Json(submission(resolved.name(), &done)))
 }
 
 /// Disconnects: no credentials from the next call on.
@@ -384,8 +384,8 @@ pub(crate) async fn disconnect(
     Path(name): Path<String>,
 ) -> Result<Json<ConnectionView>, Problem> {
     let resolved = caller.connection(&state, &name, Access::Manage).await?;
-    let after = state.connector().disconnect(&resolved.id).await?;
-    Ok(Json(ConnectionView::of(&resolved.name, &after)))
+    let after = state.connector().disconnect(resolved.id()).await?;
+    Ok(Json(ConnectionView::of(resolved.name(), &after)))
 }
 
 /// Removes the connection (terminal; the record stays as `removed`).
@@ -401,8 +401,8 @@ pub(crate) async fn remove(
     Path(name): Path<String>,
 ) -> Result<Json<ConnectionView>, Problem> {
     let resolved = caller.connection(&state, &name, Access::Manage).await?;
-    let after = state.connector().remove(&resolved.id).await?;
-    Ok(Json(ConnectionView::of(&resolved.name, &after)))
+    let after = state.connector().remove(resolved.id()).await?;
+    Ok(Json(ConnectionView::of(resolved.name(), &after)))
 }
 
 /// Starts an External ID rotation: the artifacts now accept the current and the next id.
@@ -418,8 +418,8 @@ pub(crate) async fn start_rotation(
     Path(name): Path<String>,
 ) -> Result<Json<ConnectionView>, Problem> {
     let resolved = caller.connection(&state, &name, Access::Manage).await?;
-    let after = state.connector().start_rotation(&resolved.id).await?;
-    Ok(Json(ConnectionView::of(&resolved.name, &after)))
+    let after = state.connector().start_rotation(resolved.id()).await?;
+    Ok(Json(ConnectionView::of(resolved.name(), &after)))
 }
 
 /// Completes the rotation once the customer's role accepts the next External ID.
@@ -435,8 +435,8 @@ pub(crate) async fn complete_rotation(
     Path(name): Path<String>,
 ) -> Result<Json<SubmissionView>, Problem> {
     let resolved = caller.connection(&state, &name, Access::Manage).await?;
-    let done = state.connector().complete_rotation(&resolved.id).await?;
-    Ok(Json(submission(&resolved.name, &done)))
+    let done = state.connector().complete_rotation(resolved.id()).await?;
+    Ok(Json(submission(resolved.name(), &done)))
 }
 
 /// Issues a new onboarding-page link for the connection (earlier links keep working until
@@ -454,14 +454,14 @@ pub(crate) async fn onboarding_link(
     let resolved = caller.connection(&state, &name, Access::Manage).await?;
     let token = issue_page_token(
         state.directory(),
-        &caller.key.tenant,
-        &resolved.name,
+        caller.key().tenant(),
+        resolved.name(),
         state.config().page_token_ttl.as_secs(),
         state.now(),
     )
     .await?;
     Ok(Json(OnboardingLink {
-        url: page_url(&state, token.token.expose_secret()).into(),
-        expires_at: token.expires_at,
+        url: page_url(&state, token.token().expose_secret()).into(),
+        expires_at: token.expires_at(),
     }))
 }

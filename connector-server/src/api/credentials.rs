@@ -27,11 +27,11 @@ pub(crate) async fn issue(
     Path(name): Path<String>,
 ) -> Result<Json<CredentialsView>, Problem> {
     let resolved = caller.connection(&state, &name, Access::Use).await?;
-    let credentials = state.connector().credentials(&resolved.id).await?;
+    let credentials = state.connector().credentials(resolved.id()).await?;
     metrics::counter!("connector_server_credentials_issued_total").increment(1);
     tracing::info!(
-        connection = %resolved.name,
-        key = %caller.key.id,
+        connection = %resolved.name(),
+        key = %caller.key().id(),
         access_key_id = credentials.access_key_id(),
         "credentials issued"
     );

@@ -53,10 +53,10 @@ async fn rotate(
     State(state): State<AppState>,
     caller: Caller,
 ) -> Result<Json<RotatedKey>, Problem> {
-    let issued = rotate_key(state.directory(), &caller.key, state.now()).await?;
+    let issued = rotate_key(state.directory(), caller.key(), state.now()).await?;
     Ok(Json(RotatedKey {
-        key_id: issued.id,
-        api_key: issued.key.expose_secret().into(),
+        key_id: issued.id().to_owned(),
+        api_key: issued.key().expose_secret().into(),
     }))
 }
 

@@ -15,23 +15,22 @@ use std::collections::HashMap;
 
 use secrecy::{ExposeSecret as _, SecretString};
 
+use super::key_record::check_teams;
 use super::{
-    Access, ConnectionName, Directory, DirectoryError, Grantee, KeyRecord, PageTokenRecord,
-    TenantId,
+    Access, ConnectionName, Directory, DirectoryError, Grant, Grantee, InvalidRecord, KeyRecord,
+    PageTokenRecord, TenantId,
 };
 use crate::secret::{self, SecretHash, SecretKind};
 
-/// What a new key may do.
+/// What a new key may do: made by [`admin`](KeyPolicy::admin) or
+/// [`granted_only`](KeyPolicy::granted_only), teams added by
+/// [`with_teams`](KeyPolicy::with_teams), which checks them as a [`KeyRecord`]'s.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KeyPolicy {
-    /// A label for people.
-    pub label: String,
-    /// The teams it belongs to.
-    pub teams: Vec<String>,
-    /// Access to every connection of the tenant.
-    pub default_access: Option<Access>,
-    /// Whether it may create connections.
-    pub may_create: bool,
+    label: String,
+    teams: Vec<String>,
+    default_access: Option<Access>,
+    may_create: bool,
 }
 
 impl KeyPolicy {
@@ -55,33 +54,84 @@ impl KeyPolicy {
         }
     }
 
-    /// In these teams.
-    pub fn with_teams(mut self, teams: impl IntoIterator<Item = String>) -> KeyPolicy {
-        self.teams = teams.into_iter().collect();
-        self
+    /// In these teams, in this order; an error (field `teams`) when a name is empty or
+    /// named twice.
+    pub fn with_teams(
+        mut self,
+        teams: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Result<KeyPolicy, InvalidRecord> {
+        let teams: Vec<String> = teams.into_iter().map(Into::into).collect();
+        check_teams(&teams)?;
+        self.teams = teams;
+        Ok(self)
+    }
+
+    /// The label for people.
+    pub fn label(&self) -> &str {
+        &self.label
+    }
+
+    /// The teams the key belongs to.
+    pub fn teams(&self) -> &[String] {
+        &self.teams
+    }
+
+    /// Access to every connection of the tenant.
+    pub fn default_access(&self) -> Option<Access> {
+        self.default_access
+    }
+
+    /// Whether the key may create connections.
+    pub fn may_create(&self) -> bool {
+        self.may_create
     }
 }
 
 /// A key just issued: its id and the key itself, shown once.
 #[derive(Debug)]
 pub struct IssuedKey {
+    id: String,
+    key: SecretString,
+}
+
+impl IssuedKey {
     /// The key's id (not secret).
-    pub id: String,
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
     /// The key to hand to its holder.
-    pub key: SecretString,
+    pub fn key(&self) -> &SecretString {
+        &self.key
+    }
 }
 
 /// A page token just issued.
 #[derive(Debug)]
 pub struct IssuedPageToken {
+    token: SecretString,
+    expires_at: u64,
+}
+
+impl IssuedPageToken {
     /// The token (goes into the page's URL).
-    pub token: SecretString,
+    pub fn token(&self) -> &SecretString {
+        &self.token
+    }
+
     /// When it expires (Unix seconds).
-    pub expires_at: u64,
+    pub fn expires_at(&self) -> u64 {
+        self.expires_at
+    }
 }
 
 fn random_failed(e: secret::RandomError) -> DirectoryError {
-    DirectoryError(e.to_string())
+    DirectoryError::new(e.to_string())
+}
+
+/// A record the rules here built from checked parts broke a rule: no answer, fail closed.
+fn unrecordable(e: InvalidRecord) -> DirectoryError {
+    DirectoryError::new(format!("the new record is not valid: {e}"))
 }
 
 /// Issues a key of `tenant` (the tenant is added when missing).
@@ -93,22 +143,18 @@ pub async fn issue_key(
 ) -> Result<IssuedKey, DirectoryError> {
     directory.add_tenant(tenant).await?;
     let minted = secret::mint(SecretKind::ApiKey).map_err(random_failed)?;
-    directory
-        .insert_key(&KeyRecord {
-            id: minted.id.clone(),
-            tenant: tenant.clone(),
-            hash: minted.hash,
-            label: policy.label.clone(),
-            teams: policy.teams.clone(),
-            default_access: policy.default_access,
-            may_create: policy.may_create,
-            created_at: now,
-            revoked_at: None,
-        })
-        .await?;
+    let record = KeyRecord::builder(minted.id(), tenant.clone(), minted.hash().clone())
+        .with_label(policy.label.clone())
+        .with_teams(policy.teams.iter().cloned())
+        .with_default_access(policy.default_access)
+        .with_may_create(policy.may_create)
+        .with_created_at(now)
+        .build()
+        .map_err(unrecordable)?;
+    directory.insert_key(&record).await?;
     Ok(IssuedKey {
-        id: minted.id,
-        key: minted.text,
+        id: minted.id().to_owned(),
+        key: minted.into_text(),
     })
 }
 
@@ -120,12 +166,12 @@ pub async fn authenticate(
     let Some(presented) = secret::parse(SecretKind::ApiKey, presented) else {
         return Ok(None);
     };
-    let Some(record) = directory.key(&presented.id).await? else {
+    let Some(record) = directory.key(presented.id()).await? else {
         // The same work as a found key, so timing says nothing about which ids exist.
-        let _ = SecretHash::of(presented.secret.expose_secret());
+        let _ = SecretHash::of(presented.secret().expose_secret());
         return Ok(None);
     };
-    let valid = presented.matches(&record.hash) && record.revoked_at.is_none();
+    let valid = presented.matches(record.hash()) && !record.is_revoked();
     Ok(valid.then_some(record))
 }
 
@@ -137,25 +183,25 @@ pub async fn rotate_key(
     now: u64,
 ) -> Result<IssuedKey, DirectoryError> {
     let policy = KeyPolicy {
-        label: old.label.clone(),
-        teams: old.teams.clone(),
-        default_access: old.default_access,
-        may_create: old.may_create,
+        label: old.label().to_owned(),
+        teams: old.teams().to_vec(),
+        default_access: old.default_access(),
+        may_create: old.may_create(),
     };
-    let issued = issue_key(directory, &old.tenant, &policy, now).await?;
-    let own = [Grantee::Key(old.id.clone())];
+    let issued = issue_key(directory, old.tenant(), &policy, now).await?;
+    let own = [Grantee::Key(old.id().to_owned())];
     let new_grantee = Grantee::Key(issued.id.clone());
-    for grant in directory.grants(&old.tenant, None, &own).await? {
+    for grant in directory.grants(old.tenant(), None, &own).await? {
         directory
             .set_grant(
-                &old.tenant,
-                &grant.connection,
+                old.tenant(),
+                grant.connection(),
                 &new_grantee,
-                Some(grant.access),
+                Some(grant.access()),
             )
             .await?;
     }
-    directory.revoke_key(&old.id, now).await?;
+    directory.revoke_key(old.id(), now).await?;
     Ok(issued)
 }
 
@@ -167,12 +213,12 @@ pub async fn access(
 ) -> Result<Option<Access>, DirectoryError> {
     let grantees = key.grantees();
     let grants = directory
-        .grants(&key.tenant, Some(connection), &grantees)
+        .grants(key.tenant(), Some(connection), &grantees)
         .await?;
     Ok(grants
         .iter()
-        .map(|g| g.access)
-        .chain(key.default_access)
+        .map(Grant::access)
+        .chain(key.default_access())
         .max())
 }
 
@@ -184,9 +230,10 @@ pub async fn granted(
 ) -> Result<HashMap<ConnectionName, Access>, DirectoryError> {
     let grantees = key.grantees();
     let mut levels: HashMap<ConnectionName, Access> = HashMap::new();
-    for grant in directory.grants(&key.tenant, None, &grantees).await? {
-        let level = levels.entry(grant.connection).or_insert(grant.access);
-        *level = (*level).max(grant.access);
+    for grant in directory.grants(key.tenant(), None, &grantees).await? {
+        let access = grant.access();
+        let level = levels.entry(grant.connection().clone()).or_insert(access);
+        *level = (*level).max(access);
     }
     Ok(levels)
 }
@@ -201,17 +248,17 @@ pub async fn issue_page_token(
 ) -> Result<IssuedPageToken, DirectoryError> {
     let minted = secret::mint(SecretKind::PageToken).map_err(random_failed)?;
     let expires_at = now.saturating_add(ttl_seconds);
-    directory
-        .insert_page_token(&PageTokenRecord {
-            id: minted.id,
-            hash: minted.hash,
-            tenant: tenant.clone(),
-            connection: connection.clone(),
-            expires_at,
-        })
-        .await?;
+    let record = PageTokenRecord::new(
+        minted.id(),
+        minted.hash().clone(),
+        tenant.clone(),
+        connection.clone(),
+        expires_at,
+    )
+    .map_err(unrecordable)?;
+    directory.insert_page_token(&record).await?;
     Ok(IssuedPageToken {
-        token: minted.text,
+        token: minted.into_text(),
         expires_at,
     })
 }
@@ -225,11 +272,11 @@ pub async fn check_page_token(
     let Some(presented) = secret::parse(SecretKind::PageToken, presented) else {
         return Ok(None);
     };
-    let Some(record) = directory.page_token(&presented.id).await? else {
-        let _ = SecretHash::of(presented.secret.expose_secret());
+    let Some(record) = directory.page_token(presented.id()).await? else {
+        let _ = SecretHash::of(presented.secret().expose_secret());
         return Ok(None);
     };
-    let valid = presented.matches(&record.hash) && now < record.expires_at;
+    let valid = presented.matches(record.hash()) && now < record.expires_at();
     Ok(valid.then_some(record))
 }
 
@@ -247,7 +294,7 @@ mod tests {
             .await
             .unwrap()
             .unwrap();
-        assert_eq!(record.tenant, tenant);
+        assert_eq!(record.tenant(), &tenant);
         // A tampered secret authenticates nothing.
         let mut tampered = issued.key.expose_secret().to_owned();
         let last = if tampered.ends_with('A') { "B" } else { "A" };
@@ -261,7 +308,7 @@ mod tests {
             .set_grant(
                 &tenant,
                 &name,
-                &Grantee::Key(record.id.clone()),
+                &Grantee::Key(record.id().to_owned()),
                 Some(Access::Use),
             )
             .await
@@ -296,7 +343,7 @@ mod tests {
             .await
             .unwrap()
             .unwrap();
-        assert_eq!(found.connection, name);
+        assert_eq!(found.connection(), &name);
         assert!(
             check_page_token(directory, token.token.expose_secret(), 1_060)
                 .await
@@ -309,6 +356,50 @@ mod tests {
                 .unwrap()
                 .is_none()
         );
+    }
+
+    #[test]
+    fn a_policy_refuses_an_empty_or_repeated_team_naming_the_teams() {
+        let policy = KeyPolicy::granted_only("m").with_teams(["b", "a"]).unwrap();
+        assert_eq!(policy.teams(), ["b", "a"]);
+        for teams in [&["ops", "ops"][..], &[""][..]] {
+            let error = KeyPolicy::admin("a")
+                .with_teams(teams.iter().copied())
+                .unwrap_err();
+            assert_eq!((error.record(), error.field()), ("key", "teams"));
+        }
+    }
+
+    #[tokio::test]
+    async fn an_issued_key_stores_its_policy_and_time() {
+        let directory = InMemoryDirectory::new();
+        let tenant: TenantId = "acme".parse().unwrap();
+        let policy = KeyPolicy::granted_only("ci")
+            .with_teams(["ops", "dev"])
+            .unwrap();
+        let issued = issue_key(&directory, &tenant, &policy, 42).await.unwrap();
+        let record = directory.key(issued.id()).await.unwrap().unwrap();
+        assert!(secret::is_id(record.id()));
+        assert_eq!(
+            (
+                record.label(),
+                record.teams(),
+                record.default_access(),
+                record.may_create()
+            ),
+            ("ci", &["ops".to_owned(), "dev".to_owned()][..], None, false)
+        );
+        assert_eq!((record.created_at(), record.revoked_at()), (42, None));
+        let token = issue_page_token(
+            &directory,
+            &tenant,
+            &ConnectionName::parse(&tenant, "p").unwrap(),
+            60,
+            42,
+        )
+        .await
+        .unwrap();
+        assert_eq!(token.expires_at(), 102);
     }
 
     // The rules are the same on every directory: the storage each one owes them is checked

@@ -20,6 +20,26 @@ struct Tables {
 }
 
 /// A [`Directory`] in memory.
+///
+/// ```
+/// use connector_server::directory::{Access, ConnectionName, Directory, Grantee, InMemoryDirectory, keys};
+/// # use secrecy::ExposeSecret as _;
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let directory = InMemoryDirectory::new();
+/// let acme = "acme".parse()?;
+/// let issued = keys::issue_key(&directory, &acme, &keys::KeyPolicy::granted_only("ci"), 0).await?;
+/// let key = keys::authenticate(&directory, issued.key().expose_secret()).await?.unwrap();
+/// let prod = ConnectionName::parse(&acme, "prod")?;
+/// assert_eq!(keys::access(&directory, &key, &prod).await?, None);    // no grant yet: 404
+/// let grantee = Grantee::Key(key.id().to_owned());
+/// directory.set_grant(&acme, &prod, &grantee, Some(Access::Use)).await?;
+/// assert_eq!(keys::access(&directory, &key, &prod).await?, Some(Access::Use));
+/// assert!(directory.revoke_key(key.id(), 10).await?);
+/// assert!(keys::authenticate(&directory, issued.key().expose_secret()).await?.is_none());
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Default)]
 pub struct InMemoryDirectory {
     tables: Mutex<Tables>,
@@ -53,10 +73,10 @@ impl Directory for InMemoryDirectory {
     fn insert_key<'a>(&'a self, key: &'a KeyRecord) -> BoxFuture<'a, Result<(), DirectoryError>> {
         let result = {
             let mut tables = self.lock();
-            if tables.keys.contains_key(&key.id) {
-                Err(DirectoryError("a key with this id exists".to_owned()))
+            if tables.keys.contains_key(key.id()) {
+                Err(DirectoryError::new("a key with this id exists"))
             } else {
-                tables.keys.insert(key.id.clone(), key.clone());
+                tables.keys.insert(key.id().to_owned(), key.clone());
                 Ok(())
             }
         };
@@ -73,12 +93,16 @@ impl Directory for InMemoryDirectory {
         id: &'a str,
         at: u64,
     ) -> BoxFuture<'a, Result<bool, DirectoryError>> {
-        let revoked = match self.lock().keys.get_mut(id) {
-            Some(key) if key.revoked_at.is_none() => {
-                key.revoked_at = Some(at);
-                true
+        let revoked = {
+            let mut tables = self.lock();
+            match tables.keys.remove(id) {
+                Some(key) => {
+                    let live = !key.is_revoked();
+                    tables.keys.insert(id.to_owned(), key.revoked(at));
+                    live
+                }
+                None => false,
             }
-            _ => false,
         };
         Box::pin(async move { Ok(revoked) })
     }
@@ -118,11 +142,7 @@ impl Directory for InMemoryDirectory {
             .filter(|((t, c, g), _)| {
                 t == tenant && connection.is_none_or(|wanted| wanted == c) && grantees.contains(g)
             })
-            .map(|((_, c, g), access)| Grant {
-                connection: c.clone(),
-                grantee: g.clone(),
-                access: *access,
-            })
+            .map(|((_, c, g), access)| Grant::new(c.clone(), g.clone(), *access))
             .collect();
         Box::pin(async move { Ok(found) })
     }
@@ -133,12 +153,10 @@ impl Directory for InMemoryDirectory {
     ) -> BoxFuture<'a, Result<(), DirectoryError>> {
         let result = {
             let mut tables = self.lock();
-            if tables.tokens.contains_key(&token.id) {
-                Err(DirectoryError(
-                    "a page token with this id exists".to_owned(),
-                ))
+            if tables.tokens.contains_key(token.id()) {
+                Err(DirectoryError::new("a page token with this id exists"))
             } else {
-                tables.tokens.insert(token.id.clone(), token.clone());
+                tables.tokens.insert(token.id().to_owned(), token.clone());
                 Ok(())
             }
         };

@@ -10,28 +10,57 @@
 //! (feature `testing`).
 
 mod columns;
+mod grant;
+mod invalid;
+mod key_record;
 pub mod keys;
 mod memory;
+mod page_token;
 #[cfg(feature = "postgres")]
 mod postgres;
 mod sqlite;
 mod types;
 
+pub use grant::Grant;
+pub use invalid::InvalidRecord;
+pub use key_record::{KeyRecord, KeyRecordBuilder};
 pub use memory::InMemoryDirectory;
+pub use page_token::PageTokenRecord;
 #[cfg(feature = "postgres")]
 pub use postgres::PostgresDirectory;
 pub use sqlite::SqliteDirectory;
-pub use types::{
-    Access, ConnectionName, Grant, Grantee, InvalidName, KeyRecord, PageTokenRecord, TenantId,
-};
+pub use types::{Access, ConnectionName, Grantee, InvalidName, TenantId};
 
 use connector_core::BoxFuture;
 
 /// The directory could not answer (backend unreachable, a record unreadable, the random
 /// source failed). Callers fail closed: no answer is never "allowed".
+///
+/// ```
+/// use connector_server::directory::DirectoryError;
+/// let error = DirectoryError::new("connection refused");
+/// assert_eq!(error.message(), "connection refused");
+/// assert_eq!(error.to_string(), "the directory is unavailable: connection refused");
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("the directory is unavailable: {0}")]
-pub struct DirectoryError(pub String);
+#[error("the directory is unavailable: {message}")]
+pub struct DirectoryError {
+    message: String,
+}
+
+impl DirectoryError {
+    /// The error, described by `message` (never a secret: it is logged and may be shown).
+    pub fn new(message: impl Into<String>) -> DirectoryError {
+        DirectoryError {
+            message: message.into(),
+        }
+    }
+
+    /// What went wrong.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
 
 /// Storage of tenants, keys, grants and page tokens. Implementations only store; the rules
 /// (hashing, expiry, constant-time comparison, access resolution) are in [`keys`].

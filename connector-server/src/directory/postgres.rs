@@ -61,7 +61,7 @@ pub struct PostgresDirectory {
 /// A driver error, described without bind values (sqlx never puts them in its errors) and
 /// without the URL.
 fn failed(error: sqlx::Error) -> DirectoryError {
-    DirectoryError(match &error {
+    DirectoryError::new(match &error {
         sqlx::Error::Database(db) => match db.code() {
             Some(code) => format!("database error {code}: {}", db.message()),
             None => format!("database error: {}", db.message()),
@@ -81,7 +81,7 @@ fn failed(error: sqlx::Error) -> DirectoryError {
 fn on_insert(error: sqlx::Error, what: &str) -> DirectoryError {
     match &error {
         sqlx::Error::Database(db) if db.is_unique_violation() => {
-            DirectoryError(format!("a {what} with this id exists"))
+            DirectoryError::new(format!("a {what} with this id exists"))
         }
         _ => failed(error),
     }
@@ -120,7 +120,7 @@ fn decode_percent(text: &str) -> Option<String> {
 /// `error` with every form of `url`'s password replaced.
 fn scrubbed(mut error: DirectoryError, url: &str) -> DirectoryError {
     for password in passwords(url) {
-        error.0 = error.0.replace(&password, "…");
+        error = DirectoryError::new(error.message().replace(&password, "…"));
     }
     error
 }
@@ -130,9 +130,9 @@ impl PostgresDirectory {
     /// `sslmode=require`, `verify-ca` or `verify-full` and `sslrootcert=PATH`) with a pool of
     /// 5 connections, and makes the tables when missing. No error repeats the password.
     pub async fn connect(url: &str) -> Result<PostgresDirectory, DirectoryError> {
-        let options: PgConnectOptions = url
-            .parse()
-            .map_err(|_| DirectoryError(format!("the directory URL is not valid: {URL_RULE}")))?;
+        let options: PgConnectOptions = url.parse().map_err(|_| {
+            DirectoryError::new(format!("the directory URL is not valid: {URL_RULE}"))
+        })?;
         let pool = PgPoolOptions::new()
             .max_connections(5)
             .acquire_timeout(Duration::from_secs(5))
@@ -227,15 +227,15 @@ impl Directory for PostgresDirectory {
                  (id, tenant, hash, label, teams, default_access, may_create, created_at, revoked_at)
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
             )
-            .bind(&key.id)
-            .bind(key.tenant.as_str())
-            .bind(key.hash.0.as_slice())
-            .bind(&key.label)
-            .bind(teams_text(&key.teams)?)
-            .bind(key.default_access.map(Access::name))
-            .bind(key.may_create)
-            .bind(to_i64(key.created_at))
-            .bind(key.revoked_at.map(to_i64))
+            .bind(key.id())
+            .bind(key.tenant().as_str())
+            .bind(key.hash().as_bytes().as_slice())
+            .bind(key.label())
+            .bind(teams_text(key.teams())?)
+            .bind(key.default_access().map(Access::name))
+            .bind(key.may_create())
+            .bind(to_i64(key.created_at()))
+            .bind(key.revoked_at().map(to_i64))
             .execute(&self.pool)
             .await
             .map_err(|e| on_insert(e, "key"))?;
@@ -337,12 +337,10 @@ impl Directory for PostgresDirectory {
                 let grantee: String = row.try_get("grantee").map_err(failed)?;
                 let access: String = row.try_get("access").map_err(failed)?;
                 let (connection, access) = grant_parts(tenant, &name, &access)?;
-                found.push(Grant {
-                    connection,
-                    grantee: Grantee::decode(&grantee)
-                        .ok_or_else(|| super::columns::corrupt("grant"))?,
-                    access,
-                });
+                let grantee = Grantee::decode(&grantee).ok_or_else(|| {
+                    super::columns::corrupt("grant", "invalid grantee: key:ID or team:NAME")
+                })?;
+                found.push(Grant::new(connection, grantee, access));
             }
             Ok(found)
         })
@@ -357,11 +355,11 @@ impl Directory for PostgresDirectory {
                 "INSERT INTO connector_server_page_tokens (id, tenant, connection, hash, expires_at)
                  VALUES ($1, $2, $3, $4, $5)",
             )
-            .bind(&token.id)
-            .bind(token.tenant.as_str())
-            .bind(token.connection.as_str())
-            .bind(token.hash.0.as_slice())
-            .bind(to_i64(token.expires_at))
+            .bind(token.id())
+            .bind(token.tenant().as_str())
+            .bind(token.connection().as_str())
+            .bind(token.hash().as_bytes().as_slice())
+            .bind(to_i64(token.expires_at()))
             .execute(&self.pool)
             .await
             .map_err(|e| on_insert(e, "page token"))?;
@@ -406,7 +404,7 @@ mod tests {
     #[test]
     fn a_password_is_scrubbed_as_written_and_decoded() {
         let url = "postgres://app:p%40ss%2Fw0rd@db.internal/connector";
-        let error = DirectoryError("auth for p%40ss%2Fw0rd, or p@ss/w0rd, failed".to_owned());
+        let error = DirectoryError::new("auth for p%40ss%2Fw0rd, or p@ss/w0rd, failed");
         let shown = scrubbed(error, url).to_string();
         assert!(
             !shown.contains("p@ss/w0rd") && !shown.contains("p%40ss"),

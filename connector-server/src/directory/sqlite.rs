@@ -34,7 +34,7 @@ pub struct SqliteDirectory {
 }
 
 fn failed(e: impl std::fmt::Display) -> DirectoryError {
-    DirectoryError(e.to_string())
+    DirectoryError::new(e.to_string())
 }
 
 impl SqliteDirectory {
@@ -119,21 +119,21 @@ impl Directory for SqliteDirectory {
 
     fn insert_key<'a>(&'a self, key: &'a KeyRecord) -> BoxFuture<'a, Result<(), DirectoryError>> {
         Box::pin(async move {
-            let teams = teams_text(&key.teams)?;
+            let teams = teams_text(key.teams())?;
             sqlx::query(
                 "INSERT INTO connector_server_keys
                  (id, tenant, hash, label, teams, default_access, may_create, created_at, revoked_at)
                  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             )
-            .bind(&key.id)
-            .bind(key.tenant.as_str())
-            .bind(key.hash.0.as_slice())
-            .bind(&key.label)
+            .bind(key.id())
+            .bind(key.tenant().as_str())
+            .bind(key.hash().as_bytes().as_slice())
+            .bind(key.label())
             .bind(teams)
-            .bind(key.default_access.map(Access::name))
-            .bind(i64::from(key.may_create))
-            .bind(to_i64(key.created_at))
-            .bind(key.revoked_at.map(to_i64))
+            .bind(key.default_access().map(Access::name))
+            .bind(i64::from(key.may_create()))
+            .bind(to_i64(key.created_at()))
+            .bind(key.revoked_at().map(to_i64))
             .execute(&self.pool)
             .await
             .map_err(failed)?;
@@ -224,11 +224,7 @@ impl Directory for SqliteDirectory {
                     let name: String = row.try_get("connection").map_err(failed)?;
                     let access: String = row.try_get("access").map_err(failed)?;
                     let (connection, access) = grant_parts(tenant, &name, &access)?;
-                    found.push(Grant {
-                        connection,
-                        grantee: grantee.clone(),
-                        access,
-                    });
+                    found.push(Grant::new(connection, grantee.clone(), access));
                 }
             }
             Ok(found)
@@ -244,11 +240,11 @@ impl Directory for SqliteDirectory {
                 "INSERT INTO connector_server_page_tokens (id, tenant, connection, hash, expires_at)
                  VALUES (?, ?, ?, ?, ?)",
             )
-            .bind(&token.id)
-            .bind(token.tenant.as_str())
-            .bind(token.connection.as_str())
-            .bind(token.hash.0.as_slice())
-            .bind(to_i64(token.expires_at))
+            .bind(token.id())
+            .bind(token.tenant().as_str())
+            .bind(token.connection().as_str())
+            .bind(token.hash().as_bytes().as_slice())
+            .bind(to_i64(token.expires_at()))
             .execute(&self.pool)
             .await
             .map_err(failed)?;

@@ -1,26 +1,44 @@
-//! The Directory's records: tenants, API keys, access levels, grants and onboarding-page
-//! tokens, and the names they use.
+//! The names and values the Directory's records use: tenant ids, connection names, access
+//! levels and grantees.
 
 use std::fmt;
 use std::str::FromStr;
 
 use connector_core::ConnectionId;
 
-use crate::secret::SecretHash;
-
 /// A bad name or value: the field and the rule it broke.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("invalid {field}: {rule}")]
 pub struct InvalidName {
-    /// The field.
-    pub field: &'static str,
-    /// The rule.
-    pub rule: &'static str,
+    field: &'static str,
+    rule: &'static str,
+}
+
+impl InvalidName {
+    /// The field (`tenant`, `name`, `access`).
+    pub fn field(&self) -> &'static str {
+        self.field
+    }
+
+    /// The rule it broke.
+    pub fn rule(&self) -> &'static str {
+        self.rule
+    }
 }
 
 /// A tenant id: 1 to 16 lowercase ASCII letters and digits. Connection ids in the store are
 /// `TENANT_NAME`; a tenant id has no `_`, so the split is unambiguous and one tenant's
 /// connections are one contiguous range of ids.
+///
+/// ```
+/// use connector_server::directory::TenantId;
+/// let acme: TenantId = "acme2".parse()?;
+/// assert_eq!(acme.as_str(), "acme2");
+/// for bad in ["", "Acme", "acme_eu", "a-very-long-tenant-id"] {
+///     assert_eq!(bad.parse::<TenantId>().unwrap_err().field(), "tenant");
+/// }
+/// # Ok::<(), connector_server::directory::InvalidName>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct TenantId(String);
 
@@ -61,6 +79,18 @@ impl fmt::Display for TenantId {
 
 /// A connection's name within its tenant (what the API and the pages show): the rules of a
 /// [`ConnectionId`], short enough that `TENANT_NAME` is one.
+///
+/// ```
+/// use connector_server::directory::{ConnectionName, TenantId};
+/// let acme: TenantId = "acme".parse()?;
+/// let prod = ConnectionName::parse(&acme, "prod-eu")?;
+/// let id = prod.store_id(&acme)?;
+/// assert_eq!(id.as_str(), "acme_prod-eu");
+/// assert_eq!(ConnectionName::of_store_id(&acme, &id), Some(prod));
+/// assert_eq!(ConnectionName::of_store_id(&"other".parse()?, &id), None);
+/// assert_eq!(ConnectionName::parse(&acme, "no spaces").unwrap_err().field(), "name");
+/// # Ok::<(), connector_server::directory::InvalidName>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ConnectionName(String);
 
@@ -107,6 +137,15 @@ impl fmt::Display for ConnectionName {
 }
 
 /// What a key may do with a connection, each level including the ones before it.
+///
+/// ```
+/// use connector_server::directory::Access;
+/// assert!(Access::View < Access::Use && Access::Use < Access::Manage);
+/// assert_eq!("use".parse::<Access>()?, Access::Use);
+/// assert_eq!(Access::Manage.name(), "manage");
+/// assert_eq!("admin".parse::<Access>().unwrap_err().field(), "access");
+/// # Ok::<(), connector_server::directory::InvalidName>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Access {
     /// Read its state, diagnosis and artifacts.
@@ -171,62 +210,4 @@ impl Grantee {
                 .map(|name| Grantee::Team(name.to_owned()))
         }
     }
-}
-
-/// A per-connection grant.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Grant {
-    /// The connection.
-    pub connection: ConnectionName,
-    /// Who.
-    pub grantee: Grantee,
-    /// What.
-    pub access: Access,
-}
-
-/// An API key as stored: never the key itself, only its digest.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct KeyRecord {
-    /// The key's public id (the middle part of `ck.ID.SECRET`).
-    pub id: String,
-    /// The tenant the key acts for.
-    pub tenant: TenantId,
-    /// SHA-256 of the secret part.
-    pub hash: SecretHash,
-    /// A label for people.
-    pub label: String,
-    /// The tenant's teams the key belongs to (grants to a team apply to its keys).
-    pub teams: Vec<String>,
-    /// Access to every connection of the tenant, beyond per-connection grants.
-    pub default_access: Option<Access>,
-    /// Whether the key may create connections (it gets `manage` on those it creates).
-    pub may_create: bool,
-    /// When it was made (Unix seconds).
-    pub created_at: u64,
-    /// When it was revoked (Unix seconds); a revoked key authenticates nothing.
-    pub revoked_at: Option<u64>,
-}
-
-impl KeyRecord {
-    /// The grantees this key acts as: itself and its teams.
-    pub fn grantees(&self) -> Vec<Grantee> {
-        let mut all = vec![Grantee::Key(self.id.clone())];
-        all.extend(self.teams.iter().cloned().map(Grantee::Team));
-        all
-    }
-}
-
-/// An onboarding-page token as stored: bound to one connection, expiring.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PageTokenRecord {
-    /// The token's public id.
-    pub id: String,
-    /// SHA-256 of the secret part.
-    pub hash: SecretHash,
-    /// The tenant of the connection.
-    pub tenant: TenantId,
-    /// The connection the token opens.
-    pub connection: ConnectionName,
-    /// When it stops working (Unix seconds).
-    pub expires_at: u64,
 }

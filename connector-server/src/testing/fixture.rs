@@ -2,7 +2,9 @@
 //! key and page-token records whose every field differs from the defaults, so a field
 //! dropped or truncated on the way through the backend shows.
 
-use crate::directory::{Access, ConnectionName, KeyRecord, PageTokenRecord, TenantId};
+use crate::directory::{
+    Access, ConnectionName, InvalidRecord, KeyRecord, KeyRecordBuilder, PageTokenRecord, TenantId,
+};
 use crate::secret::SecretHash;
 
 /// A time past `u32::MAX` seconds (the year 2286): a backend keeping 32-bit times shows.
@@ -50,25 +52,32 @@ impl Fixture {
         ConnectionName::parse(tenant, name).map_err(|e| format!("connection name: {e}"))
     }
 
-    /// An id of this run.
+    /// The id of this run named `name`: 16 lowercase hex digits as `secret::mint` makes
+    /// them, the run's tag then 6 digits of the name's SHA-256.
     pub(crate) fn id(&self, name: &str) -> String {
-        format!("{}{name}", self.tag)
+        let digest = SecretHash::of(name);
+        let suffix: String = digest
+            .as_bytes()
+            .iter()
+            .take(3)
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        format!("{}{suffix}", self.tag)
     }
 
-    /// A key of tenant `a` with every field set.
-    pub(crate) fn key(&self, name: &str, access: Option<Access>) -> KeyRecord {
-        KeyRecord {
-            id: self.id(name),
-            tenant: self.a.clone(),
-            hash: SecretHash::of(&format!("secret of {name}")),
-            label: format!("CI – déploiement \"{name}\" 'quoted' \\ {{}}"),
-            // Not in sorted order: the order must come back as it went in.
-            teams: vec!["ops".to_owned(), "dev team".to_owned(), "ałpha".to_owned()],
-            default_access: access,
-            may_create: true,
-            created_at: FAR,
-            revoked_at: None,
-        }
+    /// A key of tenant `a` with every field set, to build.
+    pub(crate) fn key(&self, name: &str, access: Option<Access>) -> KeyRecordBuilder {
+        KeyRecord::builder(
+            self.id(name),
+            self.a.clone(),
+            SecretHash::of(&format!("secret of {name}")),
+        )
+        .with_label(format!("CI – déploiement \"{name}\" 'quoted' \\ {{}}"))
+        // Not in sorted order: the order must come back as it went in.
+        .with_teams(["ops", "dev team", "ałpha"])
+        .with_default_access(access)
+        .with_may_create(true)
+        .with_created_at(FAR)
     }
 
     /// A page token of `tenant` for `connection`.
@@ -78,13 +87,31 @@ impl Fixture {
         tenant: &TenantId,
         connection: &ConnectionName,
         expires_at: u64,
-    ) -> PageTokenRecord {
-        PageTokenRecord {
-            id: self.id(name),
-            hash: SecretHash::of(&format!("token {name}")),
-            tenant: tenant.clone(),
-            connection: connection.clone(),
+    ) -> Result<PageTokenRecord, InvalidRecord> {
+        self.page_token_hashed(
+            name,
+            tenant,
+            connection,
             expires_at,
-        }
+            &format!("token {name}"),
+        )
+    }
+
+    /// A page token as [`page_token`](Fixture::page_token), its secret `secret`.
+    pub(crate) fn page_token_hashed(
+        &self,
+        name: &str,
+        tenant: &TenantId,
+        connection: &ConnectionName,
+        expires_at: u64,
+        secret: &str,
+    ) -> Result<PageTokenRecord, InvalidRecord> {
+        PageTokenRecord::new(
+            self.id(name),
+            SecretHash::of(secret),
+            tenant.clone(),
+            connection.clone(),
+            expires_at,
+        )
     }
 }

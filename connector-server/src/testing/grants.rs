@@ -20,10 +20,13 @@ async fn set(
     checks.ok(rule, done);
 }
 
-fn sorted(mut grants: Vec<Grant>) -> Vec<(String, Grantee, Access)> {
+fn sorted(grants: Vec<Grant>) -> Vec<(String, Grantee, Access)> {
     let mut rows: Vec<(String, Grantee, Access)> = grants
-        .drain(..)
-        .map(|g| (g.connection.as_str().to_owned(), g.grantee, g.access))
+        .iter()
+        .map(|g| {
+            let connection = g.connection().as_str().to_owned();
+            (connection, g.grantee().clone(), g.access())
+        })
         .collect();
     rows.sort();
     rows
@@ -41,11 +44,7 @@ async fn expect(
     if let Some(got) = checks.ok(rule, read) {
         let want = sorted(
             want.iter()
-                .map(|(c, g, a)| Grant {
-                    connection: (*c).clone(),
-                    grantee: (*g).clone(),
-                    access: *a,
-                })
+                .map(|(c, g, a)| Grant::new((*c).clone(), (*g).clone(), *a))
                 .collect(),
         );
         checks.same(rule, &sorted(got), &want);

@@ -3,7 +3,8 @@
 
 use super::Checks;
 use super::fixture::{FAR, Fixture};
-use crate::directory::{Access, Directory, KeyRecord};
+use crate::directory::{Access, Directory, InvalidRecord, KeyRecord};
+use crate::secret::SecretHash;
 
 pub(crate) async fn tenants(directory: &dyn Directory, fixture: &Fixture, checks: &mut Checks) {
     let before = directory.has_tenant(&fixture.a).await;
@@ -63,24 +64,45 @@ pub(crate) async fn keys(directory: &dyn Directory, fixture: &Fixture, checks: &
     .await;
 
     // Every access level, none, and the flags both ways round-trip exactly.
-    let mut records = Vec::new();
-    for (name, access) in [
-        ("kview", Some(Access::View)),
-        ("kuse", Some(Access::Use)),
-        ("kmanage", Some(Access::Manage)),
-        ("knone", None),
-    ] {
-        records.push(fixture.key(name, access));
-    }
-    let mut plain = fixture.key("kplain", None);
-    plain.teams = Vec::new();
-    plain.label = String::new();
-    plain.may_create = false;
-    plain.created_at = 0;
-    records.push(plain);
-    let mut revoked = fixture.key("krevoked", Some(Access::View));
-    revoked.revoked_at = Some(FAR + 1);
-    records.push(revoked.clone());
+    let built = (|| -> Result<_, InvalidRecord> {
+        let mut records = Vec::new();
+        for (name, access) in [
+            ("kview", Some(Access::View)),
+            ("kuse", Some(Access::Use)),
+            ("kmanage", Some(Access::Manage)),
+            ("knone", None),
+        ] {
+            records.push(fixture.key(name, access).build()?);
+        }
+        records.push(
+            fixture
+                .key("kplain", None)
+                .with_teams(Vec::<String>::new())
+                .with_label("")
+                .with_may_create(false)
+                .with_created_at(0)
+                .build()?,
+        );
+        let revoked = fixture
+            .key("krevoked", Some(Access::View))
+            .with_revoked_at(Some(FAR + 1))
+            .build()?;
+        records.push(revoked.clone());
+        // Under the id of the first, every other part different.
+        let impostor = KeyRecord::builder(
+            fixture.id("kview"),
+            fixture.a.clone(),
+            SecretHash::of("impostor"),
+        )
+        .with_label("impostor")
+        .with_default_access(Some(Access::Manage))
+        .build()?;
+        Ok((records, revoked, impostor))
+    })();
+    let (records, revoked, impostor) = match built {
+        Ok(built) => built,
+        Err(reason) => return checks.check("fixture", false, || reason.to_string()),
+    };
     for record in &records {
         let inserted = directory.insert_key(record).await;
         checks.ok("key_insert", inserted);
@@ -90,7 +112,7 @@ pub(crate) async fn keys(directory: &dyn Directory, fixture: &Fixture, checks: &
             directory,
             checks,
             "key_round_trips_exactly",
-            &record.id,
+            record.id(),
             Some(record),
         )
         .await;
@@ -100,9 +122,6 @@ pub(crate) async fn keys(directory: &dyn Directory, fixture: &Fixture, checks: &
     let Some(live) = records.first().cloned() else {
         return;
     };
-    let mut impostor = fixture.key("kview", Some(Access::Manage));
-    impostor.label = "impostor".to_owned();
-    impostor.hash = crate::secret::SecretHash::of("impostor");
     let duplicate = directory.insert_key(&impostor).await;
     checks.check("key_duplicate_id_is_refused", duplicate.is_err(), || {
         "a second key with a stored id was accepted".to_owned()
@@ -111,7 +130,7 @@ pub(crate) async fn keys(directory: &dyn Directory, fixture: &Fixture, checks: &
         directory,
         checks,
         "key_duplicate_id_keeps_the_stored_record",
-        &live.id,
+        live.id(),
         Some(&live),
     )
     .await;
@@ -121,17 +140,16 @@ pub(crate) async fn keys(directory: &dyn Directory, fixture: &Fixture, checks: &
         directory,
         checks,
         "key_revoke_live_reports_true",
-        (&live.id, FAR + 7),
+        (live.id(), FAR + 7),
         true,
     )
     .await;
-    let mut after = live.clone();
-    after.revoked_at = Some(FAR + 7);
+    let after = live.clone().revoked(FAR + 7);
     expect_key(
         directory,
         checks,
         "key_revoke_is_stored",
-        &live.id,
+        live.id(),
         Some(&after),
     )
     .await;
@@ -139,7 +157,7 @@ pub(crate) async fn keys(directory: &dyn Directory, fixture: &Fixture, checks: &
         directory,
         checks,
         "key_revoke_twice_reports_false",
-        (&live.id, FAR + 9),
+        (live.id(), FAR + 9),
         false,
     )
     .await;
@@ -147,7 +165,7 @@ pub(crate) async fn keys(directory: &dyn Directory, fixture: &Fixture, checks: &
         directory,
         checks,
         "key_revoke_keeps_the_first_time",
-        &live.id,
+        live.id(),
         Some(&after),
     )
     .await;
@@ -155,7 +173,7 @@ pub(crate) async fn keys(directory: &dyn Directory, fixture: &Fixture, checks: &
         directory,
         checks,
         "key_revoke_revoked_at_insert_reports_false",
-        (&revoked.id, FAR + 9),
+        (revoked.id(), FAR + 9),
         false,
     )
     .await;
@@ -163,7 +181,7 @@ pub(crate) async fn keys(directory: &dyn Directory, fixture: &Fixture, checks: &
         directory,
         checks,
         "key_revoke_keeps_the_first_time",
-        &revoked.id,
+        revoked.id(),
         Some(&revoked),
     )
     .await;
@@ -181,7 +199,7 @@ pub(crate) async fn keys(directory: &dyn Directory, fixture: &Fixture, checks: &
             directory,
             checks,
             "key_revoke_touches_one_key",
-            &record.id,
+            record.id(),
             Some(record),
         )
         .await;

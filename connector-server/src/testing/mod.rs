@@ -29,11 +29,15 @@ use crate::directory::{Directory, DirectoryError};
 /// The rules a directory broke: one line each, starting with the rule's name.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ContractFailures {
-    /// What failed, one rule a line (`rule: what was seen`).
-    pub failures: Vec<String>,
+    failures: Vec<String>,
 }
 
 impl ContractFailures {
+    /// What failed, one rule a line (`rule: what was seen`), never empty.
+    pub fn failures(&self) -> &[String] {
+        &self.failures
+    }
+
     /// True when `rule` is among the failures.
     pub fn broke(&self, rule: &str) -> bool {
         self.failures

@@ -36,8 +36,18 @@ pub(crate) async fn page_tokens(directory: &dyn Directory, fixture: &Fixture, ch
         None,
     )
     .await;
-    let first = fixture.page_token("pt1", &fixture.a, &prod, FAR);
-    let second = fixture.page_token("pt2", &fixture.b, &staging, 1);
+    let built = (|| {
+        Ok::<_, crate::directory::InvalidRecord>((
+            fixture.page_token("pt1", &fixture.a, &prod, FAR)?,
+            fixture.page_token("pt2", &fixture.b, &staging, 1)?,
+            // Under the id of the first, every other part different.
+            fixture.page_token_hashed("pt1", &fixture.b, &staging, FAR + 1, "impostor")?,
+        ))
+    })();
+    let (first, second, impostor) = match built {
+        Ok(built) => built,
+        Err(reason) => return checks.check("fixture", false, || reason.to_string()),
+    };
     for token in [&first, &second] {
         let inserted = directory.insert_page_token(token).await;
         checks.ok("page_token_insert", inserted);
@@ -46,7 +56,7 @@ pub(crate) async fn page_tokens(directory: &dyn Directory, fixture: &Fixture, ch
         directory,
         checks,
         "page_token_round_trips_exactly",
-        &first.id,
+        first.id(),
         Some(&first),
     )
     .await;
@@ -54,12 +64,10 @@ pub(crate) async fn page_tokens(directory: &dyn Directory, fixture: &Fixture, ch
         directory,
         checks,
         "page_token_round_trips_exactly",
-        &second.id,
+        second.id(),
         Some(&second),
     )
     .await;
-    let mut impostor = fixture.page_token("pt1", &fixture.b, &staging, FAR + 1);
-    impostor.hash = crate::secret::SecretHash::of("impostor");
     let duplicate = directory.insert_page_token(&impostor).await;
     checks.check(
         "page_token_duplicate_id_is_refused",
@@ -70,7 +78,7 @@ pub(crate) async fn page_tokens(directory: &dyn Directory, fixture: &Fixture, ch
         directory,
         checks,
         "page_token_duplicate_id_keeps_the_stored_record",
-        &first.id,
+        first.id(),
         Some(&first),
     )
     .await;

@@ -192,7 +192,9 @@ async fn the_access_matrix_holds_on_every_endpoint() {
         let member = key_of(
             server.directory.as_ref(),
             "acme",
-            &KeyPolicy::granted_only("m").with_teams([team.clone()]),
+            &KeyPolicy::granted_only("m")
+                .with_teams([team.clone()])
+                .unwrap(),
         )
         .await;
         callers.push((level, member, Some(team)));
@@ -214,7 +216,7 @@ async fn the_access_matrix_holds_on_every_endpoint() {
                         .await
                         .unwrap()
                         .unwrap();
-                        Grantee::Key(presented.id)
+                        Grantee::Key(presented.id().to_owned())
                     }
                 };
                 server

@@ -173,7 +173,7 @@ pub(crate) async fn key_of(directory: &dyn Directory, tenant: &str, policy: &Key
     issue_key(directory, &tenant, policy, 0)
         .await
         .unwrap()
-        .key
+        .key()
         .expose_secret()
         .to_owned()
 }

@@ -54,7 +54,7 @@ pub(crate) async fn open(
     let Some(record) = check_page_token(state.directory(), token, state.now()).await? else {
         return Ok(None);
     };
-    let id = record.connection.store_id(&record.tenant)?;
+    let id = record.connection().store_id(record.tenant())?;
     match state.connector().get(&id).await {
         Ok(connection) => Ok(Some((record, connection))),
         Err(connector_core::ConnectorError::NotFound(_)) => Ok(None),
@@ -145,7 +145,7 @@ async fn open_form(
     let Some((record, connection)) = open(state, token).await? else {
         return Ok(Err(not_found()));
     };
-    match form.ok().filter(|f| state.csrf_valid(&record.id, &f.csrf)) {
+    match form.ok().filter(|f| state.csrf_valid(record.id(), &f.csrf)) {
         Some(Form(form)) => Ok(Ok((record, connection, form))),
         None => Ok(Err(csrf_refused())),
     }
@@ -210,7 +210,7 @@ async fn simulate_stack(
     };
     #[cfg(feature = "simulate")]
     {
-        let role = crate::simulate::create_stack(&state, &record.connection, &connection).await?;
+        let role = crate::simulate::create_stack(&state, record.connection(), &connection).await?;
         let extra = Extra {
             method: form.method(),
             notice: Some(format!(

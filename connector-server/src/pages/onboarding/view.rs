@@ -22,7 +22,7 @@ pub(crate) async fn render(
     extra: Extra,
 ) -> Html<String> {
     let page = format!("/onboarding/{token}");
-    let csrf = state.csrf_token(&record.id);
+    let csrf = state.csrf_token(record.id());
     let onboarding = crate::api::connection_onboarding(state, connection).await;
     let rendered = onboarding
         .as_ref()
@@ -66,7 +66,7 @@ pub(crate) async fn render(
                 data-state-url={ (page) "/state" } data-state=(current.name()) {
                 h2 id="status-title" class="visually-hidden" { "Status" }
                 p {
-                    "Connection " strong { (record.connection) } ": "
+                    "Connection " strong { (record.connection()) } ": "
                     strong class={ "state state-" (current.name()) } id="state" { (current.name()) }
                 }
                 p id="state-explanation" aria-live="polite" { (state_json::explanation(current)) }

@@ -40,12 +40,12 @@ impl OperatorKey {
         let minted = secret::mint(SecretKind::Operator)?;
         Ok((
             OperatorKey {
-                id: minted.id,
-                hash: minted.hash,
+                id: minted.id().to_owned(),
+                hash: minted.hash().clone(),
                 label: label.to_owned(),
                 may_act,
             },
-            minted.text,
+            minted.into_text(),
         ))
     }
 }
@@ -72,8 +72,8 @@ impl OperatorKey {
     pub fn from_key(label: &str, key: &SecretString, may_act: bool) -> Option<OperatorKey> {
         let presented = secret::parse(SecretKind::Operator, key.expose_secret())?;
         Some(OperatorKey {
-            id: presented.id,
-            hash: SecretHash::of(presented.secret.expose_secret()),
+            id: presented.id().to_owned(),
+            hash: SecretHash::of(presented.secret().expose_secret()),
             label: label.to_owned(),
             may_act,
         })
@@ -87,12 +87,12 @@ pub(crate) fn authenticate<'a>(
     presented: &str,
 ) -> Option<&'a OperatorKey> {
     let presented = secret::parse(SecretKind::Operator, presented)?;
-    let found = keys.iter().find(|k| k.id == presented.id);
+    let found = keys.iter().find(|k| k.id == presented.id());
     match found {
         Some(key) => presented.matches(&key.hash).then_some(key),
         None => {
             // The same work as a found key.
-            let _ = SecretHash::of(presented.secret.expose_secret());
+            let _ = SecretHash::of(presented.secret().expose_secret());
             None
         }
     }

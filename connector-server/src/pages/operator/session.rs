@@ -290,7 +290,7 @@ mod tests {
         assert!(authenticate(&keys, secrecy::ExposeSecret::expose_secret(&text)).is_some());
         let tenant = crate::secret::mint(crate::secret::SecretKind::ApiKey).unwrap();
         let page = crate::secret::mint(crate::secret::SecretKind::PageToken).unwrap();
-        for other in [tenant.text, page.text] {
+        for other in [tenant.into_text(), page.into_text()] {
             let other = secrecy::ExposeSecret::expose_secret(&other).to_owned();
             assert!(authenticate(&keys, &other).is_none());
             // Even with the operator key's id spliced in.
