@@ -135,15 +135,28 @@ impl Directory for InMemoryDirectory {
         connection: Option<&'a ConnectionName>,
         grantees: &'a [Grantee],
     ) -> BoxFuture<'a, Result<Vec<Grant>, DirectoryError>> {
-        let found: Vec<Grant> = self
-            .lock()
-            .grants
-            .iter()
-            .filter(|((t, c, g), _)| {
-                t == tenant && connection.is_none_or(|wanted| wanted == c) && grantees.contains(g)
-            })
-            .map(|((_, c, g), access)| Grant::new(c.clone(), g.clone(), *access))
-            .collect();
+        let tables = self.lock();
+        let found: Vec<Grant> = match connection {
+            // One connection (every request's access check): a lookup per grantee, not a
+            // scan of every grant.
+            Some(connection) => grantees
+                .iter()
+                .filter_map(|grantee| {
+                    let key = (tenant.clone(), connection.clone(), grantee.clone());
+                    tables
+                        .grants
+                        .get(&key)
+                        .map(|access| Grant::new(connection.clone(), grantee.clone(), *access))
+                })
+                .collect(),
+            None => tables
+                .grants
+                .iter()
+                .filter(|((t, _, g), _)| t == tenant && grantees.contains(g))
+                .map(|((_, c, g), access)| Grant::new(c.clone(), g.clone(), *access))
+                .collect(),
+        };
+        drop(tables);
         Box::pin(async move { Ok(found) })
     }
 
