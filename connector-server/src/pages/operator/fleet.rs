@@ -80,6 +80,7 @@ pub(crate) async fn scan(state: &AppState) -> Result<FleetView, Problem> {
     for s in ConnectionState::ALL {
         view.counts.insert(s.name(), 0);
     }
+    let mut shown = Longest::new(TROUBLE_SHOWN);
     let mut query = ListQuery::all().with_limit(ListQuery::MAX_LIMIT);
     loop {
         let page = state.connector().list(&query).await?;
@@ -88,7 +89,7 @@ pub(crate) async fn scan(state: &AppState) -> Result<FleetView, Problem> {
             view.total += 1;
             if let Some(trouble) = Trouble::of(connection, now) {
                 view.trouble_total += 1;
-                view.trouble.push((trouble, connection.clone()));
+                shown.offer(trouble, connection);
             }
         }
         if view.total >= SCAN_LIMIT {
@@ -100,31 +101,132 @@ pub(crate) async fn scan(state: &AppState) -> Result<FleetView, Problem> {
             None => break,
         }
     }
-    view.trouble.sort_by_key(|(_, c)| c.state_since().0);
-    view.trouble.truncate(TROUBLE_SHOWN);
+    view.trouble = shown.into_sorted();
     Ok(view)
+}
+
+/// The `limit` connections longest in trouble: a fleet of thousands of degraded connections
+/// is not copied whole for one look at the page.
+struct Longest {
+    limit: usize,
+    /// A max-heap on `state_since`: the newest kept is on top, dropped first.
+    heap: std::collections::BinaryHeap<Kept>,
+}
+
+impl Longest {
+    fn new(limit: usize) -> Longest {
+        Longest {
+            limit,
+            heap: std::collections::BinaryHeap::with_capacity(limit.saturating_add(1)),
+        }
+    }
+
+    fn offer(&mut self, trouble: Trouble, connection: &Connection) {
+        if self.heap.len() < self.limit {
+            self.heap.push(Kept::of(trouble, connection));
+        } else if self
+            .heap
+            .peek()
+            .is_some_and(|newest| connection.state_since().0 < newest.since)
+        {
+            self.heap.pop();
+            self.heap.push(Kept::of(trouble, connection));
+        }
+    }
+
+    /// Longest in trouble first.
+    fn into_sorted(self) -> Vec<(Trouble, Connection)> {
+        self.heap
+            .into_sorted_vec()
+            .into_iter()
+            .map(|kept| (kept.trouble, kept.connection))
+            .collect()
+    }
+}
+
+/// A connection in trouble kept for the page, ordered by how long (the newest on top of the
+/// heap, to be dropped first).
+struct Kept {
+    since: i64,
+    trouble: Trouble,
+    connection: Connection,
+}
+
+impl Kept {
+    fn of(trouble: Trouble, connection: &Connection) -> Kept {
+        Kept {
+            since: connection.state_since().0,
+            trouble,
+            connection: connection.clone(),
+        }
+    }
+}
+
+impl PartialEq for Kept {
+    fn eq(&self, other: &Kept) -> bool {
+        self.cmp(other).is_eq()
+    }
+}
+
+impl Eq for Kept {}
+
+impl PartialOrd for Kept {
+    fn partial_cmp(&self, other: &Kept) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Kept {
+    fn cmp(&self, other: &Kept) -> std::cmp::Ordering {
+        self.since
+            .cmp(&other.since)
+            .then_with(|| self.connection.id().cmp(other.connection.id()))
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use connector_core::{Connection, ConnectionEvent as E, Diagnosis, DiagnosisCode, Timestamp};
 
-    use super::{Trouble, VERIFYING_TOO_LONG_SECONDS};
+    use super::{Longest, Trouble, VERIFYING_TOO_LONG_SECONDS};
 
     fn verifying(since: i64) -> Connection {
-        Connection::builder(
-            "acme_prod".parse().unwrap(),
-            "ext-id-123456".parse().unwrap(),
-        )
-        .build(Timestamp(0))
-        .unwrap()
-        .apply(
-            E::RoleSubmitted {
-                role_arn: "arn:aws:iam::111122223333:role/vendor".parse().unwrap(),
-            },
-            Timestamp(since),
-        )
-        .unwrap()
+        verifying_named("acme_prod", since)
+    }
+
+    fn verifying_named(id: &str, since: i64) -> Connection {
+        Connection::builder(id.parse().unwrap(), "ext-id-123456".parse().unwrap())
+            .build(Timestamp(0))
+            .unwrap()
+            .apply(
+                E::RoleSubmitted {
+                    role_arn: "arn:aws:iam::111122223333:role/vendor".parse().unwrap(),
+                },
+                Timestamp(since),
+            )
+            .unwrap()
+    }
+
+    #[test]
+    fn the_page_keeps_the_connections_longest_in_trouble_oldest_first() {
+        let mut longest = Longest::new(200);
+        // 250 connections in a scrambled order of state_since (97 is coprime to 250).
+        for i in 0..250_i64 {
+            let since = (i * 97) % 250;
+            longest.offer(
+                Trouble::VerifyingTooLong,
+                &verifying_named(&format!("acme_c{i}"), since),
+            );
+        }
+        let kept: Vec<i64> = longest
+            .into_sorted()
+            .iter()
+            .map(|(_, c)| c.state_since().0)
+            .collect();
+        assert_eq!(kept, (0..200).collect::<Vec<_>>());
+        let mut few = Longest::new(200);
+        few.offer(Trouble::Degraded, &verifying(5));
+        assert_eq!(few.into_sorted().len(), 1);
     }
 
     #[test]
