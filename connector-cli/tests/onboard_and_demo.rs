@@ -269,6 +269,9 @@ fn demo_oidc_tells_the_nomos_story_with_no_assume_role_and_no_external_id() {
         "{refreshed}"
     );
     assert_eq!(step("revoked")["connection_state"], "disconnected");
+    // Revoked by deleting the OIDC provider: the diagnosis says so.
+    let revoked = step("revoked")["details"].to_string();
+    assert!(revoked.contains("OIDC_PROVIDER_MISSING"), "{revoked}");
     // No private key in the output.
     let all = String::from_utf8_lossy(&out.stdout);
     assert!(

@@ -211,16 +211,19 @@ pub(super) async fn tell(
         revision: None,
     });
 
-    // 8. The customer deletes the role; the connection notices at the next refresh.
-    sts.delete_role(&role_arn)
-        .map_err(|e| failed("delete role")(&e))?;
+    // 8. The customer deletes the IAM OIDC identity provider (which withdraws every role that
+    // trusts the vendor's issuer at once); the connection notices at the next refresh. STS
+    // answers InvalidIdentityToken "No OpenIDConnect provider found in your account for
+    // ISSUER", naming the vendor's own issuer: the customer's doing, not a token fault.
+    sts.delete_oidc_provider(&customer, ISSUER)
+        .map_err(|e| failed("delete OIDC provider")(&e))?;
     clock.advance(Duration::from_secs(50 * 60));
     let outcome = worker.credentials().await;
     let record = connector.get(&id).await.map_err(|e| failed("store")(&e))?;
     let details = revocation_details(&outcome, &record);
     story.record(Step {
         step: "revoked",
-        summary: "The customer deletes the role; at the next refresh the connection disconnects and no credentials are handed out.".into(),
+        summary: "The customer deletes the IAM OIDC identity provider for the vendor's issuer; at the next refresh the connection disconnects and no credentials are handed out.".into(),
         details,
         connection_state: Some(record.state().name().into()),
         revision: Some(record.revision()),
