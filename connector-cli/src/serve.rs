@@ -550,7 +550,7 @@ async fn simulate_start(state: &AppState, directory: &dyn Directory) -> Result<(
         .set_grant(
             &tenant,
             &name,
-            &Grantee::Key(key.id().to_owned()),
+            &Grantee::key(key.id()).map_err(|e| failed("grant")(&e))?,
             Some(Access::Manage),
         )
         .await

@@ -323,9 +323,13 @@ impl Directory for Broken {
             let mut asked: Vec<Grantee> = grantees.to_vec();
             if self.fault == Fault::GrantsIgnoreGranteeKind {
                 for grantee in grantees {
-                    asked.push(match grantee {
-                        Grantee::Key(name) => Grantee::Team(name.clone()),
-                        Grantee::Team(name) => Grantee::Key(name.clone()),
+                    asked.push(match (grantee.key_id(), grantee.team_name()) {
+                        (Some(id), _) => Grantee::team(id).unwrap(),
+                        (_, Some(name)) => match Grantee::key(name) {
+                            Ok(key) => key,
+                            Err(_) => continue,
+                        },
+                        (None, None) => continue,
                     });
                 }
             }

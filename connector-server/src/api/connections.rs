@@ -22,7 +22,7 @@ use super::dto::{
 };
 use crate::auth::Caller;
 use crate::directory::keys::{self, issue_page_token};
-use crate::directory::{Access, ConnectionName, Grantee};
+use crate::directory::{Access, ConnectionName};
 use crate::problem::Problem;
 use crate::state::AppState;
 
@@ -137,12 +137,7 @@ pub(crate) async fn create(
     let finish = async {
         state
             .directory()
-            .set_grant(
-                tenant,
-                &name,
-                &Grantee::Key(caller.key().id().to_owned()),
-                Some(Access::Manage),
-            )
+            .set_grant(tenant, &name, &caller.key().grantee(), Some(Access::Manage))
             .await?;
         issue_page_token(state.directory(), tenant, &name, ttl, now).await
     };

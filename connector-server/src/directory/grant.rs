@@ -8,9 +8,9 @@ use super::{Access, ConnectionName, Grantee};
 /// ```
 /// use connector_server::directory::{Access, ConnectionName, Grant, Grantee};
 /// let prod = ConnectionName::parse(&"acme".parse()?, "prod")?;
-/// let grant = Grant::new(prod.clone(), Grantee::Team("ops".into()), Access::Use);
+/// let grant = Grant::new(prod.clone(), Grantee::team("ops")?, Access::Use);
 /// assert_eq!((grant.connection(), grant.access()), (&prod, Access::Use));
-/// # Ok::<(), connector_server::directory::InvalidName>(())
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Grant {
@@ -52,7 +52,7 @@ mod tests {
     #[test]
     fn a_grant_reads_back_its_parts() {
         let prod = ConnectionName::parse(&"acme".parse().unwrap(), "prod").unwrap();
-        let grantee = Grantee::Key("0123456789abcdef".to_owned());
+        let grantee = Grantee::key("0123456789abcdef").unwrap();
         let grant = Grant::new(prod.clone(), grantee.clone(), Access::Manage);
         assert_eq!(grant.connection(), &prod);
         assert_eq!(grant.grantee(), &grantee);

@@ -145,9 +145,14 @@ impl KeyRecord {
 
     /// The grantees this key acts as: itself and its teams.
     pub fn grantees(&self) -> Vec<Grantee> {
-        let mut all = vec![Grantee::Key(self.id.clone())];
-        all.extend(self.teams.iter().cloned().map(Grantee::Team));
+        let mut all = vec![self.grantee()];
+        all.extend(self.teams.iter().map(|team| Grantee::checked_team(team)));
         all
+    }
+
+    /// The key itself as a grantee (for a grant to this key alone).
+    pub fn grantee(&self) -> Grantee {
+        Grantee::checked_key(&self.id)
     }
 }
 
@@ -301,8 +306,8 @@ mod tests {
             .unwrap();
         assert_eq!(record.teams(), ["zeta", "alpha", "mu"]);
         let grantees = record.grantees();
-        assert_eq!(grantees.first(), Some(&Grantee::Key(ID.to_owned())));
-        assert_eq!(grantees.get(1), Some(&Grantee::Team("zeta".to_owned())));
+        assert_eq!(grantees.first(), Some(&Grantee::key(ID).unwrap()));
+        assert_eq!(grantees.get(1), Some(&Grantee::team("zeta").unwrap()));
     }
 
     #[test]

@@ -189,8 +189,8 @@ pub async fn rotate_key(
         may_create: old.may_create(),
     };
     let issued = issue_key(directory, old.tenant(), &policy, now).await?;
-    let own = [Grantee::Key(old.id().to_owned())];
-    let new_grantee = Grantee::Key(issued.id.clone());
+    let own = [old.grantee()];
+    let new_grantee = Grantee::checked_key(&issued.id);
     for grant in directory.grants(old.tenant(), None, &own).await? {
         directory
             .set_grant(
@@ -305,12 +305,7 @@ mod tests {
         let name = ConnectionName::parse(&tenant, "prod").unwrap();
         assert_eq!(access(directory, &record, &name).await.unwrap(), None);
         directory
-            .set_grant(
-                &tenant,
-                &name,
-                &Grantee::Key(record.id().to_owned()),
-                Some(Access::Use),
-            )
+            .set_grant(&tenant, &name, &record.grantee(), Some(Access::Use))
             .await
             .unwrap();
         assert_eq!(

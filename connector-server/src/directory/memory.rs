@@ -32,7 +32,7 @@ struct Tables {
 /// let key = keys::authenticate(&directory, issued.key().expose_secret()).await?.unwrap();
 /// let prod = ConnectionName::parse(&acme, "prod")?;
 /// assert_eq!(keys::access(&directory, &key, &prod).await?, None);    // no grant yet: 404
-/// let grantee = Grantee::Key(key.id().to_owned());
+/// let grantee = key.grantee();
 /// directory.set_grant(&acme, &prod, &grantee, Some(Access::Use)).await?;
 /// assert_eq!(keys::access(&directory, &key, &prod).await?, Some(Access::Use));
 /// assert!(directory.revoke_key(key.id(), 10).await?);

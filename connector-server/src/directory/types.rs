@@ -183,31 +183,130 @@ impl FromStr for Access {
     }
 }
 
-/// Who a grant is for: one key, or every key of a team.
+/// Who a grant is for: one key (by its id, 16 lowercase hex digits as `secret::mint` makes
+/// them), or every key of a team (by a non-empty name). Built by [`Grantee::key`] and
+/// [`Grantee::team`], which check their part, or by [`KeyRecord::grantees`](super::KeyRecord::grantees).
+///
+/// ```
+/// use connector_server::directory::Grantee;
+/// let ops = Grantee::team("ops")?;
+/// assert_eq!((ops.team_name(), ops.key_id()), (Some("ops"), None));
+/// assert_eq!(Grantee::decode(&ops.encode()), Some(ops));
+/// assert!(Grantee::team("").is_err());
+/// assert_eq!(Grantee::key("0123456789abcdef")?.encode(), "key:0123456789abcdef");
+/// assert_eq!(Grantee::key("not-an-id").unwrap_err().field(), "key");
+/// # Ok::<(), connector_server::directory::InvalidRecord>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Grantee {
-    /// One key, by id.
+pub struct Grantee(GranteeKind);
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+enum GranteeKind {
     Key(String),
-    /// A team of the tenant, by name.
     Team(String),
 }
 
 impl Grantee {
-    /// The stored form: `key:ID` or `team:NAME`.
-    pub fn encode(&self) -> String {
-        match self {
-            Grantee::Key(id) => format!("key:{id}"),
-            Grantee::Team(name) => format!("team:{name}"),
+    /// The key with this id.
+    pub fn key(id: impl Into<String>) -> Result<Grantee, super::InvalidRecord> {
+        let id = id.into();
+        if crate::secret::is_id(&id) {
+            Ok(Grantee(GranteeKind::Key(id)))
+        } else {
+            Err(super::InvalidRecord::new(
+                "grantee",
+                "key",
+                super::invalid::ID_RULE,
+            ))
         }
     }
 
-    /// Reads the stored form.
+    /// Every key of the team of this name.
+    pub fn team(name: impl Into<String>) -> Result<Grantee, super::InvalidRecord> {
+        let name = name.into();
+        if name.is_empty() {
+            Err(super::InvalidRecord::new(
+                "grantee",
+                "team",
+                super::key_record::TEAM_NAME_RULE,
+            ))
+        } else {
+            Ok(Grantee(GranteeKind::Team(name)))
+        }
+    }
+
+    /// A key id or a team name a [`KeyRecord`](super::KeyRecord) already checked.
+    pub(crate) fn checked_key(id: &str) -> Grantee {
+        Grantee(GranteeKind::Key(id.to_owned()))
+    }
+
+    /// See [`Grantee::checked_key`].
+    pub(crate) fn checked_team(name: &str) -> Grantee {
+        Grantee(GranteeKind::Team(name.to_owned()))
+    }
+
+    /// The key's id, when the grantee is one key.
+    pub fn key_id(&self) -> Option<&str> {
+        match &self.0 {
+            GranteeKind::Key(id) => Some(id),
+            GranteeKind::Team(_) => None,
+        }
+    }
+
+    /// The team's name, when the grantee is a team.
+    pub fn team_name(&self) -> Option<&str> {
+        match &self.0 {
+            GranteeKind::Team(name) => Some(name),
+            GranteeKind::Key(_) => None,
+        }
+    }
+
+    /// The stored form: `key:ID` or `team:NAME`.
+    pub fn encode(&self) -> String {
+        match &self.0 {
+            GranteeKind::Key(id) => format!("key:{id}"),
+            GranteeKind::Team(name) => format!("team:{name}"),
+        }
+    }
+
+    /// Reads the stored form; `None` when it is not one (or its part breaks its rule).
     pub fn decode(text: &str) -> Option<Grantee> {
         if let Some(id) = text.strip_prefix("key:") {
-            Some(Grantee::Key(id.to_owned()))
+            Grantee::key(id).ok()
         } else {
-            text.strip_prefix("team:")
-                .map(|name| Grantee::Team(name.to_owned()))
+            Grantee::team(text.strip_prefix("team:")?).ok()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::Grantee;
+
+    #[test]
+    fn a_grantee_key_is_an_id_and_a_team_a_non_empty_name_and_errors_name_the_part() {
+        assert_eq!(Grantee::key("ABCDEF0123456789").unwrap_err().field(), "key");
+        assert_eq!(Grantee::key("0123").unwrap_err().field(), "key");
+        assert_eq!(Grantee::team("").unwrap_err().field(), "team");
+        // A key and a team of the same text are different grantees.
+        let id = "0123456789abcdef";
+        assert_ne!(Grantee::key(id).unwrap(), Grantee::team(id).unwrap());
+        for bad in ["", "key:", "key:XYZ", "team:", "user:ops", "ops"] {
+            assert_eq!(Grantee::decode(bad), None, "{bad}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn a_grantee_reads_back_from_its_stored_form(
+            id in "[0-9a-f]{16}",
+            team in "\\PC{1,40}",
+        ) {
+            for grantee in [Grantee::key(id.clone()).unwrap(), Grantee::team(team.clone()).unwrap()] {
+                prop_assert_eq!(Grantee::decode(&grantee.encode()), Some(grantee));
+            }
         }
     }
 }

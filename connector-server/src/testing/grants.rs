@@ -64,12 +64,12 @@ pub(crate) async fn grants(directory: &dyn Directory, fixture: &Fixture, checks:
         Err(reason) => return checks.check("fixture", false, || reason),
     };
     let (a, b) = (&fixture.a, &fixture.b);
-    let key = Grantee::Key(fixture.id("gkey"));
-    let other_key = Grantee::Key(fixture.id("gother"));
-    let ops = Grantee::Team("ops".to_owned());
-    let dev = Grantee::Team("dev".to_owned());
+    let key = Grantee::checked_key(&fixture.id("gkey"));
+    let other_key = Grantee::checked_key(&fixture.id("gother"));
+    let ops = Grantee::checked_team("ops");
+    let dev = Grantee::checked_team("dev");
     // A team named as the key's id: a different grantee.
-    let key_named_team = Grantee::Team(fixture.id("gkey"));
+    let key_named_team = Grantee::checked_team(&fixture.id("gkey"));
 
     expect(
         directory,

@@ -207,7 +207,7 @@ async fn the_access_matrix_holds_on_every_endpoint() {
             let connection = ConnectionName::parse(&tenant, &name).unwrap();
             if let Some(level) = level {
                 let grantee = match team {
-                    Some(team) => Grantee::Team(team.clone()),
+                    Some(team) => Grantee::team(team.clone()).unwrap(),
                     None => {
                         let presented = connector_server::directory::keys::authenticate(
                             server.directory.as_ref(),
@@ -216,7 +216,7 @@ async fn the_access_matrix_holds_on_every_endpoint() {
                         .await
                         .unwrap()
                         .unwrap();
-                        Grantee::Key(presented.id().to_owned())
+                        presented.grantee()
                     }
                 };
                 server
