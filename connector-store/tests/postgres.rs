@@ -158,6 +158,16 @@ async fn a_server_restart_mid_write_loses_no_update_and_fails_retryably() {
     );
     tokio::time::sleep(Duration::from_millis(500)).await;
     let before_restart = writers.succeeded();
+    // Hold the row's lock so that the writers' updates are waiting in the server when it
+    // goes down: their statements are cut off for certain (a restart between two writes
+    // would only close idle connections, which the pool replaces without an error).
+    let mut blocker = store.pool().begin().await.unwrap();
+    sqlx::query("SELECT id FROM connector_connections WHERE id = $1 FOR UPDATE")
+        .bind(c.id().as_str())
+        .fetch_one(&mut *blocker)
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
     let status = tokio::process::Command::new("sh")
         .arg("-c")
         .arg(&restart)
@@ -165,6 +175,8 @@ async fn a_server_restart_mid_write_loses_no_update_and_fails_retryably() {
         .await
         .unwrap();
     assert!(status.success(), "the restart command failed");
+    // Its connection died with the server: the rollback on drop has nowhere to go.
+    drop(blocker);
     tokio::time::sleep(Duration::from_millis(1500)).await;
     let (ok, errors) = writers.stop().await;
     assert!(
