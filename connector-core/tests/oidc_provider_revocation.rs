@@ -21,18 +21,18 @@ use std::time::{Duration, SystemTime};
 use connector_core::oidc::{Issuer, IssuerUrl, Jwks, KeySet, SigningAlgorithm, SigningKey};
 use connector_core::testing::InMemorySts;
 use connector_core::{
-    AssumeRoleRequest, BoxFuture, CallerIdentity, ChannelSubscriber, CheckOutcome, Clock,
-    Connection, ConnectionState, Connector, ConnectorError, CredentialSession, DiagnosisCode,
-    FleetWorker, InMemoryConnectionStore, ManualClock, NewConnection, ProviderError,
-    ProviderErrorKind, RefreshPolicy, StsProvider, TemporaryCredentials, TokenSubject,
-    VerificationCode, VerificationOutcome, WebIdentityRequest, WebIdentitySource,
-    WebIdentityTokens,
+    ChannelSubscriber, CheckOutcome, Clock, Connection, ConnectionState, Connector, ConnectorError,
+    CredentialSession, DiagnosisCode, FleetWorker, InMemoryConnectionStore, ManualClock,
+    NewConnection, ProviderError, ProviderErrorKind, RefreshPolicy, StsProvider, TokenSubject,
+    VerificationCode, VerificationOutcome, WebIdentitySource, WebIdentityTokens,
 };
 use iam_policy::RoleArn;
 use permission_sets::builtin;
 use secrecy::SecretString;
 use trust_policy::{OidcTrust, SubjectMatch, VendorPrincipal};
 
+mod failing_suffix;
+use failing_suffix::FailingSuffix;
 mod tokio_time;
 use tokio_time::TokioTimer;
 
@@ -65,43 +65,6 @@ impl WebIdentityTokens for VendorIssuer {
 impl VendorIssuer {
     fn mint_with(&self, issuer: Issuer) {
         *self.minting.lock().unwrap() = issuer;
-    }
-}
-
-/// The in-memory STS, answering every web identity call whose session name ends with
-/// `suffix` with `error` (a negative check of the connection test, say).
-#[derive(Debug)]
-struct FailingSuffix {
-    inner: InMemorySts,
-    suffix: &'static str,
-    error: ProviderError,
-}
-
-impl StsProvider for FailingSuffix {
-    fn assume_role<'a>(
-        &'a self,
-        request: &'a AssumeRoleRequest,
-    ) -> BoxFuture<'a, Result<TemporaryCredentials, ProviderError>> {
-        self.inner.assume_role(request)
-    }
-
-    fn assume_role_with_web_identity<'a>(
-        &'a self,
-        request: &'a WebIdentityRequest,
-    ) -> BoxFuture<'a, Result<TemporaryCredentials, ProviderError>> {
-        if request.session_name().as_str().ends_with(self.suffix) {
-            let error = self.error.clone();
-            return Box::pin(async move { Err(error) });
-        }
-        self.inner.assume_role_with_web_identity(request)
-    }
-
-    fn caller_identity<'a>(
-        &'a self,
-        credentials: &'a TemporaryCredentials,
-        region: Option<&'a iam_policy::Region>,
-    ) -> BoxFuture<'a, Result<CallerIdentity, ProviderError>> {
-        self.inner.caller_identity(credentials, region)
     }
 }
 

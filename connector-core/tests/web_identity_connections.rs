@@ -18,15 +18,16 @@ use std::time::{Duration, SystemTime};
 
 use connector_core::oidc::{Issuer, IssuerUrl, KeySet, SigningAlgorithm, SigningKey};
 use connector_core::testing::InMemorySts;
+mod failing_suffix;
+use failing_suffix::FailingSuffix;
 mod tokio_time;
 use tokio_time::TokioTimer;
 
 use connector_core::{
-    AssumeRoleRequest, BoxFuture, CallerIdentity, CheckOutcome, Clock, Connection, ConnectionKind,
-    ConnectionState, Connector, ConnectorError, DiagnosisCode, FleetWorker,
-    InMemoryConnectionStore, ManualClock, NewConnection, ProviderError, ProviderErrorKind,
-    StsProvider, TemporaryCredentials, TokenSubject, VerificationCode, VerificationOutcome,
-    WebIdentityRequest, WebIdentityTokens,
+    CheckOutcome, Clock, Connection, ConnectionKind, ConnectionState, Connector, ConnectorError,
+    DiagnosisCode, FleetWorker, InMemoryConnectionStore, ManualClock, NewConnection, ProviderError,
+    ProviderErrorKind, StsProvider, TokenSubject, VerificationCode, VerificationOutcome,
+    WebIdentityTokens,
 };
 use iam_policy::{PolicyDocument, RoleArn};
 use permission_sets::{ParameterValues, builtin};
@@ -67,42 +68,6 @@ impl WebIdentityTokens for CountingIssuer {
         let token = WebIdentityTokens::mint(&self.issuer, subject, audience, now)?;
         *self.last.lock().unwrap() = Some(token.expose_secret().to_owned());
         Ok(token)
-    }
-}
-
-/// The in-memory STS, failing the web identity calls whose session name ends with a suffix.
-#[derive(Debug)]
-struct FailingSuffix {
-    inner: InMemorySts,
-    suffix: &'static str,
-    error: ProviderError,
-}
-
-impl StsProvider for FailingSuffix {
-    fn assume_role<'a>(
-        &'a self,
-        request: &'a AssumeRoleRequest,
-    ) -> BoxFuture<'a, Result<TemporaryCredentials, ProviderError>> {
-        self.inner.assume_role(request)
-    }
-
-    fn assume_role_with_web_identity<'a>(
-        &'a self,
-        request: &'a WebIdentityRequest,
-    ) -> BoxFuture<'a, Result<TemporaryCredentials, ProviderError>> {
-        if request.session_name().as_str().ends_with(self.suffix) {
-            let error = self.error.clone();
-            return Box::pin(async move { Err(error) });
-        }
-        self.inner.assume_role_with_web_identity(request)
-    }
-
-    fn caller_identity<'a>(
-        &'a self,
-        credentials: &'a TemporaryCredentials,
-        region: Option<&'a iam_policy::Region>,
-    ) -> BoxFuture<'a, Result<CallerIdentity, ProviderError>> {
-        self.inner.caller_identity(credentials, region)
     }
 }
 
