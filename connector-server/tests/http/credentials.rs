@@ -37,19 +37,24 @@ async fn active(server: &Server, name: &str) -> String {
     role
 }
 
-#[tokio::test]
-async fn a_pending_connection_has_no_credentials_and_makes_no_sts_call() {
-    let server = start().await;
-    server.create(&server.acme, "prod").await;
-    let before = server.sts.calls();
-    let refused = server
+/// `POST /v1/connections/prod/credentials` with acme's key.
+async fn credentials(server: &Server) -> crate::harness::Answer {
+    server
         .send(
             "POST",
             "/v1/connections/prod/credentials",
             Some(&server.acme),
             None,
         )
-        .await;
+        .await
+}
+
+#[tokio::test]
+async fn a_pending_connection_has_no_credentials_and_makes_no_sts_call() {
+    let server = start().await;
+    server.create(&server.acme, "prod").await;
+    let before = server.sts.calls();
+    let refused = credentials(&server).await;
     let problem = refused.problem(409);
     assert_eq!(
         problem["type"].as_str().map(|t| t.ends_with("not-live")),
@@ -64,14 +69,7 @@ async fn an_active_connection_gets_credential_process_json_from_one_shared_sessi
     let server = start().await;
     active(&server, "prod").await;
     let calls = server.sts.calls().assume_role;
-    let answer = server
-        .send(
-            "POST",
-            "/v1/connections/prod/credentials",
-            Some(&server.acme),
-            None,
-        )
-        .await;
+    let answer = credentials(&server).await;
     assert_eq!(answer.status, 200, "{}", answer.text());
     assert_eq!(answer.header("cache-control"), Some("no-store"));
     let body = answer.json();
@@ -117,15 +115,7 @@ async fn an_active_connection_gets_credential_process_json_from_one_shared_sessi
     assert_eq!(server.sts.calls().assume_role, calls + 1);
 
     // A second caller gets the same session: no second STS call.
-    let again = server
-        .send(
-            "POST",
-            "/v1/connections/prod/credentials",
-            Some(&server.acme),
-            None,
-        )
-        .await
-        .json();
+    let again = credentials(&server).await.json();
     assert_eq!(again["AccessKeyId"], body["AccessKeyId"]);
     assert_eq!(server.sts.calls().assume_role, calls + 1);
 
@@ -138,15 +128,7 @@ async fn an_active_connection_gets_credential_process_json_from_one_shared_sessi
             None,
         )
         .await;
-    server
-        .send(
-            "POST",
-            "/v1/connections/prod/credentials",
-            Some(&server.acme),
-            None,
-        )
-        .await
-        .problem(409);
+    credentials(&server).await.problem(409);
 }
 
 /// A server whose connector runs on a manual clock set to now, so a test can move it into the
@@ -166,29 +148,14 @@ async fn with_manual_clock() -> (Server, Arc<ManualClock>) {
 async fn a_role_the_customer_deleted_is_refused_at_the_next_refresh_and_disconnects() {
     let (server, clock) = with_manual_clock().await;
     let role = active(&server, "prod").await;
-    server
-        .send(
-            "POST",
-            "/v1/connections/prod/credentials",
-            Some(&server.acme),
-            None,
-        )
-        .await
-        .json();
+    credentials(&server).await.json();
     server
         .sts
         .delete_role(&role.parse::<RoleArn>().unwrap())
         .unwrap();
     // Inside the refresh window: the session calls STS, which refuses.
     clock.advance(Duration::from_secs(58 * 60));
-    let refused = server
-        .send(
-            "POST",
-            "/v1/connections/prod/credentials",
-            Some(&server.acme),
-            None,
-        )
-        .await;
+    let refused = credentials(&server).await;
     let problem = refused.problem(409);
     assert!(!refused.text().contains("SecretAccessKey"), "{problem}");
     let state = server
@@ -204,28 +171,14 @@ async fn sts_trouble_is_a_retryable_503_and_hands_out_nothing() {
     active(&server, "prod").await;
     // The first session of the connection meets a throttled STS.
     server.sts.throttle_next(10);
-    let throttled = server
-        .send(
-            "POST",
-            "/v1/connections/prod/credentials",
-            Some(&server.acme),
-            None,
-        )
-        .await;
+    let throttled = credentials(&server).await;
     throttled.problem(503);
     assert_eq!(throttled.header("retry-after"), Some("1"));
     server.sts.clear_faults();
     server
         .sts
         .fail_next(ProviderError::new(ProviderErrorKind::Other, "boom"));
-    let failed = server
-        .send(
-            "POST",
-            "/v1/connections/prod/credentials",
-            Some(&server.acme),
-            None,
-        )
-        .await;
+    let failed = credentials(&server).await;
     assert!(failed.status >= 500, "{}", failed.text());
     assert!(!failed.text().contains("SecretAccessKey"));
 }
