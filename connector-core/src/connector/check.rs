@@ -280,22 +280,15 @@ impl Connector {
             let tokens = self
                 .require_tokens()
                 .map_err(|error| ProviderError::new(ProviderErrorKind::Other, error.to_string()))?;
-            let request = WebIdentitySource::new(
+            return WebIdentitySource::new(
                 role_arn.clone(),
                 self.inner.names.verification(connection.id()),
                 subject.clone(),
                 Arc::clone(tokens),
             )
             .with_optional_region(connection.regions().first().cloned())
-            .request(self.inner.clock.now())?;
-            // A missing OIDC provider is the customer's doing only when it is the vendor's
-            // issuer's (a token naming another issuer is the vendor's fault).
-            return self
-                .inner
-                .provider
-                .assume_role_with_web_identity(&request)
-                .await
-                .map_err(|error| error.attributed_to_issuer(tokens.issuer()));
+            .assume(self.inner.provider.as_ref(), self.inner.clock.now())
+            .await;
         }
         let request = AssumeRoleRequest::new(
             role_arn.clone(),

@@ -8,8 +8,8 @@ use std::time::{Duration, SystemTime};
 use iam_policy::{PolicyDocument, Region, RoleArn};
 use secrecy::SecretString;
 
-use super::{ProviderError, RoleSessionName, WebIdentityRequest, WebIdentityTokens};
-use crate::{ConnectionKind, ConnectorError, LiveConnection, TokenSubject};
+use super::{ProviderError, RoleSessionName, StsProvider, WebIdentityRequest, WebIdentityTokens};
+use crate::{ConnectionKind, ConnectorError, LiveConnection, TemporaryCredentials, TokenSubject};
 
 /// The recipe of an `AssumeRoleWithWebIdentity` call without its token:
 /// [`request`](WebIdentitySource::request) mints a fresh token and returns the call to make.
@@ -147,6 +147,22 @@ impl WebIdentitySource {
     pub fn request(&self, now: SystemTime) -> Result<WebIdentityRequest, ProviderError> {
         let token = self.tokens.mint(&self.subject, None, now)?;
         Ok(self.with_token(token))
+    }
+
+    /// Mints a token now and swaps it for credentials through `provider`. A missing OIDC
+    /// provider is the customer's doing only when STS names this source's issuer
+    /// ([`ProviderError::attributed_to_issuer`]): a token naming another issuer is the
+    /// vendor's fault.
+    pub async fn assume(
+        &self,
+        provider: &dyn StsProvider,
+        now: SystemTime,
+    ) -> Result<TemporaryCredentials, ProviderError> {
+        let request = self.request(now)?;
+        provider
+            .assume_role_with_web_identity(&request)
+            .await
+            .map_err(|error| error.attributed_to_issuer(self.issuer()))
     }
 
     fn with_token(&self, token: SecretString) -> WebIdentityRequest {

@@ -201,12 +201,9 @@ impl CredentialSession {
         match &self.source {
             Source::AssumeRole(request) => self.provider.assume_role(request).await,
             Source::WebIdentity(source) => {
-                let request = source.request(self.clock.now())?;
-                // A missing OIDC provider revokes only when it is the vendor's issuer's.
-                self.provider
-                    .assume_role_with_web_identity(&request)
+                source
+                    .assume(self.provider.as_ref(), self.clock.now())
                     .await
-                    .map_err(|error| error.attributed_to_issuer(source.issuer()))
             }
         }
     }
