@@ -248,3 +248,33 @@ fn error_chain(error: &dyn std::error::Error) -> String {
     }
     text
 }
+
+#[cfg(test)]
+mod tests {
+    use super::checked;
+
+    #[test]
+    fn only_a_whole_credential_process_document_is_printed() {
+        let whole = r#"{"Version":1,"AccessKeyId":"ASIA1","SecretAccessKey":"s","SessionToken":"t","Expiration":"2026-12-02T20:00:00Z"}"#;
+        assert!(checked(whole.as_bytes()).is_ok());
+        for (answer, why) in [
+            ("<html>login</html>", "not JSON"),
+            (
+                &*whole.replace("\"Version\":1", "\"Version\":2"),
+                "Version is not 1",
+            ),
+            (
+                &*whole.replace("\"SessionToken\":\"t\"", "\"SessionToken\":\"\""),
+                "SessionToken is missing",
+            ),
+            (
+                &*whole.replace(",\"Expiration\":\"2026-12-02T20:00:00Z\"", ""),
+                "Expiration is missing",
+            ),
+            ("null", "Version is not 1"),
+        ] {
+            let error = checked(answer.as_bytes()).unwrap_err();
+            assert!(error.starts_with(why), "{answer}: {error}");
+        }
+    }
+}
